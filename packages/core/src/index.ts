@@ -1,0 +1,9 @@
+/**
+ * \@pvskit/core: domain schemas, identifiers, calendar, plugin host, hooks, cards and errors.
+ *
+ * @packageDocumentation
+ */
+export * from './errors.js';
+export * from './logger.js';
+export * from './schemas/index.js';
+export * from './validate.js';

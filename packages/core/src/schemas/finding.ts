@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { localDateSchema, localTimeSchema } from './primitives.js';
+
+export const severitySchema = z.enum(['error', 'warning', 'info']);
+
+/** A machine-applicable correction of a case's services. */
+export const fixSchema = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('replace'), service: z.number().int().nonnegative(), gop: z.string().min(1) }),
+  z.strictObject({
+    op: z.literal('add'),
+    gop: z.string().min(1),
+    date: localDateSchema,
+    time: localTimeSchema.optional(),
+    count: z.number().int().min(1).max(999).optional(),
+    mode: z.enum(['personal', 'video', 'phone']).optional(),
+  }),
+  z.strictObject({ op: z.literal('remove'), service: z.number().int().nonnegative() }),
+  z.strictObject({
+    op: z.literal('set-count'),
+    service: z.number().int().nonnegative(),
+    count: z.number().int().min(1).max(999),
+  }),
+]);
+
+/** One result of a check: a rule that fired, on which case and service, with a German message. */
+export const findingSchema = z
+  .strictObject({
+    rule: z.string().min(1),
+    severity: severitySchema,
+    caseId: z.string().optional(),
+    /** Index into the case's `services`. */
+    service: z.number().int().nonnegative().optional(),
+    gop: z.string().optional(),
+    /** German, names the GOP, the date and the reason. */
+    message: z.string().min(1),
+    fix: fixSchema.optional(),
+    /** For file checks (KVDT): 1-based line number and field id. */
+    line: z.number().int().positive().optional(),
+    field: z.string().optional(),
+    /** JSON path of the offending value, when the finding is about input data rather than a service. */
+    path: z.string().optional(),
+  })
+  .meta({ id: 'finding', title: 'Finding' });
+
+export type Severity = z.infer<typeof severitySchema>;
+export type Fix = z.infer<typeof fixSchema>;
+export type Finding = z.infer<typeof findingSchema>;

@@ -1,0 +1,5 @@
+export * from './primitives.js';
+export * from './domain.js';
+export * from './finding.js';
+export * from './card.js';
+export * from './json-schema.js';

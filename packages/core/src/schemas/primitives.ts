@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const DATETIME_RE = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/;
+
+/** True when `YYYY-MM-DD` names a real day of the proleptic Gregorian calendar. */
+export function isRealLocalDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= daysInMonth;
+}
+
+/** A local German calendar date, `YYYY-MM-DD`. No time zone: the practice's wall calendar. */
+export const localDateSchema = z
+  .string()
+  .refine(isRealLocalDate, { message: 'expected a real date as YYYY-MM-DD' })
+  .meta({ description: 'Local German date, YYYY-MM-DD', examples: ['2026-01-09'] });
+
+/** A local German wall-clock time, `HH:MM`, 00:00–23:59. */
+export const localTimeSchema = z
+  .string()
+  .regex(TIME_RE, { message: 'expected a time as HH:MM (00:00–23:59)' })
+  .meta({ description: 'Local German time, HH:MM', examples: ['21:30'] });
+
+/** A local German date and time, `YYYY-MM-DDTHH:MM`, without zone or seconds. */
+export const localDateTimeSchema = z
+  .string()
+  .refine(
+    (v) => {
+      const m = DATETIME_RE.exec(v);
+      return m !== null && isRealLocalDate(m[1] ?? '') && TIME_RE.test(m[2] ?? '');
+    },
+    { message: 'expected a local date-time as YYYY-MM-DDTHH:MM' },
+  )
+  .meta({ description: 'Local German date-time, YYYY-MM-DDTHH:MM', examples: ['2026-01-09T20:00'] });
+
+/** Non-empty text without leading/trailing blanks (KVDT forbids them) and without line breaks. */
+export const textSchema = z
+  .string()
+  .min(1, { message: 'must not be empty' })
+  .refine((v) => v.trim() === v, { message: 'must not start or end with blanks' })
+  .refine((v) => !/[\r\n]/.test(v), { message: 'must not contain line breaks' });
+
+/** Free text that may contain anything but must not be empty. */
+export const freeTextSchema = z.string().min(1, { message: 'must not be empty' });
+
+export type LocalDate = z.infer<typeof localDateSchema>;
+export type LocalTime = z.infer<typeof localTimeSchema>;
+export type LocalDateTime = z.infer<typeof localDateTimeSchema>;

@@ -1,0 +1,51 @@
+import type { z } from 'zod';
+import { ValidationError, type ValidationIssue } from './errors.js';
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `['services', 0, 'gop']` → `$.services[0].gop`. */
+export function formatJsonPath(path: readonly PropertyKey[]): string {
+  let out = '$';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Flattens zod issues into path + reason pairs; an unknown key becomes one issue per key, at its own path. */
+export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatJsonPath([...issue.path, key]), message: `unknown field "${key}"` });
+      }
+    } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      issues.push({ path: formatJsonPath(issue.path), message: issue.message });
+    } else {
+      issues.push({ path: formatJsonPath(issue.path), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/**
+ * Parses `input` with `schema`. Returns the parsed value, or throws a {@link ValidationError} whose issues
+ * name every bad path. Never throws anything else for any JSON input.
+ */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(subject, toValidationIssues(result.error));
+}
+
+/** Like {@link parseWith} but returns a result object instead of throwing. */
+export function safeParseWith<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { ok: true; value: z.output<S> } | { ok: false; issues: ValidationIssue[] } {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, issues: toValidationIssues(result.error) };
+}
