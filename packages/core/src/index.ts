@@ -7,3 +7,5 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './schemas/index.js';
 export * from './validate.js';
+export * from './calendar/index.js';
+export * from './identifiers/index.js';

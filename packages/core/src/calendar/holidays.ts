@@ -1,0 +1,126 @@
+/**
+ * Statutory holidays per Land (from `date-holidays`) and the EBM notion of a rest day.
+ *
+ * `date-holidays` is asked once per region and year; the result is frozen into a map keyed by plain local
+ * dates, so the billing hot path only does a string lookup.
+ */
+import Holidays from 'date-holidays';
+import type { Region } from '../schemas/domain.js';
+import type { LocalDate } from '../schemas/primitives.js';
+import { PvsKitError } from '../errors.js';
+import { dayOfWeek, parseLocalDate } from './local-date.js';
+
+/** A Land (ISO 3166-2:DE suffix) or `DE` for the nationwide holidays only. */
+export type HolidayRegion = Region | 'DE';
+
+/** A day the EBM treats as a rest day all day although it is no statutory holiday. */
+export interface ExtraRestDay {
+  /** `MM-DD`. */
+  monthDay: string;
+  /** German reason shown to practice users. */
+  name: string;
+  validFrom: LocalDate;
+  /** Inclusive; absent = open-ended. */
+  validTo?: LocalDate;
+  source: string;
+}
+
+/**
+ * 24.12. and 31.12. `date-holidays` lists them as `bank` holidays starting 14:00; the EBM
+ * (Allgemeine Bestimmungen / Abschnitt 1.2, Notfallpauschalen) counts both days as a whole.
+ */
+export const ebmExtraRestDays: readonly ExtraRestDay[] = Object.freeze([
+  {
+    monthDay: '12-24',
+    name: 'Heiligabend (24.12.)',
+    validFrom: '2017-04-01',
+    source: 'EBM Abschnitt 1.2 (Notfallpauschalen), spec/notfalldienst.md "Time model"',
+  },
+  {
+    monthDay: '12-31',
+    name: 'Silvester (31.12.)',
+    validFrom: '2017-04-01',
+    source: 'EBM Abschnitt 1.2 (Notfallpauschalen), spec/notfalldienst.md "Time model"',
+  },
+]);
+
+const HOLIDAY_REGIONS: ReadonlySet<string> = new Set([
+  'DE', 'BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH',
+]);
+
+const sources = new Map<HolidayRegion, Holidays>();
+const cache = new Map<string, ReadonlyMap<LocalDate, string>>();
+
+function sourceFor(region: HolidayRegion): Holidays {
+  let h = sources.get(region);
+  if (h === undefined) {
+    h = region === 'DE' ? new Holidays('DE') : new Holidays('DE', region);
+    sources.set(region, h);
+  }
+  return h;
+}
+
+/**
+ * Statutory public holidays (type `public` in `date-holidays`) of a Land in a year, keyed by local date,
+ * with their German names (e.g. `Fronleichnam`, `Tag der Deutschen Einheit`). Holidays that apply only
+ * to parts of a Land (e.g. Mariä Himmelfahrt in parts of Bavaria, Augsburger Friedensfest) are not
+ * included. Computed once per region and year, then served from a cache.
+ * @throws PvsKitError `CALENDAR` for an unknown region or a year outside 1900–2199.
+ */
+export function holidaysOf(region: HolidayRegion, year: number): ReadonlyMap<LocalDate, string> {
+  const key = `${region}:${year}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  if (!HOLIDAY_REGIONS.has(region)) {
+    throw new PvsKitError('CALENDAR', `unknown holiday region ${JSON.stringify(region)}`, {
+      userMessage: `Unbekanntes Bundesland „${region}“.`,
+      details: { region },
+    });
+  }
+  if (!Number.isInteger(year) || year < 1900 || year > 2199) {
+    throw new PvsKitError('CALENDAR', `holiday year out of range 1900–2199: ${year}`, {
+      userMessage: `Feiertage für das Jahr ${year} sind nicht verfügbar.`,
+      details: { year },
+    });
+  }
+  const map = new Map<LocalDate, string>();
+  for (const h of sourceFor(region).getHolidays(year, 'de')) {
+    // `h.date` is the local calendar date ("YYYY-MM-DD hh:mm:ss") in the holiday's own zone: no Date involved.
+    if (h.type === 'public') map.set(h.date.slice(0, 10), h.name);
+  }
+  const frozen: ReadonlyMap<LocalDate, string> = map;
+  cache.set(key, frozen);
+  return frozen;
+}
+
+function extraRestDayOf(d: LocalDate): ExtraRestDay | undefined {
+  const monthDay = d.slice(5);
+  for (const extra of ebmExtraRestDays) {
+    if (extra.monthDay === monthDay && d >= extra.validFrom && (extra.validTo === undefined || d <= extra.validTo)) {
+      return extra;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why `d` is a rest day in the sense of the EBM in `region`, in German, or `null` for a working day.
+ * Order: statutory holiday name, then `Heiligabend (24.12.)` / `Silvester (31.12.)`, then `Samstag` /
+ * `Sonntag` — the most specific reason wins (a holiday on a Sunday reports the holiday).
+ */
+export function restDayReason(d: LocalDate, region: HolidayRegion): string | null {
+  const { year } = parseLocalDate(d);
+  const holiday = holidaysOf(region, year).get(d);
+  if (holiday !== undefined) return holiday;
+  const extra = extraRestDayOf(d);
+  if (extra !== undefined) return extra.name;
+  const dow = dayOfWeek(d);
+  if (dow === 6) return 'Samstag';
+  if (dow === 0) return 'Sonntag';
+  return null;
+}
+
+/** True when `d` is a rest day (weekend, statutory holiday of the Land, 24.12., 31.12.) in `region`. */
+export function isRestDay(d: LocalDate, region: HolidayRegion): boolean {
+  return restDayReason(d, region) !== null;
+}
