@@ -9,3 +9,5 @@ export * from './schemas/index.js';
 export * from './validate.js';
 export * from './calendar/index.js';
 export * from './identifiers/index.js';
+export * from './host/index.js';
+export * from './kit.js';
