@@ -1,1 +1,2 @@
 export {};
+export * from './cds-hooks/index.js';

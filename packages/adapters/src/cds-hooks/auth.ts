@@ -1,0 +1,35 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { CdsHttpError } from './errors.js';
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * Checks `Authorization: Bearer <token>` against the shared secret in constant time (both sides hashed to
+ * equal length first, so neither content nor length leaks through timing).
+ */
+export function requireBearer(req: IncomingMessage, expected: Buffer): void {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const given = match?.[1];
+  if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+    throw new CdsHttpError(
+      401,
+      'UNAUTHORIZED',
+      header === undefined ? 'missing bearer token' : 'wrong bearer token',
+      'Zugriff verweigert: Zugangsschlüssel fehlt oder ist falsch.',
+      { headers: { 'www-authenticate': 'Bearer realm="pvskit"' } },
+    );
+  }
+}
+
+/** The digest a handler keeps instead of the token itself. */
+export function tokenDigest(token: string): Buffer {
+  return digest(token);
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}

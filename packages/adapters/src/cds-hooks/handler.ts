@@ -1,0 +1,289 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isHookName, isPvsKitError, safeParseWith, silentLogger, ValidationError, type HookName, type Logger } from '@pvskit/core';
+import { tokenDigest, requireBearer } from './auth.js';
+import { parseJsonBody, readBody, requireJsonContentType, type BodyLimits } from './body.js';
+import { CdsHttpError, sendJson, type CdsErrorIssue } from './errors.js';
+import {
+  cdsFeedbackRequestSchema,
+  cdsRequestSchema,
+  hookVersions,
+  servedSchemaJson,
+  servedSchemaNames,
+  type CdsDiscovery,
+  type CdsService,
+} from './schemas.js';
+import type { CdsHooksKit } from './types.js';
+
+/** Options of {@link createCdsHooksHandler}. */
+export interface CdsHooksHandlerOptions {
+  /** The kit whose plugins are served; one CDS Hooks service per plugin × hook. */
+  kit: CdsHooksKit;
+  /**
+   * Shared secret: when set, every request must carry `Authorization: Bearer <token>` (compared in constant
+   * time). Required by {@link startCdsHooksServer} on a non-loopback address.
+   */
+  token?: string;
+  /** Largest accepted request body in bytes; default 1 MiB. Larger bodies get 413 and are not read. */
+  maxBodyBytes?: number;
+  /** Deepest accepted JSON nesting; default 64. */
+  maxDepth?: number;
+  /** Time to receive a request body, in ms; default 10 000 (slow senders get 408). */
+  bodyTimeoutMs?: number;
+  /** Path the routes live under, e.g. `/api` → `/api/cds-services`; default none. */
+  basePath?: string;
+  /**
+   * CDS Hooks prefetch templates per hook, published in discovery. pvskit contexts carry the whole case,
+   * so none are needed by default; a host with a FHIR server may add them.
+   */
+  prefetch?: Partial<Record<HookName, Record<string, string>>>;
+  /** Where unexpected errors are logged; silent by default. */
+  logger?: Logger;
+}
+
+/**
+ * A request handler for `node:http`. Resolves `true` when it answered the request, `false` when the path is
+ * not one of its routes (so a host server can try its own). Never rejects.
+ */
+export type CdsHooksHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
+/** Default body limit (1 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+type Route =
+  | { kind: 'discovery' }
+  | { kind: 'service'; id: string }
+  | { kind: 'feedback'; id: string }
+  | { kind: 'schema-index' }
+  | { kind: 'schema'; name: string }
+  | { kind: 'unknown' };
+
+function route(path: string): Route | undefined {
+  if (path === '/cds-services' || path === '/cds-services/') return { kind: 'discovery' };
+  if (path === '/schemas' || path === '/schemas/') return { kind: 'schema-index' };
+  const schema = /^\/schemas\/([A-Za-z0-9-]+)\.json$/.exec(path);
+  if (schema?.[1] !== undefined) return { kind: 'schema', name: schema[1] };
+  if (path.startsWith('/schemas/')) return { kind: 'unknown' };
+  if (!path.startsWith('/cds-services/')) return undefined;
+  const parts = path.slice('/cds-services/'.length).split('/');
+  let id: string;
+  try {
+    id = decodeURIComponent(parts[0] ?? '');
+  } catch {
+    return { kind: 'unknown' };
+  }
+  if (parts.length === 1 && id !== '') return { kind: 'service', id };
+  if (parts.length === 2 && parts[1] === 'feedback' && id !== '') return { kind: 'feedback', id };
+  return { kind: 'unknown' };
+}
+
+function methodNotAllowed(method: string | undefined, allowed: string): CdsHttpError {
+  return new CdsHttpError(405, 'METHOD_NOT_ALLOWED', `method ${method ?? '?'} not allowed here; use ${allowed}`, 'Diese Anfrageart ist hier nicht erlaubt.', {
+    headers: { allow: allowed },
+  });
+}
+
+function notFound(what: string): CdsHttpError {
+  return new CdsHttpError(404, 'NOT_FOUND', `${what} not found`, 'Nicht gefunden.');
+}
+
+function validationHttpError(issues: readonly CdsErrorIssue[], subject: string): CdsHttpError {
+  const first = issues[0];
+  return new CdsHttpError(
+    400,
+    'VALIDATION',
+    `${subject} is invalid${first === undefined ? '' : ` at ${first.path}: ${first.message}`}`,
+    `Die Anfrage ist ungültig${first === undefined ? '' : ` bei ${first.path}`}.`,
+    { ...(first === undefined ? {} : { path: first.path }), issues: [...issues] },
+  );
+}
+
+/** `$.case.services[0]` under `prefix` (`$.context`) → `$.context.case.services[0]`. */
+function under(prefix: string, path: string): string {
+  return `${prefix}${path.startsWith('$') ? path.slice(1) : `.${path}`}`;
+}
+
+/**
+ * Creates the CDS Hooks HTTP handler: `GET /cds-services` (discovery), `POST /cds-services/{id}` (cards),
+ * `POST /cds-services/{id}/feedback`, `GET /schemas/<name>.json` (JSON Schemas) and `GET /schemas` (their
+ * names). Errors are JSON `{ "error": { code, message, userMessage, path?, issues? } }`.
+ *
+ * @example
+ * ```ts
+ * const cds = createCdsHooksHandler({ kit });
+ * http.createServer(async (req, res) => {
+ *   if (await cds(req, res)) return;
+ *   serveMyApp(req, res);
+ * });
+ * ```
+ */
+export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooksHandler {
+  const { kit } = options;
+  const limits: BodyLimits = {
+    maxBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    maxDepth: options.maxDepth ?? 64,
+    timeoutMs: options.bodyTimeoutMs ?? 10_000,
+  };
+  const basePath = (options.basePath ?? '').replace(/\/+$/, '');
+  const secret = options.token === undefined ? undefined : tokenDigest(options.token);
+  const logger = options.logger ?? silentLogger;
+
+  const discovery = (): CdsDiscovery => ({
+    services: kit.services().map((s): CdsService => {
+      const prefetch = options.prefetch?.[s.hook];
+      return {
+        hook: s.hook,
+        hookVersion: hookVersions[s.hook],
+        title: s.title,
+        description: s.description,
+        id: s.id,
+        ...(prefetch === undefined ? {} : { prefetch }),
+        pluginId: s.pluginId,
+        extension: { 'de.pvskit.contextSchema': `${basePath}/schemas/${s.hook}-context.json` },
+      };
+    }),
+  });
+
+  const findService = (id: string): CdsService | undefined => discovery().services.find((s) => s.id === id);
+
+  async function jsonBody(req: IncomingMessage): Promise<unknown> {
+    requireJsonContentType(req);
+    return parseJsonBody(await readBody(req, limits), limits.maxDepth);
+  }
+
+  async function callService(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+    const body = await jsonBody(req);
+    const envelope = safeParseWith(cdsRequestSchema, body);
+    if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
+    const { hook, hookInstance, context } = envelope.value;
+    if (hook !== service.hook || !isHookName(hook)) {
+      throw validationHttpError([{ path: '$.hook', message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
+    }
+    // A client that hangs up mid-call stops the plugins (no strike for them).
+    const abort = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) abort.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const result = await kit.callHook(hook, context as never, { hookInstance, pluginIds: [service.pluginId], signal: abort.signal });
+      sendJson(res, 200, { cards: result.cards });
+    } catch (error) {
+      if (error instanceof ValidationError) {
+        const inContext = error.subject.endsWith('context');
+        throw validationHttpError(
+          error.issues.map((i) => ({ path: inContext ? under('$.context', i.path) : i.path, message: i.message })),
+          'request',
+        );
+      }
+      if (isPvsKitError(error) && error.code === 'PLUGIN_NOT_FOUND') throw notFound(`service "${service.id}"`);
+      throw error;
+    } finally {
+      res.off('close', onClose);
+    }
+  }
+
+  async function feedback(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+    const body = await jsonBody(req);
+    const parsed = safeParseWith(cdsFeedbackRequestSchema, body);
+    if (!parsed.ok) throw validationHttpError(parsed.issues, 'feedback');
+    let recorded = 0;
+    for (const [index, entry] of parsed.value.feedback.entries()) {
+      try {
+        kit.feedback(entry);
+        recorded++;
+      } catch (error) {
+        const at = `$.feedback[${index}]`;
+        if (error instanceof ValidationError) {
+          throw validationHttpError(error.issues.map((i) => ({ path: under(at, i.path), message: i.message })), 'feedback');
+        }
+        if (isPvsKitError(error) && error.code === 'NOT_FOUND') {
+          const field = error.details?.['suggestion'] === undefined ? 'card' : 'acceptedSuggestions';
+          throw new CdsHttpError(
+            404,
+            'NOT_FOUND',
+            `${error.message} (service "${service.id}"; ${recorded} earlier entries recorded)`,
+            error.userMessage,
+            { path: `${at}.${field}` },
+          );
+        }
+        throw error;
+      }
+    }
+    sendJson(res, 200, { recorded });
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, target: Route): Promise<void> {
+    if (secret !== undefined) requireBearer(req, secret);
+    const method = req.method ?? 'GET';
+    switch (target.kind) {
+      case 'discovery':
+        if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+        sendJson(res, 200, discovery());
+        return;
+      case 'schema-index':
+        if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+        sendJson(res, 200, { schemas: servedSchemaNames.map((name) => `${basePath}/schemas/${name}.json`) });
+        return;
+      case 'schema': {
+        if (method !== 'GET') throw methodNotAllowed(method, 'GET');
+        const text = servedSchemaJson(target.name);
+        if (text === undefined) throw notFound(`schema "${target.name}" (known: ${servedSchemaNames.join(', ')})`);
+        res.writeHead(200, {
+          'content-type': 'application/schema+json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(text)),
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(text);
+        return;
+      }
+      case 'service':
+      case 'feedback': {
+        if (method !== 'POST') throw methodNotAllowed(method, 'POST');
+        const service = findService(target.id);
+        if (service === undefined) throw notFound(`CDS service "${target.id}"`);
+        await (target.kind === 'service' ? callService(req, res, service) : feedback(req, res, service));
+        return;
+      }
+      case 'unknown':
+        throw notFound(`path ${req.url ?? ''}`);
+    }
+  }
+
+  function answerError(req: IncomingMessage, res: ServerResponse, error: unknown): void {
+    let http: CdsHttpError;
+    if (error instanceof CdsHttpError) {
+      http = error;
+    } else {
+      logger.error('pvskit cds-hooks: unexpected error', { error: error instanceof Error ? error.message : String(error), url: req.url });
+      http = new CdsHttpError(500, 'INTERNAL', 'internal error', 'Interner Fehler im pvskit-Dienst.');
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    // A body we did not read (refused early or too large) must not be read after the answer: close.
+    const close = http.extra.closeConnection === true || !req.complete;
+    sendJson(res, http.status, http.body(), { ...(http.extra.headers ?? {}), ...(close ? { connection: 'close' } : {}) });
+  }
+
+  return async (req, res) => {
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return false;
+    }
+    if (basePath !== '') {
+      if (path !== basePath && !path.startsWith(`${basePath}/`)) return false;
+      path = path.slice(basePath.length) || '/';
+    }
+    const target = route(path);
+    if (target === undefined) return false;
+    try {
+      await dispatch(req, res, target);
+    } catch (error) {
+      answerError(req, res, error);
+    }
+    return true;
+  };
+}

@@ -1,0 +1,23 @@
+export { createCdsHooksHandler, DEFAULT_MAX_BODY_BYTES, type CdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
+export { startCdsHooksServer, type CdsHooksServer, type CdsHooksServerOptions } from './server.js';
+export { CdsHttpError, type CdsErrorBody, type CdsErrorIssue, type CdsHttpErrorCode } from './errors.js';
+export { isLoopbackHost } from './auth.js';
+export {
+  hookVersions,
+  cdsRequestSchema,
+  cdsHookRequestSchema,
+  cdsDiscoverySchema,
+  cdsServiceSchema,
+  cdsResponseSchema,
+  cdsFeedbackEntrySchema,
+  cdsFeedbackRequestSchema,
+  servedSchemaNames,
+  servedSchemaJson,
+  type CdsRequest,
+  type CdsDiscovery,
+  type CdsService,
+  type CdsResponse,
+  type CdsFeedbackRequest,
+} from './schemas.js';
+export type { CdsHooksKit } from './types.js';
+export { runCdsBench, type CdsBenchOptions, type CdsBenchResult } from './bench.js';

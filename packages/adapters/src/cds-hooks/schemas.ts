@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import {
+  cardSchema,
+  codingSchema,
+  hookContextSchemas,
+  hookNames,
+  jsonSchemaOf,
+  publishedSchemaNames,
+  type HookName,
+  type PublishedSchemaName,
+} from '@pvskit/core';
+
+/*
+ * The HTTP wire shapes of HL7 CDS Hooks 2.0 as pvskit speaks them. Request envelopes are strict: an unknown
+ * field is refused with its JSON path (typos must not pass silently); the hook's `context` is validated by
+ * the kit with the hook's own schema.
+ */
+
+/**
+ * Version of each hook's context contract. Optional additions bump the minor version; a new required field
+ * or a changed meaning is a new hook name (CDS Hooks versioning rule), never a new version of this one.
+ */
+export const hookVersions: Readonly<Record<HookName, string>> = {
+  'patient-view': '1.0',
+  'case-edit': '1.0',
+  'case-sign': '1.0',
+  'appointment-book': '1.0',
+  'billing-export': '1.0',
+};
+
+const hookInstanceSchema = z.string().min(1).max(128).meta({ description: 'Id of this hook call, a UUID in CDS Hooks' });
+
+const envelopeFields = {
+  hookInstance: hookInstanceSchema,
+  fhirServer: z.string().min(1).optional(),
+  fhirAuthorization: z.record(z.string(), z.unknown()).optional(),
+  prefetch: z.record(z.string(), z.unknown()).optional(),
+};
+
+/** Body of `POST /cds-services/{id}`: the envelope; `context` is checked by the kit against the hook. */
+export const cdsRequestSchema = z.strictObject({
+  hook: z.string().min(1),
+  ...envelopeFields,
+  context: z.record(z.string(), z.unknown()),
+});
+
+/** Parsed `POST /cds-services/{id}` body. */
+export type CdsRequest = z.output<typeof cdsRequestSchema>;
+
+/** The request schema of one hook, with its full context schema: what a host sends (published). */
+export function cdsHookRequestSchema(hook: HookName): z.ZodType {
+  return z
+    .strictObject({ hook: z.literal(hook), ...envelopeFields, context: hookContextSchemas[hook] })
+    .meta({ title: `CDS Hooks request of the ${hook} hook` });
+}
+
+/** One entry of the discovery response. `hookVersion` and `pluginId` are pvskit extensions. */
+export const cdsServiceSchema = z.strictObject({
+  hook: z.string().min(1),
+  hookVersion: z.string().min(1),
+  title: z.string().optional(),
+  description: z.string().min(1),
+  id: z.string().min(1),
+  prefetch: z.record(z.string(), z.string()).optional(),
+  pluginId: z.string().min(1),
+  extension: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** `GET /cds-services` response. */
+export const cdsDiscoverySchema = z
+  .strictObject({ services: z.array(cdsServiceSchema) })
+  .meta({ title: 'CDS Hooks discovery response' });
+
+/** `POST /cds-services/{id}` response: cards in CDS Hooks 2.0 shape plus `ruleId`. */
+export const cdsResponseSchema = z.strictObject({ cards: z.array(cardSchema) }).meta({ title: 'CDS Hooks service response' });
+
+/** One feedback entry (CDS Hooks 2.0) plus optional `hookInstance`. */
+export const cdsFeedbackEntrySchema = z.strictObject({
+  card: z.string().min(1),
+  outcome: z.enum(['accepted', 'overridden']),
+  acceptedSuggestions: z.array(z.strictObject({ id: z.string().min(1) })).optional(),
+  overrideReason: z.strictObject({ reason: codingSchema.optional(), userComment: z.string().optional() }).optional(),
+  outcomeTimestamp: z.string().min(1),
+  hookInstance: z.string().min(1).optional(),
+});
+
+/** Body of `POST /cds-services/{id}/feedback`. */
+export const cdsFeedbackRequestSchema = z
+  .strictObject({ feedback: z.array(cdsFeedbackEntrySchema).min(1).max(100) })
+  .meta({ title: 'CDS Hooks feedback request' });
+
+/** Discovery response type. */
+export type CdsDiscovery = z.output<typeof cdsDiscoverySchema>;
+/** One discovered service. */
+export type CdsService = z.output<typeof cdsServiceSchema>;
+/** Service response type. */
+export type CdsResponse = z.output<typeof cdsResponseSchema>;
+/** Feedback request type. */
+export type CdsFeedbackRequest = z.output<typeof cdsFeedbackRequestSchema>;
+
+function wire(schema: z.ZodType, name: string): Record<string, unknown> {
+  return { $id: `https://pvskit.local/schemas/${name}.json`, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) };
+}
+
+const cdsSchemaBuilders: Record<string, () => Record<string, unknown>> = {
+  'cds-discovery': () => wire(cdsDiscoverySchema, 'cds-discovery'),
+  'cds-response': () => wire(cdsResponseSchema, 'cds-response'),
+  'cds-feedback': () => wire(cdsFeedbackRequestSchema, 'cds-feedback'),
+  ...Object.fromEntries(hookNames.map((hook) => [`${hook}-request`, () => wire(cdsHookRequestSchema(hook), `${hook}-request`)])),
+  ...Object.fromEntries(hookNames.map((hook) => [`${hook}-context`, () => wire(hookContextSchemas[hook], `${hook}-context`)])),
+};
+
+/** Every schema name served at `/schemas/<name>.json`: the core payloads plus the CDS Hooks wire shapes. */
+export const servedSchemaNames: readonly string[] = [...publishedSchemaNames, ...Object.keys(cdsSchemaBuilders)];
+
+const cache = new Map<string, string>();
+
+/** JSON text of a served schema, or undefined for an unknown name. Generated from zod once, then cached. */
+export function servedSchemaJson(name: string): string | undefined {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit;
+  let schema: Record<string, unknown> | undefined;
+  if ((publishedSchemaNames as readonly string[]).includes(name)) schema = jsonSchemaOf(name as PublishedSchemaName);
+  else schema = cdsSchemaBuilders[name]?.();
+  if (schema === undefined) return undefined;
+  const text = JSON.stringify(schema);
+  cache.set(name, text);
+  return text;
+}

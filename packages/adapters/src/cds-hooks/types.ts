@@ -1,0 +1,4 @@
+import type { PvsKit } from '@pvskit/core';
+
+/** The part of a {@link PvsKit} the CDS Hooks service needs. */
+export type CdsHooksKit = Pick<PvsKit, 'services' | 'callHook' | 'feedback'>;
