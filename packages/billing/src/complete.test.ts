@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { Case, CaseInput } from '@pvskit/core';
+import { completeOne } from './complete.js';
+import { baseCase, patient } from './test-fixtures.js';
+
+/*
+ * The "Fallbeispiele" of the KVBW guide (shared/seeds/004), each through `complete`, expecting exactly the
+ * guide's GOPs, counts and times. Dates: 2026-01-10 is a Saturday, 2026-01-14 a Wednesday.
+ */
+
+const rows = (c: Case) => c.services.map((s) => [s.gop, s.count, s.time ?? null] as const);
+const errors = (r: { findings: { severity: string; rule: string }[] }) => r.findings.filter((f) => f.severity === 'error');
+
+function run(input: CaseInput) {
+  const r = completeOne(input);
+  expect(errors(r)).toEqual([]);
+  return r;
+}
+
+describe('KVBW guide worked examples through complete', () => {
+  it('1: pneumonia, home visit Wednesday 18:00, 2–5 km → 01210 (18:00), 01223, 01418, 40222', () => {
+    const r = run(
+      baseCase({
+        duty: { start: '2026-01-14T14:00', end: '2026-01-14T22:00' },
+        diagnoses: [{ icd: 'J18.9', certainty: 'G' }],
+        contacts: [{ date: '2026-01-14', time: '18:00', mode: 'personal', visit: { distanceKm: 3.5 } }],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01210', 1, '18:00'],
+      ['01223', 1, '18:00'],
+      ['01418', 1, '18:00'],
+      ['40222', 1, '18:00'],
+    ]);
+    expect(r.case.services.find((s) => s.gop === '40222')?.euro).toBe(8.91);
+    // 2026: 120 points × 12,7404 ct = 15,29 €
+    expect(r.case.services[0]).toMatchObject({ points: 120, euro: 15.29 });
+  });
+
+  it('2+3: laceration with suture Saturday 18:30, phone call Sunday 10:00 in the same duty → 01212 (18:30), 02301, 01216 (10:00)', () => {
+    const r = run(
+      baseCase({
+        duty: { start: '2026-01-10T08:00', end: '2026-01-12T08:00' },
+        diagnoses: [{ icd: 'S01.80', certainty: 'G' }],
+        contacts: [
+          { date: '2026-01-10', time: '18:30', mode: 'personal' },
+          { date: '2026-01-11', time: '10:00', mode: 'phone' },
+        ],
+        services: [{ gop: '02301', date: '2026-01-10', time: '18:30' }],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01212', 1, '18:30'],
+      ['02301', 1, '18:30'],
+      ['01216', 1, '10:00'],
+    ]);
+  });
+
+  it('4: Saturday 02:00 and the same patient 19:30 in the next duty: two Dienstfälle, 01212 (2:00) + 02350, then 01212 (19:30)', () => {
+    const first = run(
+      baseCase({
+        id: 'c-4a',
+        duty: { start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
+        diagnoses: [{ icd: 'S60.81', certainty: 'G' }],
+        contacts: [{ date: '2026-01-10', time: '02:00', mode: 'personal' }],
+        services: [{ gop: '02350', date: '2026-01-10', time: '02:00' }],
+      }),
+    );
+    expect(rows(first.case)).toEqual([
+      ['01212', 1, '02:00'],
+      ['02350', 1, '02:00'],
+    ]);
+    const second = run(
+      baseCase({
+        id: 'c-4b',
+        duty: { start: '2026-01-10T08:00', end: '2026-01-10T20:00' },
+        diagnoses: [{ icd: 'R50.9', certainty: 'G' }],
+        contacts: [{ date: '2026-01-10', time: '19:30', mode: 'personal' }],
+      }),
+    );
+    expect(rows(second.case)).toEqual([['01212', 1, '19:30']]);
+  });
+
+  it('5: infant Saturday 09:30 → 01212 (09:30) + 01226', () => {
+    const r = run(
+      baseCase({
+        duty: { start: '2026-01-10T08:00', end: '2026-01-10T20:00' },
+        patient: patient('2025-09-01'),
+        diagnoses: [{ icd: 'R68.1', certainty: 'G' }],
+        contacts: [{ date: '2026-01-10', time: '09:30', mode: 'personal' }],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01212', 1, '09:30'],
+      ['01226', 1, '09:30'],
+    ]);
+  });
+
+  it('6: bronchitis, home visit Sunday 20:30 at 25 km → 01212 (20:30), 01418, 40192 × 2', () => {
+    const r = run(
+      baseCase({
+        duty: { start: '2026-01-11T08:00', end: '2026-01-12T08:00' },
+        diagnoses: [{ icd: 'J20.9', certainty: 'G' }],
+        contacts: [{ date: '2026-01-11', time: '20:30', mode: 'personal', visit: { distanceKm: 25 } }],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01212', 1, '20:30'],
+      ['01418', 1, '20:30'],
+      ['40192', 2, '20:30'],
+    ]);
+    expect(r.case.services[2]?.euro).toBe(41.98);
+  });
+
+  it('7: migraine visit Saturday 18:00 at 32 km, then phone 8:30 and visit 12:00 with infusion in the next duty: two Dienstfälle', () => {
+    const first = run(
+      baseCase({
+        id: 'c-7a',
+        duty: { start: '2026-01-10T08:00', end: '2026-01-11T08:00' },
+        diagnoses: [{ icd: 'G43.9', certainty: 'G' }],
+        contacts: [{ date: '2026-01-10', time: '18:00', mode: 'personal', visit: { distanceKm: 32 } }],
+      }),
+    );
+    expect(rows(first.case)).toEqual([
+      ['01212', 1, '18:00'],
+      ['01418', 1, '18:00'],
+      ['40190', 3, '18:00'],
+    ]);
+    const second = run(
+      baseCase({
+        id: 'c-7b',
+        duty: { start: '2026-01-11T08:00', end: '2026-01-11T20:00' },
+        diagnoses: [{ icd: 'G43.9', certainty: 'G' }],
+        contacts: [
+          { date: '2026-01-11', time: '08:30', mode: 'phone' },
+          { date: '2026-01-11', time: '12:00', mode: 'personal' },
+        ],
+        services: [{ gop: '02100', date: '2026-01-11', time: '12:00' }],
+      }),
+    );
+    expect(rows(second.case)).toEqual([
+      ['01216', 1, '08:30'],
+      ['01212', 1, '12:00'],
+      ['02100', 1, '12:00'],
+    ]);
+  });
+});

@@ -1,0 +1,147 @@
+import type { ContactMode } from '@pvskit/core';
+import { SOURCES } from './sources.js';
+import type { GopDefinition, PointsPeriod } from './types.js';
+
+/*
+ * The built-in EBM excerpt: every GOP the KVBW guide names for the organised emergency service, the pseudo
+ * GOPs and the video GOPs. Points are the spec's EBM 2025 values, valid from 2025-01-01 on (we have no source
+ * for earlier quarters, so earlier dates get `null`); everything else is `null` until an SDEBM file is loaded.
+ */
+
+const ALL: readonly ContactMode[] = ['personal', 'video', 'phone'];
+const PERSONAL: readonly ContactMode[] = ['personal'];
+const PERSONAL_VIDEO: readonly ContactMode[] = ['personal', 'video'];
+
+const EBM_2025 = '2025-01-01';
+
+function pts(points: number, videoPoints?: number): readonly PointsPeriod[] {
+  return [
+    {
+      validFrom: EBM_2025,
+      validTo: null,
+      points,
+      ...(videoPoints === undefined ? {} : { videoPoints }),
+      source: SOURCES.spec,
+    },
+  ];
+}
+
+type Def = Omit<GopDefinition, 'validFrom' | 'validTo' | 'points' | 'excludes' | 'requires' | 'modes' | 'requiresTime' | 'source'> &
+  Partial<Pick<GopDefinition, 'validFrom' | 'validTo' | 'points' | 'excludes' | 'requires' | 'modes' | 'requiresTime' | 'source'>>;
+
+function def(d: Def): GopDefinition {
+  return {
+    validFrom: null,
+    validTo: null,
+    points: [],
+    excludes: [],
+    requires: [],
+    modes: ALL,
+    requiresTime: false,
+    source: SOURCES.kvbwGuide,
+    ...d,
+  };
+}
+
+const ONCE_PER_CASE = { max: 1, per: 'dienstfall' } as const;
+
+/** Counselling/talk and out-of-hours GOPs not billable beside 01205–01218 (spec rule NFD-EXCLUDED). */
+export const EXCLUDED_BESIDE_NOTFALL: readonly string[] = [
+  '01100', '01101', '01102', '01411', '01412', '01414', '01415', '01949', '01950', '01951', '03030', '03230',
+  '03373', '04030', '04230', '04355', '04356', '04373', '14220', '14221', '16220', '21220', '21221', '22220',
+  '22221', '22222', '23220', '27310', '30930', '30931', '30932', '30933', '37306',
+];
+
+/** 01205–01218: the GOPs the excluded list may not stand beside. */
+const NOTFALL_GOPS = ['01205', '01207', '01210', '01212', '01214', '01216', '01218'];
+
+/** Built-in GOP definitions (data; see module comment for the sources). */
+export const BUILTIN_GOPS: readonly GopDefinition[] = [
+  def({ gop: '01205', title: 'Notfallpauschale Abklärung (werktags 7–19 Uhr)', kind: 'abklaerung', band: 'day',
+    modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(45) }),
+  def({ gop: '01207', title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+    kind: 'abklaerung', band: 'offHours', modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(80) }),
+  def({ gop: '01210', title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
+    modes: PERSONAL_VIDEO, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(120, 108) }),
+  def({ gop: '01212', title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+    kind: 'notfallpauschale', band: 'offHours', modes: PERSONAL_VIDEO, requiresTime: true, frequency: ONCE_PER_CASE,
+    points: pts(195, 176) }),
+  def({ gop: '01214', title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
+    points: pts(50) }),
+  def({ gop: '01216', title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,
+    points: pts(140) }),
+  def({ gop: '01218', title: 'Notfallkonsultationspauschale III', kind: 'konsultation', band: 'III', requiresTime: true,
+    points: pts(170) }),
+  def({ gop: '01220', title: 'Reanimationskomplex', kind: 'procedure', modes: PERSONAL, points: pts(1027) }),
+  def({ gop: '01221', title: 'Zuschlag zu 01220: Koniotomie und/oder endotracheale Intubation', kind: 'zuschlag',
+    modes: PERSONAL, requires: ['01220'], points: pts(203) }),
+  def({ gop: '01222', title: 'Zuschlag zu 01220: Elektrodefibrillation und/oder Elektrostimulation', kind: 'zuschlag',
+    modes: PERSONAL, requires: ['01220'], points: pts(288) }),
+  def({ gop: '01223', title: 'Zuschlag zu 01210 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+    frequency: ONCE_PER_CASE, requires: ['01210'], points: pts(128) }),
+  def({ gop: '01224', title: 'Zuschlag zu 01212 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+    frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01226'], points: pts(195) }),
+  def({ gop: '01226', title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
+    modes: PERSONAL, frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01224'], points: pts(90) }),
+  def({ gop: '01413', title: 'Besuch eines weiteren Kranken in derselben sozialen Gemeinschaft', kind: 'visit',
+    modes: PERSONAL }),
+  def({ gop: '01418', title: 'Besuch im organisierten Not(-fall)dienst', kind: 'visit', modes: PERSONAL }),
+  def({ gop: '01440', title: 'Verweilen außerhalb der Praxis je vollendete 30 Min.', kind: 'procedure', modes: PERSONAL }),
+  def({ gop: '01444', title: 'Authentifizierung eines unbekannten Patienten (Videosprechstunde)', kind: 'technik',
+    modes: ['video'], validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10), source: SOURCES.videoSpec }),
+  def({ gop: '01450', title: 'Technikzuschlag Videosprechstunde', kind: 'technik', modes: ['video'],
+    frequency: { max: 1, per: 'contact' }, points: pts(40), source: SOURCES.videoSpec }),
+  def({ gop: '01451', title: 'Anschubförderung Videosprechstunde', kind: 'technik', modes: ['video'],
+    validFrom: '2019-10-01', validTo: '2021-09-30', source: SOURCES.videoSpec }),
+  def({ gop: '02100', title: 'Infusion', kind: 'procedure', modes: PERSONAL, frequency: { max: 1, per: 'day' } }),
+  def({ gop: '02300', title: 'Kleinchirurgischer Eingriff I / primäre Wundversorgung / Epilation', kind: 'procedure',
+    modes: PERSONAL, excludes: ['02350'] }),
+  def({ gop: '02301', title: 'Kleinchirurgischer Eingriff II / primäre Wundversorgung mittels Naht', kind: 'procedure',
+    modes: PERSONAL }),
+  def({ gop: '02302', title: 'Kleinchirurgischer Eingriff III / Wundversorgung bei Kindern', kind: 'procedure',
+    modes: PERSONAL }),
+  def({ gop: '02320', title: 'Einführung einer Magenverweilsonde', kind: 'procedure', modes: PERSONAL }),
+  def({ gop: '02323', title: 'Legen und/oder Wechsel eines transurethralen Dauerkatheters', kind: 'procedure',
+    modes: PERSONAL }),
+  def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL, excludes: ['02300'] }),
+  def({ gop: '32025', title: 'Blutzucker-Teststreifen (Akut-Labor)', kind: 'procedure' }),
+  def({ gop: '32033', title: 'Harnstreifentest (mindestens fünf Parameter)', kind: 'procedure' }),
+  def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40222', title: 'Wegepauschale Randbereich 2–5 km, Tag', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40224', title: 'Wegepauschale Fernbereich 5–10 km, Tag', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40226', title: 'Wegepauschale Kernbereich bis 2 km, Nacht', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40228', title: 'Wegepauschale Randbereich 2–5 km, Nacht', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40230', title: 'Wegepauschale Fernbereich 5–10 km, Nacht', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '99999', title: 'Pseudo-GOP Notfalldienst-Förderung (Pseudo-Abrechnungsfall)', kind: 'pseudo' }),
+  def({ gop: '99909', title: 'Pseudo-GOP Sprechstundenbedarf Privat-/BG-Patienten', kind: 'pseudo' }),
+  ...EXCLUDED_BESIDE_NOTFALL.map((gop) =>
+    def({ gop, title: 'Beratungs-, Gesprächs- oder Unzeitleistung', kind: 'excluded', excludes: NOTFALL_GOPS,
+      source: SOURCES.spec }),
+  ),
+];
+
+/**
+ * Severity supplements (Schweregradzuschläge) by the band of their base Pauschale: Nr. 8 → 01223 (to 01210)
+ * or 01224 (to 01212); Nr. 9 → 01226 (to 01212, off-hours only). 01224 wins over 01226.
+ */
+export const SEVERITY_SUPPLEMENTS = {
+  nr8: { day: '01223', offHours: '01224' },
+  nr9: { offHours: '01226' },
+} as const;
+
+/** A Nr. 8 supplement entered for the other band: the GOP of the same supplement for the right band. */
+export const NR8_SUPPLEMENT_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
+
+/** GOP codes with fixed roles in the rules (visit, further patient, infusion, …). */
+export const ROLE_GOPS = {
+  visit: '01418',
+  visitSameCommunity: '01413',
+  technik: '01450',
+  infusion: '02100',
+  woundCare: '02300',
+  fixingBandage: '02350',
+  pseudoDuty: '99999',
+  pseudoPrivate: '99909',
+} as const;

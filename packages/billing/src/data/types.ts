@@ -1,0 +1,62 @@
+import type { ContactMode } from '@pvskit/core';
+
+/** A closed date range of validity; `null` = not bounded by the source we have. */
+export interface Validity {
+  /** First day (YYYY-MM-DD) or null. */
+  readonly validFrom: string | null;
+  /** Last day (YYYY-MM-DD) or null. */
+  readonly validTo: string | null;
+}
+
+/** Points of a GOP during one period. */
+export interface PointsPeriod extends Validity {
+  readonly points: number;
+  /** Points when the contact was a video consultation, if the EBM values it differently. */
+  readonly videoPoints?: number;
+  readonly source: string;
+}
+
+/**
+ * The time band a GOP is tied to. `day`/`offHours` are the Notfallpauschale bands, `I`/`II`/`III` the
+ * Notfallkonsultationspauschale bands (spec "Time model").
+ */
+export type GopBand = 'day' | 'offHours' | 'I' | 'II' | 'III';
+
+/** What a GOP is, for the engine. */
+export type GopKind =
+  | 'notfallpauschale'
+  | 'abklaerung'
+  | 'konsultation'
+  | 'zuschlag'
+  | 'visit'
+  | 'travel'
+  | 'technik'
+  | 'procedure'
+  | 'pseudo'
+  | 'excluded';
+
+/** A frequency limit ("einmal je Dienstfall"). */
+export interface FrequencyLimit {
+  readonly max: number;
+  readonly per: 'dienstfall' | 'day' | 'contact';
+}
+
+/** One GOP of the built-in catalogue. */
+export interface GopDefinition extends Validity {
+  readonly gop: string;
+  /** German short text. */
+  readonly title: string;
+  readonly kind: GopKind;
+  /** Empty when the EBM does not value it in points (Wegepauschalen carry euro amounts per region). */
+  readonly points: readonly PointsPeriod[];
+  readonly band?: GopBand;
+  /** Contact modes the GOP may be billed for. */
+  readonly modes: readonly ContactMode[];
+  readonly requiresTime: boolean;
+  readonly frequency?: FrequencyLimit;
+  /** GOPs not billable beside this one in the same Dienstfall. */
+  readonly excludes: readonly string[];
+  /** At least one of these must be in the Dienstfall (base GOP of a supplement). */
+  readonly requires: readonly string[];
+  readonly source: string;
+}

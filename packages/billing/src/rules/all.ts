@@ -1,0 +1,19 @@
+import { timeRules } from './band.js';
+import { caseRules, catalogueAndIdRules } from './case.js';
+import type { CaseView } from './context.js';
+import { exclusionRules } from './exclusion.js';
+import { pauschaleRules } from './pauschale.js';
+import { supplementRules } from './supplement.js';
+import { travelRules, videoRules } from './travel.js';
+
+/** Every case-level rule group, in report order. */
+export const caseRuleGroups: readonly ((v: CaseView) => void)[] = [
+  catalogueAndIdRules,
+  caseRules,
+  timeRules,
+  pauschaleRules,
+  supplementRules,
+  exclusionRules,
+  travelRules,
+  videoRules,
+];

@@ -1,0 +1,110 @@
+import { quarterOf, type Case, type Duty } from '@pvskit/core';
+import type { Catalogue } from '../catalogue.js';
+import { ROLE_GOPS } from '../data/gops.js';
+import { when } from '../time.js';
+import { dutyPartStarts, insideWindow } from './case.js';
+import type { RawFinding } from './context.js';
+import { severityOf } from './ids.js';
+
+/** A duty-level finding, attached to one case of the bundle or to the duty itself. */
+export interface DutyFinding extends RawFinding {
+  /** Index into the bundle's cases, when the finding belongs to one. */
+  readonly caseIndex?: number;
+}
+
+/** A pseudo case: marked, or carrying 99999/99909 only. */
+export function isPseudoCase(c: { pseudo?: boolean | undefined; services: readonly { gop: string }[] }): boolean {
+  if (c.pseudo === true) return true;
+  return c.services.length > 0 && c.services.every((s) => s.gop === ROLE_GOPS.pseudoDuty || s.gop === ROLE_GOPS.pseudoPrivate);
+}
+
+function patientKey(c: Case): string {
+  return c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`;
+}
+
+/** The moments a case took place (services, else contacts). */
+function momentsOf(c: Case): { date: string; time?: string }[] {
+  const list: { date: string; time?: string }[] = c.services.map((s) => (s.time === undefined ? { date: s.date } : { date: s.date, time: s.time }));
+  for (const k of c.contacts) list.push({ date: k.date, time: k.time });
+  return list;
+}
+
+/** NFD-PSEUDO-REQUIRED, NFD-PSEUDO-RECOMMENDED, NFD-PSEUDO-PRIVATE for the cases of one duty. */
+export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalogue, region: Case['region']): DutyFinding[] {
+  const out: DutyFinding[] = [];
+  const emit = (f: Omit<DutyFinding, 'severity'>) => out.push({ ...f, severity: severityOf(f.rule) });
+  if (catalogue.region(region)?.pseudoCase === undefined) return out;
+
+  const pseudo = cases.map(isPseudoCase);
+  const starts = dutyPartStarts(duty.start, duty.end);
+  const parts = starts.map((start, n) => ({ start, end: starts[n + 1] ?? duty.end }));
+  const gkvCases = cases.filter((c, i) => !pseudo[i] && c.patient.insurance.type === 'GKV');
+
+  for (const part of parts) {
+    const inPart = (m: { date: string; time?: string }) => insideWindow(m.date, m.time, part.start, part.end);
+    const hasGkv = gkvCases.some((c) => momentsOf(c).some(inPart));
+    const hasPseudo = cases.some(
+      (c, i) =>
+        pseudo[i] === true &&
+        c.services.some((s) => s.gop === ROLE_GOPS.pseudoDuty && inPart(s.time === undefined ? { date: s.date } : { date: s.date, time: s.time })),
+    );
+    if (!hasGkv && !hasPseudo) {
+      const quarter = quarterOf(part.start.slice(0, 10));
+      emit({
+        rule: 'NFD-PSEUDO-REQUIRED',
+        message:
+          `Dienst ${part.start.replace('T', ' ')}–${part.end.replace('T', ' ')} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall ` +
+          'und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.',
+      });
+    }
+  }
+  if (gkvCases.length > 0 && !pseudo.some(Boolean)) {
+    emit({
+      rule: 'NFD-PSEUDO-RECOMMENDED',
+      message: `Dienst ab ${when(duty.start.slice(0, 10), duty.start.slice(11))}: die KVBW empfiehlt zu Beginn jedes Dienstes einen Pseudo-Abrechnungsfall (99999).`,
+    });
+  }
+
+  const privatePatients = new Set(
+    cases
+      .filter((c, i) => !pseudo[i] && (c.patient.insurance.type === 'PKV' || c.patient.insurance.type === 'BG'))
+      .map(patientKey),
+  ).size;
+  let billed = 0;
+  let holder: { caseIndex: number; service: number; count: number } | undefined;
+  cases.forEach((c, ci) => {
+    if (!pseudo[ci]) return;
+    c.services.forEach((s, si) => {
+      if (s.gop !== ROLE_GOPS.pseudoPrivate) return;
+      billed += s.count;
+      holder ??= { caseIndex: ci, service: si, count: s.count };
+    });
+  });
+  if (billed !== privatePatients) {
+    const firstPseudo = pseudo.indexOf(true);
+    const start = { date: duty.start.slice(0, 10), time: duty.start.slice(11) };
+    const message = `99909 ${billed}-mal angesetzt, im Dienst waren ${privatePatients} Privat-/BG-Patienten: 99909 × ${privatePatients} auf dem Pseudo-Abrechnungsfall.`;
+    if (holder !== undefined) {
+      const wanted = privatePatients - (billed - holder.count);
+      emit({
+        rule: 'NFD-PSEUDO-PRIVATE',
+        caseIndex: holder.caseIndex,
+        service: holder.service,
+        gop: ROLE_GOPS.pseudoPrivate,
+        message,
+        fix: wanted >= 1 ? { op: 'set-count', service: holder.service, count: wanted } : { op: 'remove', service: holder.service },
+      });
+    } else if (firstPseudo >= 0) {
+      emit({
+        rule: 'NFD-PSEUDO-PRIVATE',
+        caseIndex: firstPseudo,
+        gop: ROLE_GOPS.pseudoPrivate,
+        message,
+        fix: { op: 'add', gop: ROLE_GOPS.pseudoPrivate, date: start.date, time: start.time, count: privatePatients },
+      });
+    } else {
+      emit({ rule: 'NFD-PSEUDO-PRIVATE', gop: ROLE_GOPS.pseudoPrivate, message });
+    }
+  }
+  return out;
+}

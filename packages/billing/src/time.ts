@@ -1,0 +1,75 @@
+import {
+  formatGermanDate,
+  germanWeekdayName,
+  isBeforeBirthday,
+  hasReachedAge,
+  konsultationBand,
+  notfallpauschaleBand,
+  restDayReason,
+  travelBand,
+  type KonsultationBand,
+  type NotfallpauschaleBand,
+  type Region,
+  type TravelBand,
+} from '@pvskit/core';
+
+/*
+ * The engine's view of the core calendar. The holiday calendar covers 1900–2199; a date outside yields
+ * `undefined` bands, and the band rules then stay silent instead of guessing.
+ */
+
+function inCalendar(date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  return year >= 1900 && year <= 2199;
+}
+
+/** Notfallpauschale band, or undefined outside the calendar's range. */
+export function pauschaleBandOf(date: string, time: string, region: Region): NotfallpauschaleBand | undefined {
+  return inCalendar(date) ? notfallpauschaleBand(date, time, region) : undefined;
+}
+
+/** Konsultationspauschale band, or undefined outside the calendar's range. */
+export function konsultationBandOf(date: string, time: string, region: Region): KonsultationBand | undefined {
+  return inCalendar(date) ? konsultationBand(date, time, region) : undefined;
+}
+
+/** Wegepauschale rate by the clock. */
+export function travelBandOf(time: string): TravelBand {
+  return travelBand(time);
+}
+
+/** German reason why the day is a rest day, or null for a working day (or a date outside the calendar). */
+export function restReasonOf(date: string, region: Region): string | null {
+  return inCalendar(date) ? restDayReason(date, region) : null;
+}
+
+/** "Samstag 10.01.2026" or "Samstag 10.01.2026 21:30". */
+export function when(date: string, time?: string): string {
+  const day = `${germanWeekdayName(date)} ${formatGermanDate(date)}`;
+  return time === undefined ? day : `${day} ${time}`;
+}
+
+/** Why a date/time lies in its band, in German: "Samstag", "Fronleichnam", "werktags 21:30", … */
+export function bandReason(date: string, time: string, region: Region): string {
+  const rest = restReasonOf(date, region);
+  return rest === null ? `Werktag, ${time} Uhr` : `${rest}, ${time} Uhr`;
+}
+
+/** Child before the 3rd birthday on `on`. */
+export function isUnderThree(birth: string, on: string): boolean {
+  return isBeforeBirthday(birth, on, 3);
+}
+
+/** From the 70th birthday on. */
+export function isSeventyOrOlder(birth: string, on: string): boolean {
+  return hasReachedAge(birth, on, 70);
+}
+
+/** German GOP family label for the band, used in messages. */
+export const BAND_LABEL: Readonly<Record<string, string>> = {
+  day: 'werktags 7–19 Uhr',
+  offHours: '19–7 Uhr sowie ganztägig an Wochenenden, Feiertagen, 24.12. und 31.12.',
+  I: 'werktags 7–19 Uhr',
+  II: 'werktags 19–22 Uhr sowie an Ruhetagen 7–19 Uhr',
+  III: 'werktags 22–7 Uhr sowie an Ruhetagen 19–7 Uhr',
+};
