@@ -1,1 +1,37 @@
-export {};
+// Issue 5 (before the call): service, keyring, appointments, storage, invitations, consent, plans, contract.
+export * from './service/create.js';
+export type { VideoServiceOptions } from './service/options.js';
+export type { AccountApi, DeviceInfo, RegistrationResult, UserInfo } from './account/account.js';
+export { generateDeviceKeyPair, loginFailed } from './account/account.js';
+export type { DeviceKeyPair, KdfParams, KdfPreset } from './account/crypto.js';
+export { kdfPreset } from './account/crypto.js';
+export type { PracticeSession } from './account/session.js';
+export * from './account/schemas.js';
+export type { AccessApi, AccessGrant, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
+export { verifyAccessCodeSchema } from './appointments/access.js';
+export type { Appointment, AppointmentStatus, AppointmentsApi } from './appointments/appointments.js';
+export { generateAccessCode, normaliseAccessCode } from './appointments/codes.js';
+export * from './appointments/schemas.js';
+export type * from './storage/port.js';
+export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
+export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';
+export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
+export * from './invitations/transports.js';
+export type { AuditEntry, AuditMeta } from './consent/audit.js';
+export * from './consent/consent.js';
+export * from './consent/texts.js';
+export * from './plans/entitlements.js';
+export type { Entitlements, PlansApi } from './plans/plans.js';
+export { sepaMandateSchema, type SepaMandate, type SepaMandateInput, type StoredSepaMandate } from './plans/sepa.js';
+export type { ContractApi, ContractEndReport, ContractStatus } from './contract/contract.js';
+export { addMonths, contractEndDate, NOTICE_MONTHS, quarterEnd } from './contract/notice.js';
+// Issue 6 (the call): signaling server, end-to-end sealed signaling (link key / CPace), P2P call client.
+export type { AccessControl, AppointmentAccessInfo, FailureOutcome, VerifiedAccessCode } from './signaling/access.js';
+export { createMemoryAccessControl, type MemoryAccessControl, type MemoryAccessControlOptions, type MemoryAppointmentInput } from './signaling/memory-access.js';
+export { createMemoryMetadataStore, MAX_METADATA_TTL_DAYS, type SignalingEventKind, type SignalingMetadataRecord, type SignalingMetadataStore } from './signaling/metadata.js';
+export { CLOSE_CODES, clientMessageSchema, serverMessageSchema, type ClientMessage, type PeerInfo, type ServerMessage } from './signaling/protocol.js';
+export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
+export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
+export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
+export { deriveLinkKey, deriveSessionKey, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
+export { readQualityStats, type QualityStats } from './call/stats.js';

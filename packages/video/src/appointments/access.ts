@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { parseWith, PvsKitError } from '@pvskit/core';
+import { writeAudit } from '../consent/audit.js';
+import type { VideoContext } from '../service/context.js';
+import type { AccessRole, AppointmentKind, AppointmentRow } from '../storage/port.js';
+import { formatBerlin } from './berlin-time.js';
+import { accessCodeMac, normaliseAccessCode } from './codes.js';
+import { createIpLimiter } from './ip-limiter.js';
+
+/** What a correct code opens: one appointment, one role. No patient data (the server has none in clear). */
+export interface AccessGrant {
+  appointmentId: string;
+  practiceId: string;
+  role: AccessRole;
+  kind: AppointmentKind;
+  maxParticipants: number;
+  /** Epoch ms. */
+  validFrom: number;
+  validUntil: number;
+}
+
+/** Result of registering a failed attempt. */
+export interface AttemptState {
+  failedAttempts: number;
+  locked: boolean;
+}
+
+export const verifyAccessCodeSchema = z.strictObject({
+  code: z.string().max(64),
+  /** From the link or the signaling room: then a wrong code counts against this appointment. */
+  appointmentId: z.string().min(1).max(64).optional(),
+  /** The role the caller expects (patient page: 'patient'); a code of the other role is "unknown". */
+  role: z.enum(['doctor', 'patient']).optional(),
+  /** Client address, for the per-client throttle of code-only look-ups; never stored. */
+  ip: z.string().max(64).optional(),
+});
+/** Input of `verifyAccessCode`. */
+export type VerifyAccessCodeInput = z.input<typeof verifyAccessCodeSchema>;
+
+/** Server-side access checks, shared with the signaling server. */
+export interface AccessApi {
+  /**
+   * Checks a typed access code. Throws `NOT_FOUND` ("Zugangscode unbekannt") for any code that is not a live
+   * code of the given appointment/role, `LOCKED` after too many misses (even for the right code, until a new
+   * pair is issued), `EXPIRED` outside the validity window, `RATE_LIMITED` for a client that guesses too often.
+   */
+  verifyAccessCode(input: VerifyAccessCodeInput): AccessGrant;
+  /** Counts one failed attempt (e.g. a failed PAKE run in the signaling server); locks at the limit. */
+  registerFailedAttempt(appointmentId: string): AttemptState;
+  /** True while the appointment is locked by failed attempts. */
+  isLocked(appointmentId: string): boolean;
+  /** Current counter and lock. */
+  attemptState(appointmentId: string): AttemptState;
+}
+
+/** The message for every code that does not open anything; it never says whether an appointment exists. */
+export function unknownCode(): PvsKitError {
+  return new PvsKitError('NOT_FOUND', 'access code unknown', { userMessage: 'Zugangscode unbekannt' });
+}
+
+function locked(appointmentId: string): PvsKitError {
+  return new PvsKitError('LOCKED', 'appointment locked after too many wrong access codes', {
+    userMessage:
+      'Zu viele falsche Zugangscodes: Der Termin ist gesperrt. Bitte fordern Sie bei Ihrer Praxis neue Zugangscodes an.',
+    details: { appointmentId },
+  });
+}
+
+/** A failed look-up without an appointment id counts per client: 30 misses in 15 minutes. */
+const IP_MAX_FAILURES = 30;
+const IP_WINDOW_MS = 15 * 60_000;
+
+export function createAccessApi(ctx: VideoContext): AccessApi {
+  const { store } = ctx;
+  const ipLimiter = createIpLimiter(IP_MAX_FAILURES, IP_WINDOW_MS);
+
+  function row(appointmentId: string): AppointmentRow {
+    const r = store.getAppointment(appointmentId);
+    if (r === undefined) throw new PvsKitError('NOT_FOUND', 'appointment not found', { userMessage: 'Termin nicht gefunden.' });
+    return r;
+  }
+
+  function fail(appointmentId: string): AttemptState {
+    return store.transaction(() => {
+      const r = row(appointmentId);
+      if (r.lockedAt !== null) return { failedAttempts: r.failedAttempts, locked: true };
+      const failedAttempts = r.failedAttempts + 1;
+      const lockNow = failedAttempts >= ctx.maxFailedAttempts;
+      store.updateAppointment({ ...r, failedAttempts, lockedAt: lockNow ? ctx.now() : null });
+      writeAudit(ctx, r.practiceId, lockNow ? 'appointment.locked' : 'code.failed', { failedAttempts }, r);
+      if (lockNow) ctx.logger.warn('video appointment locked after failed access codes', { appointmentId });
+      return { failedAttempts, locked: lockNow };
+    });
+  }
+
+  return {
+    verifyAccessCode(input) {
+      const v = parseWith(verifyAccessCodeSchema, input, 'access code');
+      const now = ctx.now();
+      if (v.ip !== undefined && ipLimiter.isBlocked(v.ip, now)) {
+        throw new PvsKitError('RATE_LIMITED', 'too many wrong access codes from this client', {
+          userMessage: 'Zu viele Versuche. Bitte warten Sie einige Minuten.',
+        });
+      }
+      const target = v.appointmentId === undefined ? undefined : store.getAppointment(v.appointmentId);
+      if (target !== undefined && target.lockedAt !== null) throw locked(target.id);
+
+      const canonical = normaliseAccessCode(v.code);
+      const code = canonical === null ? undefined : store.findAccessCode(accessCodeMac(ctx.codeKey, canonical));
+      const appointment = code === undefined ? undefined : store.getAppointment(code.appointmentId);
+      const matches =
+        code !== undefined &&
+        appointment !== undefined &&
+        appointment.cancelledAt === null &&
+        (v.appointmentId === undefined || v.appointmentId === code.appointmentId) &&
+        (v.role === undefined || v.role === code.role);
+      if (!matches) {
+        if (target !== undefined) fail(target.id);
+        if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
+        throw unknownCode();
+      }
+      if (appointment.lockedAt !== null) throw locked(appointment.id);
+      if (now < appointment.validFrom || now > appointment.validUntil) {
+        throw new PvsKitError('EXPIRED', 'access code used outside its validity window', {
+          userMessage: `Der Zugangscode gilt nur von ${formatBerlin(appointment.validFrom)} Uhr bis ${formatBerlin(
+            appointment.validUntil,
+          )} Uhr.`,
+          details: { validFrom: appointment.validFrom, validUntil: appointment.validUntil },
+        });
+      }
+      writeAudit(ctx, appointment.practiceId, 'code.accepted', { role: code.role }, appointment);
+      return {
+        appointmentId: appointment.id,
+        practiceId: appointment.practiceId,
+        role: code.role,
+        kind: appointment.kind,
+        maxParticipants: appointment.maxParticipants,
+        validFrom: appointment.validFrom,
+        validUntil: appointment.validUntil,
+      };
+    },
+
+    registerFailedAttempt: fail,
+
+    isLocked(appointmentId) {
+      return row(appointmentId).lockedAt !== null;
+    },
+
+    attemptState(appointmentId) {
+      const r = row(appointmentId);
+      return { failedAttempts: r.failedAttempts, locked: r.lockedAt !== null };
+    },
+  };
+}
