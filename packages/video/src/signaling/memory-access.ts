@@ -1,0 +1,153 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PvsKitError } from '@pvskit/core';
+import type { AccessControl, AppointmentAccessInfo, FailureOutcome, VerifiedAccessCode } from './access.js';
+import { normalizeAccessCode } from '../call/cpace.js';
+
+/** Options of {@link createMemoryAccessControl}. */
+export interface MemoryAccessControlOptions {
+  /** Pepper for the code HMACs; random if omitted. */
+  secret?: Uint8Array;
+  /** Wrong tries before the lock. Default 10. */
+  maxFailures?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** An appointment as the in-memory access control keeps it: no names, only HMACs of the codes. */
+export interface MemoryAppointmentInput {
+  maxParticipants?: number;
+  validFrom?: number;
+  validUntil?: number;
+}
+
+/** An in-memory {@link AccessControl} plus the setters a test or demo needs. */
+export interface MemoryAccessControl extends AccessControl {
+  /** Creates an appointment with a fresh random id and code pair; returns the codes once. */
+  addAppointment(input?: MemoryAppointmentInput): { appointmentId: string; doctorCode: string; patientCode: string };
+  /** Issues a new code pair and lifts the lock. */
+  reissueCodes(appointmentId: string): { doctorCode: string; patientCode: string };
+  /** Records consent (R16). */
+  recordConsent(appointmentId: string): void;
+  /** Records the introduction acknowledgement (R18). */
+  recordIntroduction(appointmentId: string): void;
+  /** Failures counted so far. */
+  failures(appointmentId: string): number;
+}
+
+interface Entry {
+  maxParticipants: number;
+  validFrom: number;
+  validUntil: number;
+  doctorMac: Buffer;
+  patientMac: Buffer;
+  failures: number;
+  consent: boolean;
+  introduced: boolean;
+}
+
+function randomCode(): string {
+  const hex = randomBytes(5).toString('hex').slice(0, 9);
+  return `${hex.slice(0, 3)}-${hex.slice(3, 6)}-${hex.slice(6, 9)}`;
+}
+
+const unknownCode = (): PvsKitError =>
+  new PvsKitError('AUTH', 'Unknown access code', { userMessage: 'Zugangscode unbekannt' });
+
+/**
+ * A small in-memory access control for the standalone signaling server, demos and tests. It follows the
+ * same rules as the persistent implementation of the appointments module: codes only as HMAC under a
+ * pepper, lock after 10 wrong tries, consent and introduction before the call.
+ */
+export function createMemoryAccessControl(options: MemoryAccessControlOptions = {}): MemoryAccessControl {
+  const secret = options.secret ?? randomBytes(32);
+  const maxFailures = options.maxFailures ?? 10;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+  const mac = (code: string): Buffer => createHmac('sha256', secret).update(`pvskit/code|${code}`).digest();
+
+  const valid = (e: Entry): boolean => now() >= e.validFrom && now() <= e.validUntil;
+  const get = (appointmentId: string): Entry => {
+    const e = entries.get(appointmentId);
+    if (e === undefined) throw new PvsKitError('NOT_FOUND', 'Unknown appointment', { userMessage: 'Termin unbekannt' });
+    return e;
+  };
+  const newPair = (e: Entry): { doctorCode: string; patientCode: string } => {
+    let doctorCode = randomCode();
+    let patientCode = randomCode();
+    while (patientCode === doctorCode) patientCode = randomCode();
+    e.doctorMac = mac(doctorCode);
+    e.patientMac = mac(patientCode);
+    e.failures = 0;
+    const pair = { doctorCode, patientCode };
+    doctorCode = '';
+    patientCode = '';
+    return pair;
+  };
+
+  return {
+    addAppointment(input = {}) {
+      const appointmentId = randomBytes(16).toString('base64url');
+      const e: Entry = {
+        maxParticipants: input.maxParticipants ?? 2,
+        validFrom: input.validFrom ?? now() - 30 * 60_000,
+        validUntil: input.validUntil ?? now() + 2 * 3_600_000,
+        doctorMac: Buffer.alloc(0),
+        patientMac: Buffer.alloc(0),
+        failures: 0,
+        consent: false,
+        introduced: false,
+      };
+      entries.set(appointmentId, e);
+      return { appointmentId, ...newPair(e) };
+    },
+    reissueCodes: (appointmentId) => newPair(get(appointmentId)),
+    recordConsent: (appointmentId) => {
+      get(appointmentId).consent = true;
+    },
+    recordIntroduction: (appointmentId) => {
+      get(appointmentId).introduced = true;
+    },
+    failures: (appointmentId) => get(appointmentId).failures,
+
+    async describeAppointment(appointmentId): Promise<AppointmentAccessInfo | undefined> {
+      const e = entries.get(appointmentId);
+      if (e === undefined || !valid(e)) return undefined;
+      return { maxParticipants: e.maxParticipants, locked: e.failures >= maxFailures };
+    },
+    async verifyAccessCode({ code }): Promise<VerifiedAccessCode> {
+      const normal = normalizeAccessCode(code);
+      if (normal === undefined) throw unknownCode();
+      const given = mac(normal);
+      for (const [appointmentId, e] of entries) {
+        for (const role of ['doctor', 'patient'] as const) {
+          const stored = role === 'doctor' ? e.doctorMac : e.patientMac;
+          if (stored.length === given.length && timingSafeEqual(stored, given)) {
+            if (e.failures >= maxFailures) {
+              throw new PvsKitError('LOCKED', 'Appointment locked after too many wrong tries', {
+                userMessage: 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.',
+              });
+            }
+            if (!valid(e)) throw unknownCode();
+            return { appointmentId, role, maxParticipants: e.maxParticipants };
+          }
+        }
+      }
+      throw unknownCode();
+    },
+    async registerFailure({ appointmentId }): Promise<FailureOutcome> {
+      const e = entries.get(appointmentId);
+      if (e === undefined) return { locked: false };
+      e.failures++;
+      return { locked: e.failures >= maxFailures, remaining: Math.max(0, maxFailures - e.failures) };
+    },
+    async assertCallMayStart(appointmentId) {
+      const e = get(appointmentId);
+      if (!e.consent || !e.introduced) {
+        throw new PvsKitError('FORBIDDEN', 'Consent and introduction must be recorded before the call starts', {
+          userMessage: 'Die Einwilligung und die Vorstellung aller Anwesenden müssen vor Beginn dokumentiert sein.',
+          details: { consent: e.consent, introduced: e.introduced },
+        });
+      }
+    },
+  };
+}
