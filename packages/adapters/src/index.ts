@@ -1,2 +1,3 @@
 export {};
 export * from './cds-hooks/index.js';
+export * from './kvdt/index.js';

@@ -1,0 +1,408 @@
+/** From case JSON to KVDT field lists: flattening bundles, refusing incomplete cases, building 0104. */
+import {
+  bundleSchema,
+  caseSchema,
+  parseWith,
+  quarterOf as coreQuarterOf,
+  type Bundle,
+  type BundleInput,
+  type Case,
+  type CaseInput,
+  type Practice,
+  type Service,
+  type Software,
+  PvsKitError,
+} from '@pvskit/core';
+import { CASE_REQUIREMENTS, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
+import { formatProblem, KVDT_FIELDS } from './field-table.js';
+import { prepareText, splitText as splitTextPieces } from './text.js';
+import type { TransliterationTable } from './transliteration.js';
+
+/** What the writer accepts: a case or a duty bundle, as input JSON or already parsed. */
+export type KvdtExportItem = Case | Bundle | CaseInput | BundleInput;
+
+/** A case ready for export checks, with the id used in messages. */
+export interface ExportCase {
+  readonly case: Case;
+  /** The case's own id, or `#<n>` (1-based position in the export) when it has none. */
+  readonly caseId: string;
+}
+
+/** One reason a case cannot be written. */
+export interface ExportProblem {
+  /** `EXPORT_REFUSED` for missing or malformed values, `ENCODING` for characters outside ISO-8859-15. */
+  readonly code: 'EXPORT_REFUSED' | 'ENCODING';
+  readonly caseId: string;
+  /** JSON path in the case, e.g. `patient.insurance.vknr`. */
+  readonly path: string;
+  /** KVDT field id, e.g. `4104`. */
+  readonly field: string;
+  readonly message: string;
+  readonly messageDe: string;
+}
+
+/** A field to write: KVDT id, value (before encoding) and where it came from. */
+export interface FieldSpec {
+  readonly id: string;
+  readonly value: string;
+  readonly path: string;
+  /** Free text split into repeated fields of at most this many bytes (5009). */
+  readonly splitAt?: number;
+}
+
+/** Everything the file header (con0, besa, rvsa, adt0) needs. */
+export interface KvdtHeader {
+  readonly bsnr: string;
+  readonly practice: Practice;
+  readonly physicians: readonly { readonly lanr: string; readonly name: string }[];
+  readonly software: Software;
+  readonly quarter: string;
+  /** Case id whose data fills the header, for messages. */
+  readonly sourceCaseId: string;
+}
+
+// Dates repeat across thousands of cases; the core function validates each call, so remember its answers.
+const quarterCache = new Map<string, string>();
+function quarterOf(date: string): string {
+  let q = quarterCache.get(date);
+  if (q === undefined) {
+    q = coreQuarterOf(date);
+    if (quarterCache.size > 10_000) quarterCache.clear();
+    quarterCache.set(date, q);
+  }
+  return q;
+}
+
+function isBundleLike(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && Array.isArray((item as { cases?: unknown }).cases);
+}
+
+/**
+ * The cases of one item, validated with the core schemas (a `ValidationError` names the item and path).
+ * Cases of a bundle get the bundle's duty, practice, physician and software.
+ */
+export function casesOfItem(item: unknown, itemIndex: number): Case[] {
+  if (!isBundleLike(item)) return [parseWith(caseSchema, item, `item ${itemIndex}`)];
+  const bundle = parseWith(bundleSchema, item, `item ${itemIndex}`);
+  return bundle.cases.map((c) => ({
+    ...c,
+    duty: bundle.duty,
+    ...(bundle.practice === undefined ? {} : { practice: bundle.practice }),
+    ...(bundle.physician === undefined ? {} : { physician: bundle.physician }),
+    ...(bundle.software === undefined ? {} : { software: bundle.software }),
+  }));
+}
+
+/** True for cases the KV file carries (not PKV/BG). */
+export function isBilledThroughKv(c: Case): boolean {
+  return !NOT_BILLED_INSURANCE_TYPES.includes(c.patient.insurance.type);
+}
+
+/** The services to write (with their index in the case), in the given quarter when one is set. */
+export function servicesToWrite(c: Case, quarter: string | undefined): { service: Service; index: number }[] {
+  const all = c.services.map((service, index) => ({ service, index }));
+  return quarter === undefined ? all : all.filter((s) => quarterOf(s.service.date) === quarter);
+}
+
+function problem(
+  code: ExportProblem['code'],
+  caseId: string,
+  path: string,
+  field: string,
+  en: string,
+  de: string,
+): ExportProblem {
+  return {
+    code,
+    caseId,
+    path,
+    field,
+    message: `case "${caseId}", ${path} (KVDT ${field}): ${en}`,
+    messageDe: `Fall „${caseId}“, ${path} (KVDT-Feld ${field}): ${de}`,
+  };
+}
+
+function missing(caseId: string, path: string, field: string, label: string): ExportProblem {
+  return problem('EXPORT_REFUSED', caseId, path, field, 'missing, required for the KVDT export', `${label} fehlt; für die KVDT-Abrechnung erforderlich.`);
+}
+
+/** Header from the export options and the given cases (all of them for arrays, the first for streams). */
+export function deriveHeader(
+  cases: readonly ExportCase[],
+  options: {
+    quarter?: string;
+    software?: Software;
+    header?: { practice?: Practice; physicians?: readonly { lanr: string; name: string }[] };
+  },
+): { header?: KvdtHeader; problems: ExportProblem[] } {
+  const first = cases[0];
+  if (first === undefined) {
+    throw new PvsKitError('EXPORT_REFUSED', 'no case billed through the KV to export', {
+      userMessage: 'Keine über die KV abzurechnenden Fälle (GKV) für die KVDT-Datei vorhanden.',
+    });
+  }
+  const problems: ExportProblem[] = [];
+  const practice = options.header?.practice ?? first.case.practice ?? {};
+  const software = options.software ?? cases.find((c) => c.case.software !== undefined)?.case.software;
+  for (const req of SOFTWARE_REQUIREMENTS) {
+    if (valueAt(software === undefined ? {} : { software }, req.path) === undefined) {
+      problems.push(missing(first.caseId, req.path, req.field, req.label));
+    }
+  }
+  const physicians: { lanr: string; name: string }[] = [];
+  const seen = new Set<string>();
+  const add = (lanr: string | undefined, name: string | undefined) => {
+    if (lanr === undefined || name === undefined || seen.has(lanr)) return;
+    seen.add(lanr);
+    physicians.push({ lanr, name });
+  };
+  if (options.header?.physicians !== undefined) for (const p of options.header.physicians) add(p.lanr, p.name);
+  else for (const c of cases) add(c.case.physician?.lanr, c.case.physician?.name);
+
+  let quarter = options.quarter;
+  if (quarter === undefined) {
+    const quarters = new Set<string>();
+    for (const c of cases) for (const s of c.case.services) quarters.add(quarterOf(s.date));
+    if (quarters.size > 1) {
+      problems.push(
+        problem(
+          'EXPORT_REFUSED',
+          first.caseId,
+          'services',
+          '4101',
+          `services span several quarters (${[...quarters].sort().join(', ')}); choose one with the quarter option`,
+          `Leistungen aus mehreren Quartalen (${[...quarters].sort().join(', ')}); bitte ein Abrechnungsquartal wählen.`,
+        ),
+      );
+    }
+    quarter = [...quarters][0];
+  }
+  if (practice.bsnr === undefined || software === undefined || quarter === undefined || problems.length > 0) {
+    return { problems };
+  }
+  return {
+    header: { bsnr: practice.bsnr, practice, physicians, software, quarter, sourceCaseId: first.caseId },
+    problems,
+  };
+}
+
+/** Problems of one case before any field is built: missing values, header mismatches, services. */
+export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, quarter: string | undefined): ExportProblem[] {
+  const { case: c, caseId } = ec;
+  const problems: ExportProblem[] = [];
+  for (const req of CASE_REQUIREMENTS) {
+    if (valueAt(c, req.path) === undefined) problems.push(missing(caseId, req.path, req.field, req.label));
+  }
+  const bsnr = c.practice?.bsnr;
+  if (header !== undefined && bsnr !== undefined && bsnr !== header.bsnr) {
+    problems.push(
+      problem('EXPORT_REFUSED', caseId, 'practice.bsnr', '5098', `BSNR ${bsnr} differs from the file's BSNR ${header.bsnr}`, `BSNR ${bsnr} weicht von der BSNR der Datei (${header.bsnr}) ab; je BSNR eine Datei.`),
+    );
+  }
+  const lanr = c.physician?.lanr;
+  if (header !== undefined && lanr !== undefined && !header.physicians.some((p) => p.lanr === lanr)) {
+    problems.push(
+      problem('EXPORT_REFUSED', caseId, 'physician.lanr', '0212', `LANR ${lanr} is not among the physicians of the besa header (pass header.physicians when streaming)`, `LANR ${lanr} fehlt in den Arztangaben der Betriebsstätte (besa).`),
+    );
+  }
+  const services = servicesToWrite(c, quarter);
+  if (services.length === 0) {
+    problems.push(problem('EXPORT_REFUSED', caseId, 'services', '5001', 'no service to bill', 'Keine abzurechnende Leistung.'));
+  }
+  for (const { service, index } of services) {
+    if (needsTime(service.gop) && service.time === undefined) {
+      problems.push(
+        problem('EXPORT_REFUSED', caseId, `services[${index}].time`, '5006', `GOP ${service.gop} needs its time (5006)`, `Bei GOP ${service.gop} ist die Uhrzeit anzugeben.`),
+      );
+    }
+    if (header !== undefined && quarterOf(service.date) !== header.quarter) {
+      problems.push(
+        problem('EXPORT_REFUSED', caseId, `services[${index}].date`, '5000', `service date ${service.date} is not in the file's quarter ${header.quarter}`, `Leistungsdatum ${service.date} liegt nicht im Abrechnungsquartal ${header.quarter}.`),
+      );
+    }
+  }
+  return problems;
+}
+
+const ymd = (date: string): string => date.replaceAll('-', '');
+const hhmm = (time: string): string => time.replace(':', '');
+
+/** The fields of Satzart 0104 for a case that passed {@link caseProblems}. */
+export function caseFields(c: Case, quarter: string): FieldSpec[] {
+  const p = c.patient;
+  const ins = p.insurance;
+  const f: FieldSpec[] = [];
+  const add = (id: string, value: string | undefined, path: string) => {
+    if (value !== undefined && value !== '') f.push({ id, value, path });
+  };
+  add('8000', '0104', 'case');
+  add('3000', p.id, 'patient.id');
+  add('3101', p.lastName, 'patient.lastName');
+  add('3102', p.firstName, 'patient.firstName');
+  add('3103', ymd(p.birthDate), 'patient.birthDate');
+  add('3119', ins.kvnr, 'patient.insurance.kvnr');
+  const street = p.street === undefined ? undefined : p.houseNumber === undefined ? p.street : `${p.street} ${p.houseNumber}`;
+  add('3107', street, 'patient.street');
+  add('3112', p.zip, 'patient.zip');
+  add('3114', p.country ?? 'D', 'patient.country');
+  add('3113', p.city, 'patient.city');
+  add('3108', ins.memberType, 'patient.insurance.memberType');
+  add('3110', p.sex, 'patient.sex');
+  add('4101', quarter, 'quarter');
+  add('4104', ins.vknr, 'patient.insurance.vknr');
+  add('4106', '00', 'case');
+  add('4133', ins.validFrom === undefined ? undefined : ymd(ins.validFrom), 'patient.insurance.validFrom');
+  add('4111', ins.ik, 'patient.insurance.ik');
+  add('4134', ins.name, 'patient.insurance.name');
+  add('4131', '00', 'case');
+  add('4132', '00', 'case');
+  add('4121', '1', 'case');
+  add('4122', '00', 'case');
+  add('4239', c.scheinuntergruppe, 'scheinuntergruppe');
+  add('4243', c.continuingPhysician, 'continuingPhysician');
+  const services = servicesToWrite(c, quarter)
+    .slice()
+    .sort((a, b) => (a.service.date < b.service.date ? -1 : a.service.date > b.service.date ? 1 : 0));
+  let day: string | undefined;
+  for (const { service: s, index } of services) {
+    const at = `services[${index}]`;
+    if (s.date !== day) {
+      day = s.date;
+      add('5000', ymd(s.date), `${at}.date`);
+    }
+    add('5001', s.gop, `${at}.gop`);
+    if (s.count > 1) add('5005', String(s.count).padStart(3, '0'), `${at}.count`);
+    if (needsTime(s.gop) && s.time !== undefined) add('5006', hhmm(s.time), `${at}.time`);
+    if (s.justification !== undefined) f.push({ id: '5009', value: s.justification, path: `${at}.justification`, splitAt: 60 });
+    add('5098', c.practice?.bsnr, 'practice.bsnr');
+    add('5099', c.physician?.lanr, 'physician.lanr');
+  }
+  c.diagnoses.forEach((d, i) => {
+    add('6001', d.icd, `diagnoses[${i}].icd`);
+    add('6003', d.certainty, `diagnoses[${i}].certainty`);
+    add('6004', d.side, `diagnoses[${i}].side`);
+  });
+  return f;
+}
+
+/** Fields of con0, besa, rvsa and adt0 (one list per record). */
+export function headerRecords(
+  header: KvdtHeader,
+  created: string,
+  options: { tiApplications?: readonly number[]; recordVersion?: string },
+): FieldSpec[][] {
+  const { practice: pr, software: sw } = header;
+  const rec = (...fields: [string, string | undefined, string][]): FieldSpec[] =>
+    fields.filter(([, v]) => v !== undefined && v !== '').map(([id, value, path]) => ({ id, value: value as string, path }));
+  const con0 = rec(['8000', 'con0', 'file'], ['9103', created, 'clock'], ['9106', '4', 'file'], ['9132', '1', 'file']);
+  const supported = new Set(options.tiApplications ?? []);
+  const ti: [string, string, string][] = [];
+  for (const app of TI_APPLICATIONS) {
+    ti.push(['0225', String(app), 'tiApplications'], ['0226', supported.has(app) ? '1' : '0', 'tiApplications']);
+  }
+  const besa = rec(
+    ['8000', 'besa', 'file'],
+    ['0201', header.bsnr, 'practice.bsnr'],
+    ['0203', pr.name, 'practice.name'],
+    ...header.physicians.flatMap((p): [string, string, string][] => [
+      ['0212', p.lanr, 'physician.lanr'],
+      ['0211', p.name, 'physician.name'],
+    ]),
+    ['0205', pr.street, 'practice.street'],
+    ['0215', pr.zip, 'practice.zip'],
+    ['0216', pr.city, 'practice.city'],
+    ['0208', pr.phone, 'practice.phone'],
+    ...ti,
+  );
+  const rvsa = rec(['8000', 'rvsa', 'file'], ['0201', header.bsnr, 'practice.bsnr'], ['0300', '0', 'file']);
+  const v = sw.vendor;
+  const adt0 = rec(
+    ['8000', 'adt0', 'file'],
+    ['0105', sw.kbvTestNumber, 'software.kbvTestNumber'],
+    ['9102', pr.kv, 'practice.kv'],
+    ['9212', options.recordVersion ?? defaultRecordVersion(header.quarter), 'recordVersion'],
+    ['0102', v?.name, 'software.vendor.name'],
+    ['0121', v?.street, 'software.vendor.street'],
+    ['0122', v?.zip, 'software.vendor.zip'],
+    ['0123', v?.city, 'software.vendor.city'],
+    ['0124', v?.phone, 'software.vendor.phone'],
+    ['0126', v?.name, 'software.vendor.name'],
+    ['0127', v?.street, 'software.vendor.street'],
+    ['0128', v?.zip, 'software.vendor.zip'],
+    ['0129', v?.city, 'software.vendor.city'],
+    ['0130', v?.phone, 'software.vendor.phone'],
+    ['0103', sw.name, 'software.name'],
+    ['0132', sw.version, 'software.version'],
+    ['9115', created, 'clock'],
+    ['9204', header.quarter, 'quarter'],
+  );
+  return [con0, besa, rvsa, adt0];
+}
+
+/** TI applications listed in besa (0225), each with its support flag (0226). Source: spec/kvdt.md. */
+export const TI_APPLICATIONS: readonly number[] = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+
+/**
+ * Default record-description version (9212): `ADT` + first month of the quarter + two-digit year + `.01`,
+ * the pattern of KBV's own test file (`ADT1023.01` for 4/2023). Pass `recordVersion` when KBV publishes
+ * another revision for the quarter.
+ */
+export function defaultRecordVersion(quarter: string): string {
+  const q = Number(quarter.slice(0, 1));
+  const month = String((q - 1) * 3 + 1).padStart(2, '0');
+  return `ADT${month}${quarter.slice(3, 5)}.01`;
+}
+
+/**
+ * Encodes field specs to `[id, content]` lines: transliteration (when enabled), ISO-8859-15 check, 5009
+ * splitting, format and length checks of the field table. Problems are returned, not thrown.
+ */
+export function prepareFields(
+  specs: readonly FieldSpec[],
+  caseId: string,
+  table: TransliterationTable | undefined,
+): { lines: [string, string][]; problems: ExportProblem[] } {
+  const lines: [string, string][] = [];
+  const problems: ExportProblem[] = [];
+  for (const spec of specs) {
+    let content: string;
+    try {
+      content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);
+    } catch (e) {
+      if (e instanceof PvsKitError) {
+        problems.push({
+          code: 'ENCODING',
+          caseId,
+          path: spec.path,
+          field: spec.id,
+          message: e.message,
+          messageDe: e.userMessage,
+        });
+        continue;
+      }
+      throw e;
+    }
+    const pieces = spec.splitAt === undefined ? [content.trim()] : splitTextPieces(content, spec.splitAt);
+    const def = KVDT_FIELDS.get(spec.id);
+    for (const piece of pieces) {
+      if (piece === '') {
+        problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, 'empty after trimming', 'ist leer.'));
+        continue;
+      }
+      const bad = def === undefined ? undefined : formatProblem(def, piece);
+      if (def !== undefined && bad !== undefined) {
+        problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `"${piece}" has the wrong format (${bad})`, `„${piece}“ hat das falsche Format (${bad}).`));
+        continue;
+      }
+      if (def?.maxBytes !== undefined && piece.length > def.maxBytes) {
+        problems.push(
+          problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `${piece.length} bytes, at most ${def.maxBytes} allowed`, `${piece.length} Zeichen, höchstens ${def.maxBytes} erlaubt (${def.label}).`),
+        );
+        continue;
+      }
+      lines.push([spec.id, piece]);
+    }
+  }
+  return { lines, problems };
+}
+

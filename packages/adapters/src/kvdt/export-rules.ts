@@ -1,0 +1,75 @@
+/**
+ * What a case must carry to be written to a KVDT file (spec/contract.md, "Fields that only the KVDT export
+ * needs", and the M fields of Satzart 0104 in spec/kvdt.md). As data: the export refuses a case that lacks
+ * one of these and names the case, the JSON path and the KVDT field.
+ */
+import type { Case, Software } from '@pvskit/core';
+
+/** A required value of a case. */
+export interface ExportRequirement {
+  /** JSON path in the (flattened) case. */
+  readonly path: string;
+  /** KVDT field it is written to. */
+  readonly field: string;
+  /** German name for messages. */
+  readonly label: string;
+}
+
+/** Values every exported (GKV) case needs. */
+export const CASE_REQUIREMENTS: readonly ExportRequirement[] = [
+  { path: 'practice.bsnr', field: '0201', label: 'BSNR der Praxis' },
+  { path: 'practice.name', field: '0203', label: 'Name der Praxis' },
+  { path: 'practice.street', field: '0205', label: 'Straße der Praxis' },
+  { path: 'practice.zip', field: '0215', label: 'PLZ der Praxis' },
+  { path: 'practice.city', field: '0216', label: 'Ort der Praxis' },
+  { path: 'practice.phone', field: '0208', label: 'Telefonnummer der Praxis' },
+  { path: 'practice.kv', field: '9102', label: 'empfangende KV' },
+  { path: 'physician.lanr', field: '5099', label: 'LANR des Arztes' },
+  { path: 'physician.name', field: '0211', label: 'Name des Arztes' },
+  { path: 'patient.sex', field: '3110', label: 'Geschlecht' },
+  { path: 'patient.street', field: '3107', label: 'Straße des Patienten' },
+  { path: 'patient.zip', field: '3112', label: 'PLZ des Patienten' },
+  { path: 'patient.city', field: '3113', label: 'Wohnort des Patienten' },
+  { path: 'patient.insurance.ik', field: '4111', label: 'IK der Krankenkasse' },
+  { path: 'patient.insurance.vknr', field: '4104', label: 'VKNR der Krankenkasse' },
+  { path: 'patient.insurance.memberType', field: '3108', label: 'Versichertenart' },
+  { path: 'continuingPhysician', field: '4243', label: 'weiterbehandelnder Arzt' },
+];
+
+/** Values the software block (adt0) needs; from the export options or else the first case. */
+export const SOFTWARE_REQUIREMENTS: readonly ExportRequirement[] = [
+  { path: 'software.name', field: '0103', label: 'Name der Software' },
+  { path: 'software.version', field: '0132', label: 'Version der Software' },
+  { path: 'software.kbvTestNumber', field: '0105', label: 'KBV-Prüfnummer' },
+  { path: 'software.vendor.name', field: '0102', label: 'Softwareverantwortlicher' },
+];
+
+/**
+ * GOPs whose service carries the time (5006): the Notfallpauschalen and the pseudo GOP of the
+ * Notfalldienst. Source: spec/kvdt.md ("5006 time on the Pauschalen"), EBM 01205–01218; valid from 2026-01-01.
+ */
+export const TIMED_GOPS = {
+  ranges: [['01205', '01218']] as readonly (readonly [string, string])[],
+  codes: ['99999'] as readonly string[],
+  validFrom: '2026-01-01',
+} as const;
+
+/** True when a service with this GOP is written with its time (5006). */
+export function needsTime(gop: string): boolean {
+  const base = gop.slice(0, 5);
+  if (TIMED_GOPS.codes.includes(base)) return true;
+  return TIMED_GOPS.ranges.some(([from, to]) => base >= from && base <= to);
+}
+
+/** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */
+export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
+
+/** The value at a dotted path, when it is a non-empty string. */
+export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
+  let node: unknown = root;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return typeof node === 'string' && node.length > 0 ? node : undefined;
+}

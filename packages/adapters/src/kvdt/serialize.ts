@@ -1,0 +1,25 @@
+/** Writing parsed records back to bytes. */
+import type { KvdtRecord } from './model.js';
+import { LineSink, MAX_CONTENT_BYTES } from './sink.js';
+
+/**
+ * Encodes records back to KVDT bytes. Well-formed lines are re-encoded from field id and value (so this
+ * exercises the encoder: the result equals the input byte for byte for any well-formed file); lines the
+ * parser marked malformed, or with empty content, are copied from their raw bytes.
+ */
+export function serializeKvdtRecords(records: Iterable<KvdtRecord>): Buffer {
+  const sink = new LineSink();
+  const parts: Buffer[] = [];
+  for (const record of records) {
+    for (const field of record.fields) {
+      const encodable =
+        field.malformed !== true && /^\d{4}$/.test(field.id) && field.value.length > 0 && field.value.length <= MAX_CONTENT_BYTES;
+      if (encodable) sink.line(field.id, field.value);
+      else {
+        parts.push(...sink.takeAll(), field.raw);
+      }
+    }
+  }
+  parts.push(...sink.takeAll());
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,277 @@
+/**
+ * KVDT writer: cases or duty bundles in, an ISO-8859-15 KVDT file out (con0, besa, rvsa, adt0, one 0104 per
+ * case, adt9, con9). It streams: cases are encoded one at a time into 64 KiB chunks, so memory stays flat
+ * whatever the number of cases.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  berlinDateTimeOf,
+  isQuarterCode,
+  PvsKitError,
+  ValidationError,
+  type Practice,
+  type Software,
+} from '@pvskit/core';
+import {
+  caseFields,
+  caseProblems,
+  casesOfItem,
+  deriveHeader,
+  headerRecords,
+  isBilledThroughKv,
+  prepareFields,
+  servicesToWrite,
+  type ExportCase,
+  type ExportProblem,
+  type FieldSpec,
+  type KvdtExportItem,
+  type KvdtHeader,
+} from './export-case.js';
+import { LineSink } from './sink.js';
+import { transliterationTableOf, type TransliterateOption } from './text.js';
+import type { TransliterationTable } from './transliteration.js';
+
+/** Options of the KVDT writer. */
+export interface KvdtWriteOptions {
+  /** Billing quarter `QJJJJ`: only services (and cases with services) of this quarter are written. */
+  quarter?: string;
+  /** Clock for the creation date (9103, 9115) and the file name; read once. Default: `new Date()`. */
+  clock?: () => Date;
+  /** Software block of adt0 (from configuration); default: the first case that has one. */
+  software?: Software;
+  /**
+   * Map characters outside ISO-8859-15 instead of refusing them: `true` for the default table
+   * (`DEFAULT_TRANSLITERATION`: Ş→S, ć→c, Ł→L, typographic quotes → ASCII, …) or a table of your own.
+   * A character the table does not map is still refused. Off by default: names must match the eGK.
+   */
+  transliterate?: TransliterateOption;
+  /**
+   * Header data for besa. Arrays derive it from all cases; a streaming source derives it from its first
+   * case, so pass `physicians` when later cases are by other doctors.
+   */
+  header?: { practice?: Practice; physicians?: readonly { lanr: string; name: string }[] };
+  /** TI applications (numbers of 0225) the software supports; all others get 0226 = 0. */
+  tiApplications?: readonly number[];
+  /** Record-description version (9212); default `ADT<MM><JJ>.01` of the quarter's first month. */
+  recordVersion?: string;
+}
+
+/** What was written. */
+export interface KvdtWriteStats {
+  bytes: number;
+  /** Records (Sätze) written, header and trailer included. */
+  records: number;
+  lines: number;
+  /** Cases written as Satzart 0104. */
+  cases: number;
+  quarter: string;
+  bsnr: string;
+  /** Local German creation time (from the clock). */
+  created: { date: string; time: string };
+  skipped: {
+    /** PKV/BG cases: not billed through the KV. */
+    notBilledThroughKv: number;
+    /** Cases without a service in the chosen quarter. */
+    otherQuarter: number;
+  };
+}
+
+/** Source of items: an array (checked completely before anything is written) or any (async) iterable. */
+export type KvdtItemSource = readonly KvdtExportItem[] | Iterable<KvdtExportItem> | AsyncIterable<KvdtExportItem>;
+
+function refusal(problems: readonly ExportProblem[]): PvsKitError {
+  const first = problems[0] as ExportProblem;
+  const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
+  const moreDe = problems.length > 1 ? ` (und ${problems.length - 1} weitere Probleme)` : '';
+  return new PvsKitError(first.code, `KVDT export refused: ${first.message}${more}`, {
+    userMessage: `KVDT-Datei nicht erstellt: ${first.messageDe}${moreDe}`,
+    details: { caseId: first.caseId, path: first.path, field: first.field, problems },
+  });
+}
+
+function checkOptions(options: KvdtWriteOptions): void {
+  if (options.quarter !== undefined && !isQuarterCode(options.quarter)) {
+    throw new ValidationError('KVDT export options', [{ path: '$.quarter', message: 'expected a quarter as QJJJJ, e.g. 12026' }]);
+  }
+}
+
+async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped']): AsyncGenerator<ExportCase> {
+  let n = 0;
+  let itemIndex = 0;
+  for await (const item of source as AsyncIterable<KvdtExportItem>) {
+    for (const c of casesOfItem(item, itemIndex)) {
+      n++;
+      const caseId = c.id ?? `#${n}`;
+      if (!isBilledThroughKv(c)) skipped.notBilledThroughKv++;
+      else if (quarter !== undefined && servicesToWrite(c, quarter).length === 0) skipped.otherQuarter++;
+      else yield { case: c, caseId };
+    }
+    itemIndex++;
+  }
+}
+
+/** Prepares a list of records (field specs) or throws the refusal naming case and field. */
+function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined, extra: ExportProblem[] = []): [string, string][][] {
+  const problems = [...extra];
+  const out: [string, string][][] = [];
+  for (const specs of records) {
+    const prepared = prepareFields(specs, caseId, table);
+    problems.push(...prepared.problems);
+    out.push(prepared.lines);
+  }
+  if (problems.length > 0) throw refusal(problems);
+  return out;
+}
+
+/**
+ * Writes a KVDT file's bytes to `write`, chunk by chunk (about 64 KiB each). With an array every case is
+ * checked before the first chunk; with a streaming source each case is checked before its record is
+ * encoded, and a refusal stops the export (the caller discards what was written — see {@link writeKvdtFile}).
+ * Throws `PvsKitError('EXPORT_REFUSED' | 'ENCODING')` whose `details.problems` name case, path and field,
+ * or `ValidationError` for an item that is no case/bundle.
+ */
+export async function writeKvdtTo(
+  source: KvdtItemSource,
+  write: (chunk: Buffer) => void | Promise<void>,
+  options: KvdtWriteOptions = {},
+): Promise<KvdtWriteStats> {
+  checkOptions(options);
+  const table = transliterationTableOf(options.transliterate);
+  const skipped = { notBilledThroughKv: 0, otherQuarter: 0 };
+  const created = berlinDateTimeOf((options.clock ?? (() => new Date()))());
+  const createdYmd = created.date.replaceAll('-', '');
+  const sink = new LineSink();
+  let header: KvdtHeader | undefined;
+  let cases = 0;
+  const iterator = exportCases(source, options.quarter, skipped);
+
+  const writeLines = async (records: [string, string][][]) => {
+    for (const lines of records) for (const [id, content] of lines) sink.line(id, content);
+    for (const chunk of sink.takeReady()) await write(chunk);
+  };
+  const start = async (basis: readonly ExportCase[]) => {
+    const derived = deriveHeader(basis, options);
+    const first = basis[0] as ExportCase;
+    if (derived.header === undefined) throw refusal(derived.problems.length > 0 ? derived.problems : caseProblems(first, undefined, options.quarter));
+    header = derived.header;
+    return prepareOrThrow(headerRecords(header, createdYmd, options), header.sourceCaseId, table);
+  };
+  const caseLines = (ec: ExportCase, h: KvdtHeader) =>
+    prepareOrThrow([caseFields(ec.case, h.quarter)], ec.caseId, table, caseProblems(ec, h, options.quarter));
+
+  if (Array.isArray(source)) {
+    const all: ExportCase[] = [];
+    for await (const ec of iterator) all.push(ec);
+    if (all.length === 0) deriveHeader(all, options);
+    const headerLines = await start(all);
+    const h = header as unknown as KvdtHeader;
+    // Check every case before the first byte goes out.
+    const problems: ExportProblem[] = [];
+    for (const ec of all) {
+      problems.push(...caseProblems(ec, h, options.quarter), ...prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table).problems);
+    }
+    if (problems.length > 0) throw refusal(problems);
+    await writeLines(headerLines);
+    for (const ec of all) {
+      await writeLines(caseLines(ec, h));
+      cases++;
+    }
+  } else {
+    for await (const ec of iterator) {
+      if (header === undefined) await writeLines(await start([ec]));
+      await writeLines(caseLines(ec, header as unknown as KvdtHeader));
+      cases++;
+    }
+    if (header === undefined) deriveHeader([], options);
+  }
+  const h = header as unknown as KvdtHeader;
+  await writeLines([[['8000', 'adt9']], [['8000', 'con9']]]);
+  for (const chunk of sink.takeAll()) await write(chunk);
+  return {
+    bytes: sink.bytes,
+    records: cases + 6,
+    lines: sink.lines,
+    cases,
+    quarter: h.quarter,
+    bsnr: h.bsnr,
+    created,
+    skipped,
+  };
+}
+
+/** `Z01<BSNR>_TT.MM.JJJJ_hh.mm.con` (Z = ISO-8859-15, 01 = ADT package only) for a local German time. */
+export function kvdtFileName(bsnr: string, created: { date: string; time: string }): string {
+  const [y, m, d] = created.date.split('-');
+  const [hh, mm] = created.time.split(':');
+  return `Z01${bsnr}_${d ?? ''}.${m ?? ''}.${y ?? ''}_${hh ?? ''}.${mm ?? ''}.con`;
+}
+
+/** Result of {@link writeKvdtFile}. */
+export interface KvdtFileResult extends KvdtWriteStats {
+  /** Path of the written file. */
+  path: string;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function writeFully(fh: FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await fh.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Writes a KVDT file. `out` is a directory (the file is named {@link kvdtFileName}) or a path ending in
+ * `.con`. The bytes go to a temporary file in the same directory that is renamed when complete: a refused or
+ * failed export leaves no file behind (and with an array source not even a temporary one is created).
+ */
+export async function writeKvdtFile(source: KvdtItemSource, out: string, options: KvdtWriteOptions = {}): Promise<KvdtFileResult> {
+  const intoDirectory = !out.toLowerCase().endsWith('.con') || (await isDirectory(out));
+  const dir = intoDirectory ? out : dirname(out);
+  const tmp = join(dir, `.${intoDirectory ? 'kvdt' : basename(out)}.${process.pid}.${randomUUID()}.tmp`);
+  let fh: FileHandle | undefined;
+  try {
+    const write = async (chunk: Buffer) => {
+      if (fh === undefined) {
+        await mkdir(dir, { recursive: true });
+        fh = await open(tmp, 'wx');
+      }
+      await writeFully(fh, chunk);
+    };
+    const stats = await writeKvdtTo(source, write, options);
+    const handle = fh as FileHandle | undefined;
+    if (handle === undefined) throw new PvsKitError('INTERNAL', 'KVDT writer produced no bytes');
+    await handle.sync();
+    await handle.close();
+    fh = undefined;
+    const path = intoDirectory ? join(dir, kvdtFileName(stats.bsnr, stats.created)) : out;
+    await rename(tmp, path);
+    return { ...stats, path };
+  } catch (e) {
+    const handle = fh as FileHandle | undefined;
+    if (handle !== undefined) await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    if (e instanceof PvsKitError) throw e;
+    throw new PvsKitError('STORAGE', `KVDT file could not be written to ${out}: ${e instanceof Error ? e.message : String(e)}`, {
+      userMessage: `Die KVDT-Datei konnte nicht geschrieben werden (${out}).`,
+      cause: e,
+    });
+  }
+}
+
+/** Writes the KVDT bytes into memory (tests, previews, plugins that hand the bytes on). */
+export async function writeKvdtBytes(source: KvdtItemSource, options: KvdtWriteOptions = {}): Promise<{ bytes: Buffer; stats: KvdtWriteStats }> {
+  const chunks: Buffer[] = [];
+  const stats = await writeKvdtTo(source, (chunk) => void chunks.push(chunk), options);
+  return { bytes: Buffer.concat(chunks), stats };
+}
