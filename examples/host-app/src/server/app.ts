@@ -1,0 +1,227 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createPvsKit,
+  quarterOf,
+  type Card,
+  type Logger,
+  type PvsKit,
+  type PvsKitPlugin,
+} from '@pvskit/core';
+import type {
+  CardsResponse,
+  CaseRecord,
+  CheckResponse,
+  CompleteResponse,
+  DutyResponse,
+  ExportResponse,
+  Features,
+  PatientRecord,
+  SignResponse,
+  StateResponse,
+} from '../shared/api.js';
+import { dutyBundle, fullCase, newCaseFor, parseEditedCase } from './cases.js';
+import { HttpError, notFound, Router, sendJson } from './http.js';
+import type { Integrations } from './integrations.js';
+import { masterDataPlugin } from './master-data-plugin.js';
+import type { HostStore } from './store.js';
+
+/** Everything the API routes share. */
+export interface AppDeps {
+  store: HostStore;
+  integrations: Integrations;
+  logger: Logger;
+  /** Directory for export files (downloads). */
+  exportDir: string;
+}
+
+/** The kit of the sample PVS: its own master-data plugin plus every plugin the loaded packages offer. */
+export function createHostKit(integrations: Integrations, logger: Logger): PvsKit {
+  const plugins: PvsKitPlugin[] = [masterDataPlugin, ...(integrations.billing?.plugins ?? []), ...(integrations.kvdt?.plugins ?? [])];
+  return createPvsKit({
+    plugins,
+    logger,
+    // The export writes a whole quarter; it does not block typing, so it gets a longer budget.
+    timeoutsMs: { 'billing-export': 60_000 },
+  });
+}
+
+function features(integrations: Integrations, extra: Partial<Features>): Features {
+  return {
+    billing: integrations.billing !== undefined,
+    kvdt: integrations.kvdt !== undefined,
+    video: false,
+    signaling: false,
+    cdsHooks: false,
+    ...extra,
+  };
+}
+
+function requirePatient(store: HostStore, id: string): PatientRecord {
+  const p = store.patient(id);
+  if (p === undefined) throw notFound('Patient');
+  return p;
+}
+
+function requireCase(store: HostStore, id: string): CaseRecord {
+  const c = store.caseById(id);
+  if (c === undefined) throw notFound('Fall');
+  return c;
+}
+
+function unavailable(what: string): HttpError {
+  return new HttpError(501, 'UNAVAILABLE', `${what} is not available in this build`, `${what} ist in dieser Installation nicht verfügbar.`);
+}
+
+/** Registers the JSON API on `router`. */
+export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFeatures: () => Partial<Features>): void {
+  const { store, integrations } = deps;
+
+  router.on('GET', '/api/state', ({ res }) => {
+    const body: StateResponse = {
+      settings: store.settings(),
+      duty: store.duty(),
+      features: features(integrations, extraFeatures()),
+      plugins: kit.plugins().map((p) => ({ id: p.id, title: p.title, hooks: p.hooks, enabled: p.enabled })),
+    };
+    sendJson(res, 200, body);
+  });
+
+  router.on('GET', '/api/patients', ({ res }) => sendJson(res, 200, store.patients()));
+
+  router.on('GET', '/api/patients/:id', ({ res, params }) => {
+    const patient = requirePatient(store, params['id'] ?? '');
+    sendJson(res, 200, { patient, cases: store.cases({ patientId: patient.id }) });
+  });
+
+  router.on('POST', '/api/patients/:id/view', async ({ res, params }) => {
+    const patient = requirePatient(store, params['id'] ?? '');
+    const result = await kit.callHook('patient-view', { patient, userId: 'demo-arzt' });
+    const body: CardsResponse = { hookInstance: result.hookInstance, cards: result.cards };
+    sendJson(res, 200, body);
+  });
+
+  router.on('POST', '/api/patients/:id/cases', ({ res, params }) => {
+    const patient = requirePatient(store, params['id'] ?? '');
+    const record = store.createCase(patient.id, newCaseFor(patient, store.settings()));
+    sendJson(res, 201, record);
+  });
+
+  router.on('GET', '/api/cases/:id', ({ res, params }) => {
+    sendJson(res, 200, requireCase(store, params['id'] ?? ''));
+  });
+
+  // The live check while typing: validate, save the draft, run case-edit. Input problems come back as issues
+  // (not an HTTP error) because a half-typed case is the normal state of an editor.
+  router.on('POST', '/api/cases/:id/check', async ({ res, params, body }) => {
+    const record = requireCase(store, params['id'] ?? '');
+    const raw = await body();
+    let parsed;
+    try {
+      parsed = parseEditedCase({ ...(raw as object), id: record.id });
+    } catch (error) {
+      if (error instanceof Error && 'issues' in error) {
+        const response: CheckResponse = { cards: [], issues: [...(error as { issues: CheckResponse['issues'] }).issues], saved: false };
+        sendJson(res, 200, response);
+        return;
+      }
+      throw error;
+    }
+    if (record.status === 'open') store.updateCase(record.id, parsed);
+    const result = await kit.callHook('case-edit', { case: fullCase(store, parsed) });
+    const response: CheckResponse = { hookInstance: result.hookInstance, cards: result.cards, issues: [], saved: record.status === 'open' };
+    sendJson(res, 200, response);
+  });
+
+  router.on('POST', '/api/cases/:id/complete', async ({ res, params, body }) => {
+    const billing = integrations.billing;
+    if (billing === undefined) throw unavailable('Vervollständigen');
+    const record = requireCase(store, params['id'] ?? '');
+    const parsed = parseEditedCase({ ...((await body()) as object), id: record.id });
+    const completed = billing.completeCase(fullCase(store, parsed));
+    const { duty: _d, practice: _p, physician: _ph, software: _s, region: _r, ...bundleCase } = completed.case;
+    const updated = store.updateCase(record.id, { ...bundleCase, id: record.id });
+    const check = await kit.callHook('case-edit', { case: fullCase(store, updated.case) });
+    const response: CompleteResponse = { record: updated, cards: check.cards };
+    sendJson(res, 200, response);
+  });
+
+  router.on('POST', '/api/cases/:id/sign', async ({ res, params, body }) => {
+    const record = requireCase(store, params['id'] ?? '');
+    const parsed = parseEditedCase({ ...((await body()) as object), id: record.id });
+    const result = await kit.callHook('case-sign', { case: fullCase(store, parsed) });
+    // Rules advise, never block: the case is closed whatever the cards say.
+    const updated = store.updateCase(record.id, parsed, 'signed');
+    const response: SignResponse = { record: updated, cards: result.cards };
+    sendJson(res, 200, response);
+  });
+
+  router.on('POST', '/api/cases/:id/reopen', ({ res, params }) => {
+    const record = requireCase(store, params['id'] ?? '');
+    sendJson(res, 200, store.updateCase(record.id, record.case, 'open'));
+  });
+
+  router.on('GET', '/api/duty', async ({ res }) => {
+    const duty = store.duty();
+    const records = store.cases({ dutyId: duty.id });
+    const bundle = dutyBundle(store, records);
+    let pseudoCases: DutyResponse['pseudoCases'] = [];
+    if (integrations.billing !== undefined) {
+      const completed = integrations.billing.completeBundle(bundle);
+      pseudoCases = completed.bundle.cases.filter((c) => c.pseudo === true);
+    }
+    const result = await kit.callHook('case-edit', { bundle });
+    const response: DutyResponse = {
+      duty,
+      cases: records.map((r) => ({ ...r, patientName: `${r.case.patient.lastName}, ${r.case.patient.firstName}` })),
+      pseudoCases,
+      cards: result.cards,
+    };
+    sendJson(res, 200, response);
+  });
+
+  router.on('POST', '/api/export', async ({ res }) => {
+    const kvdt = integrations.kvdt;
+    const billing = integrations.billing;
+    if (kvdt === undefined || billing === undefined) throw unavailable('KVDT-Export');
+    const duty = store.duty();
+    const records = store.cases({ dutyId: duty.id });
+    // The KV gets the duty as `complete` makes it: derived services and the pseudo cases.
+    const completed = billing.completeBundle(dutyBundle(store, records));
+    const quarter = quarterOf(duty.start.slice(0, 10));
+    mkdirSync(deps.exportDir, { recursive: true });
+    const hook = await kit.callHook('billing-export', { items: [completed.bundle], quarter, outDir: deps.exportDir });
+    const written = await kvdt.exportAndCheck([completed.bundle], { outDir: deps.exportDir, quarter });
+    const response: ExportResponse = {
+      fileName: written.fileName,
+      download: `/api/export/${encodeURIComponent(written.fileName)}`,
+      bytes: written.bytes,
+      quarter: written.quarter,
+      cases: written.cases,
+      findings: written.findings,
+      records: written.records,
+      cards: hook.cards.filter((c: Card) => c.ruleId !== undefined || c.indicator !== 'info'),
+    };
+    sendJson(res, 200, response);
+  });
+
+  router.on('GET', '/api/export/:name', async ({ res, params }) => {
+    const name = params['name'] ?? '';
+    // Only names the writer produces; anything else (../, other files) is not ours to serve.
+    if (!/^Z01\d{9}_\d{2}\.\d{2}\.\d{4}_\d{2}\.\d{2}\.con$/.test(name)) throw notFound('Datei');
+    const { readFile } = await import('node:fs/promises');
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(deps.exportDir, name));
+    } catch {
+      throw notFound('Datei');
+    }
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${name}"`,
+      'content-length': bytes.length,
+      'cache-control': 'no-store',
+    });
+    res.end(bytes);
+  });
+}

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PvsKitError } from '@pvskit/core';
+import { HttpError } from './http.js';
+
+export interface StaticRoots {
+  /** Hand-written files: index.html, styles.css. */
+  publicDir: string;
+  /** The client bundle written by scripts/build-client.mjs. */
+  bundleDir: string;
+}
+
+/** The package's root, from src/server (vitest) and dist/server (built) alike: both sit two levels down. */
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Locates the static files; throws when the client bundle was never built. */
+export function staticRoots(): StaticRoots {
+  const roots = { publicDir: join(packageRoot, 'public'), bundleDir: join(packageRoot, 'dist', 'public') };
+  if (!existsSync(join(roots.bundleDir, 'app.js'))) {
+    throw new PvsKitError('CONFIG', `client bundle missing at ${join(roots.bundleDir, 'app.js')}: run "npm run build" first`, {
+      userMessage: 'Die Oberfläche ist nicht gebaut. Bitte zuerst "npm run build" ausführen.',
+    });
+  }
+  return roots;
+}
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+};
+
+/*
+ * R12 (no third-party scripts): the CSP allows only this origin. 'wasm-unsafe-eval' lets libsodium instantiate
+ * its WebAssembly; media may come from the camera (mediastream:) and blob URLs.
+ */
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self), fullscreen=(self)',
+};
+
+/** Paths answered with the single-page app (its router shows the page). */
+function isAppPath(pathname: string): boolean {
+  return pathname === '/' || pathname === '/join' || /^\/j\/[A-Za-z0-9_-]+$/.test(pathname);
+}
+
+export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, roots: StaticRoots): Promise<void> {
+  let file: string;
+  if (isAppPath(url.pathname)) file = join(roots.publicDir, 'index.html');
+  else if (url.pathname === '/app.js' || url.pathname === '/app.js.map') file = join(roots.bundleDir, url.pathname.slice(1));
+  else {
+    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    if (rel.startsWith('..') || rel.includes(`${sep}..`)) throw new HttpError(404, 'NOT_FOUND', 'not found', 'Nicht gefunden.');
+    file = join(roots.publicDir, rel);
+  }
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    throw new HttpError(404, 'NOT_FOUND', `no file ${url.pathname}`, 'Nicht gefunden.');
+  }
+  res.writeHead(200, {
+    'content-type': types[extname(file)] ?? 'application/octet-stream',
+    'content-length': body.length,
+    'cache-control': 'no-cache',
+    ...securityHeaders,
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,216 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BundleCaseInput, CaseRecord, CaseStatus, HostSettings, PatientRecord } from '../shared/api.js';
+import type { Duty } from '@pvskit/core';
+import { buildSeed, type Seed } from './seed.js';
+
+/** Schema version of the host app's own tables; bump with a migration when they change. */
+const SCHEMA_VERSION = 1;
+
+/** An appointment as the host (the PVS) remembers it: which patient, when. Codes and secrets stay in @pvskit/video. */
+export interface AppointmentLink {
+  id: string;
+  patientId: string;
+  start: string;
+  durationMinutes: number;
+  createdAt: string;
+}
+
+/**
+ * The sample PVS's own data in one SQLite file: practice settings, patients, the duty and its cases.
+ * Rows hold JSON documents in the contract's shape, because that is what the hooks consume.
+ */
+export class HostStore {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /**
+   * Opens (creating and seeding on first use) the data file. `reset` deletes the file first.
+   * `today` (local YYYY-MM-DD) places the seeded duty on the last weekend before it.
+   */
+  static open(file: string, options: { reset?: boolean; today: string }): HostStore {
+    if (options.reset === true && file !== ':memory:') {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    }
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    const store = new HostStore(db);
+    store.migrate();
+    if (store.setting('seededAt') === undefined) store.seed(buildSeed(options.today));
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The underlying connection, for packages that keep their own tables in the same file (video). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  private migrate(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS host_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS host_patients (id TEXT PRIMARY KEY, data TEXT NOT NULL, sort_key TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS host_duties (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS host_cases (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES host_patients(id),
+        duty_id TEXT NOT NULL REFERENCES host_duties(id),
+        status TEXT NOT NULL CHECK (status IN ('open', 'signed')),
+        data TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS host_appointments (
+        id TEXT PRIMARY KEY,
+        patient_id TEXT NOT NULL REFERENCES host_patients(id),
+        start TEXT NOT NULL,
+        duration_minutes INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      );
+    `);
+    const version = this.setting('schemaVersion');
+    if (version === undefined) this.setSetting('schemaVersion', SCHEMA_VERSION);
+    else if (version !== SCHEMA_VERSION) {
+      throw new Error(`host-app data file has schema version ${JSON.stringify(version)}, expected ${SCHEMA_VERSION}; start with --reset`);
+    }
+  }
+
+  private seed(seed: Seed): void {
+    const tx = this.db.transaction(() => {
+      this.setSetting('settings', seed.settings);
+      for (const p of seed.patients) this.putPatient(p);
+      this.db.prepare('INSERT INTO host_duties (id, data) VALUES (?, ?)').run(seed.duty.id, JSON.stringify(seed.duty));
+      for (const c of seed.cases) this.insertCase(c.id, c.patientId, seed.duty.id, c.case, c.status);
+      this.setSetting('seededAt', new Date().toISOString());
+    });
+    tx();
+  }
+
+  private setting(key: string): unknown {
+    const row = this.db.prepare('SELECT value FROM host_meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+  }
+
+  private setSetting(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO host_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  }
+
+  settings(): HostSettings {
+    return this.setting('settings') as HostSettings;
+  }
+
+  patients(): PatientRecord[] {
+    const rows = this.db.prepare('SELECT data FROM host_patients ORDER BY sort_key').all() as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as PatientRecord);
+  }
+
+  patient(id: string): PatientRecord | undefined {
+    const row = this.db.prepare('SELECT data FROM host_patients WHERE id = ?').get(id) as { data: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.data) as PatientRecord);
+  }
+
+  private putPatient(p: PatientRecord): void {
+    this.db
+      .prepare('INSERT INTO host_patients (id, data, sort_key) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, sort_key = excluded.sort_key')
+      .run(p.id, JSON.stringify(p), `${p.lastName.toLocaleLowerCase('de')} ${p.firstName.toLocaleLowerCase('de')}`);
+  }
+
+  /** The demo duty (the app manages one duty roster entry). */
+  duty(): Duty & { id: string } {
+    const row = this.db.prepare('SELECT data FROM host_duties ORDER BY id LIMIT 1').get() as { data: string } | undefined;
+    if (row === undefined) throw new Error('no duty in the data file');
+    return JSON.parse(row.data) as Duty & { id: string };
+  }
+
+  cases(filter: { patientId?: string; dutyId?: string } = {}): CaseRecord[] {
+    const where: string[] = [];
+    const args: string[] = [];
+    if (filter.patientId !== undefined) {
+      where.push('patient_id = ?');
+      args.push(filter.patientId);
+    }
+    if (filter.dutyId !== undefined) {
+      where.push('duty_id = ?');
+      args.push(filter.dutyId);
+    }
+    const sql = `SELECT * FROM host_cases ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as CaseRow[]).map(toCaseRecord);
+  }
+
+  caseById(id: string): CaseRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM host_cases WHERE id = ?').get(id) as CaseRow | undefined;
+    return row === undefined ? undefined : toCaseRecord(row);
+  }
+
+  createCase(patientId: string, data: BundleCaseInput): CaseRecord {
+    const duty = this.duty();
+    const next = this.db.prepare("SELECT COUNT(*) AS n FROM host_cases").get() as { n: number };
+    let n = next.n + 1;
+    while (this.caseById(`c-${n}`) !== undefined) n += 1;
+    const id = `c-${n}`;
+    this.insertCase(id, patientId, duty.id, { ...data, id }, 'open');
+    const created = this.caseById(id);
+    if (created === undefined) throw new Error(`case ${id} vanished after insert`);
+    return created;
+  }
+
+  private insertCase(id: string, patientId: string, dutyId: string, data: BundleCaseInput, status: CaseStatus): void {
+    this.db
+      .prepare('INSERT INTO host_cases (id, patient_id, duty_id, status, data, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, patientId, dutyId, status, JSON.stringify(data), new Date().toISOString());
+  }
+
+  updateCase(id: string, data: BundleCaseInput, status?: CaseStatus): CaseRecord {
+    const current = this.caseById(id);
+    if (current === undefined) throw new Error(`no case ${id}`);
+    this.db
+      .prepare('UPDATE host_cases SET data = ?, status = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify({ ...data, id }), status ?? current.status, new Date().toISOString(), id);
+    return this.caseById(id) as CaseRecord;
+  }
+
+  addAppointment(link: AppointmentLink): void {
+    this.db
+      .prepare('INSERT INTO host_appointments (id, patient_id, start, duration_minutes, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(link.id, link.patientId, link.start, link.durationMinutes, link.createdAt);
+  }
+
+  appointments(patientId: string): AppointmentLink[] {
+    const rows = this.db.prepare('SELECT * FROM host_appointments WHERE patient_id = ? ORDER BY start DESC').all(patientId) as {
+      id: string;
+      patient_id: string;
+      start: string;
+      duration_minutes: number;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, start: r.start, durationMinutes: r.duration_minutes, createdAt: r.created_at }));
+  }
+}
+
+interface CaseRow {
+  id: string;
+  patient_id: string;
+  duty_id: string;
+  status: CaseStatus;
+  data: string;
+  updated_at: string;
+}
+
+function toCaseRecord(row: CaseRow): CaseRecord {
+  return {
+    id: row.id,
+    patientId: row.patient_id,
+    dutyId: row.duty_id,
+    status: row.status,
+    updatedAt: row.updated_at,
+    case: JSON.parse(row.data) as BundleCaseInput,
+  };
+}

@@ -1,0 +1,112 @@
+/*
+ * Shapes of the host app's JSON API, shared by server and browser client (types only: nothing here runs).
+ */
+import type { CaseInput, Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssue } from '@pvskit/core';
+
+export type { Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssue };
+
+/** A case inside the demo duty as the editor writes it (defaults optional, no duty/practice/physician). */
+export type BundleCaseInput = Omit<CaseInput, 'duty' | 'practice' | 'physician' | 'software'>;
+
+export type CaseStatus = 'open' | 'signed';
+
+/** A patient of the sample PVS: the contract's patient with a required id. */
+export type PatientRecord = Patient & { id: string };
+
+export interface HostSettings {
+  practice: Practice;
+  physician: Physician;
+  software: Software;
+  region: 'BW';
+  /** KVDT 4243, the doctor who continues treatment; the demo uses one text for every case. */
+  continuingPhysician: string;
+}
+
+export interface CaseRecord {
+  id: string;
+  patientId: string;
+  dutyId: string;
+  status: CaseStatus;
+  updatedAt: string;
+  case: BundleCaseInput;
+}
+
+/** Which optional packages this server could load; the UI hides what is missing. */
+export interface Features {
+  billing: boolean;
+  kvdt: boolean;
+  video: boolean;
+  signaling: boolean;
+  cdsHooks: boolean;
+}
+
+export interface StateResponse {
+  settings: HostSettings;
+  duty: Duty & { id: string };
+  features: Features;
+  plugins: { id: string; title: string; hooks: string[]; enabled: boolean }[];
+}
+
+/** Result of a hook call as the UI shows it. */
+export interface CardsResponse {
+  hookInstance: string;
+  cards: Card[];
+}
+
+/** Answer of the live check while typing. `issues` are input problems (the case could not be checked). */
+export interface CheckResponse {
+  hookInstance?: string;
+  cards: Card[];
+  issues: ValidationIssue[];
+  saved: boolean;
+}
+
+export interface CompleteResponse {
+  record: CaseRecord;
+  cards: Card[];
+}
+
+export interface SignResponse {
+  record: CaseRecord;
+  cards: Card[];
+}
+
+export interface DutyResponse {
+  duty: Duty & { id: string };
+  cases: (CaseRecord & { patientName: string })[];
+  /** Pseudo cases `complete` adds to the duty bundle (99999/99909). */
+  pseudoCases: BundleCaseInput[];
+  cards: Card[];
+}
+
+export interface ExportResponse {
+  fileName: string;
+  /** Relative download URL of the written file. */
+  download: string;
+  bytes: number;
+  quarter: string;
+  cases: number;
+  findings: Finding[];
+  cards: Card[];
+  /** Record counts by Satzart, from reading the written file back. */
+  records: Record<string, number>;
+}
+
+export interface AppointmentView {
+  id: string;
+  patientId: string;
+  start: string;
+  durationMinutes: number;
+  doctorCode?: string;
+  patientCode?: string;
+  inviteLink?: string;
+  emailText?: string;
+  smsText?: string;
+  printUrl?: string;
+  validFrom?: string;
+  validUntil?: string;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; userMessage: string; issues?: ValidationIssue[] };
+}

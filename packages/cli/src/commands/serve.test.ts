@@ -1,0 +1,57 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { main } from '../main.js';
+import { createServeCommand, parseServeArgs, type HostAppStarter } from './serve.js';
+
+function memoryIo(): CliIo & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { stdin: new PassThrough(), stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: process.cwd(), env: {}, out, err };
+}
+
+describe('pvskit serve', () => {
+  it('parses port, host, data file and reset', () => {
+    expect(parseServeArgs([])).toEqual({ port: 8080, host: '127.0.0.1', reset: false });
+    expect(parseServeArgs(['--port', '0', '--host', '::1', '--data', 'x.sqlite', '--reset'])).toEqual({ port: 0, host: '::1', dataFile: 'x.sqlite', reset: true });
+    expect(parseServeArgs(['--port=9000'])).toMatchObject({ port: 9000 });
+  });
+
+  it('refuses a bad port and unknown options with exit code 2', async () => {
+    for (const args of [['--port', 'abc'], ['--port', '70000'], ['--verbose'], ['extra']]) {
+      const io = memoryIo();
+      const started: unknown[] = [];
+      const starter: HostAppStarter = (o) => {
+        started.push(o);
+        return Promise.resolve({ url: 'x', dataFile: 'y', close: () => Promise.resolve() });
+      };
+      const code = await main(['serve', ...args], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())]);
+      expect(code).toBe(2);
+      expect(started).toEqual([]);
+      expect(io.err.join('')).toMatch(/pvskit serve: /);
+    }
+  });
+
+  it('starts the host app with the options, prints the URL and closes it when stopped', async () => {
+    const io = memoryIo();
+    const events: string[] = [];
+    const starter: HostAppStarter = (o) => {
+      events.push(`start ${o.host}:${o.port} ${o.dataFile ?? '-'} ${o.reset}`);
+      return Promise.resolve({ url: `http://${o.host}:${o.port}`, dataFile: o.dataFile ?? 'default', close: () => (events.push('close'), Promise.resolve()) });
+    };
+    const code = await main(['serve', '--port', '8181', '--data', 'd.sqlite', '--reset'], io, [
+      createServeCommand(() => Promise.resolve(starter), () => (events.push('stopped'), Promise.resolve())),
+    ]);
+    expect(code).toBe(0);
+    expect(events).toEqual(['start 127.0.0.1:8181 d.sqlite true', 'stopped', 'close']);
+    expect(io.out.join('')).toContain('http://127.0.0.1:8181');
+  });
+
+  it('reports a port in use as an input error', async () => {
+    const io = memoryIo();
+    const starter: HostAppStarter = () => Promise.reject(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }));
+    const code = await main(['serve', '--port', '8080'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())]);
+    expect(code).toBe(2);
+    expect(io.err.join('')).toContain('already in use');
+  });
+});
