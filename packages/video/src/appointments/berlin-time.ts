@@ -37,9 +37,11 @@ export function berlinToEpoch(local: string): number {
   const m = RE.exec(local);
   if (m === null) throw new PvsKitError('CALENDAR', `not a local date-time: ${local}`);
   const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // Berlin is UTC+2 (CEST) or UTC+1 (CET). The summer reading wins when valid; otherwise the winter one,
+  // which also places a time in the spring gap one hour later on the clock.
   const summer = wall - 2 * 3_600_000;
   if (berlinOffset(summer) === 2 * 3_600_000) return summer;
-  return wall - berlinOffset(wall - 3_600_000);
+  return wall - 3_600_000;
 }
 
 const germanFormat = new Intl.DateTimeFormat('de-DE', {

@@ -1,0 +1,52 @@
+import { describe, expect } from 'vitest';
+import { fc, it } from '@fast-check/vitest';
+import { cryptoReady } from '../account/crypto.js';
+import { accessCodeMac, generateAccessCode, generateCodePair, normaliseAccessCode } from './codes.js';
+import { berlinToEpoch, describeLocal } from './berlin-time.js';
+
+await cryptoReady();
+
+describe('access code format', () => {
+  it('generated codes have the seed format and use every hex digit', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const c = generateAccessCode();
+      expect(c).toMatch(/^[0-9a-f]{3}-[0-9a-f]{3}-[0-9a-f]{3}$/);
+      for (const ch of c.replace(/-/g, '')) seen.add(ch);
+    }
+    expect(seen.size).toBe(16);
+    const pair = generateCodePair();
+    expect(pair.doctor).not.toBe(pair.patient);
+  });
+
+  it.prop([fc.stringMatching(/^[0-9a-fA-F]{9}$/)])('any 9 hex digits normalise to xxx-xxx-xxx, idempotently', (digits) => {
+    const n = normaliseAccessCode(digits);
+    expect(n).toMatch(/^[0-9a-f]{3}-[0-9a-f]{3}-[0-9a-f]{3}$/);
+    expect(normaliseAccessCode(n as string)).toBe(n);
+    expect(normaliseAccessCode(` ${(n as string).toUpperCase().replace(/-/g, ' ')} `)).toBe(n);
+  });
+
+  it.prop([fc.string({ maxLength: 20 })])('anything that is not 9 hex digits is no code', (s) => {
+    const digits = s.toLowerCase().replace(/[\s-]/g, '');
+    fc.pre(!/^[0-9a-f]{9}$/.test(digits));
+    expect(normaliseAccessCode(s)).toBeNull();
+  });
+
+  it('the MAC depends on the server key, not only on the code', () => {
+    const k1 = new Uint8Array(32).fill(1);
+    const k2 = new Uint8Array(32).fill(2);
+    expect(accessCodeMac(k1, 'c3f-e04-d96')).not.toBe(accessCodeMac(k2, 'c3f-e04-d96'));
+    expect(accessCodeMac(k1, 'c3f-e04-d96')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('Berlin wall-clock conversion', () => {
+  it('handles winter, summer, the spring gap and the autumn overlap', () => {
+    expect(new Date(berlinToEpoch('2026-01-15T12:00')).toISOString()).toBe('2026-01-15T11:00:00.000Z');
+    expect(new Date(berlinToEpoch('2026-07-15T12:00')).toISOString()).toBe('2026-07-15T10:00:00.000Z');
+    expect(new Date(berlinToEpoch('2026-03-29T02:30')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(new Date(berlinToEpoch('2026-10-25T02:30')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(new Date(berlinToEpoch('2026-10-25T03:30')).toISOString()).toBe('2026-10-25T02:30:00.000Z');
+    expect(describeLocal('2026-11-26T15:30')).toEqual({ weekday: 'Donnerstag', date: '26.11.2026', time: '15:30' });
+  });
+});
