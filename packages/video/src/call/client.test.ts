@@ -1,74 +1,34 @@
+import { PvsKitError } from '@pvskit/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createMemoryAccessControl, type MemoryAccessControl } from '../signaling/memory-access.js';
-import { createSignalingServer, type SignalingServer, type SignalingServiceOptions } from '../signaling/server.js';
-import { createCallClient, type CallClient, type CallClientOptions, type Knock } from './client.js';
-import { countFrames, nextEvent, nodeClientDefaults, randomLinkSecret, syntheticCamera, type SyntheticCamera } from './testkit.js';
+import { WebSocket } from 'ws';
+import { toBase64Url } from './bytes.js';
+import { CPaceParty } from './cpace.js';
+import { loadSodium } from './sodium.js';
+import { redeemAccessCode, type CallClient, type Knock } from './client.js';
+import { countFrames, createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
-const cleanups: (() => unknown)[] = [];
+let bed: CallTestbed | undefined;
 afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
+  await bed?.dispose();
+  bed = undefined;
 });
 
-interface Setup {
-  server: SignalingServer;
-  access: MemoryAccessControl;
-  appointmentId: string;
-  doctorCode: string;
-  patientCode: string;
-  secret: string;
-  ticket: string;
-}
-
-async function setup(extra: Partial<SignalingServiceOptions> = {}, maxParticipants = 2): Promise<Setup> {
-  const access = createMemoryAccessControl();
-  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', access, ...extra });
-  cleanups.push(() => server.close());
-  const { appointmentId, doctorCode, patientCode } = access.addAppointment({ maxParticipants });
-  access.recordConsent(appointmentId);
-  access.recordIntroduction(appointmentId);
-  return { server, access, appointmentId, doctorCode, patientCode, secret: randomLinkSecret(), ticket: server.issueDoctorTicket(appointmentId) };
-}
-
-function camera(): SyntheticCamera {
-  const cam = syntheticCamera();
-  cleanups.push(() => cam.stop());
-  return cam;
-}
-
-async function client(options: Omit<CallClientOptions, 'wrtc' | 'WebSocket'>): Promise<CallClient> {
-  const c = await createCallClient({ ...nodeClientDefaults, ...options });
-  cleanups.push(() => c.close());
-  return c;
-}
-
-async function doctorAndPatient(s: Setup, patient: Partial<CallClientOptions>, doctor: Partial<CallClientOptions> = {}) {
-  const doctorCam = camera();
-  const patientCam = camera();
-  const d = await client({
-    signalingUrl: s.server.url,
-    appointmentId: s.appointmentId,
-    role: 'doctor',
-    ticket: s.ticket,
-    secret: s.secret,
-    code: s.patientCode,
-    mediaStream: doctorCam.stream,
-    ...doctor,
-  });
-  const p = await client({
-    signalingUrl: s.server.url,
-    appointmentId: s.appointmentId,
-    role: 'patient',
-    name: 'Alice Krejčová',
-    mediaStream: patientCam.stream,
-    ...patient,
-  });
-  return { d, p, doctorCam, patientCam };
+async function admitAndSeeFrames(d: CallClient, p: CallClient, knock: Knock, t: CallTestbed): Promise<void> {
+  const patientTrack = nextEvent<MediaStreamTrack>(p, 'track', 15_000);
+  const doctorTrack = nextEvent<MediaStreamTrack>(d, 'track', 15_000);
+  await d.admit(knock.peerId);
+  const atPatient = countFrames(await patientTrack);
+  const atDoctor = countFrames(await doctorTrack);
+  t.defer(() => atPatient.stop());
+  t.defer(() => atDoctor.stop());
+  await Promise.all([atPatient.waitFor(10, 15_000), atDoctor.waitFor(10, 15_000)]);
 }
 
 describe('call over the real signaling server with real WebRTC (loopback)', () => {
-  test('by link secret: waiting room, admit, video frames and chat both ways, clean hang-up', async () => {
-    const s = await setup();
-    const { d, p } = await doctorAndPatient(s, { secret: s.secret });
+  test('by link secret: waiting room, admit, video frames and chat both ways, candidate type audited, clean hang-up', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    const p = await t.patient({ secret: t.secret });
     const audit: string[] = [];
     d.on('audit', (e) => audit.push(e.type === 'candidate-pair' ? `pair:${e.local}/${e.remote}` : e.type));
     await d.connect();
@@ -76,16 +36,8 @@ describe('call over the real signaling server with real WebRTC (loopback)', () =
     await p.connect();
     expect(p.state).toBe('waiting');
     const k = await knock;
-    expect(k.name).toBe('Alice Krejčová');
-    expect(k.mode).toBe('link');
-
-    const patientTrack = nextEvent<MediaStreamTrack>(p, 'track', 15_000);
-    const doctorTrack = nextEvent<MediaStreamTrack>(d, 'track', 15_000);
-    await d.admit(k.peerId);
-    const atPatient = countFrames(await patientTrack);
-    const atDoctor = countFrames(await doctorTrack);
-    cleanups.push(() => atPatient.stop(), () => atDoctor.stop());
-    await Promise.all([atPatient.waitFor(10, 15_000), atDoctor.waitFor(10, 15_000)]);
+    expect(k).toMatchObject({ name: 'Alice Krejčová', mode: 'link' });
+    await admitAndSeeFrames(d, p, k, t);
 
     const chat = nextEvent<{ from: string; text: string }>(p, 'chat', 5000);
     d.sendChat('Guten Tag, können Sie mich hören?');
@@ -98,11 +50,197 @@ describe('call over the real signaling server with real WebRTC (loopback)', () =
     expect(stats?.localCandidateType).toBe('host');
     expect(stats?.framesDecoded).toBeGreaterThan(0);
     await expect.poll(() => audit.includes('pair:host/host'), { timeout: 5000 }).toBe(true);
+    expect(t.server.stats()).toMatchObject({ rooms: 1, participants: 2 });
+
+    const remoteMedia = nextEvent<{ microphone: boolean; camera: boolean }>(p, 'remote-media', 5000);
+    d.setCameraEnabled(false);
+    expect(await remoteMedia).toMatchObject({ camera: false });
+    d.setSelfViewHidden(true);
+    expect(d.isSelfViewHidden).toBe(true);
 
     const ended = nextEvent<{ by: string }>(p, 'ended', 5000);
     d.hangUp();
     expect((await ended).by).toBe('remote');
     expect(d.state).toBe('ended');
     expect(p.state).toBe('ended');
+  });
+
+  test('by typed code (CPace): patient dials in with the code only, frames and chat flow', async () => {
+    const t = (bed = await createCallTestbed());
+    // Code-only dial-in: the code leads to the appointment id; the code itself never goes to the relay.
+    const redeemed = await redeemAccessCode({ signalingUrl: t.server.url, code: t.patientCode });
+    expect(redeemed).toEqual({ appointmentId: t.appointmentId, role: 'patient' });
+    const d = await t.doctor({ secret: undefined as never });
+    const typed = ` ${t.patientCode.toUpperCase().replace(/-/g, ' ')} `;
+    const p = await t.patient({ code: typed, appointmentId: redeemed.appointmentId });
+    await d.connect();
+    const knock = nextEvent<Knock>(d, 'knock', 10_000);
+    await p.connect();
+    const k = await knock;
+    expect(k.mode).toBe('pake');
+    expect(k.name).toBe('Alice Krejčová');
+    await admitAndSeeFrames(d, p, k, t);
+    const chat = nextEvent<{ text: string }>(d, 'chat', 5000);
+    p.sendChat('Hallo');
+    expect((await chat).text).toBe('Hallo');
+    expect(t.access.failures(t.appointmentId)).toBe(0);
+  });
+
+  test('a doctor code redeems to a doctor ticket; an unknown code is "Zugangscode unbekannt"', async () => {
+    const t = (bed = await createCallTestbed());
+    const doctor = await redeemAccessCode({ signalingUrl: t.server.url, code: t.doctorCode });
+    expect(doctor.role).toBe('doctor');
+    const d = await t.doctor({ ticket: doctor.ticket as string });
+    await d.connect();
+    expect(d.state).toBe('ready');
+    const wrong = t.doctorCode === '000-000-000' ? '000-000-001' : '000-000-000';
+    await expect(redeemAccessCode({ signalingUrl: t.server.url, code: wrong })).rejects.toMatchObject({
+      code: 'AUTH',
+      userMessage: 'Zugangscode unbekannt',
+    });
+  });
+
+  test('a wrong typed code fails the PAKE on both sides and burns one try', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    const failedKnock = nextEvent<{ reason: string }>(d, 'knock-failed', 10_000);
+    const wrong = t.patientCode.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+    const p = await t.patient({ code: wrong });
+    const error = nextEvent<PvsKitError>(p, 'error', 10_000);
+    await p.connect();
+    const e = await error;
+    expect(e).toBeInstanceOf(PvsKitError);
+    expect(e.code).toBe('CRYPTO');
+    expect(e.userMessage).toBe('Zugangscode unbekannt');
+    expect((await failedKnock).reason).toBe('pake');
+    await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(1);
+    expect(p.state).toBe('failed');
+  });
+
+  test('a silent guesser who never reports still burns a try (the doctor reports it)', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    const sodium = await loadSodium();
+    const raw = new WebSocket(t.server.url);
+    t.defer(() => raw.terminate());
+    const messages: Record<string, unknown>[] = [];
+    raw.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
+    await new Promise((r) => raw.once('open', r));
+    raw.send(JSON.stringify({ t: 'hello', appointmentId: t.appointmentId, role: 'patient' }));
+    await expect.poll(() => messages.length, { timeout: 5000 }).toBeGreaterThan(0);
+    const doctorId = ((messages[0] as { peers: { peerId: string }[] }).peers[0] as { peerId: string }).peerId;
+    const guess = new CPaceParty(sodium, '000-000-000', t.appointmentId, 'initiator');
+    const open = { k: 'open', v: 1, mode: 'pake', nP: toBase64Url(sodium.randombytes_buf(16)), Y: toBase64Url(guess.share) };
+    raw.send(JSON.stringify({ t: 'relay', to: doctorId, body: JSON.stringify(open) }));
+    await expect.poll(() => messages.some((m) => m.t === 'relay'), { timeout: 5000 }).toBe(true);
+    const failed = nextEvent<{ reason: string }>(d, 'knock-failed', 10_000);
+    raw.close();
+    expect((await failed).reason).toBe('pake');
+    await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(1);
+  });
+
+  test('10 failed PAKE runs lock the appointment: the right code is then refused too', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    const locked = nextEvent<void>(d, 'locked', 60_000);
+    const wrong = t.patientCode.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+    for (let i = 0; i < 10; i++) {
+      const p = await t.patient({ code: wrong });
+      const failed = nextEvent<PvsKitError>(p, 'error', 10_000);
+      await p.connect();
+      expect((await failed).code).toBe('CRYPTO');
+      await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(i + 1);
+    }
+    await locked;
+    const right = await t.patient({ code: t.patientCode });
+    await expect(right.connect()).rejects.toMatchObject({ code: 'LOCKED' });
+  });
+
+  test('waiting room: the patient who arrives first waits until the doctor explicitly admits', async () => {
+    const t = (bed = await createCallTestbed());
+    const p = await t.patient({ secret: t.secret });
+    const admitted = nextEvent<void>(p, 'admitted', 20_000);
+    let admittedEarly = false;
+    p.on('admitted', () => {
+      admittedEarly = true;
+    });
+    await p.connect();
+    expect(p.state).toBe('waiting');
+
+    // The patient cannot admit anybody, not even itself.
+    const raw = new WebSocket(t.server.url);
+    t.defer(() => raw.terminate());
+    const replies: string[] = [];
+    raw.on('message', (data) => replies.push(String(data)));
+    await new Promise((r) => raw.once('open', r));
+    raw.send(JSON.stringify({ t: 'hello', appointmentId: t.appointmentId, role: 'patient' }));
+    await expect.poll(() => replies.length, { timeout: 5000 }).toBeGreaterThan(0);
+    const selfId = (JSON.parse(replies[0] as string) as { peerId: string }).peerId;
+    raw.send(JSON.stringify({ t: 'admit', peer: selfId }));
+    await expect.poll(() => replies.some((r) => r.includes('"FORBIDDEN"')), { timeout: 5000 }).toBe(true);
+
+    // A patient cannot pose as the doctor without a ticket.
+    const fake = await t.client({ role: 'doctor', ticket: 'forged.ticket', secret: t.secret });
+    await expect(fake.connect()).rejects.toMatchObject({ code: 'AUTH' });
+
+    const d = await t.doctor();
+    const knock = nextEvent<Knock>(d, 'knock', 10_000);
+    await d.connect();
+    const k = await knock;
+    expect(k.name).toBe('Alice Krejčová');
+    expect(admittedEarly).toBe(false);
+    expect(p.state).toBe('waiting');
+    await d.admit(k.peerId);
+    await admitted;
+  });
+
+  test('the doctor cannot admit before consent and introduction are recorded', async () => {
+    const t = (bed = await createCallTestbed({ consent: false }));
+    const d = await t.doctor();
+    const p = await t.patient({ secret: t.secret });
+    await d.connect();
+    const knock = nextEvent<Knock>(d, 'knock', 10_000);
+    await p.connect();
+    const k = await knock;
+    await expect(d.admit(k.peerId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(p.state).toBe('waiting');
+    t.access.recordConsent(t.appointmentId);
+    t.access.recordIntroduction(t.appointmentId);
+    const admitted = nextEvent<void>(p, 'admitted', 10_000);
+    await d.admit(k.peerId);
+    await admitted;
+  });
+
+  test('the client-side gate (mayStart) stops the doctor from admitting', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor({
+      mayStart: () => Promise.reject(new PvsKitError('FORBIDDEN', 'consent missing in the PVS')),
+    });
+    const p = await t.patient({ secret: t.secret });
+    await d.connect();
+    const knock = nextEvent<Knock>(d, 'knock', 10_000);
+    await p.connect();
+    await expect(d.admit((await knock).peerId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(p.state).toBe('waiting');
+  });
+
+  test('the 3rd participant of a 2-person appointment is refused', async () => {
+    const t = (bed = await createCallTestbed({ maxParticipants: 2 }));
+    const d = await t.doctor();
+    const p = await t.patient({ secret: t.secret });
+    await d.connect();
+    const knock = nextEvent<Knock>(d, 'knock', 10_000);
+    await p.connect();
+    await d.admit((await knock).peerId);
+    const third = await t.patient({ secret: t.secret, name: 'Bob Dritter' });
+    await expect(third.connect()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  test('a patient without full name is refused before connecting', async () => {
+    const t = (bed = await createCallTestbed());
+    await expect(t.patient({ secret: t.secret, name: 'Alice' })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });

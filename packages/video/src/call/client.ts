@@ -158,9 +158,13 @@ interface Session {
   connected: boolean;
   closed: boolean;
   statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Doctor: a PAKE answered but not yet confirmed counts as a failed try if it never confirms. */
+  confirmTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 const OPEN = 1;
+/** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
+const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
 
 function cryptoFailure(message: string, reason: string): PvsKitError {
   return new PvsKitError('CRYPTO', message, {
@@ -373,6 +377,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       case 'peer-left': {
         const s = this.sessions.get(msg.peerId);
         this.emit('peer-left', { peerId: msg.peerId, reason: msg.reason });
+        if (s !== undefined && this.options.role === 'doctor' && s.verifyPeerMac !== undefined && !s.verified) {
+          // The guesser saw our confirmation MAC, so the try is spent even if it never reports.
+          this.pakeFailed(msg.peerId, cryptoFailure('Patient left during the PAKE', 'pake'));
+          return;
+        }
         if (s !== undefined) {
           const wasConnected = s.connected;
           this.destroySession(s);
@@ -445,6 +454,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       connected: false,
       closed: false,
       statsTimer: undefined,
+      confirmTimer: undefined,
     };
     this.sessions.set(peerId, s);
     return s;
@@ -526,6 +536,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         return;
       }
       s.verifyPeerMac = result.verifyPeerConfirmation;
+      s.confirmTimer = setTimeout(() => {
+        if (!s.verified && !s.closed) this.pakeFailed(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
+      }, PAKE_CONFIRM_TIMEOUT_MS);
       s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, result.sessionKey, this.options.appointmentId, nP, nD), this.options.appointmentId, 'doctor');
       this.relay(from, { k: 'accept', nD: toBase64Url(nD), Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
       return;
@@ -557,6 +570,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         return;
       }
       s.verified = true;
+      if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
       s.name = payload.name;
       this.emit('knock', { peerId: from, name: payload.name, mode: s.mode ?? 'link' });
       return;
@@ -931,6 +945,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (s.closed) return;
     s.closed = true;
     if (s.statsTimer !== undefined) clearInterval(s.statsTimer);
+    if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
     s.peer?.destroy();
   }
 

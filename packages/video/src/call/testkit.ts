@@ -3,9 +3,12 @@
  * `@roamhq/wrtc`'s nonstandard RTCVideoSource, frame counting with RTCVideoSink, loopback-only ICE.
  * Not exported from the package entry point.
  */
+import type { AddressInfo } from 'node:net';
 import wrtc from '@roamhq/wrtc';
-import { WebSocket } from 'ws';
-import type { CallClientOptions, WebSocketConstructorLike, WrtcLike } from './client.js';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { createMemoryAccessControl, type MemoryAccessControl } from '../signaling/memory-access.js';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from '../signaling/server.js';
+import { createCallClient, type CallClient, type CallClientOptions, type WebSocketConstructorLike, type WrtcLike } from './client.js';
 
 /** The wrtc module as simple-peer wants it. */
 export const nodeWrtc = wrtc as unknown as WrtcLike;
@@ -120,4 +123,121 @@ export function randomLinkSecret(): string {
   const bytes = new Uint8Array(32);
   crypto.getRandomValues(bytes);
   return Buffer.from(bytes).toString('base64url');
+}
+
+/** What a relay hook returns: the frames to forward instead (empty = drop). */
+export type RelayHook = (direction: 'up' | 'down', text: string, connection: number) => string[];
+
+/**
+ * A WebSocket man-in-the-middle between clients and the signaling server: every frame passes `hook`,
+ * which may modify, drop, duplicate (replay) or swap frames. It stands for a compromised server.
+ */
+export async function startTamperingRelay(upstreamUrl: string, hook: RelayHook): Promise<{ url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const sockets = new Set<WebSocket>();
+  let next = 0;
+  wss.on('connection', (client) => {
+    const id = next++;
+    const upstream = new WebSocket(upstreamUrl);
+    sockets.add(client as unknown as WebSocket);
+    sockets.add(upstream);
+    const early: string[] = [];
+    const text = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer)).toString('utf8');
+    upstream.on('open', () => {
+      for (const t of early.splice(0)) upstream.send(t);
+    });
+    client.on('message', (data) => {
+      for (const out of hook('up', text(data), id)) {
+        if (upstream.readyState === upstream.OPEN) upstream.send(out);
+        else early.push(out);
+      }
+    });
+    upstream.on('message', (data) => {
+      for (const out of hook('down', text(data), id)) if (client.readyState === client.OPEN) client.send(out);
+    });
+    upstream.on('close', (code) => client.close(code >= 4000 ? code : 1000));
+    client.on('close', () => upstream.close());
+    upstream.on('error', () => client.close());
+  });
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `${upstreamUrl.replace(/:\d+\//, `:${port}/`)}`,
+    async close() {
+      for (const s of sockets) s.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** One appointment on a running signaling server, plus everything both sides need to join it. */
+export interface CallTestbed {
+  server: SignalingServer;
+  access: MemoryAccessControl;
+  appointmentId: string;
+  doctorCode: string;
+  patientCode: string;
+  /** Link secret (base64url) as in `#k=`. */
+  secret: string;
+  /** Doctor ticket. */
+  ticket: string;
+  /** Registers a cleanup, run in reverse order by {@link CallTestbed.dispose}. */
+  defer(fn: () => unknown): void;
+  /** A synthetic camera stopped on dispose. */
+  camera(): SyntheticCamera;
+  /** A Node call client (wrtc, ws, loopback-only ICE) closed on dispose. */
+  client(options: Omit<CallClientOptions, 'wrtc' | 'WebSocket' | 'signalingUrl' | 'appointmentId'> & { signalingUrl?: string; appointmentId?: string }): Promise<CallClient>;
+  /** The doctor client (ticket, link secret and patient code configured) with a camera. */
+  doctor(options?: Partial<CallClientOptions>): Promise<CallClient>;
+  /** A patient client with a camera. */
+  patient(options?: Partial<CallClientOptions>): Promise<CallClient>;
+  dispose(): Promise<void>;
+}
+
+/** Starts a signaling server on 127.0.0.1 (random port) with one appointment (consent recorded). */
+export async function createCallTestbed(
+  options: { server?: Partial<SignalingServerOptions>; maxParticipants?: number; consent?: boolean } = {},
+): Promise<CallTestbed> {
+  const cleanups: (() => unknown)[] = [];
+  const access = options.server?.access === undefined ? createMemoryAccessControl() : (options.server.access as MemoryAccessControl);
+  const server = await createSignalingServer({ port: 0, host: '127.0.0.1', ...options.server, access });
+  cleanups.push(() => server.close());
+  const { appointmentId, doctorCode, patientCode } = access.addAppointment({ maxParticipants: options.maxParticipants ?? 2 });
+  if (options.consent !== false) {
+    access.recordConsent(appointmentId);
+    access.recordIntroduction(appointmentId);
+  }
+  const bed: CallTestbed = {
+    server,
+    access,
+    appointmentId,
+    doctorCode,
+    patientCode,
+    secret: randomLinkSecret(),
+    ticket: server.issueDoctorTicket(appointmentId),
+    defer: (fn) => cleanups.push(fn),
+    camera() {
+      const cam = syntheticCamera();
+      cleanups.push(() => cam.stop());
+      return cam;
+    },
+    async client(o) {
+      const c = await createCallClient({ ...nodeClientDefaults, signalingUrl: server.url, appointmentId, ...o });
+      cleanups.push(() => c.close());
+      return c;
+    },
+    doctor: (o = {}) =>
+      bed.client({ role: 'doctor', ticket: bed.ticket, secret: bed.secret, code: patientCode, mediaStream: bed.camera().stream, ...o }),
+    patient: (o = {}) => bed.client({ role: 'patient', name: 'Alice Krejčová', mediaStream: bed.camera().stream, ...o }),
+    async dispose() {
+      for (const fn of cleanups.splice(0).reverse()) {
+        try {
+          await fn();
+        } catch {
+          // keep disposing
+        }
+      }
+    },
+  };
+  return bed;
 }

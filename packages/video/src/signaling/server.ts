@@ -352,7 +352,8 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     }
     if (msg.resume !== undefined) {
       const claims = signer.checkResume(msg.resume, msg.appointmentId, now());
-      if (claims !== undefined && claims.r === msg.role) {
+      // Only admitted participants resume; a waiting patient simply knocks again (a new handshake).
+      if (claims !== undefined && claims.r === msg.role && claims.adm) {
         const room = await openRoom(msg.appointmentId);
         let p = room.participants.get(claims.p);
         const isNew = p === undefined;
@@ -453,12 +454,14 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
 
   const onPakeFailed = async (room: Room, self: Participant, peer: string): Promise<void> => {
     const patient = self.role === 'patient' ? self : room.participants.get(peer);
-    if (patient === undefined || patient.role !== 'patient' || patient.admitted) return;
+    // The doctor is trusted to report a guesser that already left (it never reports itself).
+    const patientId = patient?.peerId ?? (self.role === 'doctor' ? peer : undefined);
+    if (patientId === undefined || (patient !== undefined && (patient.role !== 'patient' || patient.admitted))) return;
     // Both clients notice a failed PAKE; count it once per waiting patient connection.
-    if (room.recentPakeFailures.has(patient.peerId)) return;
-    room.recentPakeFailures.set(patient.peerId, now());
+    if (room.recentPakeFailures.has(patientId)) return;
+    room.recentPakeFailures.set(patientId, now());
     record(room, 'pake-failed');
-    const outcome = await access.registerFailure({ appointmentId: room.id, ip: patient.ip, reason: 'pake' });
+    const outcome = await access.registerFailure({ appointmentId: room.id, ip: patient?.ip ?? 'unknown', reason: 'pake' });
     if (outcome.locked && !room.locked) {
       room.locked = true;
       record(room, 'locked');
@@ -467,7 +470,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
         else if (!p.admitted) dropWaiting(room, p, 'locked');
       }
     }
-    if (room.participants.get(patient.peerId) === patient) dropWaiting(room, patient, 'pake-failed');
+    if (patient !== undefined && room.participants.get(patient.peerId) === patient) dropWaiting(room, patient, 'pake-failed');
   };
 
   const onMessage = async (conn: Connection, text: string): Promise<void> => {
@@ -589,6 +592,10 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       p.conn = undefined;
       room.lastActivity = now();
       if (closed) return;
+      if (!p.admitted) {
+        removeParticipant(room, p, 'left');
+        return;
+      }
       p.graceTimer = setTimeout(() => removeParticipant(room, p, 'timeout'), limits.resumeGraceMs);
       p.graceTimer.unref?.();
     });
