@@ -35,3 +35,7 @@ export function baseCase(parts: Partial<CaseInput> = {}): CaseInput {
     ...parts,
   };
 }
+
+export type { BundleInput, CaseInput } from '@pvskit/core';
+/** A service as a host writes it. */
+export type ServiceInput = CaseInput['services'] extends (infer S)[] | undefined ? S : never;

@@ -73,3 +73,8 @@ export const BAND_LABEL: Readonly<Record<string, string>> = {
   II: 'werktags 19–22 Uhr sowie an Ruhetagen 7–19 Uhr',
   III: 'werktags 22–7 Uhr sowie an Ruhetagen 19–7 Uhr',
 };
+
+/** "2026-01-09T20:00" → "09.01.2026 20:00". */
+export function germanDateTime(at: string): string {
+  return `${formatGermanDate(at.slice(0, 10))} ${at.slice(11)}`;
+}

@@ -1,4 +1,4 @@
-import { isBandBoundary } from '@pvskit/core';
+import { germanWeekdayName, isBandBoundary } from '@pvskit/core';
 import { BAND_LABEL, konsultationBandOf, pauschaleBandOf, restReasonOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 
@@ -47,7 +47,7 @@ export function timeRules(v: CaseView): void {
         gop: s.gop,
         message:
           `${s.gop} gilt ${band === undefined ? '' : BAND_LABEL[band] ?? ''}; ${when(s.date, s.time)}` +
-          `${rest === null ? '' : ` (${rest})`} gehört zu ${expected}: ${expected} abrechnen.`,
+          `${rest === null || rest === germanWeekdayName(s.date) ? '' : ` (${rest})`} gehört zu ${expected}: ${expected} abrechnen.`,
         fix: { op: 'replace', service: i, gop: expected },
       });
     }

@@ -10,7 +10,7 @@ import {
   quarterRange,
 } from '@pvskit/core';
 import { ROLE_GOPS } from '../data/gops.js';
-import { when } from '../time.js';
+import { germanDateTime, when } from '../time.js';
 import type { CaseView } from './context.js';
 
 const SUG = new Set(['41', '42', '43', '44', '45', '46']);
@@ -56,7 +56,7 @@ export function caseRules(v: CaseView): void {
         rule: 'NFD-OUTSIDE-DUTY',
         service: i,
         gop: s.gop,
-        message: `${s.gop} am ${when(s.date, s.time)} liegt außerhalb des Dienstes ${duty.start.replace('T', ' ')}–${duty.end.replace('T', ' ')}: neuer Dienstfall (neuer Schein) nötig.`,
+        message: `${s.gop} am ${when(s.date, s.time)} liegt außerhalb des Dienstes ${germanDateTime(duty.start)} – ${germanDateTime(duty.end)}: neuer Dienstfall (neuer Schein) nötig.`,
       });
     });
   }
@@ -110,7 +110,7 @@ function pseudoFormat(v: CaseView): void {
         rule: 'NFD-PSEUDO-FORMAT',
         service: i,
         gop: s.gop,
-        message: `Pseudo-GOP 99999 am ${when(s.date, s.time)}: erwartet wird der Dienstbeginn ${duty.start.replace('T', ' ')} (bzw. 00:00 des neuen Quartals).`,
+        message: `Pseudo-GOP 99999 am ${when(s.date, s.time)}: erwartet wird der Dienstbeginn ${germanDateTime(duty.start)} (bzw. 00:00 des neuen Quartals).`,
       });
     }
   }

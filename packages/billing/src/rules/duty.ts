@@ -1,7 +1,7 @@
 import { quarterOf, type Case, type Duty } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
-import { when } from '../time.js';
+import { germanDateTime, when } from '../time.js';
 import { dutyPartStarts, insideWindow } from './case.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
@@ -53,7 +53,7 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
       emit({
         rule: 'NFD-PSEUDO-REQUIRED',
         message:
-          `Dienst ${part.start.replace('T', ' ')}–${part.end.replace('T', ' ')} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall ` +
+          `Dienst ${germanDateTime(part.start)} – ${germanDateTime(part.end)} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall ` +
           'und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.',
       });
     }
