@@ -1,0 +1,218 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRecordingLogger } from '@pvskit/core';
+import { afterEach, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
+import { createMemoryAccessControl } from './memory-access.js';
+import { createMemoryMetadataStore } from './metadata.js';
+import { createSignalingServer, createSignalingService, type SignalingServerOptions } from './server.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+interface Raw {
+  ws: WebSocket;
+  messages: Record<string, unknown>[];
+  closed: Promise<number>;
+  send(msg: unknown): void;
+  next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+async function raw(url: string, options: { autoPong?: boolean } = {}): Promise<Raw> {
+  const ws = new WebSocket(url, options);
+  cleanups.push(() => ws.terminate());
+  const messages: Record<string, unknown>[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Record<string, unknown>));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  return {
+    ws,
+    messages,
+    closed,
+    send: (msg) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
+    async next(pred) {
+      await expect.poll(() => messages.some(pred), { timeout: 5000 }).toBe(true);
+      return messages.find(pred) as Record<string, unknown>;
+    },
+  };
+}
+
+async function start(options: Partial<SignalingServerOptions> = {}) {
+  const access = createMemoryAccessControl();
+  const server = await createSignalingServer({ port: 0, access, ...options });
+  cleanups.push(() => server.close());
+  const appt = access.addAppointment();
+  return { server, access, ...appt, ticket: server.issueDoctorTicket(appt.appointmentId) };
+}
+
+describe('signaling server limits', () => {
+  test('a message above the size limit closes the socket (1009)', async () => {
+    const s = await start({ limits: { maxMessageBytes: 2048 } });
+    const c = await raw(s.server.url);
+    c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    await c.next((m) => m.t === 'welcome');
+    c.send({ t: 'relay', to: 'AAAAAAAAAAAA', body: 'x'.repeat(4096) });
+    expect(await c.closed).toBe(1009);
+  });
+
+  test('malformed and binary messages are refused', async () => {
+    const s = await start();
+    const a = await raw(s.server.url);
+    a.send('{not json');
+    expect((await a.next((m) => m.t === 'error')).code).toBe('VALIDATION');
+    expect(await a.closed).toBe(4003);
+    const b = await raw(s.server.url);
+    b.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await b.closed).toBe(4003);
+    const c = await raw(s.server.url);
+    c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient', extra: 1 });
+    expect(await c.closed).toBe(4003);
+  });
+
+  test('hello attempts are rate-limited per IP', async () => {
+    const s = await start({ limits: { helloPerIpPerMinute: 3 } });
+    for (let i = 0; i < 3; i++) {
+      const c = await raw(s.server.url);
+      c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+      await c.next((m) => m.t === 'welcome');
+      c.ws.close();
+    }
+    const c = await raw(s.server.url);
+    c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    expect((await c.next((m) => m.t === 'error')).code).toBe('RATE_LIMITED');
+    expect(await c.closed).toBe(4002);
+  });
+
+  test('waiting-room messages (handshake attempts) are rate-limited per appointment', async () => {
+    const s = await start({ limits: { knocksPerIpPerMinute: 100, knocksPerAppointmentPerMinute: 5 } });
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const doctorId = (await d.next((m) => m.t === 'welcome')).peerId as string;
+    const p = await raw(s.server.url);
+    p.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    await p.next((m) => m.t === 'welcome');
+    for (let i = 0; i < 6; i++) p.send({ t: 'relay', to: doctorId, body: `knock ${i}` });
+    expect((await p.next((m) => m.t === 'error')).code).toBe('RATE_LIMITED');
+    expect(await p.closed).toBe(4002);
+    expect(d.messages.filter((m) => m.t === 'relay')).toHaveLength(5);
+  });
+
+  test('a socket that stops answering pings is dropped', async () => {
+    const s = await start({ limits: { heartbeatMs: 100 } });
+    const c = await raw(s.server.url, { autoPong: false });
+    c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    await c.next((m) => m.t === 'welcome');
+    expect(await c.closed).toBe(1006);
+  });
+
+  test('unknown appointments, missing or forged doctor tickets are refused', async () => {
+    const s = await start();
+    const a = await raw(s.server.url);
+    a.send({ t: 'hello', appointmentId: 'ZZZZZZZZZZZZZZZZZZZZZZ', role: 'patient' });
+    expect((await a.next((m) => m.t === 'error')).code).toBe('NOT_FOUND');
+    const b = await raw(s.server.url);
+    b.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor' });
+    expect((await b.next((m) => m.t === 'error')).code).toBe('AUTH');
+    const other = s.access.addAppointment();
+    const c = await raw(s.server.url);
+    c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.server.issueDoctorTicket(other.appointmentId) });
+    expect((await c.next((m) => m.t === 'error')).code).toBe('AUTH');
+  });
+
+  test('waiting patients cannot see or message each other', async () => {
+    const s = await start({ limits: { maxWaitingPerRoom: 3 } });
+    const p1 = await raw(s.server.url);
+    p1.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const w1 = await p1.next((m) => m.t === 'welcome');
+    const p2 = await raw(s.server.url);
+    p2.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const w2 = await p2.next((m) => m.t === 'welcome');
+    expect(w2.peers).toEqual([]);
+    p2.send({ t: 'relay', to: w1.peerId, body: 'hi' });
+    expect((await p2.next((m) => m.t === 'error')).code).toBe('FORBIDDEN');
+    expect(p1.messages.filter((m) => m.t === 'relay' || m.t === 'peer-joined')).toEqual([]);
+  });
+
+  test('a forged resume token does not restore a slot', async () => {
+    const s = await start();
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const w = await d.next((m) => m.t === 'welcome');
+    const token = String(w.resumeToken);
+    const forged = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    const again = await raw(s.server.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient', resume: forged });
+    const w2 = await again.next((m) => m.t === 'welcome');
+    expect(w2.resumed).toBe(false);
+    expect(w2.peerId).not.toBe(w.peerId);
+    expect(w2.role).toBe('patient');
+  });
+});
+
+describe('signaling metadata and room lifetime (R10)', () => {
+  test('the metadata TTL cannot exceed 90 days', async () => {
+    const access = createMemoryAccessControl();
+    expect(() => createSignalingService({ access, limits: { metadataTtlDays: 91 } })).toThrow();
+  });
+
+  test('metadata is purged after its TTL, idle rooms expire, and the purge is logged with counts', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const now = () => clock;
+    const access = createMemoryAccessControl({ now });
+    const metadata = createMemoryMetadataStore();
+    const logger = createRecordingLogger();
+    const server = await createSignalingServer({ port: 0, access, metadata, logger, now, limits: { metadataTtlDays: 30, roomIdleTtlMs: 60_000 } });
+    cleanups.push(() => server.close());
+    const { appointmentId } = access.addAppointment();
+    const c = await raw(server.url);
+    c.send({ t: 'hello', appointmentId, role: 'patient' });
+    await c.next((m) => m.t === 'welcome');
+    c.ws.close();
+    await expect.poll(() => server.stats().participants, { timeout: 5000 }).toBe(0);
+    expect(server.stats().rooms).toBe(1);
+    clock += 61_000;
+    await server.sweep();
+    expect(server.stats().rooms).toBe(0);
+    const events = metadata.records.map((r) => r.event);
+    expect(events).toEqual(expect.arrayContaining(['room-opened', 'joined', 'left', 'room-expired']));
+    for (const r of metadata.records) expect(r.deleteAfter).toBe(r.at + 30 * 86_400_000);
+    clock += 31 * 86_400_000;
+    const removed = await server.sweep();
+    expect(removed).toBe(events.length);
+    expect(metadata.records).toEqual([]);
+    expect(logger.entries).toContainEqual({ level: 'info', message: 'signaling metadata purged', data: { removed } });
+  });
+});
+
+describe('mounting inside an existing HTTP server', () => {
+  test('handleUpgrade serves only its path; the redeem endpoint answers on {path}/redeem', async () => {
+    const access = createMemoryAccessControl();
+    const service = createSignalingService({ access, path: '/signal' });
+    const http = createServer((req, res) => {
+      if (!service.handleRequest(req, res)) res.writeHead(200).end('host app');
+    });
+    http.on('upgrade', (req, socket, head) => {
+      if (!service.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise<void>((r) => http.close(() => r())));
+    cleanups.push(() => service.close());
+    const base = `127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const { appointmentId, patientCode } = access.addAppointment();
+    const c = await raw(`ws://${base}/signal`);
+    c.send({ t: 'hello', appointmentId, role: 'patient' });
+    expect((await c.next((m) => m.t === 'welcome')).role).toBe('patient');
+    await expect(raw(`ws://${base}/elsewhere`)).rejects.toThrow();
+    const res = await fetch(`http://${base}/signal/redeem`, { method: 'POST', body: JSON.stringify({ code: patientCode }) });
+    expect(await res.json()).toEqual({ appointmentId, role: 'patient' });
+    const bad = await fetch(`http://${base}/signal/redeem`, { method: 'POST', body: JSON.stringify({ code: 'fff-fff-fff' }) });
+    expect(bad.status).toBe(401);
+    expect(((await bad.json()) as { userMessage: string }).userMessage).toBe('Zugangscode unbekannt');
+    expect(await (await fetch(`http://${base}/`)).text()).toBe('host app');
+  });
+});
