@@ -14,3 +14,4 @@ export { TRAVEL_TABLES, type TravelTable, type TravelZone } from './data/wegepau
 export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
 export { NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
 export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
+export * from './plugin.js';
