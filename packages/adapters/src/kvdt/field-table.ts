@@ -10,6 +10,7 @@
 /** How a field's content is checked. */
 export type KvdtFieldFormat =
   | { kind: 'date' }
+  | { kind: 'birthDate' }
   | { kind: 'quarter' }
   | { kind: 'time' }
   | { kind: 'pattern'; pattern: RegExp; description: string }
@@ -72,7 +73,7 @@ const DEFINITIONS: readonly KvdtFieldDefinition[] = [
   { id: '3000', label: 'Patientennummer', format: text, maxBytes: 20 },
   { id: '3101', label: 'Name des Versicherten', format: text, maxBytes: 45 },
   { id: '3102', label: 'Vorname des Versicherten', format: text, maxBytes: 45 },
-  { id: '3103', label: 'Geburtsdatum', format: { kind: 'date' } },
+  { id: '3103', label: 'Geburtsdatum', format: { kind: 'birthDate' } },
   {
     id: '3119',
     label: 'Versichertennummer (eGK)',
@@ -137,6 +138,15 @@ export function formatProblem(definition: KvdtFieldDefinition, value: string): s
     case 'date': {
       const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
       return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) ? undefined : 'kein Datum JJJJMMTT';
+    }
+    case 'birthDate': {
+      // KVDT allows 00 for an unknown day, or unknown day and month.
+      const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value);
+      if (m === null) return 'kein Geburtsdatum JJJJMMTT';
+      const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      if (month === 0) return day === 0 ? undefined : 'kein Geburtsdatum JJJJMMTT (Tag ohne Monat)';
+      if (day === 0) return month <= 12 ? undefined : 'kein Geburtsdatum JJJJMMTT';
+      return isRealDate(year, month, day) ? undefined : 'kein Geburtsdatum JJJJMMTT';
     }
     case 'quarter':
       return /^[1-4]\d{4}$/.test(value) ? undefined : 'kein Quartal QJJJJ';

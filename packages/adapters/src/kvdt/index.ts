@@ -35,3 +35,7 @@ export {
   type KvdtWriteOptions,
   type KvdtWriteStats,
 } from './writer.js';
+export { KVDT_RULES, KVDT_PACKAGES, KVDT_MANDATORY_FIELDS, KVDT_FORBIDDEN_FIELDS, type KvdtRule } from './rules.js';
+export { KvdtValidator, validateKvdt, validateKvdtEvents } from './validator.js';
+export { checkKvdtFile, exportKvdt, readKvdtFile, type ExportKvdtOptions, type KvdtFieldView, type KvdtFileView } from './cli.js';
+export { kvdtExportPlugin, type KvdtExportPluginOptions } from './plugin.js';

@@ -56,6 +56,8 @@ export interface KvdtWriteOptions {
   tiApplications?: readonly number[];
   /** Record-description version (9212); default `ADT<MM><JJ>.01` of the quarter's first month. */
   recordVersion?: string;
+  /** Stops the export between two cases (a file export then leaves no file). */
+  signal?: AbortSignal;
 }
 
 /** What was written. */
@@ -158,6 +160,11 @@ export async function writeKvdtTo(
     header = derived.header;
     return prepareOrThrow(headerRecords(header, createdYmd, options), header.sourceCaseId, table);
   };
+  const checkAbort = () => {
+    if (options.signal?.aborted === true) {
+      throw new PvsKitError('EXPORT_REFUSED', 'KVDT export aborted', { userMessage: 'KVDT-Export abgebrochen.' });
+    }
+  };
   const caseLines = (ec: ExportCase, h: KvdtHeader) =>
     prepareOrThrow([caseFields(ec.case, h.quarter)], ec.caseId, table, caseProblems(ec, h, options.quarter));
 
@@ -175,11 +182,13 @@ export async function writeKvdtTo(
     if (problems.length > 0) throw refusal(problems);
     await writeLines(headerLines);
     for (const ec of all) {
+      checkAbort();
       await writeLines(caseLines(ec, h));
       cases++;
     }
   } else {
     for await (const ec of iterator) {
+      checkAbort();
       if (header === undefined) await writeLines(await start([ec]));
       await writeLines(caseLines(ec, header as unknown as KvdtHeader));
       cases++;

@@ -1,0 +1,60 @@
+/** The `billing-export` hook: a plugin that writes the KVDT file through this adapter. */
+import { isPvsKitError, type Card, type PvsKitPlugin } from '@pvskit/core';
+import type { ExportProblem } from './export-case.js';
+import { writeKvdtFile, type KvdtWriteOptions } from './writer.js';
+
+/** Options of {@link kvdtExportPlugin}. */
+export interface KvdtExportPluginOptions extends Omit<KvdtWriteOptions, 'quarter' | 'signal'> {
+  /** Plugin id; default `pvskit.kvdt-export`. */
+  id?: string;
+  /** Directory used when the hook context names none. */
+  outDir?: string;
+}
+
+const SOURCE = { label: 'pvskit KVDT-Export' };
+
+function card(summary: string, indicator: Card['indicator'], detail?: string): Card {
+  const short = summary.length > 139 ? `${summary.slice(0, 138)}…` : summary;
+  return { summary: short, indicator, source: SOURCE, ...(detail === undefined ? {} : { detail }) };
+}
+
+/**
+ * A plugin serving `billing-export` (context `{ items, quarter?, outDir? }`): writes the KVDT file into
+ * `outDir` and answers with an info card and `data: { path, bytes, cases, records, quarter, bsnr, skipped }`.
+ * A refused export (missing field, character outside ISO-8859-15) is an answer, not a plugin failure: a
+ * critical card naming case and field, `data: { refused: problems }`, and no file.
+ */
+export function kvdtExportPlugin(options: KvdtExportPluginOptions = {}): PvsKitPlugin {
+  const { id = 'pvskit.kvdt-export', outDir: defaultOutDir, ...writeOptions } = options;
+  return {
+    id,
+    title: 'KVDT-Abrechnungsdatei',
+    description: 'Erstellt die KVDT-Abrechnungsdatei (ISO-8859-15) für die Kassenärztliche Vereinigung.',
+    hooks: {
+      'billing-export': async (context, call) => {
+        const outDir = context.outDir ?? defaultOutDir;
+        if (outDir === undefined) {
+          return { cards: [card('KVDT-Datei nicht erstellt: kein Zielverzeichnis angegeben.', 'critical')], data: { refused: [] } };
+        }
+        try {
+          const result = await writeKvdtFile(context.items, outDir, {
+            ...writeOptions,
+            ...(context.quarter === undefined ? {} : { quarter: context.quarter }),
+            signal: call.signal,
+          });
+          const q = `${result.quarter.slice(0, 1)}/${result.quarter.slice(1)}`;
+          const skipped = result.skipped.notBilledThroughKv > 0 ? `; ${result.skipped.notBilledThroughKv} PKV/BG-Fälle nicht enthalten` : '';
+          return {
+            cards: [card(`KVDT-Datei für Quartal ${q} erstellt: ${result.cases} Fälle${skipped}.`, 'info', result.path)],
+            data: result,
+          };
+        } catch (e) {
+          if (!isPvsKitError(e) || (e.code !== 'EXPORT_REFUSED' && e.code !== 'ENCODING' && e.code !== 'VALIDATION')) throw e;
+          const problems = (e.details?.['problems'] ?? []) as ExportProblem[];
+          const detail = problems.length > 0 ? problems.map((p) => `- ${p.messageDe}`).join('\n') : e.userMessage;
+          return { cards: [card(e.userMessage, 'critical', detail)], data: { refused: problems } };
+        }
+      },
+    },
+  };
+}

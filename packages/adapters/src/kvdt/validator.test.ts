@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseInput } from '@pvskit/core';
+import type { KvdtField, KvdtRecord } from './model.js';
+import { parseKvdtBytes } from './reader.js';
+import { KVDT_RULES } from './rules.js';
+import { sampleCaseInput } from './sample.js';
+import { serializeKvdtRecords } from './serialize.js';
+import { validateKvdt } from './validator.js';
+import { writeKvdtBytes } from './writer.js';
+
+const FIXTURE = new URL('../../../../../shared/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
+const CLOCK = () => new Date('2026-01-12T09:05:00Z');
+
+// Lines of field 3119 whose KVNR check digit is wrong, computed independently of the core implementation
+// (letter as 01–26, weights 1-2-1-2…, digit sums, mod 10).
+const WRONG_KVNR_LINES = [220, 261, 301, 346, 383, 426, 470, 538, 598, 677, 712, 751, 842, 937, 1036, 1123, 1331];
+
+describe('validator on the KBV test file', () => {
+  it('reports the deliberately wrong KVNR check digits with line and field', async () => {
+    const findings = await validateKvdt(FIXTURE);
+    const kvnr = findings.filter((f) => f.rule === 'ID-KVNR');
+    expect(kvnr.map((f) => f.line)).toEqual(WRONG_KVNR_LINES);
+    for (const f of kvnr) {
+      expect(f.field).toBe('3119');
+      expect(f.severity).toBe('error');
+      expect(f.message).toMatch(/^Zeile \d+, Feld 3119: /);
+    }
+  });
+
+  it('finds no structure problem in it (order of both packages, mandatory fields, formats, services)', async () => {
+    const findings = await validateKvdt(FIXTURE);
+    expect(findings.filter((f) => f.rule.startsWith('KVDT-'))).toEqual([]);
+    // Everything else it reports is an identifier check digit.
+    expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(['ID-KVNR', 'ID-IK']));
+  });
+});
+
+async function writtenFile(cases: CaseInput[] = [sampleCaseInput(1), sampleCaseInput(2)]): Promise<Buffer> {
+  return (await writeKvdtBytes(cases, { clock: CLOCK })).bytes;
+}
+
+function field(id: string, value: string): KvdtField {
+  return { id, value, line: 0, raw: Buffer.alloc(0) };
+}
+
+async function findingsAfter(mutate: (records: KvdtRecord[]) => void): Promise<{ rule: string; line?: number; field?: string }[]> {
+  const records = parseKvdtBytes(await writtenFile()).records;
+  mutate(records);
+  const findings = await validateKvdt(serializeKvdtRecords(records));
+  return findings.map((f) => ({ rule: f.rule, ...(f.line === undefined ? {} : { line: f.line }), ...(f.field === undefined ? {} : { field: f.field }) }));
+}
+
+const case0104 = (records: KvdtRecord[]) => records.find((r) => r.satzart === '0104') as KvdtRecord;
+const indexOf = (r: KvdtRecord, id: string) => r.fields.findIndex((f) => f.id === id);
+
+describe('validator on files the writer produced', () => {
+  it('reports nothing', async () => {
+    expect(await validateKvdt(await writtenFile())).toEqual([]);
+  });
+
+  it('reports a missing mandatory 0104 field at the record line', async () => {
+    let line = 0;
+    const found = await findingsAfter((rs) => {
+      const r = case0104(rs);
+      line = r.line;
+      r.fields.splice(indexOf(r, '4243'), 1);
+    });
+    expect(line).toBeGreaterThan(4);
+    expect(found).toEqual([{ rule: KVDT_RULES.MANDATORY.id, line, field: '4243' }]);
+  });
+
+  it('reports records out of order and missing records', async () => {
+    const found = await findingsAfter((rs) => {
+      const [con0, besa] = rs.splice(0, 2);
+      rs.splice(1, 0, besa as KvdtRecord, con0 as KvdtRecord);
+      rs.splice(rs.findIndex((r) => r.satzart === 'adt9'), 1);
+    });
+    const rules = found.map((f) => f.rule);
+    expect(rules).toContain(KVDT_RULES.ORDER.id);
+    expect(found).toContainEqual(expect.objectContaining({ rule: KVDT_RULES.MISSING_RECORD.id, field: '8000' }));
+  });
+
+  it('reports a service without 5098/5099, a diagnosis without 6003 and before services, days not ascending', async () => {
+    const found = await findingsAfter((rs) => {
+      const r = case0104(rs);
+      r.fields.splice(indexOf(r, '5098'), 2); // first service loses 5098 + 5099
+      r.fields.splice(indexOf(r, '6003'), 1);
+      const firstDay = indexOf(r, '5000');
+      r.fields.splice(firstDay, 0, field('6001', 'R10.4'), field('6003', 'G'));
+      const days = r.fields.filter((f) => f.id === '5000');
+      (days[1] as { value: string }).value = '20260101';
+    });
+    const rules = new Set(found.map((f) => f.rule));
+    for (const rule of [KVDT_RULES.SERVICE_BSNR, KVDT_RULES.SERVICE_LANR, KVDT_RULES.DIAGNOSIS_CERTAINTY, KVDT_RULES.DIAGNOSIS_POSITION, KVDT_RULES.DATE_ORDER]) {
+      expect(rules).toContain(rule.id);
+    }
+  });
+
+  it('reports field formats, lengths, blanks, empty content, 4102/8100, SUG, quarter and UTF-8 look-alikes', async () => {
+    const found = await findingsAfter((rs) => {
+      const r = case0104(rs);
+      const set = (id: string, value: string) => ((r.fields[indexOf(r, id)] as { value: string }).value = value);
+      set('3103', '19501301');
+      set('3101', 'X'.repeat(46));
+      set('3102', ' Erika');
+      set('4239', '00');
+      set('4101', '22026');
+      set('3113', 'MÃŒnchen'); // UTF-8 'ü' (C3 BC) read as ISO-8859-15
+      set('5006', '2460');
+      r.fields.splice(5, 0, field('4102', '20260101'), field('8100', '000123'));
+    });
+    const rules = new Set(found.map((f) => f.rule));
+    for (const rule of [
+      KVDT_RULES.FIELD_FORMAT, KVDT_RULES.FIELD_LENGTH, KVDT_RULES.FIELD_BLANKS, KVDT_RULES.NOT_ALLOWED,
+      KVDT_RULES.SUG, KVDT_RULES.QUARTER, KVDT_RULES.UTF8_SUSPECT,
+    ]) {
+      expect(rules).toContain(rule.id);
+    }
+    const birth = found.find((f) => f.field === '3103');
+    expect(birth?.rule).toBe(KVDT_RULES.FIELD_FORMAT.id);
+    expect(birth?.line).toBeGreaterThan(4);
+  });
+
+  it('reports identifier check digits through the core checks', async () => {
+    const found = await findingsAfter((rs) => {
+      const r = case0104(rs);
+      (r.fields[indexOf(r, '3119')] as { value: string }).value = 'A123456781';
+      (r.fields[indexOf(r, '4111')] as { value: string }).value = '108018008';
+      (r.fields[indexOf(r, '5099')] as { value: string }).value = '123456701';
+    });
+    expect(found.map((f) => [f.rule, f.field])).toEqual(
+      expect.arrayContaining([['ID-KVNR', '3119'], ['ID-IK', '4111'], ['ID-LANR', '5099']]),
+    );
+  });
+
+  it('turns malformed lines into KVDT-LINE-… findings with line numbers', async () => {
+    const bytes = Buffer.from(await writtenFile());
+    const text = bytes.toString('latin1').replace('0179103', '0189103').replace('\r\n0109106', '\n0109106');
+    const findings = await validateKvdt(Buffer.from(text, 'latin1'));
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ rule: KVDT_RULES.LINE_LENGTH.id, line: 2, field: '9103' }),
+        expect.objectContaining({ rule: KVDT_RULES.LINE_END.id, line: 2, field: '9103' }),
+      ]),
+    );
+  });
+});

@@ -1,0 +1,287 @@
+/**
+ * KVDT validator: structure, mandatory fields of 0104, field formats and lengths, identifiers (LANR, BSNR,
+ * KVNR, IK, ICD, GOP via `@pvskit/core`), service and diagnosis rules. Streams like the reader; findings
+ * carry `line` and `field`. It covers what spec/kvdt.md condenses, not KBV's full check module (XPM) with
+ * its KV master data.
+ */
+import {
+  checkBsnr,
+  checkGop,
+  checkIcdCode,
+  checkIk,
+  checkKvnr,
+  checkLanr,
+  type Finding,
+  type IdentifierCheck,
+} from '@pvskit/core';
+import { formatProblem, KVDT_FIELDS } from './field-table.js';
+import type { KvdtEvent, KvdtField, KvdtParseError, KvdtParseErrorCode, KvdtRecord } from './model.js';
+import { parseKvdt, type KvdtSource } from './reader.js';
+import {
+  ADT_CASE_RECORDS,
+  KVDT_FORBIDDEN_FIELDS,
+  KVDT_MANDATORY_FIELDS,
+  KVDT_PACKAGES,
+  KVDT_RULES,
+  SUG_0104,
+  type KvdtRule,
+} from './rules.js';
+
+/** Identifier checks by field id. */
+const IDENTIFIER_FIELDS: Readonly<Record<string, (v: string) => IdentifierCheck>> = {
+  '0212': checkLanr,
+  '5099': checkLanr,
+  '4242': checkLanr,
+  '0201': checkBsnr,
+  '5098': checkBsnr,
+  '4218': checkBsnr,
+  '3119': checkKvnr,
+  '4111': checkIk,
+  '6001': checkIcdCode,
+  '5001': checkGop,
+};
+
+const PARSE_RULES: Record<KvdtParseErrorCode, KvdtRule> = {
+  BOM: KVDT_RULES.ENCODING,
+  CONTROL_CHARACTER: KVDT_RULES.ENCODING,
+  LINE_END: KVDT_RULES.LINE_END,
+  TOO_SHORT: KVDT_RULES.LINE_LENGTH,
+  LENGTH_FORMAT: KVDT_RULES.LINE_LENGTH,
+  LENGTH_MISMATCH: KVDT_RULES.LINE_LENGTH,
+  FIELD_ID: KVDT_RULES.FIELD_ID,
+  ORPHAN_LINE: KVDT_RULES.RECORD_START,
+  READ: KVDT_RULES.READ,
+};
+
+const REQUIRED_RECORDS = ['con0', 'besa', 'rvsa', 'adt0', 'adt9', 'con9'];
+
+// A UTF-8 lead byte C2/C3 followed by a continuation byte A0–BF, as ISO-8859-15 decodes them.
+const UTF8_SUSPECT = /[ÂÃ][\u00a0-\u00a3\u20ac\u00a5\u0160\u00a7\u0161\u00a9-\u00b3\u017d\u00b5-\u00b7\u017e\u00b9-\u00bb\u0152\u0153\u0178\u00bf]/;
+
+function finding(rule: KvdtRule, line: number, field: string | undefined, message: string): Finding {
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    message,
+    ...(line > 0 ? { line } : {}),
+    ...(field === undefined || field === '' ? {} : { field }),
+  };
+}
+
+type Phase = 'start' | 'con0' | 'besa' | 'rvsa' | 'package' | 'afterPackage' | 'end';
+
+/** Incremental validator: feed reader events, then call {@link KvdtValidator.finish}. */
+export class KvdtValidator {
+  private readonly findings: Finding[] = [];
+  private phase: Phase = 'start';
+  private currentPackage: (typeof KVDT_PACKAGES)[number] | undefined;
+  private readonly seen = new Set<string>();
+  private billingQuarter: string | undefined;
+
+  /** Takes one event of the reader. */
+  onEvent(event: KvdtEvent): void {
+    if (event.type === 'error') this.onParseError(event.error);
+    else this.onRecord(event.record);
+  }
+
+  /** All findings, in file order of their lines (file-level findings last). */
+  finish(): Finding[] {
+    const lastLine = this.lastLine;
+    for (const satzart of REQUIRED_RECORDS) {
+      if (!this.seen.has(satzart)) {
+        this.add(KVDT_RULES.MISSING_RECORD, lastLine, '8000', `Satzart ${satzart} fehlt in der Datei.`);
+      }
+    }
+    return this.findings.slice().sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+  }
+
+  private lastLine = 0;
+
+  private add(rule: KvdtRule, line: number, field: string | undefined, message: string): void {
+    this.findings.push(finding(rule, line, field, message));
+  }
+
+  private onParseError(error: KvdtParseError): void {
+    this.add(PARSE_RULES[error.code], error.line, error.field, error.messageDe);
+  }
+
+  private onRecord(record: KvdtRecord): void {
+    const last = record.fields[record.fields.length - 1];
+    if (last !== undefined) this.lastLine = last.line;
+    if (record.satzart !== '') this.checkOrder(record);
+    for (const field of record.fields) this.checkField(record, field);
+    this.checkMandatory(record);
+    if (record.satzart === 'adt0') this.billingQuarter = record.fields.find((f) => f.id === '9204')?.value;
+    if (ADT_CASE_RECORDS.includes(record.satzart) || record.satzart === '0109') this.checkCase(record);
+  }
+
+  private checkOrder(record: KvdtRecord): void {
+    const s = record.satzart;
+    this.seen.add(s);
+    const bad = (expected: string) =>
+      this.add(KVDT_RULES.ORDER, record.line, '8000', `Satzart ${s} steht an falscher Stelle (erwartet: ${expected}).`);
+    const pkgOfHeader = KVDT_PACKAGES.find((p) => p.header === s);
+    const pkgOfTrailer = KVDT_PACKAGES.find((p) => p.trailer === s);
+    const pkgOfRecord = KVDT_PACKAGES.find((p) => p.records.includes(s));
+    if (this.phase === 'end') return bad('nichts nach con9');
+    if (s === 'con0') {
+      if (this.phase !== 'start') return bad('con0 nur als erster Satz');
+      this.phase = 'con0';
+    } else if (s === 'besa') {
+      if (this.phase !== 'con0' && this.phase !== 'besa') return bad('besa direkt nach con0');
+      this.phase = 'besa';
+    } else if (s === 'rvsa') {
+      if (this.phase !== 'besa' && this.phase !== 'rvsa') return bad('rvsa nach besa');
+      this.phase = 'rvsa';
+    } else if (pkgOfHeader !== undefined) {
+      if (this.phase !== 'rvsa' && this.phase !== 'afterPackage') return bad(`${s} nach rvsa oder nach dem Ende eines Pakets`);
+      this.phase = 'package';
+      this.currentPackage = pkgOfHeader;
+    } else if (pkgOfTrailer !== undefined) {
+      if (this.phase !== 'package' || this.currentPackage !== pkgOfTrailer) return bad(`${s} nur am Ende des Pakets ${pkgOfTrailer.header}`);
+      this.phase = 'afterPackage';
+      this.currentPackage = undefined;
+    } else if (pkgOfRecord !== undefined) {
+      if (this.phase !== 'package' || this.currentPackage !== pkgOfRecord) return bad(`${s} innerhalb des Pakets ${pkgOfRecord.header} … ${pkgOfRecord.trailer}`);
+    } else if (s === 'con9') {
+      if (this.phase !== 'afterPackage') return bad('con9 nach dem letzten Paket');
+      this.phase = 'end';
+    } else {
+      this.add(KVDT_RULES.RECORD_UNKNOWN, record.line, '8000', `Unbekannte Satzart „${s}“.`);
+    }
+  }
+
+  private checkField(record: KvdtRecord, field: KvdtField): void {
+    if (field.malformed === true || !/^\d{4}$/.test(field.id)) return;
+    const { id, value, line } = field;
+    if (id === '8100') {
+      this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld 8100 gibt es in KVDT nicht (nur GDT/BDT).`);
+    }
+    if (KVDT_FORBIDDEN_FIELDS[record.satzart]?.includes(id) === true) {
+      this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld ${id} ist in Satzart ${record.satzart} nicht erlaubt.`);
+    }
+    if (value.trim() === '') {
+      this.add(KVDT_RULES.FIELD_EMPTY, line, id, `Zeile ${line}: Feld ${id} ist leer.`);
+      return;
+    }
+    if (value.trim() !== value) {
+      this.add(KVDT_RULES.FIELD_BLANKS, line, id, `Zeile ${line}: Feld ${id} beginnt oder endet mit Leerzeichen.`);
+    }
+    if (UTF8_SUSPECT.test(value)) {
+      this.add(KVDT_RULES.UTF8_SUSPECT, line, id, `Zeile ${line}: Feld ${id} („${value}“) sieht nach UTF-8 aus; KVDT verlangt ISO-8859-15.`);
+    }
+    const identifier = IDENTIFIER_FIELDS[id];
+    const def = KVDT_FIELDS.get(id);
+    if (identifier !== undefined) {
+      const result = identifier(value);
+      if (!result.ok) this.findings.push({ rule: result.rule, severity: 'error', message: `Zeile ${line}, Feld ${id}: ${result.reasonDe}`, line, field: id });
+    } else if (def !== undefined) {
+      const problem = formatProblem(def, value);
+      if (problem !== undefined) {
+        this.add(KVDT_RULES.FIELD_FORMAT, line, id, `Zeile ${line}: ${def.label} (${id}) „${value}“: ${problem}.`);
+      }
+    }
+    if (def?.maxBytes !== undefined && value.length > def.maxBytes) {
+      this.add(KVDT_RULES.FIELD_LENGTH, line, id, `Zeile ${line}: ${def.label} (${id}) hat ${value.length} Zeichen, erlaubt sind ${def.maxBytes}.`);
+    }
+  }
+
+  private checkMandatory(record: KvdtRecord): void {
+    const required = KVDT_MANDATORY_FIELDS[record.satzart];
+    if (required === undefined) return;
+    const present = new Set(record.fields.map((f) => f.id));
+    for (const id of required) {
+      if (!present.has(id)) {
+        const label = KVDT_FIELDS.get(id)?.label ?? id;
+        this.add(KVDT_RULES.MANDATORY, record.line, id, `Satz ${record.satzart} ab Zeile ${record.line}: Pflichtfeld ${id} (${label}) fehlt.`);
+      }
+    }
+  }
+
+  /** Services, diagnoses and quarter of one treatment case. */
+  private checkCase(record: KvdtRecord): void {
+    const is0104 = record.satzart === '0104';
+    const where = `Satz ${record.satzart} ab Zeile ${record.line}`;
+    const quarter = record.fields.find((f) => f.id === '4101')?.value;
+    if (ADT_CASE_RECORDS.includes(record.satzart) && quarter !== undefined && this.billingQuarter !== undefined && quarter !== this.billingQuarter) {
+      const line = record.fields.find((f) => f.id === '4101')?.line ?? record.line;
+      this.add(KVDT_RULES.QUARTER, line, '4101', `${where}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
+    }
+    if (is0104) {
+      const sug = record.fields.find((f) => f.id === '4239');
+      if (sug !== undefined && !SUG_0104.includes(sug.value)) {
+        this.add(KVDT_RULES.SUG, sug.line, '4239', `${where}: Scheinuntergruppe ${sug.value} ist in Satzart 0104 nicht zulässig (41–46).`);
+      }
+    }
+    let day: string | undefined;
+    let service: { line: number; gop: string; bsnr: boolean; lanr: boolean } | undefined;
+    let diagnosisSeen: number | undefined;
+    const closeService = () => {
+      if (service !== undefined && is0104) {
+        if (!service.bsnr) this.add(KVDT_RULES.SERVICE_BSNR, service.line, '5098', `Zeile ${service.line}: Leistung ${service.gop} ohne eigene BSNR (5098).`);
+        if (!service.lanr) this.add(KVDT_RULES.SERVICE_LANR, service.line, '5099', `Zeile ${service.line}: Leistung ${service.gop} ohne eigene LANR (5099).`);
+      }
+      service = undefined;
+    };
+    const fields = record.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as KvdtField;
+      switch (f.id) {
+        case '5000':
+          closeService();
+          if (day !== undefined && f.value < day) {
+            this.add(KVDT_RULES.DATE_ORDER, f.line, '5000', `Zeile ${f.line}: Leistungstag ${f.value} liegt vor dem vorigen (${day}).`);
+          }
+          day = f.value;
+          if (is0104 && quarter !== undefined && /^\d{8}$/.test(f.value) && quarterOfYmd(f.value) !== quarter) {
+            this.add(KVDT_RULES.QUARTER, f.line, '5000', `Zeile ${f.line}: Leistungstag ${f.value} liegt nicht im Quartal ${quarter}.`);
+          }
+          if (is0104 && diagnosisSeen !== undefined) {
+            this.add(KVDT_RULES.DIAGNOSIS_POSITION, diagnosisSeen, '6001', `Zeile ${diagnosisSeen}: Diagnosen stehen in Satzart 0104 nach allen Leistungen.`);
+            diagnosisSeen = undefined;
+          }
+          break;
+        case '5001':
+          closeService();
+          if (day === undefined) this.add(KVDT_RULES.SERVICE_DATE, f.line, '5001', `Zeile ${f.line}: Leistung ${f.value} ohne Leistungstag (5000).`);
+          service = { line: f.line, gop: f.value, bsnr: false, lanr: false };
+          break;
+        case '5098':
+          if (service !== undefined) service.bsnr = true;
+          break;
+        case '5099':
+          if (service !== undefined) service.lanr = true;
+          break;
+        case '6001': {
+          closeService();
+          diagnosisSeen ??= f.line;
+          if (fields[i + 1]?.id !== '6003') {
+            this.add(KVDT_RULES.DIAGNOSIS_CERTAINTY, f.line, '6001', `Zeile ${f.line}: Diagnose ${f.value} ohne Diagnosensicherheit (6003) direkt dahinter.`);
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    closeService();
+  }
+}
+
+function quarterOfYmd(ymd: string): string {
+  return `${Math.ceil(Number(ymd.slice(4, 6)) / 3)}${ymd.slice(0, 4)}`;
+}
+
+/** Validates events already read (e.g. a `KvdtDocument`'s records and errors, in file order). */
+export function validateKvdtEvents(events: Iterable<KvdtEvent>): Finding[] {
+  const v = new KvdtValidator();
+  for (const e of events) v.onEvent(e);
+  return v.finish();
+}
+
+/** Validates a KVDT source (bytes, file path or stream) while streaming through it. Never throws. */
+export async function validateKvdt(source: KvdtSource): Promise<Finding[]> {
+  const v = new KvdtValidator();
+  for await (const event of parseKvdt(source)) v.onEvent(event);
+  return v.finish();
+}
