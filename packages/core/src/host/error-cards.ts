@@ -11,8 +11,15 @@ export const pluginFailureRuleIds = {
 const SUMMARY_MAX = 139;
 const DETAIL_REASON_MAX = 500;
 
+/** Shortens to at most `max` UTF-16 units without splitting a surrogate pair. */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (text.length <= max) return text;
+  let out = '';
+  for (const char of text) {
+    if (out.length + char.length > max - 1) break;
+    out += char;
+  }
+  return `${out}…`;
 }
 
 /** Fits the plugin title into the summary template so the summary stays under 140 characters. */

@@ -43,16 +43,16 @@ export class EventBus {
   }
 }
 
-/** English one-line description of anything thrown. */
+/** English one-line description of anything thrown; never throws itself, whatever a plugin threw. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
   try {
+    if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
     return `non-Error thrown: ${typeof error === 'string' ? error : JSON.stringify(error)}`;
   } catch {
     try {
       return `non-Error thrown: ${String(error)}`;
     } catch {
-      return 'non-Error thrown';
+      return 'unprintable value thrown';
     }
   }
 }

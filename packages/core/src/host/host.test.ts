@@ -78,7 +78,6 @@ describe('callHook: ordering and isolation', () => {
       plugins: [
         plugin('rejects', () => Promise.reject(new TypeError('bad'))),
         plugin('throws-string', () => {
-          // eslint-disable-next-line @typescript-eslint/only-throw-error
           throw 'plain string';
         }),
       ],
@@ -509,5 +508,65 @@ describe('kit instances', () => {
     one.unregister('p');
     expect(one.plugins()).toEqual([]);
     expect(two.plugins()).toHaveLength(1);
+  });
+});
+
+describe('hostile answers', () => {
+  it('survives a throwing `then` getter, a throwing getter inside a card and a proxy', async () => {
+    const hostileThen = {
+      get then(): never {
+        throw new Error('then getter');
+      },
+    };
+    const hostileCard = [
+      {
+        indicator: 'info',
+        source: { label: 'x' },
+        get summary(): string {
+          throw new Error('summary getter');
+        },
+      },
+    ];
+    const proxy = new Proxy([], {
+      get(_target, key) {
+        if (key === 'then') return undefined;
+        throw new Error('proxy');
+      },
+    });
+    const kit = createPvsKit({
+      plugins: [
+        plugin('then', () => hostileThen as unknown as Card[]),
+        plugin('getter', () => hostileCard as unknown as Card[]),
+        plugin('proxy', () => proxy as unknown as Card[]),
+        plugin('fine', () => [card('noch da')]),
+      ],
+    });
+    const r = await kit.callHook('patient-view', { patient });
+    expect(r.results.map((x) => x.status)).toEqual(['error', 'invalid', 'invalid', 'ok']);
+    expect(r.cards.at(-1)?.summary).toBe('noch da');
+  });
+});
+
+describe('hostile errors', () => {
+  it('survives an error whose message getter throws', async () => {
+    const nasty = new Error('x');
+    Object.defineProperty(nasty, 'message', {
+      get(): never {
+        throw new Error('message getter');
+      },
+    });
+    const kit = createPvsKit({
+      plugins: [
+        plugin('nasty', () => {
+          throw nasty;
+        }),
+        plugin('null-proto', () => {
+          throw Object.create(null) as Error;
+        }),
+      ],
+    });
+    const r = await kit.callHook('patient-view', { patient });
+    expect(r.results.map((x) => x.status)).toEqual(['error', 'error']);
+    expect(r.cards).toHaveLength(2);
   });
 });

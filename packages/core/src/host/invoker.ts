@@ -70,37 +70,48 @@ export class PluginInvoker {
 
   async invoke<H extends HookName>(request: InvokeRequest<H>): Promise<InvokeOutcome> {
     const { pluginId, hook, hookInstance, timeoutMs, callerSignal } = request;
-    const controller = new AbortController();
-    const started = performance.now();
-    const elapsed = (): number => performance.now() - started;
     if (callerSignal.aborted) return { kind: 'aborted', reason: 'aborted by the caller', durationMs: 0 };
-
     const fields = { pluginId, hook, hookInstance };
+    const signal = new LazyAbort();
     const info: HookCallInfo<H> = {
       hook,
       hookInstance,
-      signal: controller.signal,
+      get signal() {
+        return signal.signal;
+      },
       logger: scopedLogger(this.logger, fields),
     };
+    const started = performance.now();
+    const elapsed = (): number => performance.now() - started;
+
+    let returned: unknown;
+    try {
+      returned = request.handler(request.context, info);
+    } catch (error) {
+      return this.finish({ kind: 'thrown', error }, elapsed(), timeoutMs, signal);
+    }
+    let thenable: boolean;
+    try {
+      thenable = isThenable(returned);
+    } catch (error) {
+      // A hostile `then` getter.
+      return this.finish({ kind: 'thrown', error }, elapsed(), timeoutMs, signal);
+    }
+    // Synchronous answers (the common case for checks run while typing) need no timer and no race.
+    if (!thenable) return this.finish({ kind: 'value', value: returned }, elapsed(), timeoutMs, signal);
 
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onCallerAbort: (() => void) | undefined;
     const timedOut = new Promise<typeof TIMEOUT>((resolve) => {
-      timer = setTimeout(() => resolve(TIMEOUT), timeoutMs);
+      timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, timeoutMs - elapsed()));
     });
     const callerAborted = new Promise<typeof ABORTED>((resolve) => {
       onCallerAbort = () => resolve(ABORTED);
       callerSignal.addEventListener('abort', onCallerAbort, { once: true });
     });
-
-    let running: Promise<unknown>;
-    try {
-      running = Promise.resolve(request.handler(request.context, info));
-    } catch (error) {
-      running = Promise.reject(error);
-    }
     let decided = false;
-    const settled: Promise<Settled> = running.then(
+    // The handlers attached here also make sure a late rejection is never unhandled.
+    const settled: Promise<Settled> = Promise.resolve(returned).then(
       (value) => {
         if (decided) this.logger.debug('pvskit: late plugin result ignored', fields);
         return { kind: 'value', value };
@@ -120,25 +131,69 @@ export class PluginInvoker {
       if (onCallerAbort !== undefined) callerSignal.removeEventListener('abort', onCallerAbort);
     }
     const durationMs = elapsed();
-
     if (winner === ABORTED) {
-      controller.abort(callerSignal.reason);
+      signal.abort(callerSignal.reason);
       return { kind: 'aborted', reason: 'aborted by the caller', durationMs };
     }
-    // A handler that blocks the event loop past its budget wins the race against a timer that could not
-    // fire; it still hung the host for too long, so it is a timeout all the same.
-    if (winner === TIMEOUT || durationMs > timeoutMs) {
-      controller.abort(new DOMException(`time budget of ${timeoutMs} ms exceeded`, 'TimeoutError'));
-      return { kind: 'timeout', reason: `no answer within ${timeoutMs} ms`, durationMs };
+    if (winner === TIMEOUT) return this.timeout(timeoutMs, durationMs, signal);
+    return this.finish(winner, durationMs, timeoutMs, signal);
+  }
+
+  private finish(settled: Settled, durationMs: number, timeoutMs: number, signal: LazyAbort): InvokeOutcome {
+    // A handler that blocks the event loop past its budget wins against a timer that could not fire (or
+    // had none); it still hung the host for too long, so it is a timeout all the same.
+    if (durationMs > timeoutMs) return this.timeout(timeoutMs, durationMs, signal);
+    if (settled.kind === 'thrown') return { kind: 'error', reason: describeError(settled.error), durationMs };
+    let read: ReturnType<typeof readHandlerResult>;
+    try {
+      read = readHandlerResult(settled.value);
+    } catch (error) {
+      // Getters or proxies in the answer that throw while it is being read.
+      return { kind: 'invalid', reason: `unreadable answer: ${describeError(error)}`, durationMs };
     }
-    if (winner.kind === 'thrown') {
-      return { kind: 'error', reason: describeError(winner.error), durationMs };
-    }
-    const read = readHandlerResult(winner.value);
     if (!read.ok) return { kind: 'invalid', reason: read.reason, durationMs };
     return read.hasData
       ? { kind: 'ok', cards: read.cards, data: read.data, hasData: true, durationMs }
       : { kind: 'ok', cards: read.cards, hasData: false, durationMs };
+  }
+
+  private timeout(timeoutMs: number, durationMs: number, signal: LazyAbort): InvokeOutcome {
+    signal.abort(new DOMException(`time budget of ${timeoutMs} ms exceeded`, 'TimeoutError'));
+    return { kind: 'timeout', reason: `no answer within ${timeoutMs} ms`, durationMs };
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/**
+ * An AbortController made only when the plugin reads `call.signal`: creating one per call is a measurable
+ * part of a fast synchronous check, and most checks never look at it. Read after the abort, it is already
+ * aborted.
+ */
+class LazyAbort {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
   }
 }
 
