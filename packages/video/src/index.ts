@@ -35,3 +35,4 @@ export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, ty
 export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
 export { deriveLinkKey, deriveSessionKey, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
 export { readQualityStats, type QualityStats } from './call/stats.js';
+export { accessControlFromVideoService, type VideoServiceAccessInput } from './signaling/video-service-access.js';
