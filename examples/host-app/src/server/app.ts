@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   createPvsKit,
   quarterOf,
-  type Card,
+  type Case,
   type Logger,
   type PvsKit,
   type PvsKitPlugin,
@@ -16,6 +16,7 @@ import type {
   DutyResponse,
   ExportResponse,
   Features,
+  HostSettings,
   PatientRecord,
   SignResponse,
   StateResponse,
@@ -48,13 +49,38 @@ export function createHostKit(integrations: Integrations, logger: Logger): PvsKi
 
 function features(integrations: Integrations, extra: Partial<Features>): Features {
   return {
-    billing: integrations.billing !== undefined,
+    billing: (integrations.billing?.plugins.length ?? 0) > 0,
+    complete: integrations.billing !== undefined,
     kvdt: integrations.kvdt !== undefined,
     video: false,
     signaling: false,
     cdsHooks: false,
     ...extra,
   };
+}
+
+/** Fills the pseudo case's export-only fields from the practice setting, keeping whatever the engine set. */
+function withPseudoExportFields(c: Case, fields: HostSettings['pseudoCaseExport']): Case {
+  return {
+    ...c,
+    continuingPhysician: c.continuingPhysician ?? fields.continuingPhysician,
+    patient: {
+      ...c.patient,
+      sex: c.patient.sex ?? fields.sex,
+      insurance: {
+        ...c.patient.insurance,
+        vknr: c.patient.insurance.vknr ?? fields.vknr,
+        memberType: c.patient.insurance.memberType ?? fields.memberType,
+      },
+    },
+  };
+}
+
+/** The `data` of the KVDT plugin's answer when it wrote a file. */
+function isWrittenFile(data: unknown): data is { path: string; bytes: number; quarter: string; cases: number } {
+  if (typeof data !== 'object' || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return typeof d['path'] === 'string' && typeof d['bytes'] === 'number' && typeof d['quarter'] === 'string' && typeof d['cases'] === 'number';
 }
 
 function requirePatient(store: HostStore, id: string): PatientRecord {
@@ -168,7 +194,7 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     let pseudoCases: DutyResponse['pseudoCases'] = [];
     if (integrations.billing !== undefined) {
       const completed = integrations.billing.completeBundle(bundle);
-      pseudoCases = completed.bundle.cases.filter((c) => c.pseudo === true);
+      pseudoCases = completed.cases.filter((c) => c.pseudo === true);
     }
     const result = await kit.callHook('case-edit', { bundle });
     const response: DutyResponse = {
@@ -181,26 +207,33 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   });
 
   router.on('POST', '/api/export', async ({ res }) => {
-    const kvdt = integrations.kvdt;
-    const billing = integrations.billing;
+    const { kvdt, billing } = integrations;
     if (kvdt === undefined || billing === undefined) throw unavailable('KVDT-Export');
     const duty = store.duty();
-    const records = store.cases({ dutyId: duty.id });
-    // The KV gets the duty as `complete` makes it: derived services and the pseudo cases.
-    const completed = billing.completeBundle(dutyBundle(store, records));
+    // The KV gets the duty as `complete` makes it: derived services, prices and the pseudo case(s).
+    const completed = billing.completeBundle(dutyBundle(store, store.cases({ dutyId: duty.id })));
     const quarter = quarterOf(duty.start.slice(0, 10));
     mkdirSync(deps.exportDir, { recursive: true });
-    const hook = await kit.callHook('billing-export', { items: [completed.bundle], quarter, outDir: deps.exportDir });
-    const written = await kvdt.exportAndCheck([completed.bundle], { outDir: deps.exportDir, quarter });
+    const settings = store.settings();
+    const items = completed.cases.map((c) => (c.pseudo === true ? withPseudoExportFields(c, settings.pseudoCaseExport) : c));
+    const hook = await kit.callHook('billing-export', { items, quarter, outDir: deps.exportDir });
+    const written = hook.results.map((r) => r.data).find(isWrittenFile);
+    if (written === undefined) {
+      const reason = hook.cards.find((c) => c.indicator === 'critical');
+      throw new HttpError(422, 'EXPORT_REFUSED', 'KVDT export refused', reason?.detail ?? reason?.summary ?? 'Die KVDT-Datei wurde nicht erstellt.');
+    }
+    const checked = await kvdt.check(written.path);
+    const fileName = basename(written.path);
     const response: ExportResponse = {
-      fileName: written.fileName,
-      download: `/api/export/${encodeURIComponent(written.fileName)}`,
+      fileName,
+      download: `/api/export/${encodeURIComponent(fileName)}`,
       bytes: written.bytes,
       quarter: written.quarter,
       cases: written.cases,
-      findings: written.findings,
-      records: written.records,
-      cards: hook.cards.filter((c: Card) => c.ruleId !== undefined || c.indicator !== 'info'),
+      findings: checked.findings,
+      records: checked.counts,
+      pseudoCaseExport: settings.pseudoCaseExport,
+      cards: hook.cards,
     };
     sendJson(res, 200, response);
   });

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
 import { registerApi, createHostKit } from './app.js';
 import { HttpError, Router, sendError } from './http.js';
@@ -25,6 +26,11 @@ export interface HostAppOptions {
   reset?: boolean;
   /** Where the kit and the server log. Silent by default. */
   logger?: Logger;
+  /**
+   * Bearer token for the CDS Hooks service (`/cds-services`). Without one the service is only mounted on a
+   * loopback address, where it serves the PVS on the same machine.
+   */
+  cdsToken?: string;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
   today?: string;
 }
@@ -49,7 +55,12 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   const integrations = await loadIntegrations({ store, logger });
   const kit = createHostKit(integrations, logger);
   const router = new Router();
-  registerApi(router, { store, integrations, logger, exportDir: join(dirname(dataFile), 'exports') }, kit, () => ({}));
+  const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);
+  if (!cdsAllowed) logger.warn('host-app: CDS Hooks service not mounted: listening beyond loopback needs a token (cdsToken)', { host });
+  // The same kit answers the browser app and non-JS hosts over CDS Hooks (GET /cds-services, POST /cds-services/{id}).
+  const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
+  const extraFeatures = { cdsHooks: cds !== undefined };
+  registerApi(router, { store, integrations, logger, exportDir: join(dirname(dataFile), 'exports') }, kit, () => extraFeatures);
   const roots = staticRoots();
 
   const server: Server = createServer((req, res) => {
@@ -57,6 +68,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     void (async () => {
       try {
         if (await router.handle(req, res, url)) return;
+        if (cds !== undefined && (await cds(req, res))) return;
         if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `no route ${url.pathname}`, 'Unbekannte Adresse.');
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD', 'method not allowed', 'Nicht erlaubt.');
         await serveStatic(req, res, url, roots);

@@ -1,33 +1,23 @@
-import type { Bundle, BundleInput, Case, CaseInput, Finding, PvsKitPlugin } from '@pvskit/core';
+import type { BundleInput, Case, CaseInput, Finding, PvsKitPlugin } from '@pvskit/core';
 
 /*
- * What the host app needs from the other pvskit packages, as narrow ports. `load-integrations.ts` fills them
- * from @pvskit/billing, @pvskit/adapters and @pvskit/video; a port that is missing hides its part of the UI
- * (Features in the state response) instead of faking it.
+ * What the host app needs from the other pvskit packages, as narrow ports filled by `load-integrations.ts`.
+ * A port that is missing hides its part of the UI (Features in the state response) instead of faking it.
  */
 
 export interface BillingPort {
-  /** Plugins answering `case-edit` / `case-sign`. */
+  /** Plugins answering `case-edit` / `case-sign` (the rule engine's cards). */
   plugins: PvsKitPlugin[];
   completeCase(input: CaseInput): { case: Case; findings: Finding[] };
-  completeBundle(input: BundleInput): { bundle: Bundle; findings: Finding[] };
-}
-
-export interface KvdtExportResult {
-  path: string;
-  fileName: string;
-  bytes: number;
-  cases: number;
-  quarter: string;
-  findings: Finding[];
-  /** Count of records per Satzart when the written file is read back. */
-  records: Record<string, number>;
+  /** Self-contained cases of the duty, pseudo cases included. */
+  completeBundle(input: BundleInput): { cases: Case[]; findings: Finding[] };
 }
 
 export interface KvdtPort {
+  /** The plugin answering `billing-export` (it writes the file into the context's `outDir`). */
   plugins: PvsKitPlugin[];
-  /** Writes a KVDT file for the items into `outDir` and validates it. */
-  exportAndCheck(items: (Case | Bundle | CaseInput | BundleInput)[], options: { outDir: string; quarter: string }): Promise<KvdtExportResult>;
+  /** Reads a written file back: validator findings and record counts per Satzart. */
+  check(path: string): Promise<{ findings: Finding[]; counts: Record<string, number> }>;
 }
 
 export interface Integrations {

@@ -33,6 +33,7 @@ const settings: HostSettings = {
     vendor: { name: 'pvskit Demo GmbH', street: 'Musterweg 1', zip: '70173', city: 'Stuttgart', phone: '0711 654321' },
   },
   continuingPhysician: 'Hausärztin/Hausarzt laut Patientenangabe',
+  pseudoCaseExport: { sex: 'U', vknr: '52101', memberType: '1', continuingPhysician: 'Organisierter Notfalldienst' },
 };
 
 const patients: PatientRecord[] = [

@@ -20,6 +20,16 @@ export interface HostSettings {
   region: 'BW';
   /** KVDT 4243, the doctor who continues treatment; the demo uses one text for every case. */
   continuingPhysician: string;
+  /**
+   * KVDT fields the PVS sets on the duty's pseudo case (the guide fixes name, address, birth date and AOK BW;
+   * the 0104 record also needs sex, VKNR, Versichertenart and 4243). A practice setting, shown on export.
+   */
+  pseudoCaseExport: {
+    sex: 'M' | 'W' | 'D' | 'X' | 'U';
+    vknr: string;
+    memberType: string;
+    continuingPhysician: string;
+  };
 }
 
 export interface CaseRecord {
@@ -33,7 +43,10 @@ export interface CaseRecord {
 
 /** Which optional packages this server could load; the UI hides what is missing. */
 export interface Features {
+  /** The rule engine's plugin answers case-edit / case-sign. */
   billing: boolean;
+  /** `complete` (derive services from contacts) is available. */
+  complete: boolean;
   kvdt: boolean;
   video: boolean;
   signaling: boolean;
@@ -88,6 +101,8 @@ export interface ExportResponse {
   cases: number;
   findings: Finding[];
   cards: Card[];
+  /** The practice setting applied to the pseudo case(s). */
+  pseudoCaseExport: HostSettings['pseudoCaseExport'];
   /** Record counts by Satzart, from reading the written file back. */
   records: Record<string, number>;
 }

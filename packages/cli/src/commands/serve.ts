@@ -5,7 +5,7 @@ import { parseArgs } from '../input.js';
 
 /** What `serve` needs of the sample host app (`@pvskit/host-app`'s `startHostApp`). */
 export interface HostAppStarter {
-  (options: { port: number; host: string; dataFile?: string; reset: boolean; logger: Logger }): Promise<{
+  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; logger: Logger }): Promise<{
     url: string;
     dataFile: string;
     close(): Promise<void>;
@@ -85,13 +85,15 @@ export function createServeCommand(
   return {
     name: 'serve',
     summary: 'sample host app (PVS in the browser) with signaling and CDS Hooks service',
-    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset]',
+    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset]  (env PVSKIT_CDS_TOKEN)',
     async run(args, io) {
       const options = parseServeArgs(args);
       const startHostApp = await start();
       let app;
       try {
-        app = await startHostApp({ ...options, logger: stderrLogger(io) });
+        // The CDS Hooks token comes from the environment, never from argv (visible in the process list).
+        const cdsToken = io.env['PVSKIT_CDS_TOKEN'];
+        app = await startHostApp({ ...options, logger: stderrLogger(io), ...(cdsToken === undefined || cdsToken === '' ? {} : { cdsToken }) });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') throw new CliInputError(undefined, `port ${options.port} on ${options.host} is already in use (try --port)`);

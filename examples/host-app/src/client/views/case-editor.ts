@@ -85,7 +85,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
     mount(
       findingsBox,
       h('h2', { id: 'findings-heading' }, 'Prüfergebnis', h('span', { class: 'count' }, cards.length === 0 ? '' : ` (${cards.length})`)),
-      state.features.billing ? null : h('p', { class: 'muted' }, 'Das Abrechnungsmodul (@pvskit/billing) ist nicht geladen: keine Regelprüfung.'),
+      state.features.billing ? null : h('p', { class: 'muted' }, 'Kein Regel-Plugin für case-edit geladen (@pvskit/billing): keine Regelprüfung.'),
       issueList,
       issues.length > 0 && cards.length === 0
         ? null
@@ -332,7 +332,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
       h(
         'div',
         { class: 'toolbar' },
-        h('button', { type: 'button', onclick: () => void complete(), disabled: readOnly() || !state.features.billing, title: state.features.billing ? undefined : 'Abrechnungsmodul nicht geladen' }, 'Vervollständigen'),
+        h('button', { type: 'button', onclick: () => void complete(), disabled: readOnly() || !state.features.complete, title: state.features.complete ? undefined : 'Abrechnungsmodul nicht geladen' }, 'Vervollständigen'),
         record.status === 'signed'
           ? h('button', { type: 'button', onclick: () => void reopen() }, 'Wieder öffnen')
           : h('button', { type: 'button', class: 'primary', onclick: () => void sign() }, 'Fall abschließen'),

@@ -8,7 +8,7 @@ const severityLabel = { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' } a
 /** KVDT export of the demo duty's quarter: download and the validator's findings on the written file. */
 export function showExport(root: HTMLElement, state: StateResponse): void {
   const result = h('div', { class: 'export-result', 'aria-live': 'polite' });
-  const available = state.features.kvdt && state.features.billing;
+  const available = state.features.kvdt && state.features.complete;
 
   async function run(button: HTMLButtonElement): Promise<void> {
     button.disabled = true;
@@ -23,6 +23,11 @@ export function showExport(root: HTMLElement, state: StateResponse): void {
           {},
           h('a', { href: r.download, download: r.fileName, 'data-testid': 'kvdt-download', class: 'button-link primary' }, `${r.fileName} herunterladen`),
           ` (${r.bytes.toLocaleString('de-DE')} Bytes, Quartal ${r.quarter.slice(0, 1)}/${r.quarter.slice(1)}, ${r.cases} Fälle)`,
+        ),
+        h(
+          'p',
+          { class: 'muted' },
+          `Pseudofall: Geschlecht ${r.pseudoCaseExport.sex}, VKNR ${r.pseudoCaseExport.vknr}, Versichertenart ${r.pseudoCaseExport.memberType}, weiterbehandelnd „${r.pseudoCaseExport.continuingPhysician}“ (Praxiseinstellung).`,
         ),
         h('h3', {}, 'Sätze in der Datei'),
         h('ul', { class: 'plain' }, Object.entries(r.records).map(([k, v]) => h('li', {}, `${k}: ${v}`))),
