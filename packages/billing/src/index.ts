@@ -15,3 +15,4 @@ export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js
 export { NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
 export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
 export * from './plugin.js';
+export * from './sdebm.js';

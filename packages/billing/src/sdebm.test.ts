@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PvsKitError } from '@pvskit/core';
+import { defaultCatalogue } from './catalogue.js';
+import { check } from './engine.js';
+import { completeOne } from './complete.js';
+import { loadSdebm, parseSdebm } from './sdebm.js';
+import { baseCase } from './test-fixtures.js';
+
+const fixture = readFileSync(new URL('./fixtures/sdebm-mini.xml', import.meta.url));
+
+describe('SDEBM loader', () => {
+  it('reads the ISO-8859-15 fixture: texts with umlauts, points, validity, period; skips cross references', async () => {
+    expect(fixture.includes(Buffer.from('für', 'latin1'))).toBe(true);
+    const file = await parseSdebm(fixture);
+    expect(file.period).toEqual({ from: '2026-01-01', to: '2026-03-31' });
+    expect(file.entries.map((e) => e.gop)).toEqual(['01210', '01451', '99001']);
+    expect(file.entries[0]).toMatchObject({ title: 'Notfallpauschale (Testwert für Überlagerung)', points: 125 });
+    expect(file.entries[1]).toMatchObject({ validFrom: '2019-10-01', validTo: '2021-09-30' });
+    expect(file.entries[1]?.points).toBeUndefined();
+    expect(file.entries[2]).toMatchObject({ title: 'KV-Testziffer Säuglingsversorgung', points: 77, validFrom: '2026-01-01', validTo: '2026-12-31' });
+  });
+
+  it('overlays points for the file period only and adds unknown GOPs', async () => {
+    const catalogue = await loadSdebm(fixture);
+    expect(catalogue.lookup('01210', '2026-02-01')?.points).toBe(125);
+    expect(catalogue.lookup('01210', '2026-04-01')?.points).toBe(120);
+    expect(catalogue.definition('01210')?.title).toContain('Überlagerung');
+    expect(catalogue.lookup('99001', '2026-02-01')?.points).toBe(77);
+    expect(defaultCatalogue.lookup('99001', '2026-02-01')).toBeUndefined();
+    expect(defaultCatalogue.lookup('01210', '2026-02-01')?.points).toBe(120);
+
+    const input = baseCase({ services: [{ gop: '99001', date: '2026-02-02' }] });
+    expect(check(input).findings.map((f) => f.rule)).toContain('EBM-UNKNOWN-GOP');
+    expect(check(input, { catalogue }).findings.map((f) => f.rule)).not.toContain('EBM-UNKNOWN-GOP');
+    const done = completeOne(baseCase({ contacts: [{ date: '2026-02-04', time: '10:00' }] }), { catalogue });
+    expect(done.case.services[0]).toMatchObject({ gop: '01210', points: 125, euro: 15.93 });
+  });
+
+  it('decodes € (0xA4 in ISO-8859-15, not ¤)', async () => {
+    const xml = Buffer.concat([
+      Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?><ehd xmlns:go="urn:ehd/go/001"><go:gnr V="40220"><go:allgemein><go:legende><go:kurztext V="Wegepauschale 4,44 ', 'latin1'),
+      Buffer.from([0xa4]),
+      Buffer.from('"/></go:legende></go:allgemein></go:gnr></ehd>', 'latin1'),
+    ]);
+    expect((await parseSdebm(xml)).entries[0]?.title).toBe('Wegepauschale 4,44 €');
+  });
+
+  it('rejects malformed XML and files without the SDEBM namespace', async () => {
+    await expect(parseSdebm('<ehd xmlns:go="urn:ehd/go/001"><go:gnr V="1">')).rejects.toBeInstanceOf(PvsKitError);
+    await expect(parseSdebm('<ehd><gnr V="01210"><allgemein/></gnr></ehd>')).rejects.toMatchObject({ code: 'INPUT_UNREADABLE' });
+  });
+});
