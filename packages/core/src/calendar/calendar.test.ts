@@ -133,7 +133,7 @@ describe('local dates', () => {
   });
 
   fcTest.prop([arbDate, arbDate])('compareLocalDate orders like daysBetween', (a, b) => {
-    expect(Math.sign(compareLocalDate(a, b))).toBe(-Math.sign(daysBetween(a, b)));
+    expect(Math.sign(compareLocalDate(a, b))).toBe(Math.sign(daysBetween(b, a)));
   });
 });
 
@@ -423,6 +423,30 @@ describe('age (BGB)', () => {
     expect(completedYears('2026-06-10', '2026-06-09')).toBe(-1);
     expect(completedYears('2026-06-10', '2026-06-10')).toBe(0);
     expect(calendarErrorOf(() => completedYears('2023-02-29', '2026-01-01')).code).toBe('CALENDAR');
+  });
+
+  fcTest.prop([arbDate, arbDate, fc.integer({ min: 0, max: 120 })])(
+    'hasReachedAge(b, on, n) ⇔ on ≥ addYears(b, n), isBeforeBirthday its negation',
+    (birth, on, n) => {
+      const reached = compareLocalDate(on, addYears(birth, n)) >= 0;
+      expect(hasReachedAge(birth, on, n)).toBe(reached);
+      expect(isBeforeBirthday(birth, on, n)).toBe(!reached);
+    },
+  );
+
+  it('rejects a fractional age', () => {
+    expect(calendarErrorOf(() => hasReachedAge('2020-01-01', '2026-01-01', 2.5)).code).toBe('CALENDAR');
+  });
+
+  it('memoised rest days give the same answers as a fresh computation, also for the error path', () => {
+    expect(restDayReason('2026-06-04', 'BW')).toBe('Fronleichnam');
+    expect(restDayReason('2026-06-04', 'BW')).toBe('Fronleichnam');
+    expect(restDayReason('2026-06-04', 'NW')).toBe('Fronleichnam');
+    expect(restDayReason('2026-06-04', 'HB')).toBeNull();
+    expect(restDayReason('2026-06-03', 'BW')).toBeNull();
+    expect(restDayReason('2026-06-03', 'BW')).toBeNull();
+    expect(calendarErrorOf(() => restDayReason('2026-06-31', 'BW')).code).toBe('CALENDAR');
+    expect(calendarErrorOf(() => restDayReason('2026-06-31', 'BW')).code).toBe('CALENDAR');
   });
 
   fcTest.prop([arbDate, arbDate])('completedYears agrees with hasReachedAge / isBeforeBirthday', (birth, on) => {

@@ -19,9 +19,11 @@ export interface ExtraRestDay {
   monthDay: string;
   /** German reason shown to practice users. */
   name: string;
+  /** First day the rule applies. */
   validFrom: LocalDate;
   /** Inclusive; absent = open-ended. */
   validTo?: LocalDate;
+  /** Where the rule comes from. */
   source: string;
 }
 
@@ -50,6 +52,11 @@ const HOLIDAY_REGIONS: ReadonlySet<string> = new Set([
 
 const sources = new Map<HolidayRegion, Holidays>();
 const cache = new Map<string, ReadonlyMap<LocalDate, string>>();
+// restDayReason runs for every contact of every case; its answers per region are memoised. A date only
+// enters after validation, so a hit needs no re-parsing. Bounded so a long-running service cannot grow it
+// without limit (50,000 dates ≈ 137 years per region).
+const REST_MEMO_LIMIT = 50_000;
+const restMemo = new Map<HolidayRegion, Map<string, string | null>>();
 
 function sourceFor(region: HolidayRegion): Holidays {
   let h = sources.get(region);
@@ -109,6 +116,20 @@ function extraRestDayOf(d: LocalDate): ExtraRestDay | undefined {
  * `Sonntag` — the most specific reason wins (a holiday on a Sunday reports the holiday).
  */
 export function restDayReason(d: LocalDate, region: HolidayRegion): string | null {
+  let memo = restMemo.get(region);
+  const hit = memo?.get(d);
+  if (hit !== undefined) return hit;
+  const reason = computeRestDayReason(d, region);
+  if (memo === undefined) {
+    memo = new Map();
+    restMemo.set(region, memo);
+  }
+  if (memo.size >= REST_MEMO_LIMIT) memo.clear();
+  memo.set(d, reason);
+  return reason;
+}
+
+function computeRestDayReason(d: LocalDate, region: HolidayRegion): string | null {
   const { year } = parseLocalDate(d);
   const holiday = holidaysOf(region, year).get(d);
   if (holiday !== undefined) return holiday;

@@ -10,16 +10,17 @@ import type { LocalDate, LocalTime } from '../schemas/primitives.js';
 
 /** Calendar fields of a {@link LocalDate}; `month` and `day` are 1-based. */
 export interface LocalDateParts {
+  /** Four-digit year, 1–9999. */
   year: number;
+  /** 1–12. */
   month: number;
+  /** 1–31. */
   day: number;
 }
 
 /** Day of the week, 0 = Sunday … 6 = Saturday (as in `Date#getDay`). */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 const GERMAN_WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'] as const;
 
@@ -43,28 +44,40 @@ function calendarError(message: string, userMessage: string, details: Record<str
  * @throws PvsKitError `CALENDAR` when the text is not a real date (e.g. `2026-02-29`).
  */
 export function parseLocalDate(d: string): LocalDateParts {
-  const m = DATE_RE.exec(d);
-  if (m !== null) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    if (year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) {
-      return { year, month, day };
-    }
-  }
+  const parts = partsOrNull(d);
+  if (parts !== null) return parts;
   throw calendarError(`not a real date as YYYY-MM-DD: ${JSON.stringify(d)}`, `Ungültiges Datum: „${d}“ (erwartet JJJJ-MM-TT).`, {
     value: d,
   });
 }
 
+// Hand-rolled instead of a regex: this runs for every date of every rule check.
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+function partsOrNull(d: string): LocalDateParts | null {
+  if (typeof d !== 'string' || d.length !== 10 || d.charCodeAt(4) !== 45 || d.charCodeAt(7) !== 45) return null;
+  const y0 = digitAt(d, 0);
+  const y1 = digitAt(d, 1);
+  const y2 = digitAt(d, 2);
+  const y3 = digitAt(d, 3);
+  const m0 = digitAt(d, 5);
+  const m1 = digitAt(d, 6);
+  const d0 = digitAt(d, 8);
+  const d1 = digitAt(d, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return null;
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = m0 * 10 + m1;
+  const day = d0 * 10 + d1;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
+}
+
 /** True when `d` is a real date written as `YYYY-MM-DD`. */
 export function isLocalDate(d: string): boolean {
-  const m = DATE_RE.exec(d);
-  if (m === null) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return partsOrNull(d) !== null;
 }
 
 /**
@@ -170,9 +183,14 @@ export function formatGermanDate(d: LocalDate): string {
   return `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`;
 }
 
+// All 1,440 valid times, so the hot path is one map lookup.
+const MINUTES: ReadonlyMap<string, number> = new Map(
+  Array.from({ length: 1440 }, (_, m) => [`${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`, m]),
+);
+
 /** True when `t` is a wall-clock time `HH:MM` between 00:00 and 23:59. */
 export function isLocalTime(t: string): boolean {
-  return TIME_RE.test(t);
+  return MINUTES.has(t);
 }
 
 /**
@@ -180,11 +198,11 @@ export function isLocalTime(t: string): boolean {
  * @throws PvsKitError `CALENDAR` when `t` is not `HH:MM` in 00:00–23:59.
  */
 export function minutesOfDay(t: LocalTime): number {
-  const m = TIME_RE.exec(t);
-  if (m === null) {
+  const known = MINUTES.get(t);
+  if (known === undefined) {
     throw calendarError(`not a time as HH:MM (00:00–23:59): ${JSON.stringify(t)}`, `Ungültige Uhrzeit: „${t}“ (erwartet HH:MM).`, {
       value: t,
     });
   }
-  return Number(m[1]) * 60 + Number(m[2]);
+  return known;
 }

@@ -8,7 +8,9 @@ export type QuarterCode = string;
 
 /** The fields of a {@link QuarterCode}. */
 export interface QuarterParts {
+  /** 1 = January–March … 4 = October–December. */
   quarter: 1 | 2 | 3 | 4;
+  /** Four-digit year. */
   year: number;
 }
 

@@ -18,15 +18,21 @@ export interface TimeBandRow<B extends string> {
   from: string;
   /** `HH:MM` or `24:00`, exclusive. */
   to: string;
+  /** The band this interval belongs to. */
   band: B;
 }
 
 /** A time-band table with validity and source. */
 export interface TimeBandTable<B extends string> {
+  /** Stable table name, used in error messages. */
   id: string;
+  /** First day the table applies. */
   validFrom: LocalDate;
+  /** Last day (inclusive); absent = still valid. */
   validTo?: LocalDate;
+  /** Where the table comes from. */
   source: string;
+  /** Half-open intervals; per day kind they cover 00:00–24:00 without gaps. */
   rows: readonly TimeBandRow<B>[];
 }
 

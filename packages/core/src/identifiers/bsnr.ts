@@ -8,11 +8,13 @@ import { fail, pass, shown } from './result.js';
 
 /** A two-digit KV region code allowed in a BSNR. */
 export interface KvRegionCode {
+  /** Two digits, e.g. `52`. */
   code: string;
   /** The Land whose KV the code belongs to; `null` for the Knappschaft. */
   land: Region | null;
   /** Name of the KV or of its Bezirks-/Abrechnungsstelle. */
   name: string;
+  /** Where the entry comes from. */
   note: string;
 }
 
@@ -24,8 +26,8 @@ function kv(code: string, land: Region | null, name: string, note: string): KvRe
 }
 
 /**
- * Every two-digit prefix KVDT rule 162 allows in a BSNR (`01-03, 06-21, 24, 25, 27, 28, 31, 37-73, 78-81,
- * 83, 85-88, 93-96, 98, 99`), with the Land. Names from KVDT field 0214 where listed there, else from the
+ * Every two-digit prefix KVDT rule 162 allows in a BSNR, with the Land:
+ * 01–03, 06–21, 24, 25, 27, 28, 31, 37–73, 78–81, 83, 85–88, 93–96, 98, 99. Names from KVDT field 0214 where listed there, else from the
  * KV-Bezirk key of the GKV data exchange (historic Bezirks-/Abrechnungsstellen, noted as such).
  */
 export const kvRegionCodes: readonly KvRegionCode[] = Object.freeze([
