@@ -12,6 +12,7 @@ export { verifyAccessCodeSchema } from './appointments/access.js';
 export type { Appointment, AppointmentStatus, AppointmentsApi } from './appointments/appointments.js';
 export { generateAccessCode, normaliseAccessCode } from './appointments/codes.js';
 export * from './appointments/schemas.js';
+export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './appointments/plugin.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
 export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';

@@ -115,7 +115,7 @@ export function planIncludes(plan: Plan, feature: Feature): boolean {
 export function assertPlanIncludes(plan: Plan, feature: Feature): void {
   if (!planIncludes(plan, feature)) {
     throw new PvsKitError('FORBIDDEN', `feature "${feature}" needs plan plus (current: ${plan})`, {
-      userMessage: `${FEATURE_LABEL_DE[feature]} ist nur im Tarif plus enthalten.`,
+      userMessage: `„${FEATURE_LABEL_DE[feature]}“ ist nur im Tarif plus enthalten.`,
       details: { feature, plan },
     });
   }

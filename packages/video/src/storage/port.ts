@@ -181,6 +181,7 @@ export interface VideoStore {
   insertDevice(row: DeviceRow): void;
   updateDevice(row: DeviceRow): void;
   getDevice(id: string): DeviceRow | undefined;
+  /** In request order. */
   listDevices(practiceId: string): DeviceRow[];
 
   insertAppointment(row: AppointmentRow): void;
@@ -194,6 +195,7 @@ export interface VideoStore {
   deleteAccessCodes(appointmentId: string): number;
 
   insertEvidence(row: EvidenceRow): void;
+  /** Oldest first; equal times in insertion order (the latest record of a kind decides). */
   listEvidence(appointmentId: string): EvidenceRow[];
 
   insertAudit(row: AuditRow): void;

@@ -277,7 +277,7 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
     updateUser: db.prepare('UPDATE users SET role=@role, is_main=@isMain, password_wrap=@passwordWrap WHERE id=@id'),
     getUser: db.prepare('SELECT * FROM users WHERE id = ?'),
     findUser: db.prepare('SELECT * FROM users WHERE practice_id = ? AND short_name = ?'),
-    listUsers: db.prepare('SELECT * FROM users WHERE practice_id = ? ORDER BY created_at, id'),
+    listUsers: db.prepare('SELECT * FROM users WHERE practice_id = ? ORDER BY created_at, rowid'),
     insertDevice: db.prepare(
       `INSERT INTO devices (id, practice_id, name, public_key, status, sealed_key, requested_at, approved_at, revoked_at)
         VALUES (@id, @practiceId, @name, @publicKey, @status, @sealedKey, @requestedAt, @approvedAt, @revokedAt)`,
@@ -287,7 +287,7 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
         revoked_at=@revokedAt WHERE id=@id`,
     ),
     getDevice: db.prepare('SELECT * FROM devices WHERE id = ?'),
-    listDevices: db.prepare('SELECT * FROM devices WHERE practice_id = ? ORDER BY requested_at, id'),
+    listDevices: db.prepare('SELECT * FROM devices WHERE practice_id = ? ORDER BY requested_at, rowid'),
     insertAppointment: db.prepare(
       `INSERT INTO appointments (id, practice_id, kind, max_participants, valid_from, valid_until, delete_after,
         failed_attempts, locked_at, code_generation, cancelled_at, sealed, created_at) VALUES (@id, @practiceId, @kind,
@@ -311,7 +311,7 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
       `INSERT INTO evidence (id, practice_id, appointment_id, kind, at, data_json, delete_after)
         VALUES (@id, @practiceId, @appointmentId, @kind, @at, @dataJson, @deleteAfter)`,
     ),
-    listEvidence: db.prepare('SELECT * FROM evidence WHERE appointment_id = ? ORDER BY at, id'),
+    listEvidence: db.prepare('SELECT * FROM evidence WHERE appointment_id = ? ORDER BY at, rowid'),
     insertAudit: db.prepare(
       `INSERT INTO audit (id, practice_id, appointment_id, at, event, meta_json, delete_after)
         VALUES (@id, @practiceId, @appointmentId, @at, @event, @metaJson, @deleteAfter)`,
