@@ -27,7 +27,10 @@ export interface PvsKitOptions {
   logger?: Logger;
   /** Time budget per plugin and call, in ms. Default 500 (hooks block the PVS UI). */
   defaultTimeoutMs?: number;
-  /** Per-hook budgets, e.g. `{ 'billing-export': 60_000 }`. */
+  /**
+   * Per-hook budgets in ms, over {@link defaultHookTimeoutsMs} (which gives `billing-export` 60 s: an export
+   * does not block typing, and a quarter's KVDT file takes longer than 500 ms).
+   */
   timeoutsMs?: Partial<Record<HookName, number>>;
   /**
    * Failures (error, timeout, invalid answer) after which a plugin is disabled until `reload`. Counted in
@@ -85,6 +88,14 @@ export interface PvsKit {
   dispose(): void;
 }
 
+/**
+ * Built-in per-hook budgets, used unless {@link PvsKitOptions.timeoutsMs} names the hook. Hooks not listed
+ * use {@link PvsKitOptions.defaultTimeoutMs}.
+ */
+export const defaultHookTimeoutsMs: Readonly<Partial<Record<HookName, number>>> = Object.freeze({
+  'billing-export': 60_000,
+});
+
 const budget = z.number().positive().max(MAX_TIMEOUT_MS);
 
 const numericOptionsSchema = z.object({
@@ -130,7 +141,7 @@ function fnOption<T>(value: T | undefined, name: string, fallback: T): T {
  *   },
  * };
  *
- * const kit = createPvsKit({ plugins: [hello], timeoutsMs: { 'billing-export': 60_000 } });
+ * const kit = createPvsKit({ plugins: [hello], timeoutsMs: { 'case-edit': 200 } });
  * const result = await kit.callHook('patient-view', {
  *   patient: { lastName: 'Muster', firstName: 'Erika', birthDate: '1950-03-01', insurance: { type: 'GKV' } },
  * });
@@ -151,7 +162,7 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
     },
     'PvsKitOptions',
   );
-  const config: HostConfig = { ...numbers, timeoutsMs: { ...numbers.timeoutsMs } };
+  const config: HostConfig = { ...numbers, timeoutsMs: { ...defaultHookTimeoutsMs, ...numbers.timeoutsMs } };
   const logger = options.logger ?? silentLogger;
   const clock = fnOption(options.clock, 'clock', () => new Date());
   const idGenerator = fnOption(options.idGenerator, 'idGenerator', () => globalThis.crypto.randomUUID());
