@@ -293,6 +293,20 @@ describe('holidays and rest days', () => {
     expect(restDayReason('2026-06-04', 'SN')).toBeNull(); // Fronleichnam only in some Sorbian communities
   });
 
+  it('other Länder: their own holidays on weekdays, routed by region', () => {
+    expect(restDayReason('2027-09-20', 'TH')).toBe('Weltkindertag'); // Monday
+    expect(restDayReason('2027-09-20', 'BW')).toBeNull();
+    expect(restDayReason('2027-03-08', 'MV')).toBe('Internationaler Frauentag'); // Monday
+    expect(restDayReason('2027-03-08', 'HH')).toBeNull();
+    expect(restDayReason('2025-05-08', 'BE')).toBe('Tag der Befreiung (80. Jahrestag)'); // one-off, Thursday
+    expect(restDayReason('2026-05-08', 'BE')).toBeNull();
+    expect(restDayReason('2025-08-15', 'SL')).toBe('Mariä Himmelfahrt'); // Friday
+    // Bavaria: Mariä Himmelfahrt only in predominantly Catholic communities, so not for the Land as a whole.
+    expect(restDayReason('2025-08-15', 'BY')).toBeNull();
+    expect(restDayReason('2025-06-19', 'BY')).toBe('Fronleichnam');
+    expect(restDayReason('2025-06-19', 'NI')).toBeNull();
+  });
+
   it('DE: only the nationwide holidays', () => {
     const de = [...holidaysOf('DE', 2026).keys()];
     expect(de).toEqual([
@@ -354,6 +368,23 @@ describe('EBM time bands', () => {
     expect(konsultationBand('2026-06-04', '10:00', 'SN')).toBe('I');
     expect(notfallpauschaleBand('2026-11-18', '10:00', 'SN')).toBe('offHours');
     expect(notfallpauschaleBand('2026-11-18', '10:00', 'BW')).toBe('day');
+  });
+
+  it('matches the worked examples of the KVBW guide (seeds/004, "Fallbeispiele")', () => {
+    const wednesday = '2026-01-14';
+    const saturday2 = '2026-01-17';
+    const sunday = '2026-01-18';
+    // Wednesday 18:00 home visit: 01210, Wegepauschale day rate (40222).
+    expect(notfallpauschaleBand(wednesday, '18:00', 'BW')).toBe('day');
+    expect(travelBand('18:00')).toBe('day');
+    // Saturday 18:30, 02:00, 19:30, 09:30: 01212.
+    for (const t of ['18:30', '02:00', '19:30', '09:30']) expect(notfallpauschaleBand(saturday2, t, 'BW')).toBe('offHours');
+    // Sunday 10:00 and 08:30 by phone: 01216.
+    expect(konsultationBand(sunday, '10:00', 'BW')).toBe('II');
+    expect(konsultationBand(sunday, '08:30', 'BW')).toBe('II');
+    // Sunday 20:30 home visit: 01212 and the night rate (40192).
+    expect(notfallpauschaleBand(sunday, '20:30', 'BW')).toBe('offHours');
+    expect(travelBand('20:30')).toBe('night');
   });
 
   it('Saturday 18:00 travels at the day rate while its Pauschale is off-hours', () => {

@@ -1,8 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { PvsKitError } from '../errors.js';
+import { z } from 'zod';
+import { PvsKitError, ValidationError } from '../errors.js';
+import { parseWith } from '../validate.js';
 import {
+  bsnrSchema,
+  gopSchema,
+  icdCodeSchema,
+  identifierChecks,
+  ikSchema,
+  kvnrSchema,
+  lanrSchema,
   checkBsnr,
   checkGop,
   checkIcdCode,
@@ -286,6 +295,29 @@ describe('ICD-10-GM code and GOP shapes', () => {
   it('rejects other GOP shapes', () => {
     for (const v of ['1210', '012100', '01210m', '01210MM', 'A1210', '01 210', '']) {
       expect(failed(checkGop(v))?.rule, v).toBe('ID-GOP');
+    }
+  });
+});
+
+describe('strict identifier schemas', () => {
+  it('accept valid and reject invalid identifiers with the check reason at the JSON path', () => {
+    const schema = z.object({ lanr: lanrSchema, bsnr: bsnrSchema, kvnr: kvnrSchema, ik: ikSchema, icd: icdCodeSchema, gop: gopSchema });
+    const good = { lanr: '123456601', bsnr: '521234500', kvnr: 'A123456780', ik: '108018007', icd: 'J06.9', gop: '01210' };
+    expect(parseWith(schema, good, 'ids')).toEqual(good);
+    try {
+      parseWith(schema, { ...good, lanr: '123456701', kvnr: 'A104041949' }, 'ids');
+      throw new Error('expected a ValidationError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      const issues = (e as ValidationError).issues;
+      expect(issues.map((i) => i.path).sort()).toEqual(['$.kvnr', '$.lanr']);
+      expect(issues.find((i) => i.path === '$.lanr')?.message).toMatch(/check digit/);
+    }
+    expect(Object.keys(identifierChecks).sort()).toEqual(['ID-BSNR', 'ID-GOP', 'ID-ICD', 'ID-IK', 'ID-KVNR', 'ID-LANR']);
+    for (const [rule, check] of Object.entries(identifierChecks)) {
+      const r = check('x');
+      expect(r.ok).toBe(false);
+      expect(r.ok ? undefined : r.rule).toBe(rule);
     }
   });
 });

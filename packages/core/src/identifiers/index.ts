@@ -4,3 +4,4 @@ export * from './bsnr.js';
 export * from './kvnr.js';
 export * from './ik.js';
 export * from './codes.js';
+export * from './schemas.js';
