@@ -7,7 +7,7 @@ export type { DeviceKeyPair, KdfParams, KdfPreset } from './account/crypto.js';
 export { kdfPreset } from './account/crypto.js';
 export type { PracticeSession } from './account/session.js';
 export * from './account/schemas.js';
-export type { AccessApi, AccessGrant, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
+export type { AccessApi, AccessGrant, AppointmentAccessMetadata, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
 export { verifyAccessCodeSchema } from './appointments/access.js';
 export type { Appointment, AppointmentStatus, AppointmentsApi } from './appointments/appointments.js';
 export { generateAccessCode, normaliseAccessCode } from './appointments/codes.js';

@@ -19,6 +19,21 @@ export interface AccessGrant {
   validUntil: number;
 }
 
+/** What the signaling server may know about an appointment: no patient data, no codes. */
+export interface AppointmentAccessMetadata {
+  appointmentId: string;
+  practiceId: string;
+  kind: AppointmentKind;
+  maxParticipants: number;
+  /** Epoch ms. */
+  validFrom: number;
+  validUntil: number;
+  /** True when `now` lies inside the code window. */
+  withinWindow: boolean;
+  locked: boolean;
+  cancelled: boolean;
+}
+
 /** Result of registering a failed attempt. */
 export interface AttemptState {
   failedAttempts: number;
@@ -51,6 +66,8 @@ export interface AccessApi {
   isLocked(appointmentId: string): boolean;
   /** Current counter and lock. */
   attemptState(appointmentId: string): AttemptState;
+  /** Metadata of an appointment for the signaling server (link joins), or undefined when there is none. */
+  describeAppointment(appointmentId: string): AppointmentAccessMetadata | undefined;
 }
 
 /** The message for every code that does not open anything; it never says whether an appointment exists. */
@@ -149,6 +166,23 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
     attemptState(appointmentId) {
       const r = row(appointmentId);
       return { failedAttempts: r.failedAttempts, locked: r.lockedAt !== null };
+    },
+
+    describeAppointment(appointmentId) {
+      const r = store.getAppointment(appointmentId);
+      if (r === undefined) return undefined;
+      const now = ctx.now();
+      return {
+        appointmentId: r.id,
+        practiceId: r.practiceId,
+        kind: r.kind,
+        maxParticipants: r.maxParticipants,
+        validFrom: r.validFrom,
+        validUntil: r.validUntil,
+        withinWindow: now >= r.validFrom && now <= r.validUntil,
+        locked: r.lockedAt !== null,
+        cancelled: r.cancelledAt !== null,
+      };
     },
   };
 }

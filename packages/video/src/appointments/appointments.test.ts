@@ -157,6 +157,15 @@ describe('access codes', () => {
     expect(rig.service.access.attemptState(a.id).failedAttempts).toBe(0);
   });
 
+  it('describeAppointment gives the signaling server metadata only', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const info = rig.service.access.describeAppointment(a.id);
+    expect(info).toMatchObject({ appointmentId: a.id, kind: 'standard', maxParticipants: 2, withinWindow: true, locked: false, cancelled: false });
+    expect(JSON.stringify(info)).not.toMatch(/Alice|Krej|Thallemer/);
+    expect(rig.service.access.describeAppointment('AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined();
+  });
+
   it('a cancelled appointment accepts no code', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);

@@ -149,6 +149,13 @@ describe('retention and purge', () => {
     ).rejects.toThrow(/retentionDays/);
   });
 
+  it('works as a throw-away :memory: database too', async () => {
+    rig = await createTestRig({ store: openSqliteStore({ path: ':memory:' }) });
+    const { session } = await registeredPractice(rig);
+    const a = rig.service.appointments.book(session, BOOKING);
+    expect(rig.service.purgeExpired(new Date(Date.parse(a.deleteAfter))).appointments).toBe(1);
+  });
+
   it('migrations run once and the store reopens with its data', async () => {
     rig = await createTestRig();
     await registeredPractice(rig);
