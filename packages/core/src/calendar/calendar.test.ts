@@ -316,6 +316,12 @@ describe('holidays and rest days', () => {
     expect(restDayReason('2026-12-24', 'DE')).toBe('Heiligabend (24.12.)');
   });
 
+  it('24.12. and 31.12. are rest days in older years too (no invented start date)', () => {
+    expect(restDayReason('2015-12-24', 'BW')).toBe('Heiligabend (24.12.)'); // Thursday
+    expect(restDayReason('2015-12-31', 'BW')).toBe('Silvester (31.12.)');
+    expect(restDayReason('2015-12-23', 'BW')).toBeNull();
+  });
+
   it('weekends and ordinary weekdays', () => {
     expect(restDayReason('2026-01-10', 'BW')).toBe('Samstag');
     expect(restDayReason('2026-01-11', 'BW')).toBe('Sonntag');

@@ -29,20 +29,23 @@ export interface ExtraRestDay {
 
 /**
  * 24.12. and 31.12. `date-holidays` lists them as `bank` holidays starting 14:00; the EBM
- * (Allgemeine Bestimmungen / Abschnitt 1.2, Notfallpauschalen) counts both days as a whole.
+ * (Abschnitt 1.2, GOP 01205–01218: "ganztägig an Samstagen, Sonntagen, gesetzlichen Feiertagen und am
+ * 24.12. und 31.12.") counts both days as a whole. No start date is modelled (the calendar's range starts
+ * 1900): the wording predates every EBM version pvskit bills, and an invented start would silently turn
+ * older 24.12. into working days.
  */
 export const ebmExtraRestDays: readonly ExtraRestDay[] = Object.freeze([
   {
     monthDay: '12-24',
     name: 'Heiligabend (24.12.)',
-    validFrom: '2017-04-01',
-    source: 'EBM Abschnitt 1.2 (Notfallpauschalen), spec/notfalldienst.md "Time model"',
+    validFrom: '1900-01-01',
+    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), seeds/004; spec/notfalldienst.md "Time model"',
   },
   {
     monthDay: '12-31',
     name: 'Silvester (31.12.)',
-    validFrom: '2017-04-01',
-    source: 'EBM Abschnitt 1.2 (Notfallpauschalen), spec/notfalldienst.md "Time model"',
+    validFrom: '1900-01-01',
+    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), seeds/004; spec/notfalldienst.md "Time model"',
   },
 ]);
 

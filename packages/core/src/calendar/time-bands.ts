@@ -22,7 +22,10 @@ export interface TimeBandRow<B extends string> {
   band: B;
 }
 
-/** A time-band table with validity and source. */
+/**
+ * A time-band table with validity and source. The band functions do not filter by date: whether a GOP
+ * is billable on a date is the catalogue's question, the band only says which one the clock points to.
+ */
 export interface TimeBandTable<B extends string> {
   /** Stable table name, used in error messages. */
   id: string;
