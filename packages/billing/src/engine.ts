@@ -116,6 +116,12 @@ export function checkDutyCases(
   return filtered(findings, options.disable);
 }
 
+/** Findings of a parsed duty bundle (cases made self-contained first). */
+export function checkBundle(bundle: Bundle, options: EngineOptions = {}): Finding[] {
+  const cases = bundle.cases.map((c) => mergeBundleCase(bundle, c));
+  return checkDutyCases(bundle.duty, bundle.region, cases, options);
+}
+
 /**
  * Checks a case or a duty bundle against every rule of spec/notfalldienst.md. Parses the input first
  * (throws `ValidationError` naming the path when it is invalid); never mutates it. Findings advise: none of
@@ -124,8 +130,6 @@ export function checkDutyCases(
 export function check(input: EngineInput, options: EngineOptions = {}): CheckResult {
   const parsed = parseInput(input);
   if (parsed.kind === 'case') return { findings: checkCase(parsed.value, options) };
-  const bundle = parsed.value;
-  const cases = bundle.cases.map((c) => mergeBundleCase(bundle, c));
-  return { findings: checkDutyCases(bundle.duty, bundle.region, cases, options) };
+  return { findings: checkBundle(parsed.value, options) };
 }
 

@@ -1,6 +1,6 @@
-import type { Card, CardAction, Coding, Finding, Fix, HookHandlerResult, Indicator, PvsKitPlugin, Severity } from '@pvskit/core';
+import type { Bundle, Card, CardAction, Case, Coding, Finding, Fix, HookHandlerResult, Indicator, PvsKitPlugin, Severity } from '@pvskit/core';
 import type { Catalogue } from './catalogue.js';
-import { check } from './engine.js';
+import { checkBundle, checkCase } from './engine.js';
 import { RULE_BY_ID } from './rules/ids.js';
 
 /** Options of {@link billingPlugin}. */
@@ -119,9 +119,9 @@ export function billingPlugin(options: BillingPluginOptions = {}): PvsKitPlugin 
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
     ...(options.disable === undefined ? {} : { disable: options.disable }),
   };
-  const run = (context: { case: unknown } | { bundle: unknown }, sign: boolean): HookHandlerResult => {
-    const input = 'case' in context ? context.case : context.bundle;
-    let { findings } = check(input as Parameters<typeof check>[0], engine);
+  // The host has validated the context with the core schemas already: no second parse.
+  const run = (context: { case: Case } | { bundle: Bundle }, sign: boolean): HookHandlerResult => {
+    let findings = 'case' in context ? checkCase(context.case, engine) : checkBundle(context.bundle, engine);
     if (sign && options.signWithoutInfo === true) findings = findings.filter((f) => f.severity !== 'info');
     return { cards: cardsOf(findings), data: { findings } };
   };
