@@ -64,10 +64,17 @@ export function needsTime(gop: string): boolean {
 /** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */
 export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
+const splitPaths = new Map<string, readonly string[]>();
+
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
   let node: unknown = root;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }

@@ -126,9 +126,12 @@ const DEFINITIONS: readonly KvdtFieldDefinition[] = [
 /** Field definitions by id. */
 export const KVDT_FIELDS: ReadonlyMap<string, KvdtFieldDefinition> = new Map(DEFINITIONS.map((d) => [d.id, d]));
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isRealDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
 }
 
 /** Why `value` does not fit `definition` (German), or `undefined` when it does. Length is checked separately. */

@@ -35,8 +35,8 @@ const ENCODE_TABLE: ReadonlyMap<number, number> = new Map(
   Array.from(ISO_8859_15_TABLE, (codePoint, byte) => [codePoint, byte] as const),
 );
 
-/** Bytes whose latin1 reading is wrong for ISO-8859-15; a line without them decodes with the fast latin1 path. */
-const DIFFERING_BYTE = new Uint8Array(256);
+/** Bytes whose latin1 reading is wrong for ISO-8859-15 (1 = differs); text without them decodes as latin1. */
+export const DIFFERING_BYTE = new Uint8Array(256);
 for (const [byte] of ISO_8859_15_DIFFERENCES) DIFFERING_BYTE[byte] = 1;
 
 /** The ISO-8859-15 byte of a Unicode code point, or `undefined` when the character set has none. */

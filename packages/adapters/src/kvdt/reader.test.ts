@@ -27,6 +27,8 @@ describe('KVDT reader on the KBV test file', () => {
     const doc = parseKvdtBytes(bytes);
     const out = serializeKvdtRecords(doc.records);
     expect(out.equals(bytes)).toBe(true);
+    const raw = Buffer.concat(doc.records.flatMap((r) => r.fields.map((f) => f.raw)));
+    expect(raw.equals(bytes)).toBe(true);
   });
 
   it('gives the same events from a stream in small chunks as from one buffer', async () => {

@@ -3,7 +3,7 @@
  * It never throws: every malformed line and an unreadable source become error events.
  */
 import { createReadStream } from 'node:fs';
-import { formatCodePoint, decodeIso885915 } from './iso-8859-15.js';
+import { decodeIso885915, DIFFERING_BYTE, encodeIso885915Into, formatCodePoint } from './iso-8859-15.js';
 import type { KvdtDocument, KvdtEvent, KvdtField, KvdtParseError, KvdtParseErrorCode, KvdtRecord } from './model.js';
 
 /** Bytes, a file path, or a byte stream (a Node `Readable` or any async iterable of byte chunks). */
@@ -14,10 +14,6 @@ const MAX_PENDING = 4096;
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-function isDigit(b: number | undefined): boolean {
-  return b !== undefined && b >= 0x30 && b <= 0x39;
-}
 
 const MESSAGES: Record<KvdtParseErrorCode, { en: string; de: string }> = {
   BOM: { en: 'byte order mark at the start of the file', de: 'Byte-Order-Mark am Dateianfang' },
@@ -49,6 +45,40 @@ function parseError(code: KvdtParseErrorCode, line: number, field: string | unde
 }
 
 /**
+ * A parsed line. `raw` of a well-formed line is rebuilt on demand from id and value (ISO-8859-15 maps every
+ * printable byte to one character and back, so it is the exact bytes read); a malformed line keeps a copy
+ * of its bytes. Not copying every line keeps parsing at tens of MB/s.
+ */
+class ParsedField implements KvdtField {
+  readonly malformed?: true;
+  constructor(
+    readonly id: string,
+    readonly value: string,
+    readonly line: number,
+    private readonly rawBytes: Buffer | undefined,
+  ) {
+    if (rawBytes !== undefined) this.malformed = true;
+  }
+
+  get raw(): Buffer {
+    if (this.rawBytes !== undefined) return this.rawBytes;
+    const length = this.value.length + 9;
+    const out = Buffer.allocUnsafe(length);
+    out.write(`${String(length).padStart(3, '0')}${this.id}`, 0, 'latin1');
+    const end = encodeIso885915Into(this.value, out, 7);
+    out[end] = CR;
+    out[end + 1] = LF;
+    return out;
+  }
+
+  toJSON(): { id: string; value: string; line: number; malformed?: true } {
+    return { id: this.id, value: this.value, line: this.line, ...(this.malformed === true ? { malformed: true as const } : {}) };
+  }
+}
+
+const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/**
  * Incremental parser: feed byte chunks with {@link KvdtLineParser.push}, finish with
  * {@link KvdtLineParser.end}; both return the events completed so far. Never throws for any input.
  */
@@ -75,23 +105,27 @@ export class KvdtLineParser {
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pending !== undefined) data = Buffer.concat([this.pending, data]);
     this.pending = undefined;
+    // One latin1 string per chunk: its char codes are the bytes, and values become cheap slices of it.
+    const text = data.toString('latin1');
     let start = 0;
     for (;;) {
-      const lf = data.indexOf(LF, start);
+      const lf = text.indexOf('\n', start);
       if (lf === -1) break;
       if (this.skipping) this.skipping = false;
-      else this.parseLine(data, start, lf, true, out);
+      else this.parseLine(data, text, start, lf, true, out);
       start = lf + 1;
     }
     if (start < data.length && !this.skipping) {
-      const rest = data.subarray(start);
-      if (rest.length > MAX_PENDING) {
+      if (data.length - start > MAX_PENDING) {
         this.lineNo++;
-        out.push({ type: 'error', error: parseError('LENGTH_MISMATCH', this.lineNo, fieldIdOf(rest, 0, rest.length), `line longer than ${MAX_PENDING} bytes`) });
+        out.push({
+          type: 'error',
+          error: parseError('LENGTH_MISMATCH', this.lineNo, fieldIdOf(text, start, data.length), `line longer than ${MAX_PENDING} bytes`),
+        });
         this.skipping = true;
       } else {
         // Copy so a retained partial line does not pin the whole chunk.
-        this.pending = Buffer.from(rest);
+        this.pending = Buffer.from(data.subarray(start));
       }
     }
     return out;
@@ -99,8 +133,9 @@ export class KvdtLineParser {
 
   end(): KvdtEvent[] {
     const out: KvdtEvent[] = [];
-    if (this.pending !== undefined && this.pending.length > 0) this.parseLine(this.pending, 0, this.pending.length, false, out);
+    const pending = this.pending;
     this.pending = undefined;
+    if (pending !== undefined && pending.length > 0) this.parseLine(pending, pending.toString('latin1'), 0, pending.length, false, out);
     this.flushRecord(out);
     return out;
   }
@@ -110,46 +145,50 @@ export class KvdtLineParser {
     this.current = undefined;
   }
 
-  private parseLine(data: Buffer, start: number, lf: number, hasLf: boolean, out: KvdtEvent[]): void {
+  private parseLine(data: Buffer, text: string, start: number, lf: number, hasLf: boolean, out: KvdtEvent[]): void {
     const lineNo = ++this.lineNo;
-    const rawEnd = hasLf ? lf + 1 : lf;
-    const raw = data.subarray(start, rawEnd);
-    const errors: KvdtParseError[] = [];
+    let errors: KvdtParseError[] | undefined;
     let s = start;
-    if (lineNo === 1 && data[s] === 0xef && data[s + 1] === 0xbb && data[s + 2] === 0xbf) {
-      errors.push(parseError('BOM', lineNo, undefined));
+    if (lineNo === 1 && text.startsWith('\u00ef\u00bb\u00bf', s)) {
+      (errors ??= []).push(parseError('BOM', lineNo, undefined));
       s += 3;
     }
-    const crlf = hasLf && lf > s && data[lf - 1] === CR;
+    const crlf = hasLf && lf > s && text.charCodeAt(lf - 1) === CR;
     const end = crlf ? lf - 1 : lf;
     const body = end - s;
-    const fieldId = fieldIdOf(data, s, end);
-    if (!crlf) errors.push(parseError('LINE_END', lineNo, fieldId));
+    const fieldId = fieldIdOf(text, s, end);
+    if (!crlf) (errors ??= []).push(parseError('LINE_END', lineNo, fieldId));
+    let differs = false;
     if (body < 7) {
-      errors.push(parseError('TOO_SHORT', lineNo, fieldId, `${body + 2} bytes`));
+      (errors ??= []).push(parseError('TOO_SHORT', lineNo, fieldId, `${body + 2} bytes`));
     } else {
-      if (!isDigit(data[s]) || !isDigit(data[s + 1]) || !isDigit(data[s + 2])) {
-        errors.push(parseError('LENGTH_FORMAT', lineNo, fieldId));
+      const l0 = text.charCodeAt(s);
+      const l1 = text.charCodeAt(s + 1);
+      const l2 = text.charCodeAt(s + 2);
+      if (!isDigitCode(l0) || !isDigitCode(l1) || !isDigitCode(l2)) {
+        (errors ??= []).push(parseError('LENGTH_FORMAT', lineNo, fieldId));
       } else {
-        const declared = ((data[s] as number) - 0x30) * 100 + ((data[s + 1] as number) - 0x30) * 10 + ((data[s + 2] as number) - 0x30);
-        if (declared !== body + 2) errors.push(parseError('LENGTH_MISMATCH', lineNo, fieldId, `declared ${declared}, actual ${body + 2}`));
+        const declared = (l0 - 0x30) * 100 + (l1 - 0x30) * 10 + (l2 - 0x30);
+        if (declared !== body + 2) (errors ??= []).push(parseError('LENGTH_MISMATCH', lineNo, fieldId, `declared ${declared}, actual ${body + 2}`));
       }
-      if (!isDigit(data[s + 3]) || !isDigit(data[s + 4]) || !isDigit(data[s + 5]) || !isDigit(data[s + 6])) {
-        errors.push(parseError('FIELD_ID', lineNo, fieldId));
+      if (!isDigitCode(text.charCodeAt(s + 3)) || !isDigitCode(text.charCodeAt(s + 4)) || !isDigitCode(text.charCodeAt(s + 5)) || !isDigitCode(text.charCodeAt(s + 6))) {
+        (errors ??= []).push(parseError('FIELD_ID', lineNo, fieldId));
       }
       for (let i = s + 7; i < end; i++) {
-        const b = data[i] as number;
+        const b = text.charCodeAt(i);
         if (b < 0x20 || (b >= 0x7f && b < 0xa0)) {
-          errors.push(parseError('CONTROL_CHARACTER', lineNo, fieldId, `byte 0x${b.toString(16).padStart(2, '0')} (${formatCodePoint(b)}) at column ${i - s + 1}`));
+          (errors ??= []).push(parseError('CONTROL_CHARACTER', lineNo, fieldId, `byte 0x${b.toString(16).padStart(2, '0')} (${formatCodePoint(b)}) at column ${i - s + 1}`));
           break;
         }
+        if (b >= 0xa4 && b <= 0xbe && DIFFERING_BYTE[b] === 1) differs = true;
       }
     }
     const id = fieldId ?? '';
-    const value = body > 7 ? decodeIso885915(data, s + 7, end) : '';
-    const field: KvdtField =
-      errors.length === 0 ? { id, value, line: lineNo, raw } : { id, value, line: lineNo, raw, malformed: true };
-    for (const error of errors) out.push({ type: 'error', error });
+    let value = body > 7 ? text.slice(s + 7, end) : '';
+    if (differs) value = decodeIso885915(data, s + 7, end);
+    const rawEnd = hasLf ? lf + 1 : lf;
+    const field = new ParsedField(id, value, lineNo, errors === undefined ? undefined : Buffer.from(data.subarray(start, rawEnd)));
+    if (errors !== undefined) for (const error of errors) out.push({ type: 'error', error });
     if (id === '8000' && body >= 7) {
       this.flushRecord(out);
       this.current = { satzart: value, line: lineNo, fields: [field] };
@@ -164,9 +203,14 @@ export class KvdtLineParser {
 }
 
 /** The 4 bytes after the length prefix as text, when the line has them. */
-function fieldIdOf(data: Uint8Array, s: number, end: number): string | undefined {
+function fieldIdOf(text: string, s: number, end: number): string | undefined {
   if (end - s < 7) return undefined;
-  return decodeIso885915(data, s + 3, s + 7);
+  const id = text.slice(s + 3, s + 7);
+  for (let i = s + 3; i < s + 7; i++) {
+    // Field ids are digits; anything else is shown as ISO-8859-15 text.
+    if (!isDigitCode(text.charCodeAt(i))) return decodeIso885915(Buffer.from(id, 'latin1'));
+  }
+  return id;
 }
 
 async function* chunksOf(source: KvdtSource): AsyncGenerator<Uint8Array> {

@@ -83,6 +83,9 @@ export interface KvdtWriteStats {
 /** Source of items: an array (checked completely before anything is written) or any (async) iterable. */
 export type KvdtItemSource = readonly KvdtExportItem[] | Iterable<KvdtExportItem> | AsyncIterable<KvdtExportItem>;
 
+/** Lines kept between the check and the write pass of an array export (beyond this they are rebuilt). */
+const MAX_KEPT_LINES = 2_000_000;
+
 function refusal(problems: readonly ExportProblem[]): PvsKitError {
   const first = problems[0] as ExportProblem;
   const more = problems.length > 1 ? ` (+${problems.length - 1} more)` : '';
@@ -174,16 +177,23 @@ export async function writeKvdtTo(
     if (all.length === 0) deriveHeader(all, options);
     const headerLines = await start(all);
     const h = header as unknown as KvdtHeader;
-    // Check every case before the first byte goes out.
+    // Check every case before the first byte goes out; keep the prepared lines (up to a bound) for writing.
     const problems: ExportProblem[] = [];
+    const prepared: ([string, string][] | undefined)[] = [];
+    let kept = 0;
     for (const ec of all) {
-      problems.push(...caseProblems(ec, h, options.quarter), ...prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table).problems);
+      const p = prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table);
+      problems.push(...caseProblems(ec, h, options.quarter), ...p.problems);
+      kept += p.lines.length;
+      prepared.push(kept <= MAX_KEPT_LINES ? p.lines : undefined);
     }
     if (problems.length > 0) throw refusal(problems);
     await writeLines(headerLines);
-    for (const ec of all) {
+    for (const [i, ec] of all.entries()) {
       checkAbort();
-      await writeLines(caseLines(ec, h));
+      const lines = prepared[i];
+      prepared[i] = undefined;
+      await writeLines(lines === undefined ? caseLines(ec, h) : [lines]);
       cases++;
     }
   } else {
