@@ -1,0 +1,34 @@
+import type { Case, Finding } from '@pvskit/core';
+import { CliInputError } from '../errors.js';
+import { writeJson, type CliCommand } from '../io.js';
+import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
+import { exitCodeFor } from './check.js';
+
+export const completeCommand: CliCommand = {
+  name: 'complete',
+  summary: 'derive fee codes from the contacts, add pseudo cases: {"case":…} or {"cases":[…]} with findings',
+  usage: 'pvskit complete <file|->',
+  async run(args, io) {
+    const { positional } = parseArgs(args, {});
+    if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');
+    const items = parseCaseInputs(await readJsonInput(positional[0] ?? '-', io));
+    const { complete } = await import('@pvskit/billing');
+    const findings: Finding[] = [];
+    const cases: Case[] = [];
+    for (const item of items) {
+      if (item.kind === 'case') {
+        const r = complete(item.case);
+        cases.push(r.case);
+        findings.push(...r.findings);
+      } else {
+        const r = complete(item.bundle);
+        cases.push(...r.cases);
+        findings.push(...r.findings);
+      }
+    }
+    // The contract: a single case answers {"case":…}; a bundle or an array answers {"cases":[…]}.
+    const single = items.length === 1 && items[0]?.kind === 'case';
+    writeJson(io, single ? { case: cases[0], findings } : { cases, findings });
+    return exitCodeFor(findings);
+  },
+};

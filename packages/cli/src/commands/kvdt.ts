@@ -1,0 +1,71 @@
+import { resolve } from 'node:path';
+import { parseQuarter, type Bundle, type Case } from '@pvskit/core';
+import { CliInputError } from '../errors.js';
+import { EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
+import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
+import { exitCodeFor } from './check.js';
+
+const USAGE = [
+  'pvskit kvdt export <file…> --out <dir|file.con> [--quarter QJJJJ] [--transliterate]',
+  'pvskit kvdt read <file.con>',
+  'pvskit kvdt check <file.con>',
+].join('\n       ');
+
+async function runExport(args: readonly string[], io: CliIo): Promise<number> {
+  const { positional, values, flags } = parseArgs(args, { values: ['out', 'quarter'], flags: ['transliterate'] });
+  const out = values.get('out');
+  if (positional.length === 0) throw new CliInputError(undefined, 'expected at least one input file (case, bundle or array)');
+  if (out === undefined) throw new CliInputError(undefined, 'option --out <dir|file.con> is required');
+  const quarter = values.get('quarter');
+  if (quarter !== undefined) parseQuarter(quarter);
+  const items: Array<Case | Bundle> = [];
+  for (const file of positional) {
+    for (const item of parseCaseInputs(await readJsonInput(file, io))) items.push(item.kind === 'case' ? item.case : item.bundle);
+  }
+  const { exportKvdt } = await import('@pvskit/adapters');
+  const result = await exportKvdt({
+    items,
+    out: resolve(io.cwd, out),
+    ...(quarter === undefined ? {} : { quarter }),
+    ...(flags.has('transliterate') ? { transliterate: true } : {}),
+  });
+  writeJson(io, result);
+  return EXIT_OK;
+}
+
+async function runRead(args: readonly string[], io: CliIo): Promise<number> {
+  const { positional } = parseArgs(args, {});
+  if (positional.length !== 1) throw new CliInputError(undefined, 'expected one KVDT file');
+  const { readKvdtFile } = await import('@pvskit/adapters');
+  const view = await readKvdtFile(resolve(io.cwd, positional[0] ?? ''));
+  writeJson(io, view);
+  return EXIT_OK;
+}
+
+async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
+  const { positional } = parseArgs(args, {});
+  if (positional.length !== 1) throw new CliInputError(undefined, 'expected one KVDT file');
+  const { checkKvdtFile } = await import('@pvskit/adapters');
+  const { findings } = await checkKvdtFile(resolve(io.cwd, positional[0] ?? ''));
+  writeJson(io, { findings });
+  return exitCodeFor(findings);
+}
+
+export const kvdtCommand: CliCommand = {
+  name: 'kvdt',
+  summary: 'write, read and check KVDT billing files (ISO-8859-15)',
+  usage: USAGE,
+  run(args, io) {
+    const [sub, ...rest] = args;
+    switch (sub) {
+      case 'export':
+        return runExport(rest, io);
+      case 'read':
+        return runRead(rest, io);
+      case 'check':
+        return runCheck(rest, io);
+      default:
+        throw new CliInputError(undefined, `expected a subcommand: export, read or check (got ${sub === undefined ? 'nothing' : `"${sub}"`})`);
+    }
+  },
+};
