@@ -19,7 +19,8 @@ const browserStubs = {
   name: 'browser-stubs',
   setup(b) {
     b.onResolve({ filter: nodeOnly }, (args) => ({ path: args.path, namespace: 'node-only' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-only' }, () => ({ contents: 'export default {};', loader: 'js' }));
+    // CommonJS so named imports bind (to undefined) instead of failing the build; never called in the browser.
+    b.onLoad({ filter: /.*/, namespace: 'node-only' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     // simple-peer's package entry needs Node stream polyfills; its own prebuilt browser bundle does not.
     b.onResolve({ filter: /^simple-peer$/ }, () => ({ path: fileURLToPath(new URL('node_modules/simple-peer/simplepeer.min.js', `file://${repo}/`)) }));
   },

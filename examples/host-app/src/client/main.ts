@@ -2,13 +2,15 @@ import type { StateResponse } from '../shared/api.js';
 import { api, ApiFailure } from './api.js';
 import { h, mount } from './dom.js';
 import { showCaseEditor } from './views/case-editor.js';
+import { showDoctorCall } from './views/doctor-call.js';
 import { showDuty } from './views/duty.js';
 import { showExport } from './views/export.js';
+import { showJoin } from './views/join.js';
 import { showPatientList, showPatientRecord } from './views/patients.js';
 
 /*
  * Entry point of the browser app. The PVS pages use hash routes (#/patients, #/cases/c-1, …); the patient's
- * join pages are real paths (/join, /j/<id>) because the invitation link's fragment carries the key.
+ * join pages are real paths (/video, /video/j/<id>) because the invitation link's fragment carries the key.
  */
 
 let dispose: (() => void) | undefined;
@@ -26,6 +28,7 @@ async function route(root: HTMLElement, state: StateResponse): Promise<void> {
   try {
     if (parts[0] === 'patients' && parts[1] !== undefined) await showPatientRecord(root, parts[1], state);
     else if (parts[0] === 'cases' && parts[1] !== undefined) dispose = await showCaseEditor(root, parts[1], state);
+    else if (parts[0] === 'call' && parts[1] !== undefined && state.features.video) dispose = await showDoctorCall(root, parts[1]);
     else if (parts[0] === 'duty') await showDuty(root);
     else if (parts[0] === 'export') showExport(root, state);
     else await showPatientList(root);
@@ -37,6 +40,15 @@ async function route(root: HTMLElement, state: StateResponse): Promise<void> {
 async function start(): Promise<void> {
   const root = document.getElementById('main');
   if (root === null) return;
+  // The patient's pages: no PVS navigation, no PVS data.
+  if (location.pathname.startsWith('/video')) {
+    try {
+      await showJoin(root);
+    } catch (error) {
+      mount(root, h('h1', {}, 'Videosprechstunde'), h('p', { class: 'error', role: 'alert' }, error instanceof ApiFailure ? error.message : 'Die Seite konnte nicht geladen werden.'));
+    }
+    return;
+  }
   const state = await api.get<StateResponse>('/api/state');
   const practice = document.getElementById('practice-name');
   if (practice !== null) practice.textContent = `${state.settings.practice.name ?? ''} · ${state.settings.physician.name ?? ''}`;

@@ -3,16 +3,18 @@
  *
  * @packageDocumentation
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
-import { registerApi, createHostKit } from './app.js';
+import { createHostKit, registerApi } from './app.js';
 import { HttpError, Router, sendError } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { serveStatic, staticRoots } from './static.js';
 import { HostStore } from './store.js';
+import { startVideo, type VideoIntegration } from './video.js';
+import { registerVideoRoutes } from './video-routes.js';
 
 /** Options of {@link startHostApp}. */
 export interface HostAppOptions {
@@ -22,7 +24,7 @@ export interface HostAppOptions {
   host?: string;
   /** SQLite data file; created and seeded on first start. Default `.data/host-app.sqlite` in the working directory. */
   dataFile?: string;
-  /** Delete the data file first and start with fresh demo data. */
+  /** Delete the data files first and start with fresh demo data (and a freshly registered video practice). */
   reset?: boolean;
   /** Where the kit and the server log. Silent by default. */
   logger?: Logger;
@@ -41,43 +43,35 @@ export interface RunningHostApp {
   url: string;
   port: number;
   dataFile: string;
-  /** Stops accepting connections, closes the signaling server and the data file. */
+  /** Stops accepting connections, closes the signaling server and the data files. */
   close(): Promise<void>;
 }
 
-/** Starts the sample host app and resolves once it listens. */
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Starts the sample host app and resolves once it listens and is ready. */
 export async function startHostApp(options: HostAppOptions = {}): Promise<RunningHostApp> {
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
   const dataFile = resolve(options.dataFile ?? join('.data', 'host-app.sqlite'));
   const today = options.today ?? berlinDateTimeOf(new Date()).date;
-  const store = HostStore.open(dataFile, { reset: options.reset === true, today });
-  const integrations = await loadIntegrations({ store, logger });
-  const kit = createHostKit(integrations, logger);
-  const router = new Router();
-  const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);
-  if (!cdsAllowed) logger.warn('host-app: CDS Hooks service not mounted: listening beyond loopback needs a token (cdsToken)', { host });
-  // The same kit answers the browser app and non-JS hosts over CDS Hooks (GET /cds-services, POST /cds-services/{id}).
-  const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
-  const extraFeatures = { cdsHooks: cds !== undefined };
-  registerApi(router, { store, integrations, logger, exportDir: join(dirname(dataFile), 'exports') }, kit, () => extraFeatures);
   const roots = staticRoots();
+  const store = HostStore.open(dataFile, { reset: options.reset === true, today });
 
+  // Listen first: the video service needs the real base URL (port 0 = a free port) for invitation links.
+  let handle: Handler | undefined;
+  let upgrade: ((req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void) | undefined;
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? host}`);
-    void (async () => {
-      try {
-        if (await router.handle(req, res, url)) return;
-        if (cds !== undefined && (await cds(req, res))) return;
-        if (url.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `no route ${url.pathname}`, 'Unbekannte Adresse.');
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD', 'method not allowed', 'Nicht erlaubt.');
-        await serveStatic(req, res, url, roots);
-      } catch (error) {
-        sendError(res, error, (message, e) => logger.error(message, { error: e instanceof Error ? e.stack ?? e.message : String(e) }));
-      }
-    })();
+    if (handle === undefined) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Startet …');
+      return;
+    }
+    void handle(req, res);
   });
-
+  server.on('upgrade', (req, socket, head) => {
+    if (upgrade === undefined) socket.destroy();
+    else upgrade(req, socket, head);
+  });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 8080, host, () => {
@@ -87,23 +81,70 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info('host-app: listening', { url, dataFile });
 
-  let closed: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    dataFile,
-    close() {
-      closed ??= (async () => {
-        await new Promise<void>((ok) => {
-          server.close(() => ok());
-          server.closeAllConnections();
-        });
-        kit.dispose();
-        store.close();
-      })();
-      return closed;
-    },
-  };
+  let video: VideoIntegration | undefined;
+  try {
+    const integrations = await loadIntegrations({ store, logger });
+    try {
+      // Patients get links below /video (join pages only), never the PVS pages at /.
+      video = await startVideo({ dataFile, reset: options.reset === true, baseUrl: `${url}/video`, settings: store.settings(), logger });
+    } catch (error) {
+      // The rest of the PVS works without video; the UI says the module is missing.
+      logger.error('host-app: video consultation unavailable', { error: error instanceof Error ? error.message : String(error) });
+    }
+    const kit = createHostKit(integrations, logger);
+    if (video !== undefined) kit.register(video.plugin);
+    const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);
+    if (!cdsAllowed) logger.warn('host-app: CDS Hooks service not mounted: listening beyond loopback needs a token (cdsToken)', { host });
+    // The same kit answers the browser app and non-JS hosts over CDS Hooks (GET /cds-services, POST /cds-services/{id}).
+    const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
+    const router = new Router();
+    const extraFeatures = { cdsHooks: cds !== undefined, video: video !== undefined, signaling: video !== undefined };
+    registerApi(router, { store, integrations, logger, exportDir: join(dirname(dataFile), 'exports') }, kit, () => extraFeatures);
+    if (video !== undefined) registerVideoRoutes(router, store, kit, video);
+    const signaling = video?.signaling;
+
+    upgrade = (req, socket, head) => {
+      if (signaling === undefined || !signaling.handleUpgrade(req, socket, head)) socket.destroy();
+    };
+    handle = async (req, res) => {
+      const reqUrl = new URL(req.url ?? '/', url);
+      try {
+        if (signaling?.handleRequest(req, res) === true) return;
+        if (await router.handle(req, res, reqUrl)) return;
+        if (cds !== undefined && (await cds(req, res))) return;
+        if (reqUrl.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `no route ${reqUrl.pathname}`, 'Unbekannte Adresse.');
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD', 'method not allowed', 'Nicht erlaubt.');
+        await serveStatic(req, res, reqUrl, roots);
+      } catch (error) {
+        sendError(res, error, (message, e) => logger.error(message, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+      }
+    };
+    logger.info('host-app: listening', { url, dataFile, video: video !== undefined });
+
+    let closed: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      dataFile,
+      close() {
+        closed ??= (async () => {
+          await video?.close();
+          await new Promise<void>((ok) => {
+            server.close(() => ok());
+            server.closeAllConnections();
+          });
+          kit.dispose();
+          store.close();
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await video?.close().catch(() => {});
+    server.closeAllConnections();
+    await new Promise<void>((ok) => server.close(() => ok()));
+    store.close();
+    throw error;
+  }
 }

@@ -50,7 +50,7 @@ const securityHeaders = {
 
 /** Paths answered with the single-page app (its router shows the page). */
 function isAppPath(pathname: string): boolean {
-  return pathname === '/' || pathname === '/join' || /^\/j\/[A-Za-z0-9_-]+$/.test(pathname);
+  return pathname === '/' || pathname === '/video' || pathname === '/video/' || /^\/video\/j\/[A-Za-z0-9_-]+$/.test(pathname);
 }
 
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, roots: StaticRoots): Promise<void> {

@@ -183,6 +183,13 @@ export class HostStore {
       .run(link.id, link.patientId, link.start, link.durationMinutes, link.createdAt);
   }
 
+  appointmentById(id: string): AppointmentLink | undefined {
+    const r = this.db.prepare('SELECT * FROM host_appointments WHERE id = ?').get(id) as
+      | { id: string; patient_id: string; start: string; duration_minutes: number; created_at: string }
+      | undefined;
+    return r === undefined ? undefined : { id: r.id, patientId: r.patient_id, start: r.start, durationMinutes: r.duration_minutes, createdAt: r.created_at };
+  }
+
   appointments(patientId: string): AppointmentLink[] {
     const rows = this.db.prepare('SELECT * FROM host_appointments WHERE patient_id = ? ORDER BY start DESC').all(patientId) as {
       id: string;

@@ -107,19 +107,42 @@ export interface ExportResponse {
   records: Record<string, number>;
 }
 
+/** A video appointment as the practice sees it (decrypted with the practice data key). */
 export interface AppointmentView {
   id: string;
   patientId: string;
+  patientName: string;
+  /** Local start, `YYYY-MM-DDTHH:MM`. */
   start: string;
   durationMinutes: number;
-  doctorCode?: string;
-  patientCode?: string;
-  inviteLink?: string;
-  emailText?: string;
-  smsText?: string;
-  printUrl?: string;
-  validFrom?: string;
-  validUntil?: string;
+  doctorCode: string;
+  patientCode: string;
+  inviteLink: string;
+  emailSubject?: string;
+  emailText: string;
+  smsText: string;
+  printUrl: string;
+  /** ISO 8601: codes are accepted from… to… */
+  validFrom: string;
+  validUntil: string;
+  status: string;
+  consent: { at: string; channel: string; textVersion: string } | null;
+  introduction: { at: string; personsPresent: number } | null;
+}
+
+/** What the doctor's call page needs to open the room. */
+export interface DoctorCallInfo {
+  appointment: AppointmentView;
+  /** Signaling ticket for the doctor (the PVS login vouches for the doctor). */
+  ticket: string;
+  /** Link secret, so patients who came by link are verified end to end. */
+  linkSecret: string;
+  signalingPath: string;
+}
+
+export interface ConsentTextResponse {
+  version: string;
+  text: string;
 }
 
 export interface ApiError {

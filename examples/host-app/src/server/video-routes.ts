@@ -1,0 +1,173 @@
+import { berlinDateTimeOf, localDateTimeSchema, parseWith, type PvsKit } from '@pvskit/core';
+import type { Appointment, AppointmentBookData } from '@pvskit/video';
+import { z } from 'zod';
+import type { AppointmentView, ConsentTextResponse, DoctorCallInfo } from '../shared/api.js';
+import { HttpError, notFound, sendJson, type Router } from './http.js';
+import type { HostStore } from './store.js';
+import type { VideoIntegration } from './video.js';
+
+const bookingBodySchema = z.strictObject({
+  start: localDateTimeSchema,
+  durationMinutes: z.number().int().min(5).max(240),
+});
+
+const practiceConsentSchema = z.strictObject({ channel: z.enum(['verbal', 'written']) });
+const introductionBodySchema = z.strictObject({ personsPresent: z.number().int().min(2).max(50) });
+const guestConsentSchema = z.strictObject({ textVersion: z.string().min(1).max(40) });
+
+/** The path parameter as an appointment id (random, URL-safe); anything else is simply not found. */
+function appointmentIdOf(value: string | undefined): string {
+  if (value === undefined || !/^[A-Za-z0-9_-]{8,64}$/.test(value)) throw notFound('Termin');
+  return value;
+}
+
+/** Routes of the video part: booking from a patient record, the doctor's call page, the patient's join page. */
+export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKit, video: VideoIntegration): void {
+  const { service } = video;
+
+  function view(a: Appointment, patientId: string): AppointmentView {
+    const session = video.session();
+    const email = service.invitations.render(session, a.id, 'email');
+    const sms = service.invitations.render(session, a.id, 'sms');
+    const evidence = service.consent.evidence(session, a.id);
+    const consentData = evidence.consent?.data;
+    const introData = evidence.introduction?.data;
+    return {
+      id: a.id,
+      patientId,
+      patientName: `${a.patient.firstName} ${a.patient.lastName}`,
+      start: a.start,
+      durationMinutes: a.durationMinutes,
+      doctorCode: a.codes.doctor,
+      patientCode: a.codes.patient,
+      inviteLink: a.link,
+      ...(email.subject === undefined ? {} : { emailSubject: email.subject }),
+      emailText: email.text,
+      smsText: sms.text,
+      printUrl: `/print/${encodeURIComponent(a.id)}`,
+      validFrom: a.validFrom,
+      validUntil: a.validUntil,
+      status: a.status,
+      consent:
+        evidence.consent === null
+          ? null
+          : { at: new Date(evidence.consent.at).toISOString(), channel: String(consentData?.['channel'] ?? ''), textVersion: String(consentData?.['textVersion'] ?? '') },
+      introduction:
+        evidence.introduction === null ? null : { at: new Date(evidence.introduction.at).toISOString(), personsPresent: Number(introData?.['personsPresent'] ?? 0) },
+    };
+  }
+
+  /** The appointment if this PVS booked it; the host link tells which patient it belongs to. */
+  function ownAppointment(id: string): { appointment: Appointment; patientId: string } {
+    const link = store.appointmentById(id);
+    if (link === undefined) throw notFound('Termin');
+    return { appointment: service.appointments.get(video.session(), id), patientId: link.patientId };
+  }
+
+  router.on('POST', '/api/patients/:id/appointments', async ({ res, params, body }) => {
+    const patient = store.patient(params['id'] ?? '');
+    if (patient === undefined) throw notFound('Patient');
+    const input = parseWith(bookingBodySchema, await body(), 'booking');
+    const settings = store.settings();
+    const result = await kit.callHook('appointment-book', {
+      patient,
+      slot: { start: input.start, durationMinutes: input.durationMinutes },
+      physician: settings.physician,
+      practice: settings.practice,
+    });
+    const data = result.results.map((r) => r.data as AppointmentBookData | undefined).find((d) => d?.appointment !== undefined);
+    if (data === undefined) {
+      const card = result.cards[0];
+      throw new HttpError(422, 'NOT_BOOKED', 'appointment-book returned no appointment', card?.summary ?? 'Der Termin konnte nicht angelegt werden.');
+    }
+    const a = data.appointment;
+    store.addAppointment({ id: a.id, patientId: patient.id, start: a.start, durationMinutes: a.durationMinutes, createdAt: new Date().toISOString() });
+    sendJson(res, 201, { appointment: view(a, patient.id), cards: result.cards });
+  });
+
+  router.on('GET', '/api/patients/:id/appointments', ({ res, params }) => {
+    const links = store.appointments(params['id'] ?? '');
+    const views: AppointmentView[] = [];
+    for (const link of links) {
+      try {
+        views.push(view(service.appointments.get(video.session(), link.id), link.patientId));
+      } catch {
+        // Purged after its retention period (R10): the PVS keeps only its own note of it.
+      }
+    }
+    sendJson(res, 200, views);
+  });
+
+  router.on('GET', '/api/appointments/:id', ({ res, params }) => {
+    const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
+    sendJson(res, 200, view(appointment, patientId));
+  });
+
+  router.on('GET', '/api/appointments/:id/doctor', ({ res, params }) => {
+    const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
+    const info: DoctorCallInfo = {
+      appointment: view(appointment, patientId),
+      // The PVS login is the doctor's authentication here, so the PVS asks for the ticket directly.
+      ticket: video.signaling.issueDoctorTicket(appointment.id),
+      linkSecret: appointment.linkSecret,
+      signalingPath: video.signaling.path,
+    };
+    sendJson(res, 200, info);
+  });
+
+  router.on('POST', '/api/appointments/:id/consent', async ({ res, params, body }) => {
+    const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
+    const input = parseWith(practiceConsentSchema, await body(), 'consent');
+    const text = video.consentText(berlinDateTimeOf(new Date()).date);
+    service.consent.recordConsent({ appointmentId: appointment.id, textVersion: text.version, channel: input.channel });
+    sendJson(res, 200, view(appointment, patientId));
+  });
+
+  router.on('POST', '/api/appointments/:id/introduction', async ({ res, params, body }) => {
+    const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
+    const input = parseWith(introductionBodySchema, await body(), 'introduction');
+    service.consent.acknowledgeIntroduction({ appointmentId: appointment.id, personsPresent: input.personsPresent });
+    sendJson(res, 200, view(appointment, patientId));
+  });
+
+  router.on('POST', '/api/appointments/:id/new-codes', ({ res, params }) => {
+    const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
+    const renewed = service.appointments.issueNewCodes(video.session(), appointment.id);
+    sendJson(res, 200, view(renewed, patientId));
+  });
+
+  router.on('GET', '/print/:id', ({ res, params }) => {
+    const { appointment } = ownAppointment(appointmentIdOf(params['id']));
+    const html = service.invitations.printView(video.session(), appointment.id, 'patient');
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      // The print view is self-contained: its own inline style, nothing else.
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(html);
+  });
+
+  // The patient's side: no PVS login. Knowing the appointment id means holding the link or a redeemed code.
+  router.on('GET', '/api/join/consent-text', ({ res }) => {
+    const text = video.consentText(berlinDateTimeOf(new Date()).date);
+    const body: ConsentTextResponse = { version: text.version, text: text.text };
+    sendJson(res, 200, body);
+  });
+
+  router.on('POST', '/api/join/:id/consent', async ({ res, params, body }) => {
+    const appointmentId = appointmentIdOf(params['id']);
+    const input = parseWith(guestConsentSchema, await body(), 'consent');
+    // Same answer for unknown and expired appointments: the join page must not reveal which ids exist.
+    try {
+      service.consent.recordConsent({ appointmentId, textVersion: input.textVersion, channel: 'join-page' });
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === 'NOT_FOUND' || code === 'CONFLICT') throw new HttpError(404, 'NOT_FOUND', 'appointment not found', 'Dieser Termin ist nicht (mehr) gültig.');
+      throw error;
+    }
+    sendJson(res, 200, { recorded: true });
+  });
+}
