@@ -5,7 +5,7 @@ import { toBase64Url } from './bytes.js';
 import { CPaceParty } from './cpace.js';
 import { loadSodium } from './sodium.js';
 import { redeemAccessCode, type CallClient, type Knock } from './client.js';
-import { countFrames, createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
+import { countFrames, createCallTestbed, nextEvent, syntheticCamera, type CallTestbed, type FrameCounter } from './testkit.js';
 
 let bed: CallTestbed | undefined;
 afterEach(async () => {
@@ -13,7 +13,7 @@ afterEach(async () => {
   bed = undefined;
 });
 
-async function admitAndSeeFrames(d: CallClient, p: CallClient, knock: Knock, t: CallTestbed): Promise<void> {
+async function admitAndSeeFrames(d: CallClient, p: CallClient, knock: Knock, t: CallTestbed): Promise<FrameCounter> {
   const patientTrack = nextEvent<MediaStreamTrack>(p, 'track', 15_000);
   const doctorTrack = nextEvent<MediaStreamTrack>(d, 'track', 15_000);
   await d.admit(knock.peerId);
@@ -22,13 +22,14 @@ async function admitAndSeeFrames(d: CallClient, p: CallClient, knock: Knock, t: 
   t.defer(() => atPatient.stop());
   t.defer(() => atDoctor.stop());
   await Promise.all([atPatient.waitFor(10, 15_000), atDoctor.waitFor(10, 15_000)]);
+  return atPatient;
 }
 
 describe('call over the real signaling server with real WebRTC (loopback)', () => {
   test('by link secret: waiting room, admit, video frames and chat both ways, candidate type audited, clean hang-up', async () => {
     const t = (bed = await createCallTestbed());
     const d = await t.doctor();
-    const p = await t.patient({ secret: t.secret });
+    const p = await t.patient({ secret: t.secret, statsIntervalMs: 200 });
     const audit: string[] = [];
     d.on('audit', (e) => audit.push(e.type === 'candidate-pair' ? `pair:${e.local}/${e.remote}` : e.type));
     await d.connect();
@@ -37,7 +38,18 @@ describe('call over the real signaling server with real WebRTC (loopback)', () =
     expect(p.state).toBe('waiting');
     const k = await knock;
     expect(k).toMatchObject({ name: 'Alice Krejčová', mode: 'link' });
-    await admitAndSeeFrames(d, p, k, t);
+    const atPatient = await admitAndSeeFrames(d, p, k, t);
+    expect(atPatient.lastWidth).toBe(320);
+    const periodic = await nextEvent<{ framesDecoded: number }>(p, 'stats', 5000);
+    expect(periodic.framesDecoded).toBeGreaterThan(0);
+
+    // Screen sharing by track replacement: the same receiver now decodes the 640-pixel screen.
+    const screen = syntheticCamera(640, 360, 15);
+    t.defer(() => screen.stop());
+    d.shareScreen(screen.stream);
+    await expect.poll(() => atPatient.lastWidth, { timeout: 15_000 }).toBe(640);
+    d.stopScreenShare();
+    await expect.poll(() => atPatient.lastWidth, { timeout: 15_000 }).toBe(320);
 
     const chat = nextEvent<{ from: string; text: string }>(p, 'chat', 5000);
     d.sendChat('Guten Tag, können Sie mich hören?');

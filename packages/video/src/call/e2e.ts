@@ -149,7 +149,7 @@ export class SecureChannel {
         nonce,
         this.key,
       );
-    } catch (cause) {
+    } catch {
       throw cryptoError('modified', 'authentication tag does not verify (modified, or sealed under another key)', {
         seq: env.seq,
       });

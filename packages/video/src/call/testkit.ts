@@ -60,6 +60,8 @@ export function syntheticCamera(width = 320, height = 240, fps = 30): SyntheticC
 /** Counts decoded frames of a received video track. */
 export interface FrameCounter {
   readonly count: number;
+  /** Width of the last decoded frame. */
+  readonly lastWidth: number;
   /** Resolves when `count` reaches `target` (relative to now if `relative`). */
   waitFor(target: number, timeoutMs: number, relative?: boolean): Promise<void>;
   stop(): void;
@@ -69,9 +71,11 @@ export interface FrameCounter {
 export function countFrames(track: MediaStreamTrack): FrameCounter {
   const sink = new wrtc.nonstandard.RTCVideoSink(track as never);
   let count = 0;
+  let lastWidth = 0;
   const waiters: { target: number; resolve: () => void }[] = [];
-  (sink as unknown as { onframe: () => void }).onframe = () => {
+  (sink as unknown as { onframe: (e: { frame: { width: number } }) => void }).onframe = (e) => {
     count++;
+    lastWidth = e.frame.width;
     for (const w of [...waiters]) {
       if (count >= w.target) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -82,6 +86,9 @@ export function countFrames(track: MediaStreamTrack): FrameCounter {
   return {
     get count() {
       return count;
+    },
+    get lastWidth() {
+      return lastWidth;
     },
     waitFor(target, timeoutMs, relative = false) {
       const goal = relative ? count + target : target;
