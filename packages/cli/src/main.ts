@@ -5,12 +5,11 @@ import { commands } from './commands/index.js';
 const VERSION = '0.1.0';
 
 function help(list: readonly CliCommand[]): string {
-  const width = Math.max(...list.map((c) => c.usage.length));
   return [
     'pvskit: Notfalldienst billing, KVDT export and video consultation for German PVS',
     '',
     'Usage:',
-    ...list.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
+    ...list.flatMap((c) => [...c.usage.split('\n').map((line) => `  ${line.trim()}`), `      ${c.summary}`]),
     '',
     'Exit codes: 0 no error finding, 1 at least one error finding, 2 input unreadable or invalid.',
     '',
