@@ -74,6 +74,8 @@ export interface EndpointTargetOptions {
   token?: string;
   /** Per-request time limit in ms; default 15 000. */
   timeoutMs?: number;
+  /** Call only this service (unless a scenario names its own); default every service of the scenario's hook. */
+  service?: string;
 }
 
 interface Discovered {
@@ -82,7 +84,8 @@ interface Discovered {
 }
 
 /**
- * Any CDS Hooks endpoint (base URL, discovery at `<url>/cds-services`). Services after completion are the
+ * Any CDS Hooks endpoint (base URL, discovery at `<url>/cds-services`). Each scenario calls every service of
+ * its hook (or the one named) and judges the cards of all of them. Services after completion are the
  * case's services with the cards' suggestions accepted one at a time, calling again after each, as a PVS
  * would do; scenarios without a single case in the context cannot check services this way.
  */
@@ -113,22 +116,27 @@ export function endpointTarget(url: string, options: EndpointTargetOptions = {})
     return json;
   }
 
-  async function serviceFor(scenario: Scenario): Promise<string> {
+  /** The services to call: the scenario's (or the option's) one, else every service of the hook, as a CDS client does. */
+  async function servicesFor(scenario: Scenario): Promise<string[]> {
     discovery ??= fetchJson('/cds-services').then((d) => (d as { services: Discovered[] }).services);
     const services = await discovery;
-    const found = scenario.service === undefined ? services.find((s) => s.hook === scenario.hook) : services.find((s) => s.id === scenario.service);
-    if (found === undefined) throw new Error(`endpoint offers no service ${scenario.service ?? `for hook ${scenario.hook}`}`);
-    return found.id;
+    const wanted = scenario.service ?? options.service;
+    const found = wanted === undefined ? services.filter((s) => s.hook === scenario.hook) : services.filter((s) => s.id === wanted);
+    if (found.length === 0) throw new Error(`endpoint offers no service ${wanted ?? `for hook ${scenario.hook}`}`);
+    return found.map((s) => s.id);
   }
 
   const target: HarnessTarget = {
     name: base,
     async call(scenario, context) {
-      const id = await serviceFor(scenario);
-      const body = JSON.stringify({ hook: scenario.hook, hookInstance: randomUUID(), context });
-      const reply = (await fetchJson(`/cds-services/${encodeURIComponent(id)}`, { method: 'POST', body })) as { cards?: Card[] };
-      if (!Array.isArray(reply.cards)) throw new Error('service response has no "cards" array');
-      return reply.cards;
+      const cards: Card[] = [];
+      for (const id of await servicesFor(scenario)) {
+        const body = JSON.stringify({ hook: scenario.hook, hookInstance: randomUUID(), context });
+        const reply = (await fetchJson(`/cds-services/${encodeURIComponent(id)}`, { method: 'POST', body })) as { cards?: Card[] };
+        if (!Array.isArray(reply.cards)) throw new Error(`service ${id}: response has no "cards" array`);
+        cards.push(...reply.cards);
+      }
+      return cards;
     },
     async completedServices(scenario) {
       let context = scenario.context;

@@ -14,6 +14,11 @@ export interface CdsBenchOptions {
   context?: Record<string, unknown>;
   /** Service to call; default the first `case-edit` service of the discovery. */
   serviceId?: string;
+  /**
+   * First open `concurrency` connections with one unmeasured call each (so the figures show steady-state
+   * service, not TCP connection storms or the plugin's cold start); default true.
+   */
+  warmUp?: boolean;
   /** Extra server options (timeouts, token). */
   server?: Partial<Omit<CdsHooksServerOptions, 'kit' | 'host'>>;
 }
@@ -31,6 +36,8 @@ export interface CdsBenchResult {
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   /** Resident memory growth of this process during the run, in MiB. */
   rssGrowthMiB: number;
+  /** Duration of the unmeasured warm-up round, in ms (0 without warm-up). */
+  warmUpMs: number;
   /** Cards in the first answer (sanity: the calls did real work). */
   cardsPerAnswer: number;
 }
@@ -102,7 +109,8 @@ function call(agent: Agent, url: URL, body: string, token: string | undefined): 
 export async function runCdsBench(options: CdsBenchOptions): Promise<CdsBenchResult> {
   const concurrency = options.concurrency ?? 1000;
   const total = options.requests ?? concurrency * 5;
-  const server = await startCdsHooksServer({ ...options.server, kit: options.kit, host: '127.0.0.1', port: 0 });
+  // Connections idle while others queue; the server must not drop them mid-bench (keep-alive race).
+  const server = await startCdsHooksServer({ keepAliveTimeoutMs: 120_000, ...options.server, kit: options.kit, host: '127.0.0.1', port: 0 });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   try {
     const serviceId = options.serviceId ?? options.kit.services().find((s) => s.hook === 'case-edit')?.id;
@@ -115,6 +123,16 @@ export async function runCdsBench(options: CdsBenchOptions): Promise<CdsBenchRes
     let errors = 0;
     let next = 0;
     let cardsPerAnswer = -1;
+    let warmUpMs = 0;
+    if (options.warmUp !== false) {
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, (_, i) =>
+          call(agent, url, JSON.stringify({ hook: 'case-edit', hookInstance: `warm-${i}`, context }), token).catch(() => undefined),
+        ),
+      );
+      warmUpMs = performance.now() - t;
+    }
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const worker = async (): Promise<void> => {
@@ -154,6 +172,7 @@ export async function runCdsBench(options: CdsBenchOptions): Promise<CdsBenchRes
         max: round(latencies[latencies.length - 1] ?? 0),
       },
       rssGrowthMiB: round((process.memoryUsage().rss - rssBefore) / 1024 / 1024),
+      warmUpMs: round(warmUpMs),
       cardsPerAnswer: Math.max(0, cardsPerAnswer),
     };
   } finally {

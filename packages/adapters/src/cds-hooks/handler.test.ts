@@ -276,6 +276,9 @@ describe('CDS Hooks service over HTTP', () => {
     );
     expect(slowHeaders.closed).toBe(true);
 
+    const silent = await rawExchange(server.port, () => undefined, 5_000);
+    expect(silent.closed).toBe(true);
+
     const slowBody = await rawExchange(
       server.port,
       (write) => {

@@ -1,5 +1,5 @@
 export { createCdsHooksHandler, DEFAULT_MAX_BODY_BYTES, type CdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
-export { startCdsHooksServer, type CdsHooksServer, type CdsHooksServerOptions } from './server.js';
+export { startCdsHooksServer, cdsServerOptions, type CdsServerTimeouts, type CdsHooksServer, type CdsHooksServerOptions } from './server.js';
 export { CdsHttpError, type CdsErrorBody, type CdsErrorIssue, type CdsHttpErrorCode } from './errors.js';
 export { isLoopbackHost } from './auth.js';
 export {
@@ -20,4 +20,4 @@ export {
   type CdsFeedbackRequest,
 } from './schemas.js';
 export type { CdsHooksKit } from './types.js';
-export { runCdsBench, type CdsBenchOptions, type CdsBenchResult } from './bench.js';
+export { runCdsBench, typicalCaseEditContext, type CdsBenchOptions, type CdsBenchResult } from './bench.js';

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PvsKitError } from '@pvskit/core';
 import { isLoopbackHost } from './auth.js';
@@ -6,17 +6,11 @@ import { createCdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js
 import { CdsHttpError, sendJson } from './errors.js';
 
 /** Options of {@link startCdsHooksServer}: the handler's plus where to listen and the server timeouts. */
-export interface CdsHooksServerOptions extends CdsHooksHandlerOptions {
+export interface CdsHooksServerOptions extends CdsHooksHandlerOptions, CdsServerTimeouts {
   /** Address to bind; default `127.0.0.1`. Any non-loopback address requires `token`. */
   host?: string;
   /** Port; default 0 (a free port, see {@link CdsHooksServer.port}). */
   port?: number;
-  /** Time to receive the request headers, in ms (slow-loris guard); default 10 000. */
-  headersTimeoutMs?: number;
-  /** Time to receive the whole request, in ms; default 30 000. */
-  requestTimeoutMs?: number;
-  /** Idle time of a kept-alive connection, in ms; default 5 000. */
-  keepAliveTimeoutMs?: number;
   /** Minimum length of `token` on a non-loopback address; default 32 characters. */
   minTokenLength?: number;
   /** Listen backlog (pending connections); default 1024. */
@@ -33,6 +27,31 @@ export interface CdsHooksServer {
   readonly server: Server;
   /** Stops accepting, closes idle and open connections, resolves when closed. */
   close(): Promise<void>;
+}
+
+/** Server timeouts against slow senders (slow-loris); see {@link cdsServerOptions}. */
+export interface CdsServerTimeouts {
+  /** Time to receive the request headers, in ms; default 10 000. */
+  headersTimeoutMs?: number;
+  /** Time to receive the whole request, in ms; default 30 000 (at least `headersTimeoutMs`). */
+  requestTimeoutMs?: number;
+  /** Idle time of a kept-alive connection, in ms; default 5 000. */
+  keepAliveTimeoutMs?: number;
+}
+
+/**
+ * `node:http` server options with the service's slow-loris guards, for a host that mounts
+ * {@link createCdsHooksHandler} in its own server: `createServer(cdsServerOptions(), listener)`.
+ * Node checks the timeouts on `connectionsCheckingInterval` (30 s by default); it is set below them here.
+ */
+export function cdsServerOptions(timeouts: CdsServerTimeouts = {}): ServerOptions {
+  const headersTimeout = timeouts.headersTimeoutMs ?? 10_000;
+  return {
+    headersTimeout,
+    requestTimeout: Math.max(timeouts.requestTimeoutMs ?? 30_000, headersTimeout),
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs ?? 5_000,
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeout / 2))),
+  };
 }
 
 /**
@@ -56,17 +75,9 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
       details: { host },
     });
   }
-  const headersTimeoutMs = options.headersTimeoutMs ?? 10_000;
-  const requestTimeoutMs = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeoutMs);
   const handler = createCdsHooksHandler(options);
   const server = createServer(
-    {
-      headersTimeout: headersTimeoutMs,
-      requestTimeout: requestTimeoutMs,
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
-      // Node checks the two timeouts above on this interval (default 30 s): keep it below them.
-      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(headersTimeoutMs / 2))),
-    },
+    cdsServerOptions(options),
     (req, res) => {
       handler(req, res)
         .then((handled) => {
@@ -78,8 +89,10 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
         .catch(() => res.destroy());
     },
   );
-  // An idle connection that never sends a request line is closed too.
-  server.timeout = Math.max(requestTimeoutMs, 1_000);
+  // No inactivity timeout: a call may legitimately think for long (billing-export has a minute). Slow
+  // senders are cut by headersTimeout/requestTimeout and the handler's body timeout, idle keep-alive
+  // connections by keepAliveTimeout.
+  server.timeout = 0;
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();

@@ -29,7 +29,7 @@ function progress(io: CliIo): (done: number, total: number, name: string) => voi
 }
 
 /**
- * `pvskit harness [dir] [--endpoint URL] [--token T] [--junit FILE] [--quiet]`: runs scenario files
+ * `pvskit harness [dir] [--endpoint URL] [--service ID] [--token T] [--junit FILE] [--quiet]`: runs scenario files
  * against the in-process SDK (default) or a CDS Hooks endpoint. Without a directory it runs the shipped
  * scenarios (KVBW worked examples and rule near-misses). Exit 0 when all pass, 1 when one fails, 2 when
  * the scenarios cannot be read.
@@ -37,9 +37,9 @@ function progress(io: CliIo): (done: number, total: number, name: string) => voi
 export const harnessCommand: CliCommand = {
   name: 'harness',
   summary: 'run partner scenarios against the SDK or a CDS Hooks endpoint (report + JUnit XML)',
-  usage: 'pvskit harness [dir] [--endpoint URL] [--token T] [--junit FILE] [--quiet]',
+  usage: 'pvskit harness [dir] [--endpoint URL] [--service ID] [--token T] [--junit FILE] [--quiet]',
   async run(args, io) {
-    const { positional, values, flags } = parseArgs(args, { values: ['endpoint', 'token', 'junit'], flags: ['quiet'] });
+    const { positional, values, flags } = parseArgs(args, { values: ['endpoint', 'token', 'junit', 'service'], flags: ['quiet'] });
     if (positional.length > 1) throw new CliInputError(undefined, `expected at most one scenario directory, got ${positional.length}`);
     const dir = positional[0] === undefined ? defaultScenariosDir : resolve(io.cwd, positional[0]);
     const scenarios = await loadScenarios(dir).catch((error: unknown) => {
@@ -49,8 +49,11 @@ export const harnessCommand: CliCommand = {
     const endpoint = values.get('endpoint');
     const token = values.get('token') ?? io.env['PVSKIT_TOKEN'];
     if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint)) throw new CliInputError(undefined, `--endpoint must be an http(s) URL, got "${endpoint}"`);
+    const service = values.get('service');
     const target: HarnessTarget =
-      endpoint === undefined ? inProcessTarget() : endpointTarget(endpoint, token === undefined ? {} : { token });
+      endpoint === undefined
+        ? inProcessTarget()
+        : endpointTarget(endpoint, { ...(token === undefined ? {} : { token }), ...(service === undefined ? {} : { service }) });
     const show = flags.has('quiet') ? undefined : progress(io);
     const report = await runHarness(target, scenarios, {
       ...(show === undefined ? {} : { onProgress: (done: number, total: number, r: { scenario: { file: string } }) => show(done, total, r.scenario.file) }),
