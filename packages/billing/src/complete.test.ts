@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, CaseInput } from '@pvskit/core';
-import { completeOne } from './complete.js';
+import { complete, completeOne } from './complete.js';
 import { baseCase, patient } from './test-fixtures.js';
 
 /*
@@ -143,5 +143,143 @@ describe('KVBW guide worked examples through complete', () => {
       ['01212', 1, '12:00'],
       ['02100', 1, '12:00'],
     ]);
+  });
+});
+
+describe('complete: derivation details', () => {
+  const gops = (c: Case) => c.services.map((s) => s.gop);
+
+  it('assessment-only personal contact → 01205 without supplement; a later contact is a Konsultation needing a justification', () => {
+    const r = completeOne(
+      baseCase({
+        diagnoses: [{ icd: 'J18.9', certainty: 'G' }],
+        contacts: [
+          { date: '2026-01-14', time: '10:00', assessmentOnly: true },
+          { date: '2026-01-14', time: '15:00' },
+        ],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01205', 1, '10:00'],
+      ['01214', 1, '15:00'],
+    ]);
+    expect(r.findings.map((f) => f.rule)).toContain('NFD-KONSULTATION-AFTER-ABKLAERUNG');
+  });
+
+  it('an assessment-only video contact bills 01210 by video with 01450 and no supplement', () => {
+    const r = completeOne(
+      baseCase({ diagnoses: [{ icd: 'J18.9', certainty: 'G' }], contacts: [{ date: '2026-01-14', time: '10:00', mode: 'video', assessmentOnly: true }] }),
+    );
+    expect(r.case.services.map((s) => [s.gop, s.mode, s.points])).toEqual([
+      ['01210', 'video', 108],
+      ['01450', 'video', 40],
+    ]);
+  });
+
+  it('a further patient in the same community → 01413 without Wegepauschale', () => {
+    const r = completeOne(baseCase({ contacts: [{ date: '2026-01-10', time: '11:00', visit: { distanceKm: 12, sameSocialCommunity: true } }] }));
+    expect(gops(r.case)).toEqual(['01212', '01413']);
+  });
+
+  it('phone contacts alone give Konsultationspauschalen only', () => {
+    const r = completeOne(
+      baseCase({
+        contacts: [
+          { date: '2026-01-14', time: '19:30', mode: 'phone' },
+          { date: '2026-01-14', time: '23:10', mode: 'phone' },
+        ],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01216', 1, '19:30'],
+      ['01218', 1, '23:10'],
+    ]);
+  });
+
+  it('keeps a justified Nr. 8 supplement, moved onto the right Pauschale, and then adds no 01226', () => {
+    const r = completeOne(
+      baseCase({
+        patient: patient('2025-06-01'),
+        contacts: [{ date: '2026-01-10', time: '21:00' }],
+        services: [{ gop: '01223', date: '2026-01-10', justification: 'Sepsisverdacht, aufwändige Versorgung' }],
+      }),
+    );
+    expect(r.case.services.map((s) => [s.gop, s.time, s.justification ?? null])).toEqual([
+      ['01212', '21:00', null],
+      ['01224', '21:00', 'Sepsisverdacht, aufwändige Versorgung'],
+    ]);
+    expect(errors(r)).toEqual([]);
+  });
+
+  it('keeps entered services the contacts do not explain, and check judges them', () => {
+    const r = completeOne(
+      baseCase({
+        contacts: [{ date: '2026-01-10', time: '10:00' }],
+        services: [
+          { gop: '02301', date: '2026-01-10' },
+          { gop: '01212', date: '2026-01-10', time: '12:00' },
+        ],
+      }),
+    );
+    expect(rows(r.case)).toEqual([
+      ['01212', 1, '10:00'],
+      ['01212', 1, '12:00'],
+      ['02301', 1, null],
+    ]);
+    expect(r.findings.map((f) => f.rule)).toContain('NFD-PAUSCHALE-ONCE');
+  });
+
+  it('without contacts only sorts and prices the entered services', () => {
+    const r = completeOne(
+      baseCase({
+        services: [
+          { gop: '02100', date: '2026-01-11', time: '09:00' },
+          { gop: '01212', date: '2026-01-10', time: '22:00' },
+        ],
+      }),
+    );
+    expect(r.case.services.map((s) => [s.gop, s.points, s.euro])).toEqual([
+      ['01212', 195, 24.84],
+      ['02100', null, null],
+    ]);
+  });
+
+  it('completes a bundle idempotently and keeps the doctor number of an existing pseudo case', () => {
+    const bundle = {
+      duty: { id: 'd-7', start: '2026-01-10T08:00', end: '2026-01-10T20:00' },
+      region: 'BW' as const,
+      practice: { bsnr: '529999900' },
+      physician: { lanr: '123456601' },
+      cases: [
+        {
+          pseudo: true,
+          patient: { firstName: 'Organisierter', lastName: 'Notfalldienst Arzt 3', birthDate: '2020-01-01', insurance: { type: 'GKV' as const } },
+          services: [{ gop: '99999', date: '2026-01-10', time: '08:00' }],
+        },
+        { id: 'a', patient: patient('1980-01-01'), contacts: [{ date: '2026-01-10', time: '09:30' }] },
+        { id: 'b', patient: patient('1980-01-01', { id: 'p-2', insurance: { type: 'BG' } }), contacts: [{ date: '2026-01-10', time: '10:30' }] },
+      ],
+    };
+    const once = complete(bundle);
+    expect(once.cases.map((c) => [c.id, c.patient.lastName])).toEqual([
+      ['d-7-pseudo', 'Notfalldienst Arzt 3'],
+      ['a', 'Muster'],
+      ['b', 'Muster'],
+    ]);
+    const again = complete({
+      ...bundle,
+      cases: once.cases.map(({ duty: _d, practice: _p, physician: _q, ...c }) => c),
+    });
+    expect(again.cases).toEqual(once.cases);
+    expect(again.findings).toEqual(once.findings);
+  });
+
+  it('outside BW: no pseudo cases and no Wegepauschale (no region data)', () => {
+    const r = complete({
+      duty: { start: '2026-01-10T08:00', end: '2026-01-10T20:00' },
+      region: 'BY',
+      cases: [{ patient: patient(), contacts: [{ date: '2026-01-10', time: '09:30', visit: { distanceKm: 4 } }] }],
+    });
+    expect(r.cases.map((c) => c.services.map((s) => s.gop))).toEqual([['01212', '01418']]);
   });
 });
