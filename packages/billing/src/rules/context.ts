@@ -1,4 +1,4 @@
-import type { Case, Finding, Fix, Region, Service, Severity } from '@pvskit/core';
+import type { Case, Fix, Region, Service, Severity } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { isSeventyOrOlder, isUnderThree } from '../time.js';
 import { isPseudoCase } from './duty.js';
