@@ -592,3 +592,94 @@ describe('budgets', () => {
     expect(r.cards[0]?.summary).toContain('Zeitlimit 20 ms');
   });
 });
+
+describe('concurrency and lifecycle', () => {
+  it('keeps concurrent calls apart', async () => {
+    const gates: (() => void)[] = [];
+    const kit = createPvsKit({
+      plugins: [
+        plugin('echo', async (ctx, call) => {
+          await new Promise<void>((r) => gates.push(r));
+          return [card(`${ctx.patient.firstName}@${call.hookInstance}`)];
+        }),
+      ],
+    });
+    const a = kit.callHook('patient-view', { patient: { ...patient, firstName: 'Anna' } }, { hookInstance: 'A' });
+    const b = kit.callHook('patient-view', { patient: { ...patient, firstName: 'Bert' } }, { hookInstance: 'B' });
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    gates[1]?.();
+    gates[0]?.();
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra.cards.map((c) => c.summary)).toEqual(['Anna@A']);
+    expect(rb.cards.map((c) => c.summary)).toEqual(['Bert@B']);
+    expect(kit.feedback({ card: ra.cards[0]?.uuid ?? '', outcome: 'accepted' }).hookInstance).toBe('A');
+    expect(kit.feedback({ card: rb.cards[0]?.uuid ?? '', outcome: 'accepted' }).hookInstance).toBe('B');
+  });
+
+  it('finishes a call whose plugin was unregistered meanwhile, without strikes or events', async () => {
+    let release: (() => void) | undefined;
+    const kit = createPvsKit({
+      plugins: [
+        plugin('leaving', async () => {
+          await new Promise<void>((r) => (release = r));
+          throw new Error('after unregister');
+        }),
+      ],
+    });
+    const errors = vi.fn();
+    kit.on('plugin-error', errors);
+    const pending = kit.callHook('patient-view', { patient });
+    await vi.waitFor(() => expect(release).toBeDefined());
+    kit.unregister('leaving');
+    release?.();
+    const r = await pending;
+    expect(r.results[0]?.status).toBe('error');
+    expect(r.cards[0]?.ruleId).toBe('PLUGIN-ERROR');
+    expect(kit.plugins()).toEqual([]);
+    expect(errors).toHaveBeenCalledTimes(1);
+    expect(errors.mock.calls[0]?.[0]).toMatchObject({ strikes: 0 });
+  });
+
+  it('a plugin that first reads its signal after the budget ran out finds it aborted', async () => {
+    let call: { signal: AbortSignal } | undefined;
+    let resolveLate: ((v: Card[]) => void) | undefined;
+    const kit = createPvsKit({
+      defaultTimeoutMs: 20,
+      plugins: [
+        plugin('lazy', (_ctx, info) => {
+          call = info;
+          return new Promise<Card[]>((r) => (resolveLate = r));
+        }),
+      ],
+    });
+    const r = await kit.callHook('patient-view', { patient });
+    expect(r.results[0]?.status).toBe('timeout');
+    expect(call?.signal.aborted).toBe(true);
+    expect((call?.signal.reason as DOMException).name).toBe('TimeoutError');
+    resolveLate?.([]);
+  });
+
+  it('passes the caller’s abort reason to the plugin', async () => {
+    const caller = new AbortController();
+    let seen: unknown;
+    const kit = createPvsKit({
+      plugins: [
+        plugin('p', (_ctx, info) => {
+          info.signal.addEventListener('abort', () => (seen = info.signal.reason));
+          queueMicrotask(() => caller.abort('user left the record'));
+          return never();
+        }),
+      ],
+    });
+    await kit.callHook('patient-view', { patient }, { signal: caller.signal });
+    expect(seen).toBe('user left the record');
+  });
+
+  it('does not call any plugin when the caller’s signal is already aborted', async () => {
+    const handler = vi.fn(() => [] as Card[]);
+    const kit = createPvsKit({ plugins: [plugin('p', handler)] });
+    const r = await kit.callHook('patient-view', { patient }, { signal: AbortSignal.abort() });
+    expect(r.results[0]?.status).toBe('skipped');
+    expect(handler).not.toHaveBeenCalled();
+  });
+});

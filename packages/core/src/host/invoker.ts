@@ -55,8 +55,8 @@ export interface InvokeRequest<H extends HookName> {
   context: HookContext<H>;
   hookInstance: string;
   timeoutMs: number;
-  /** The caller's (or the kit's) signal: aborting it aborts the handler without a strike. */
-  callerSignal: AbortSignal;
+  /** The caller's and the kit's signals: aborting one aborts the handler without a strike. */
+  callerSignals: readonly AbortSignal[];
 }
 
 /**
@@ -69,8 +69,8 @@ export class PluginInvoker {
   constructor(@inject(LOGGER) private readonly logger: Logger) {}
 
   async invoke<H extends HookName>(request: InvokeRequest<H>): Promise<InvokeOutcome> {
-    const { pluginId, hook, hookInstance, timeoutMs, callerSignal } = request;
-    if (callerSignal.aborted) return { kind: 'aborted', reason: 'aborted by the caller', durationMs: 0 };
+    const { pluginId, hook, hookInstance, timeoutMs, callerSignals } = request;
+    if (callerSignals.some((s) => s.aborted)) return { kind: 'aborted', reason: 'aborted by the caller', durationMs: 0 };
     const fields = { pluginId, hook, hookInstance };
     const signal = new LazyAbort();
     const info: HookCallInfo<H> = {
@@ -101,13 +101,17 @@ export class PluginInvoker {
     if (!thenable) return this.finish({ kind: 'value', value: returned }, elapsed(), timeoutMs, signal);
 
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let abortedBy: AbortSignal | undefined;
     let onCallerAbort: (() => void) | undefined;
     const timedOut = new Promise<typeof TIMEOUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, timeoutMs - elapsed()));
     });
     const callerAborted = new Promise<typeof ABORTED>((resolve) => {
-      onCallerAbort = () => resolve(ABORTED);
-      callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+      onCallerAbort = () => {
+        abortedBy = callerSignals.find((s) => s.aborted);
+        resolve(ABORTED);
+      };
+      for (const s of callerSignals) s.addEventListener('abort', onCallerAbort, { once: true });
     });
     let decided = false;
     // The handlers attached here also make sure a late rejection is never unhandled.
@@ -128,11 +132,11 @@ export class PluginInvoker {
     } finally {
       decided = true;
       clearTimeout(timer);
-      if (onCallerAbort !== undefined) callerSignal.removeEventListener('abort', onCallerAbort);
+      if (onCallerAbort !== undefined) for (const s of callerSignals) s.removeEventListener('abort', onCallerAbort);
     }
     const durationMs = elapsed();
     if (winner === ABORTED) {
-      signal.abort(callerSignal.reason);
+      signal.abort(abortedBy?.reason);
       return { kind: 'aborted', reason: 'aborted by the caller', durationMs };
     }
     if (winner === TIMEOUT) return this.timeout(timeoutMs, durationMs, signal);

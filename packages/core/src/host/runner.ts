@@ -84,13 +84,13 @@ export class HookRunner {
         : checkTimeout(options.timeoutMs, 'callHook options.timeoutMs');
     const context = deepFreeze(parseStrict(hookContextSchemas[hook], input, `${hook} context`)) as HookContext<H>;
     const hookInstance = options.hookInstance ?? this.newId();
-    const signal =
-      options.signal === undefined ? this.lifetime.signal : AbortSignal.any([this.lifetime.signal, options.signal]);
+    // Two signals rather than AbortSignal.any: composites of the kit's long-lived signal pile up in some Node 20 releases.
+    const signals = options.signal === undefined ? [this.lifetime.signal] : [this.lifetime.signal, options.signal];
 
     const cards: Card[] = [];
     const results: PluginCallResult[] = [];
     for (const entry of this.registry.serving(hook)) {
-      const result = await this.callPlugin(entry, hook, context, hookInstance, timeoutMs, signal, selected);
+      const result = await this.callPlugin(entry, hook, context, hookInstance, timeoutMs, signals, selected);
       results.push(result);
       cards.push(...result.cards);
     }
@@ -112,7 +112,7 @@ export class HookRunner {
     context: HookContext<H>,
     hookInstance: string,
     timeoutMs: number,
-    signal: AbortSignal,
+    signals: readonly AbortSignal[],
     selected: ReadonlySet<string> | undefined,
   ): Promise<PluginCallResult> {
     const { plugin } = entry;
@@ -128,7 +128,7 @@ export class HookRunner {
       return { pluginId, status: 'skipped', cards: [], durationMs: 0, error: `does not serve ${hook}` };
     }
     const generation = entry.generation;
-    const outcome = await this.invoker.invoke({ pluginId, hook, handler, context, hookInstance, timeoutMs, callerSignal: signal });
+    const outcome = await this.invoker.invoke({ pluginId, hook, handler, context, hookInstance, timeoutMs, callerSignals: signals });
 
     if (outcome.kind === 'aborted') {
       return { pluginId, status: 'skipped', cards: [], durationMs: outcome.durationMs, error: outcome.reason };
