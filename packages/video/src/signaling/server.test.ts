@@ -154,6 +154,25 @@ describe('signaling server limits', () => {
   });
 });
 
+describe('resume', () => {
+  test('an admitted participant resumes its slot after a drop, but not after leaving', async () => {
+    const s = await start();
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const w = await d.next((m) => m.t === 'welcome');
+    d.ws.terminate();
+    const again = await raw(s.server.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: w.resumeToken });
+    const w2 = await again.next((m) => m.t === 'welcome');
+    expect(w2).toMatchObject({ resumed: true, peerId: w.peerId, admitted: true });
+    again.send({ t: 'leave' });
+    await again.closed;
+    const late = await raw(s.server.url);
+    late.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: w2.resumeToken });
+    expect((await late.next((m) => m.t === 'error')).code).toBe('CONFLICT');
+  });
+});
+
 describe('signaling metadata and room lifetime (R10)', () => {
   test('the metadata TTL cannot exceed 90 days', async () => {
     const access = createMemoryAccessControl();

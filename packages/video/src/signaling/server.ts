@@ -199,6 +199,8 @@ interface Room {
   /** Messages for participants not (yet) known to this server instance, e.g. right after a restart. */
   orphans: Map<string, string[]>;
   recentPakeFailures: Map<string, number>;
+  /** Participants who left or timed out; their resume tokens no longer restore a slot. */
+  departed: Set<string>;
 }
 
 interface Connection {
@@ -282,6 +284,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const removeParticipant = (room: Room, p: Participant, reason: string): void => {
     if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
     if (!room.participants.delete(p.peerId)) return;
+    room.departed.add(p.peerId);
     room.lastActivity = now();
     record(room, 'left', { role: p.role, detail: { reason } });
     for (const other of room.participants.values()) {
@@ -308,6 +311,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       participants: new Map(),
       orphans: new Map(),
       recentPakeFailures: new Map(),
+      departed: new Set(),
     };
     rooms.set(appointmentId, room);
     record(room, 'room-opened');
@@ -355,6 +359,9 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       // Only admitted participants resume; a waiting patient simply knocks again (a new handshake).
       if (claims !== undefined && claims.r === msg.role && claims.adm) {
         const room = await openRoom(msg.appointmentId);
+        if (room.departed.has(claims.p)) {
+          throw refusal('CONFLICT', 'This participant has left; join again', 'Sie haben die Sprechstunde verlassen. Bitte erneut beitreten.');
+        }
         let p = room.participants.get(claims.p);
         const isNew = p === undefined;
         if (p === undefined) {
@@ -720,6 +727,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
           participants: [...room.participants.values()].map((p) => ({ ...p, conn: p.conn !== undefined, graceTimer: undefined })),
           orphans: [...room.orphans],
           recentPakeFailures: [...room.recentPakeFailures],
+          departed: [...room.departed],
         })),
       );
     },
