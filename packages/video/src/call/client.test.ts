@@ -251,6 +251,29 @@ describe('call over the real signaling server with real WebRTC (loopback)', () =
     await expect(third.connect()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  test('a group appointment (3 participants): the doctor admits two patients and sees both', async () => {
+    const t = (bed = await createCallTestbed({ maxParticipants: 3 }));
+    const d = await t.doctor();
+    const tracks: MediaStreamTrack[] = [];
+    d.on('track', (track) => tracks.push(track));
+    const knocks: Knock[] = [];
+    d.on('knock', (k) => knocks.push(k));
+    await d.connect();
+    const p1 = await t.patient({ secret: t.secret });
+    const p2 = await t.patient({ secret: t.secret, name: 'Bruno Zweiter' });
+    await p1.connect();
+    await p2.connect();
+    await expect.poll(() => knocks.length, { timeout: 10_000 }).toBe(2);
+    expect(knocks.map((k) => k.name).sort()).toEqual(['Alice Krejčová', 'Bruno Zweiter']);
+    for (const k of knocks) await d.admit(k.peerId);
+    await expect.poll(() => tracks.length, { timeout: 15_000 }).toBe(2);
+    const counters = tracks.map((track) => countFrames(track));
+    for (const c of counters) t.defer(() => c.stop());
+    await Promise.all(counters.map((c) => c.waitFor(5, 15_000)));
+    const third = await t.patient({ secret: t.secret, name: 'Carla Dritte' });
+    await expect(third.connect()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   test('a patient without full name is refused before connecting', async () => {
     const t = (bed = await createCallTestbed());
     await expect(t.patient({ secret: t.secret, name: 'Alice' })).rejects.toMatchObject({ code: 'VALIDATION' });
