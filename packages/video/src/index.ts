@@ -4,7 +4,6 @@ export type { VideoServiceOptions } from './service/options.js';
 export type { AccountApi, DeviceInfo, RegistrationResult, UserInfo } from './account/account.js';
 export { generateDeviceKeyPair, loginFailed } from './account/account.js';
 export type { DeviceKeyPair, KdfParams, KdfPreset } from './account/crypto.js';
-export { kdfPreset } from './account/crypto.js';
 export type { PracticeSession } from './account/session.js';
 export * from './account/schemas.js';
 export type { AccessApi, AccessGrant, AppointmentAccessMetadata, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
@@ -19,7 +18,17 @@ export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitati
 export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
 export * from './invitations/transports.js';
 export type { AuditEntry, AuditMeta } from './consent/audit.js';
-export * from './consent/consent.js';
+export {
+  consentSchema,
+  introductionSchema,
+  unknownPatientAuthSchema,
+  type AppointmentEvidence,
+  type ConsentApi,
+  type ConsentInput,
+  type EvidenceRecord,
+  type IntroductionInput,
+  type UnknownPatientAuthInput,
+} from './consent/consent.js';
 export * from './consent/texts.js';
 export * from './plans/entitlements.js';
 export type { Entitlements, PlansApi } from './plans/plans.js';

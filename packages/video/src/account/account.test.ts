@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError, ValidationError } from '@pvskit/core';
-import { generateDeviceKeyPair, kdfPreset } from '../index.js';
+import { generateDeviceKeyPair } from '../index.js';
 import { createTestRig, registeredPractice, winkler, type TestRig } from '../service/testing.js';
-import { cryptoReady, fromB64, openSealed } from './crypto.js';
+import { cryptoReady, fromB64, kdfPreset, openSealed } from './crypto.js';
 
 const SLOT = { start: '2026-11-26T15:30', durationMinutes: 45 };
 const BOOKING = { patient: { firstName: 'Alice', lastName: 'Krejčová' }, slot: SLOT };
@@ -48,6 +48,7 @@ describe('keyring with real Argon2id parameters (interactive preset)', () => {
   });
 
   it('master-password recovery sets a new password over the same data; the old password stops working', async () => {
+    await cryptoReady();
     rig = await createTestRig({ kdf: kdfPreset('interactive') });
     const { reg, device, password, masterPassword, session } = await registeredPractice(rig);
     const booked = rig.service.appointments.book(session, BOOKING);

@@ -23,7 +23,7 @@ export interface KdfParams {
 /** Named Argon2id cost presets. `moderate` is the default (see the issue note for measured times). */
 export type KdfPreset = 'interactive' | 'moderate' | 'sensitive';
 
-/** The libsodium values behind a preset; call after {@link cryptoReady}. */
+/** The libsodium values behind a preset; libsodium must be ready (see `cryptoReady`). */
 export function kdfPreset(preset: KdfPreset): KdfParams {
   switch (preset) {
     case 'interactive':

@@ -32,6 +32,7 @@ export const masterPasswordSchema = z
   .refine((v) => charCount(v) >= 8, { message: 'master password needs at least 8 characters' })
   .refine((v) => charCount(v) <= 128, { message: 'master password may have at most 128 characters' });
 
+/** Registration (seed steps 1–4): organisation, address, main user, login data, plan, SEPA mandate. */
 export const registrationSchema = z
   .strictObject({
     organisation: z.strictObject({
@@ -100,6 +101,7 @@ export const registrationSchema = z
 
 /** Registration as a host writes it. */
 export type RegistrationInput = z.input<typeof registrationSchema>;
+/** A registration after validation. */
 export type Registration = z.output<typeof registrationSchema>;
 
 /** Login: short names trimmed, password as typed. */
@@ -109,16 +111,19 @@ export const credentialsSchema = z.strictObject({
   password: z.string(),
 });
 
+/** Proof of a device at login: its id and its secret key (used locally, never stored). */
 export const deviceProofSchema = z.strictObject({
   id: z.string().min(1),
   /** The device's X25519 secret key (base64url); used locally to open the sealed data key. */
   secretKey: z.string().min(1),
 });
 
+/** Input of `account.login`. */
 export const loginSchema = credentialsSchema.extend({ device: deviceProofSchema });
 /** Login input. */
 export type LoginInput = z.input<typeof loginSchema>;
 
+/** Input of `account.requestDevice`. */
 export const deviceRequestSchema = credentialsSchema.extend({
   deviceName: shortName,
   devicePublicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, { message: 'expected a 32-byte base64url key' }),
@@ -126,6 +131,7 @@ export const deviceRequestSchema = credentialsSchema.extend({
 /** Asking approval for a new device: credentials plus the device's name and public key. */
 export type DeviceRequestInput = z.input<typeof deviceRequestSchema>;
 
+/** Input of `account.recoverWithMasterPassword`. */
 export const recoverySchema = z
   .strictObject({
     organisation: z.string().trim(),
@@ -148,6 +154,7 @@ export const recoverySchema = z
 /** Recovery with the master password. */
 export type RecoveryInput = z.input<typeof recoverySchema>;
 
+/** Input of `account.changePassword`. */
 export const passwordChangeSchema = z
   .strictObject({ currentPassword: z.string(), newPassword: passwordSchema, newPasswordRepeat: z.string() })
   .refine((r) => r.newPassword === r.newPasswordRepeat, {
@@ -157,6 +164,7 @@ export const passwordChangeSchema = z
 /** Password change of the logged-in user. */
 export type PasswordChangeInput = z.input<typeof passwordChangeSchema>;
 
+/** Input of `account.addUser`. */
 export const newUserSchema = z.strictObject({
   shortName,
   password: passwordSchema,

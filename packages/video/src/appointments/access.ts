@@ -40,6 +40,7 @@ export interface AttemptState {
   locked: boolean;
 }
 
+/** Input of `verifyAccessCode`. */
 export const verifyAccessCodeSchema = z.strictObject({
   code: z.string().max(64),
   /** From the link or the signaling room: then a wrong code counts against this appointment. */

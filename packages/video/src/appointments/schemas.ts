@@ -8,6 +8,7 @@ export const STANDARD_PARTICIPANTS = 2;
 
 const name = z.string().trim().min(1, { message: 'must not be empty' }).max(100);
 
+/** Booking input: patient (full real name), optional contact, slot, kind, participants, physician name. */
 export const bookingSchema = z
   .strictObject({
     /** R3: the patient joins with full real name; first and last name are mandatory. */
@@ -54,6 +55,7 @@ export const bookingSchema = z
 
 /** Booking input as a host writes it. */
 export type BookingInput = z.input<typeof bookingSchema>;
+/** A booking after validation (defaults filled). */
 export type Booking = z.output<typeof bookingSchema>;
 
 /** What is sealed with the practice data key for each appointment. */

@@ -25,6 +25,7 @@ export const consentSchema = z.strictObject({
 /** Input of `recordConsent`. */
 export type ConsentInput = z.input<typeof consentSchema>;
 
+/** Introduction acknowledgement input. */
 export const introductionSchema = z.strictObject({
   appointmentId: z.string().min(1).max(64),
   /** Persons present on both sides, all introduced (count only, no names). */
@@ -33,6 +34,7 @@ export const introductionSchema = z.strictObject({
 /** Input of `acknowledgeIntroduction`. */
 export type IntroductionInput = z.input<typeof introductionSchema>;
 
+/** Authentication of an unknown patient (eGK to the camera), the basis of GOP 01444. */
 export const unknownPatientAuthSchema = z.strictObject({
   appointmentId: z.string().min(1).max(64),
   /** How identity was checked: eGK held to the camera (Anlage 31b). */

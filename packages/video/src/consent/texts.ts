@@ -24,6 +24,7 @@ export const CONSENT_TEXTS: readonly ConsentText[] = [
   },
 ];
 
+/** The consent text of a version, or undefined. */
 export function consentTextVersion(version: string): ConsentText | undefined {
   return CONSENT_TEXTS.find((t) => t.version === version);
 }

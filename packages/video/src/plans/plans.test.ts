@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fc, it as prop } from '@fast-check/vitest';
-import { PvsKitError, ValidationError } from '@pvskit/core';
+import { ValidationError, type PvsKitError } from '@pvskit/core';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
 import { PLAN_CATALOGUE, planIncludes } from './entitlements.js';
 import { sepaMandateSchema } from './sepa.js';

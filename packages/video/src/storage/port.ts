@@ -36,8 +36,10 @@ export interface PracticeRow {
   createdAt: number;
 }
 
+/** `doctor` holds consultations; `staff` organises only (spec R2). */
 export type UserRole = 'doctor' | 'staff';
 
+/** A user of a practice, with the data key wrapped under the user's password. */
 export interface UserRow {
   id: string;
   practiceId: string;
@@ -48,8 +50,10 @@ export interface UserRow {
   createdAt: number;
 }
 
+/** Device approval state. */
 export type DeviceStatus = 'pending' | 'approved' | 'revoked';
 
+/** A device (Arbeitsplatz/Endgerät) of a practice. */
 export interface DeviceRow {
   id: string;
   practiceId: string;
@@ -64,8 +68,10 @@ export interface DeviceRow {
   revokedAt: number | null;
 }
 
+/** `standard`: doctor and patient; `conference`: up to 9 participants (plan plus). */
 export type AppointmentKind = 'standard' | 'conference';
 
+/** One appointment: enforcement fields in clear, everything about the patient sealed. */
 export interface AppointmentRow {
   id: string;
   practiceId: string;
@@ -87,8 +93,10 @@ export interface AppointmentRow {
   createdAt: number;
 }
 
+/** Whose code: the doctor's or the patient's. */
 export type AccessRole = 'doctor' | 'patient';
 
+/** One access code, stored only as a keyed MAC. */
 export interface AccessCodeRow {
   /** HMAC-SHA256 of the normalised code under the server's code key, hex. */
   mac: string;
@@ -97,8 +105,10 @@ export interface AccessCodeRow {
   deleteAfter: number;
 }
 
+/** Kinds of evidence recorded per appointment. */
 export type EvidenceKind = 'consent' | 'consent-withdrawn' | 'introduction' | 'unknown-patient-auth';
 
+/** One evidence record (consent, introduction, eGK check). */
 export interface EvidenceRow {
   id: string;
   practiceId: string;
@@ -110,6 +120,7 @@ export interface EvidenceRow {
   deleteAfter: number;
 }
 
+/** One audit entry (metadata only). */
 export interface AuditRow {
   id: string;
   practiceId: string;
@@ -121,9 +132,12 @@ export interface AuditRow {
   deleteAfter: number;
 }
 
+/** Invitation channels that send through a transport. */
 export type OutboxChannel = 'email' | 'sms';
+/** Outbox state; `failed` entries stay until retried or purged. */
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
 
+/** An invitation waiting, sent or failed. */
 export interface OutboxRow {
   id: string;
   practiceId: string;

@@ -331,8 +331,6 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
     listOutbox: db.prepare('SELECT * FROM outbox WHERE practice_id = ? ORDER BY created_at, rowid'),
   };
 
-  const childTables = ['access_codes', 'evidence', 'audit', 'outbox'] as const;
-
   const store: VideoStore = {
     transaction: <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)()),
 
@@ -439,7 +437,7 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
       const counts = db.transaction((): PurgeCounts => {
         const appointments = db.prepare('DELETE FROM appointments WHERE delete_after <= ?').run(now).changes;
         // A child row goes when its own date is due or when its appointment is gone (purged with it).
-        const child = (table: (typeof childTables)[number]): number =>
+        const child = (table: 'access_codes' | 'evidence' | 'audit' | 'outbox'): number =>
           db
             .prepare(
               `DELETE FROM ${table} WHERE delete_after <= ? OR (appointment_id IS NOT NULL AND appointment_id NOT IN
