@@ -7,9 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CaseInput } from '@pvskit/core';
+import type { Case, CaseInput } from '@pvskit/core';
 import { parseKvdt } from './reader.js';
-import { sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
+import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
 import { KvdtValidator } from './validator.js';
 import { writeKvdtFile } from './writer.js';
 
@@ -40,6 +40,8 @@ export interface KvdtBenchResult {
     /** Peak RSS after the first 10 % of cases: close to `peakRssMiB` means memory stays flat. */
     peakRssAfterTenPercentMiB: number;
   };
+  /** The same export from already parsed cases (`trusted: true`, as the hook plugin runs it). */
+  exportTrusted: KvdtBenchPhase;
   /** Streaming parse of the file into records (not collected). */
   parse: KvdtBenchPhase & { records: number };
   /** Streaming parse plus validation (all KVDT-/ID- rules). */
@@ -47,7 +49,7 @@ export interface KvdtBenchResult {
   /** Baseline: the same bytes written with one `fs.writeFile` from memory. */
   writeFileBaseline: { ms: number; mbPerSecond: number };
   /** How many times slower than the baseline (lower is better). */
-  ratios: { exportVsWriteFile: number; parseVsWriteFile: number; checkVsWriteFile: number };
+  ratios: { exportVsWriteFile: number; exportTrustedVsWriteFile: number; parseVsWriteFile: number; checkVsWriteFile: number };
 }
 
 const MiB = 1024 * 1024;
@@ -107,6 +109,22 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     const exportMs = performance.now() - t;
     const exportPeak = sampler.stop();
 
+    // Export of parsed cases: the schema validation is skipped.
+    const base = sampleCase(0);
+    const { software: _s, ...parsedBase } = base;
+    async function* parsedCases(): AsyncGenerator<Case> {
+      for (let i = 0; i < total; i++) yield { ...parsedBase, id: `c-${i}`, patient: { ...parsedBase.patient, id: `p-${i}` } };
+    }
+    sampler = new RssSampler();
+    t = performance.now();
+    const trusted = await writeKvdtFile(parsedCases(), join(dir, 'bench-trusted.con'), {
+      software: SAMPLE_SOFTWARE,
+      clock: () => new Date('2026-02-01T12:00:00Z'),
+      trusted: true,
+    });
+    const trustedMs = performance.now() - t;
+    const trustedPeak = sampler.stop();
+
     // Parse.
     sampler = new RssSampler();
     t = performance.now();
@@ -135,11 +153,13 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
       fileMiB: round(written.bytes / MiB),
       rssAtStartMiB: round(rssAtStart),
       export: { ...phase(exportMs, written.bytes, written.cases, exportPeak), peakRssAfterTenPercentMiB: round(peakAfterTenPercent) },
+      exportTrusted: phase(trustedMs, trusted.bytes, trusted.cases, trustedPeak),
       parse: { ...phase(parseMs, written.bytes, written.cases, parsePeak), records },
       check: { ...phase(checkMs, written.bytes, written.cases, checkPeak), findings },
       writeFileBaseline: { ms: round(baselineMs), mbPerSecond: round(written.bytes / MiB / (baselineMs / 1000)) },
       ratios: {
         exportVsWriteFile: round(exportMs / baselineMs),
+        exportTrustedVsWriteFile: round(trustedMs / baselineMs),
         parseVsWriteFile: round(parseMs / baselineMs),
         checkVsWriteFile: round(checkMs / baselineMs),
       },

@@ -79,11 +79,11 @@ function isBundleLike(item: unknown): boolean {
 
 /**
  * The cases of one item, validated with the core schemas (a `ValidationError` names the item and path).
- * Cases of a bundle get the bundle's duty, practice, physician and software.
+ * Cases of a bundle get the bundle's duty, practice, physician and software. `trusted`: already parsed.
  */
-export function casesOfItem(item: unknown, itemIndex: number): Case[] {
-  if (!isBundleLike(item)) return [parseWith(caseSchema, item, `item ${itemIndex}`)];
-  const bundle = parseWith(bundleSchema, item, `item ${itemIndex}`);
+export function casesOfItem(item: unknown, itemIndex: number, trusted = false): Case[] {
+  if (!isBundleLike(item)) return [trusted ? (item as Case) : parseWith(caseSchema, item, `item ${itemIndex}`)];
+  const bundle = trusted ? (item as Bundle) : parseWith(bundleSchema, item, `item ${itemIndex}`);
   return bundle.cases.map((c) => ({
     ...c,
     duty: bundle.duty,

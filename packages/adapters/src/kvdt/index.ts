@@ -30,6 +30,7 @@ export {
   writeKvdtBytes,
   writeKvdtFile,
   writeKvdtTo,
+  writeKvdtToStream,
   type KvdtFileResult,
   type KvdtItemSource,
   type KvdtWriteOptions,

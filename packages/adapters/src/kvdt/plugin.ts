@@ -39,6 +39,8 @@ export function kvdtExportPlugin(options: KvdtExportPluginOptions = {}): PvsKitP
         try {
           const result = await writeKvdtFile(context.items, outDir, {
             ...writeOptions,
+            // The host validated the context with the core schemas.
+            trusted: true,
             ...(context.quarter === undefined ? {} : { quarter: context.quarter }),
             signal: call.signal,
           });

@@ -152,7 +152,7 @@ export class KvdtValidator {
   }
 
   private checkField(record: KvdtRecord, field: KvdtField): void {
-    if (field.malformed === true || !/^\d{4}$/.test(field.id)) return;
+    if (field.malformed === true || !isFieldId(field.id)) return;
     const { id, value, line } = field;
     if (id === '8100') {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld 8100 gibt es in KVDT nicht (nur GDT/BDT).`);
@@ -160,14 +160,15 @@ export class KvdtValidator {
     if (KVDT_FORBIDDEN_FIELDS[record.satzart]?.includes(id) === true) {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld ${id} ist in Satzart ${record.satzart} nicht erlaubt.`);
     }
-    if (value.trim() === '') {
+    // Content holds no control characters (the parser flags those), so a blank is the only edge to look for.
+    if (value.length === 0 || (value.charCodeAt(0) === 0x20 && value.trim() === '')) {
       this.add(KVDT_RULES.FIELD_EMPTY, line, id, `Zeile ${line}: Feld ${id} ist leer.`);
       return;
     }
-    if (value.trim() !== value) {
+    if (isBlank(value.charCodeAt(0)) || isBlank(value.charCodeAt(value.length - 1))) {
       this.add(KVDT_RULES.FIELD_BLANKS, line, id, `Zeile ${line}: Feld ${id} beginnt oder endet mit Leerzeichen.`);
     }
-    if (UTF8_SUSPECT.test(value)) {
+    if ((value.includes('Ã') || value.includes('Â')) && UTF8_SUSPECT.test(value)) {
       this.add(KVDT_RULES.UTF8_SUSPECT, line, id, `Zeile ${line}: Feld ${id} („${value}“) sieht nach UTF-8 aus; KVDT verlangt ISO-8859-15.`);
     }
     const identifier = IDENTIFIER_FIELDS[id];
@@ -266,6 +267,19 @@ export class KvdtValidator {
     }
     closeService();
   }
+}
+
+function isFieldId(id: string): boolean {
+  if (id.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0xa0;
 }
 
 function quarterOfYmd(ymd: string): string {

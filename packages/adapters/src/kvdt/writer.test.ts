@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PvsKitError, type CaseInput } from '@pvskit/core';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
-import { kvdtFileName, writeKvdtBytes, writeKvdtFile } from './writer.js';
+import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
+import { PassThrough } from 'node:stream';
+import { kvdtFileName, writeKvdtBytes, writeKvdtFile, writeKvdtToStream } from './writer.js';
 
 const CLOCK = () => new Date('2026-01-12T09:05:00Z'); // 10:05 in Berlin (CET)
 
@@ -231,6 +232,26 @@ describe('writeKvdtFile', () => {
     const result = await writeKvdtFile([sampleCaseInput(1)], join(dir, 'out.con'), { clock: CLOCK });
     expect(result.path).toBe(join(dir, 'out.con'));
     expect(await readdir(dir)).toEqual(['out.con']);
+  });
+
+  it('streams into a Writable with back-pressure, giving the same bytes as in memory', async () => {
+    async function* items() {
+      for (let i = 0; i < 500; i++) yield sampleCaseInput(i);
+    }
+    const stream = new PassThrough({ highWaterMark: 1024 });
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    const stats = await writeKvdtToStream(items(), stream, { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(Array.from({ length: 500 }, (_, i) => sampleCaseInput(i)), { clock: CLOCK });
+    expect(stats.cases).toBe(500);
+    expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
+  });
+
+  it('trusted mode (already parsed cases) writes the same bytes without parsing again', async () => {
+    const parsed = [sampleCase(1), sampleCase(2)];
+    const a = await writeKvdtBytes(parsed, { clock: CLOCK, trusted: true });
+    const b = await writeKvdtBytes([sampleCaseInput(1), sampleCaseInput(2)], { clock: CLOCK });
+    expect(a.bytes.equals(b.bytes)).toBe(true);
   });
 
   it('kvdtFileName pads date and time', () => {

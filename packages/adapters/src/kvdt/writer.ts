@@ -56,6 +56,12 @@ export interface KvdtWriteOptions {
   tiApplications?: readonly number[];
   /** Record-description version (9212); default `ADT<MM><JJ>.01` of the quarter's first month. */
   recordVersion?: string;
+  /**
+   * The items were already parsed with the core `caseSchema`/`bundleSchema` (e.g. a validated hook context
+   * or the CLI's parsed input): skip parsing them again. Validation is most of the export's CPU time.
+   * Passing unparsed JSON with this flag is a programming error.
+   */
+  trusted?: boolean;
   /** Stops the export between two cases (a file export then leaves no file). */
   signal?: AbortSignal;
 }
@@ -102,11 +108,11 @@ function checkOptions(options: KvdtWriteOptions): void {
   }
 }
 
-async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped']): AsyncGenerator<ExportCase> {
+async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped'], trusted: boolean): AsyncGenerator<ExportCase> {
   let n = 0;
   let itemIndex = 0;
   for await (const item of source as AsyncIterable<KvdtExportItem>) {
-    for (const c of casesOfItem(item, itemIndex)) {
+    for (const c of casesOfItem(item, itemIndex, trusted)) {
       n++;
       const caseId = c.id ?? `#${n}`;
       if (!isBilledThroughKv(c)) skipped.notBilledThroughKv++;
@@ -150,7 +156,7 @@ export async function writeKvdtTo(
   const sink = new LineSink();
   let header: KvdtHeader | undefined;
   let cases = 0;
-  const iterator = exportCases(source, options.quarter, skipped);
+  const iterator = exportCases(source, options.quarter, skipped, options.trusted === true);
 
   const writeLines = async (records: [string, string][][]) => {
     for (const lines of records) for (const [id, content] of lines) sink.line(id, content);
@@ -293,4 +299,30 @@ export async function writeKvdtBytes(source: KvdtItemSource, options: KvdtWriteO
   const chunks: Buffer[] = [];
   const stats = await writeKvdtTo(source, (chunk) => void chunks.push(chunk), options);
   return { bytes: Buffer.concat(chunks), stats };
+}
+
+/**
+ * Writes the KVDT bytes to a Node `Writable` (e.g. an HTTP response), waiting for `drain` when it is full.
+ * The stream is not ended; on a refusal the caller decides what to do with the partial output.
+ */
+export async function writeKvdtToStream(
+  source: KvdtItemSource,
+  stream: NodeJS.WritableStream,
+  options: KvdtWriteOptions = {},
+): Promise<KvdtWriteStats> {
+  return writeKvdtTo(
+    source,
+    (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        const onError = (e: unknown) => reject(e instanceof Error ? e : new Error(String(e)));
+        stream.once('error', onError);
+        const done = () => {
+          stream.removeListener('error', onError);
+          resolve();
+        };
+        if (stream.write(chunk)) done();
+        else stream.once('drain', done);
+      }),
+    options,
+  );
 }
