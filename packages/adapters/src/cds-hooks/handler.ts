@@ -49,6 +49,21 @@ export type CdsHooksHandler = (req: IncomingMessage, res: ServerResponse) => Pro
 /** Default body limit (1 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** How long a refused request's connection stays open (not read from) after the answer before it is cut. */
+const LINGER_MS = 1_000;
+
+function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
+  res.once('finish', () => {
+    const socket = req.socket;
+    // Node would drain (read and discard) the rest of the body; stop reading at the socket instead. The
+    // client then blocks on a full TCP window, has time to read the answer, and is cut after LINGER_MS.
+    req.pause();
+    socket.pause();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
 type Route =
   | { kind: 'discovery' }
   | { kind: 'service'; id: string }
@@ -261,9 +276,11 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
       res.destroy();
       return;
     }
-    // A body we did not read (refused early or too large) must not be read after the answer: close.
-    const close = http.extra.closeConnection === true || !req.complete;
-    sendJson(res, http.status, http.body(), { ...(http.extra.headers ?? {}), ...(close ? { connection: 'close' } : {}) });
+    // A body we did not read (refused early or too large) is never read to its end: after the answer the
+    // connection lingers unread for a moment, then is cut. Closing at once would make the kernel reset it
+    // while the client is still sending, and the client could lose the answer.
+    if (http.extra.closeConnection === true || !req.complete) lingerThenClose(req, res);
+    sendJson(res, http.status, http.body(), http.extra.headers ?? {});
   }
 
   return async (req, res) => {
