@@ -107,6 +107,8 @@ export interface AccountApi {
   /** Adds a further user (plan plus, main user only). */
   addUser(session: PracticeSession, input: NewUserInput): Promise<UserInfo>;
   listUsers(session: PracticeSession): UserInfo[];
+  /** FORBIDDEN unless the session's user is a doctor (spec R2: staff organise, only doctors hold consultations). */
+  assertMayHoldConsultation(session: PracticeSession): void;
 }
 
 /** Keyed hash of a short name, remembered forever so a short name is handed out once only (seed). */
@@ -445,6 +447,15 @@ export function createAccountApi(ctx: VideoContext): AccountApi {
     listUsers(session) {
       const practice = practiceOf(ctx, session);
       return store.listUsers(practice.id).map(toUserInfo);
+    },
+
+    assertMayHoldConsultation(session) {
+      practiceOf(ctx, session);
+      if (session.role !== 'doctor') {
+        throw new PvsKitError('FORBIDDEN', 'only a doctor may hold the consultation', {
+          userMessage: 'Nur Ärztinnen und Ärzte dürfen die Videosprechstunde durchführen.',
+        });
+      }
     },
   };
 }

@@ -92,6 +92,22 @@ describe('cancellation, revocation and deletion', () => {
     expect(rig.logger.entries.map((e) => e.message)).toEqual(
       expect.arrayContaining(['video practice keys destroyed at contract end', 'video practice deleted at contract end']),
     );
+    // A short name is handed out once only (seed): not even after the practice is gone.
+    const { winkler } = await import('../service/testing.js');
+    await expect(rig.service.account.register((await winkler()).input)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('the daily maintenance job purges expired records and ends contracts', async () => {
+    rig = await createTestRig();
+    const { session, reg } = await registeredPractice(rig);
+    rig.service.appointments.book(session, { patient: { firstName: 'Alice', lastName: 'K' }, slot: { start: '2026-11-26T15:30', durationMinutes: 15 } });
+    rig.service.contract.cancel(session, { on: '2026-11-26' });
+    // 31.03.2027 is the last day; on 01.04.2027 (Berlin) the practice goes.
+    const first = rig.service.runMaintenance(new Date('2027-03-31T21:00:00Z'));
+    expect(first.purged.appointments).toBe(1); // 90 days after 26.11.2026 have passed
+    expect(first.contractEnds).toEqual([]);
+    const second = rig.service.runMaintenance(new Date('2027-03-31T22:30:00Z'));
+    expect(second.contractEnds.map((r) => r.practiceId)).toEqual([reg.practiceId]);
   });
 
   it('if deletion fails after shredding, the remaining rows are unreadable: no wrap or sealed key is left', async () => {

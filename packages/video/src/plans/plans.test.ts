@@ -59,6 +59,9 @@ describe('plan entitlements (seed: basis vs plus)', () => {
     });
     expect(rig.service.appointments.get(staffSession, booked.id).patient.lastName).toBe('Krejčová');
     expect(() => rig.service.account.approveDevice(staffSession, reg.deviceId)).toThrow(/main user/);
+    // R2: staff organise, only doctors hold the consultation.
+    expect(() => rig.service.account.assertMayHoldConsultation(staffSession)).toThrow(/only a doctor/);
+    expect(() => rig.service.account.assertMayHoldConsultation(session)).not.toThrow();
     // Back to basis is refused while there is a further user.
     const downgrade = (() => {
       try {
