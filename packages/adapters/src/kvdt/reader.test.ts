@@ -73,6 +73,9 @@ describe('KVDT reader on malformed input', () => {
     'random bytes never throw, and raw bytes survive the round trip',
     async (bytes, chunk) => {
       const doc = parseKvdtBytes(bytes);
+      // Every file must end in CR LF, so unterminated input always yields at least one error.
+      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) expect(doc.errors.length).toBeGreaterThan(0);
+      for (const e of doc.errors) expect(e.message).toMatch(/^line \d+/);
       const back = serializeKvdtRecords(doc.records);
       expect(back.equals(Buffer.from(bytes))).toBe(true);
       async function* chunks() {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fc, test as fcTest } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
 import type { KvdtField, KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
@@ -143,5 +144,13 @@ describe('validator on files the writer produced', () => {
         expect.objectContaining({ rule: KVDT_RULES.LINE_END.id, line: 2, field: '9103' }),
       ]),
     );
+  });
+});
+
+describe('validator on random bytes', () => {
+  fcTest.prop([fc.uint8Array({ minLength: 1, maxLength: 2000 })])('never throws and always finds something', async (bytes) => {
+    const findings = await validateKvdt(bytes);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.rule).toMatch(/^(KVDT|ID)-/);
   });
 });
