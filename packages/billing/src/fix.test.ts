@@ -32,3 +32,31 @@ describe('applyFix', () => {
     expect(() => applyFix(input, { op: 'replace', service: 0, gop: '' })).toThrow(ValidationError);
   });
 });
+
+describe('applyBundleFix', () => {
+  it('applies a duty finding to the case its path names', async () => {
+    const { check } = await import('./engine.js');
+    const { applyBundleFix, caseIndexOf } = await import('./fix.js');
+    const bundle = {
+      duty: { start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
+      practice: { bsnr: '529999900' },
+      physician: { lanr: '123456601' },
+      cases: [
+        { patient: { lastName: 'A', firstName: 'B', birthDate: '1970-01-01', insurance: { type: 'PKV' as const } } },
+        {
+          pseudo: true,
+          patient: { lastName: 'Notfalldienst Arzt 1', firstName: 'Organisierter', birthDate: '2020-01-01', insurance: { type: 'GKV' as const } },
+          diagnoses: [{ icd: 'Z02', certainty: 'G' as const }],
+          services: [{ gop: '99999', date: '2026-01-09', time: '20:00' }],
+        },
+      ],
+    };
+    const finding = check(bundle).findings.find((f) => f.rule === 'NFD-PSEUDO-PRIVATE');
+    const index = caseIndexOf(finding ?? {});
+    expect(index).toBe(1);
+    const fixed = applyBundleFix(bundle, index ?? -1, finding?.fix ?? { op: 'remove', service: 9 });
+    expect(fixed.cases[1]?.services.map((s) => [s.gop, s.count])).toEqual([['99999', 1], ['99909', 1]]);
+    expect(check(fixed).findings.filter((f) => f.rule === 'NFD-PSEUDO-PRIVATE')).toEqual([]);
+    expect(() => applyBundleFix(bundle, 5, { op: 'remove', service: 0 })).toThrow(ValidationError);
+  });
+});

@@ -51,3 +51,27 @@ describe('SDEBM loader', () => {
     await expect(parseSdebm('<ehd><gnr V="01210"><allgemein/></gnr></ehd>')).rejects.toMatchObject({ code: 'INPUT_UNREADABLE' });
   });
 });
+
+describe('SDEBM loader on arbitrary input', () => {
+  it('either reads or fails with PvsKitError, never anything else', async () => {
+    const { fc } = await import('@fast-check/vitest');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array({ maxLength: 300 }),
+          fc.string().map((s) => `<ehd xmlns:go="urn:ehd/go/001"><go:gnr V="${s}"><go:allgemein>${s}</go:allgemein></go:gnr></ehd>`),
+        ),
+        async (input) => {
+          try {
+            const file = await parseSdebm(input);
+            expect(Array.isArray(file.entries)).toBe(true);
+          } catch (e) {
+            expect(e).toBeInstanceOf(PvsKitError);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});

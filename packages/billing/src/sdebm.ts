@@ -1,5 +1,4 @@
 import { PvsKitError } from '@pvskit/core';
-import { Parser, processors } from 'xml2js';
 import { defaultCatalogue, type Catalogue, type SdebmEntry } from './catalogue.js';
 
 /** Namespace of the KBV EBM master file (SDEBM, Satzarten 850–853). */
@@ -115,6 +114,8 @@ export async function parseSdebm(xml: Uint8Array | string): Promise<SdebmFile> {
   if (!text.includes(SDEBM_NAMESPACE)) {
     throw unreadable(`namespace ${SDEBM_NAMESPACE} not declared`, `Namensraum ${SDEBM_NAMESPACE} fehlt.`);
   }
+  // Loaded on use: importing @pvskit/billing should not pay for the XML parser.
+  const { Parser, processors } = await import('xml2js');
   let doc: unknown;
   try {
     doc = await new Parser({ explicitArray: true, tagNameProcessors: [processors.stripPrefix], attrNameProcessors: [processors.stripPrefix] }).parseStringPromise(text);
