@@ -22,7 +22,7 @@ import type {
   StateResponse,
 } from '../shared/api.js';
 import { dutyBundle, fullCase, newCaseFor, parseEditedCase } from './cases.js';
-import { HttpError, notFound, Router, sendJson } from './http.js';
+import { HttpError, notFound, sendJson, type Router } from './http.js';
 import type { Integrations } from './integrations.js';
 import { masterDataPlugin } from './master-data-plugin.js';
 import type { HostStore } from './store.js';
@@ -185,6 +185,12 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   router.on('POST', '/api/cases/:id/reopen', ({ res, params }) => {
     const record = requireCase(store, params['id'] ?? '');
     sendJson(res, 200, store.updateCase(record.id, record.case, 'open'));
+  });
+
+  // CDS Hooks feedback: the user accepted a suggestion (applied a fix). The kit validates and remembers it.
+  router.on('POST', '/api/feedback', async ({ res, body }) => {
+    const record = kit.feedback((await body()) as Parameters<PvsKit['feedback']>[0]);
+    sendJson(res, 200, record);
   });
 
   router.on('GET', '/api/duty', async ({ res }) => {

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
@@ -56,11 +57,12 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   const dataFile = resolve(options.dataFile ?? join('.data', 'host-app.sqlite'));
   const today = options.today ?? berlinDateTimeOf(new Date()).date;
   const roots = staticRoots();
+  if (!roots.bundleBuilt) logger.warn('host-app: client bundle missing; run "npm run build"', { dir: roots.bundleDir });
   const store = HostStore.open(dataFile, { reset: options.reset === true, today });
 
   // Listen first: the video service needs the real base URL (port 0 = a free port) for invitation links.
   let handle: Handler | undefined;
-  let upgrade: ((req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void) | undefined;
+  let upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
   const server: Server = createServer((req, res) => {
     if (handle === undefined) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Startet …');

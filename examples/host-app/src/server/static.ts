@@ -3,7 +3,6 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PvsKitError } from '@pvskit/core';
 import { HttpError } from './http.js';
 
 export interface StaticRoots {
@@ -11,21 +10,22 @@ export interface StaticRoots {
   publicDir: string;
   /** The client bundle written by scripts/build-client.mjs. */
   bundleDir: string;
+  /** False when the bundle was never built: pages then say so instead of loading a missing script. */
+  bundleBuilt: boolean;
 }
 
 /** The package's root, from src/server (vitest) and dist/server (built) alike: both sit two levels down. */
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Locates the static files; throws when the client bundle was never built. */
+/** Locates the static files. */
 export function staticRoots(): StaticRoots {
-  const roots = { publicDir: join(packageRoot, 'public'), bundleDir: join(packageRoot, 'dist', 'public') };
-  if (!existsSync(join(roots.bundleDir, 'app.js'))) {
-    throw new PvsKitError('CONFIG', `client bundle missing at ${join(roots.bundleDir, 'app.js')}: run "npm run build" first`, {
-      userMessage: 'Die Oberfläche ist nicht gebaut. Bitte zuerst "npm run build" ausführen.',
-    });
-  }
-  return roots;
+  const bundleDir = join(packageRoot, 'dist', 'public');
+  return { publicDir: join(packageRoot, 'public'), bundleDir, bundleBuilt: existsSync(join(bundleDir, 'app.js')) };
 }
+
+const notBuilt =
+  '<!doctype html><html lang="de"><meta charset="utf-8"><title>pvskit Beispiel-PVS</title>' +
+  '<p>Die Oberfläche ist nicht gebaut. Bitte im Projektverzeichnis <code>npm run build</code> ausführen und neu starten.</p></html>';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,6 +55,11 @@ function isAppPath(pathname: string): boolean {
 
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, roots: StaticRoots): Promise<void> {
   let file: string;
+  if (isAppPath(url.pathname) && !roots.bundleBuilt) {
+    res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', ...securityHeaders });
+    res.end(notBuilt);
+    return;
+  }
   if (isAppPath(url.pathname)) file = join(roots.publicDir, 'index.html');
   else if (url.pathname === '/app.js' || url.pathname === '/app.js.map') file = join(roots.bundleDir, url.pathname.slice(1));
   else {

@@ -67,6 +67,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
   let record = await api.get<CaseRecord>(`/api/cases/${encodeURIComponent(caseId)}`);
   let model: BundleCaseInput = structuredClone(record.case);
   let cards: Card[] = [];
+  let hookInstance: string | undefined;
   let issues: ValidationIssue[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight: AbortController | undefined;
@@ -117,6 +118,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
       if (mine !== sequence || disposed) return;
       cards = result.cards;
       issues = result.issues;
+      hookInstance = result.hookInstance;
       const at = new Date().toLocaleTimeString('de-DE');
       status.textContent =
         result.issues.length > 0 ? 'Eingabe unvollständig – noch nicht gespeichert' : result.saved ? `Entwurf gespeichert, geprüft um ${at}` : `Abgeschlossener Fall, geprüft um ${at}`;
@@ -143,6 +145,17 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
       return;
     }
     model = result.case;
+    // Tell the kit the suggestion was accepted (CDS Hooks feedback); the fix stands whatever the answer.
+    if (card.uuid !== undefined) {
+      void api
+        .post('/api/feedback', {
+          card: card.uuid,
+          outcome: 'accepted',
+          ...(hookInstance === undefined ? {} : { hookInstance }),
+          ...(found.suggestionUuid === undefined ? {} : { acceptedSuggestions: [{ id: found.suggestionUuid }] }),
+        })
+        .catch(() => {});
+    }
     renderForm();
     cards = cards.filter((c) => c !== card);
     renderFindings();

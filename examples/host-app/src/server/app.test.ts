@@ -1,0 +1,161 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berlinDateTimeOf } from '@pvskit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppointmentView, CaseRecord, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
+import { startHostApp, type RunningHostApp } from './index.js';
+import { addDays, saturdayOnOrBefore } from './seed.js';
+
+let dir: string;
+let app: RunningHostApp;
+
+async function json<T>(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${app.url}${path}`, {
+    method: init?.method ?? (init?.body === undefined ? 'GET' : 'POST'),
+    ...(init?.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'pvskit-host-app-test-'));
+  // Wednesday 14 January 2026: the seeded duty is the weekend before, Saturday 10 January 08:00 to Monday 08:00.
+  app = await startHostApp({ port: 0, dataFile: join(dir, 'data.sqlite'), today: '2026-01-14' });
+});
+
+afterAll(async () => {
+  await app?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('seed', () => {
+  it('places the duty on the Saturday on or before today', () => {
+    expect(saturdayOnOrBefore('2026-01-14')).toBe('2026-01-10');
+    expect(saturdayOnOrBefore('2026-01-10')).toBe('2026-01-10');
+    expect(saturdayOnOrBefore('2026-01-09')).toBe('2026-01-03');
+    expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('creates a BW practice, six patients, one duty and its three cases on first start', async () => {
+    const state = await json<StateResponse>('/api/state');
+    expect(state.body.settings.practice.kv).toBe('52');
+    expect(state.body.duty).toMatchObject({ start: '2026-01-10T08:00', end: '2026-01-12T08:00' });
+    expect(state.body.features).toEqual({ billing: true, complete: true, kvdt: true, video: true, signaling: true, cdsHooks: true });
+    expect((await json<PatientRecord[]>('/api/patients')).body).toHaveLength(6);
+    expect((await json<DutyResponse>('/api/duty')).body.cases.map((c) => c.id)).toEqual(['c-1', 'c-2', 'c-3']);
+  });
+});
+
+describe('case API', () => {
+  it('checks a case while it is typed: NFD-TIME-BAND with a fix, and input problems as issues without saving', async () => {
+    const created = await json<CaseRecord>('/api/patients/p-5/cases', { body: {} });
+    expect(created.status).toBe(201);
+    const base = created.body.case;
+    const half = await json<CheckResponse>(`/api/cases/${created.body.id}/check`, { body: { ...base, services: [{ gop: '', date: '2026-01-10' }] } });
+    expect(half.body.saved).toBe(false);
+    expect(half.body.issues.map((i) => i.path)).toEqual(['$.services[0].gop']);
+
+    const typed = { ...base, services: [{ gop: '01210', date: '2026-01-10', time: '10:00', mode: 'personal' }] };
+    const checked = await json<CheckResponse>(`/api/cases/${created.body.id}/check`, { body: typed });
+    expect(checked.body.saved).toBe(true);
+    const band = checked.body.cards.find((c) => c.ruleId === 'NFD-TIME-BAND');
+    expect(band?.suggestions?.[0]?.actions?.[0]?.fix).toEqual({ op: 'replace', service: 0, gop: '01212' });
+    // Saved as parsed: defaults (count 1) filled in.
+    expect((await json<CaseRecord>(`/api/cases/${created.body.id}`)).body.case.services).toEqual([{ ...typed.services[0], count: 1 }]);
+
+    // The user accepts the suggestion: the kit records CDS Hooks feedback.
+    const feedback = await json<{ outcome: string }>('/api/feedback', {
+      body: { card: band?.uuid, outcome: 'accepted', hookInstance: checked.body.hookInstance, acceptedSuggestions: [{ id: band?.suggestions?.[0]?.uuid }] },
+    });
+    expect(feedback.status).toBe(200);
+    expect(feedback.body.outcome).toBe('accepted');
+  });
+
+  it('refuses unknown fields with their JSON path (a typo must not pass silently)', async () => {
+    const r = await json<CheckResponse>('/api/cases/c-1/check', { body: { patient: { lastName: 'X', firstName: 'Y', birthDate: '2000-01-01', insurance: { type: 'GKV' } }, servces: [] } });
+    expect(r.body.issues).toEqual([{ path: '$.servces', message: 'unknown field "servces"' }]);
+  });
+
+  it('completes a case from its contacts and closes it with case-sign, which never blocks', async () => {
+    const created = await json<CaseRecord>('/api/patients/p-3/cases', { body: {} });
+    const input = { ...created.body.case, contacts: [{ date: '2026-01-10', time: '23:15', mode: 'personal' }] };
+    const done = await json<{ record: CaseRecord }>(`/api/cases/${created.body.id}/complete`, { body: input });
+    // Saturday night, a child before the 3rd birthday (Nr. 9 group): 01212 plus the 01226 supplement.
+    expect(done.body.record.case.services?.map((s) => s.gop)).toEqual(['01212', '01226']);
+    const signed = await json<{ record: CaseRecord; cards: unknown[] }>(`/api/cases/${created.body.id}/sign`, { body: { ...done.body.record.case, services: [] } });
+    expect(signed.status).toBe(200);
+    expect(signed.body.record.status).toBe('signed');
+  });
+
+  it('answers unknown cases and routes with German 404s', async () => {
+    const r = await json<{ error: { userMessage: string } }>('/api/cases/c-999');
+    expect(r.status).toBe(404);
+    expect(r.body.error.userMessage).toBe('Fall nicht gefunden.');
+    expect((await json('/api/nope')).status).toBe(404);
+  });
+});
+
+describe('export, CDS Hooks, static pages', () => {
+  it('exports the duty as KVDT and serves only files the writer named', async () => {
+    const r = await json<ExportResponse>('/api/export', { body: {} });
+    expect(r.status).toBe(200);
+    expect(r.body.quarter).toBe('12026');
+    expect(r.body.findings).toEqual([]);
+    expect(r.body.records['0104']).toBeGreaterThanOrEqual(3);
+    const file = await fetch(`${app.url}${r.body.download}`);
+    expect(file.headers.get('content-disposition')).toContain(r.body.fileName);
+    expect((await file.arrayBuffer()).byteLength).toBe(r.body.bytes);
+    expect((await fetch(`${app.url}/api/export/..%2Fdata.sqlite`)).status).toBe(404);
+  });
+
+  it('serves CDS Hooks discovery for the same kit', async () => {
+    const r = await json<{ services: { id: string; hook: string }[] }>('/cds-services');
+    const hooks = new Set(r.body.services.map((s) => s.hook));
+    expect([...hooks].sort()).toEqual(['appointment-book', 'billing-export', 'case-edit', 'case-sign', 'patient-view']);
+  });
+
+  it('sends a same-origin-only CSP with every page (R12)', async () => {
+    for (const path of ['/', '/video', '/video/j/abcdefghijklmnop']) {
+      const res = await fetch(`${app.url}${path}`);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    }
+  });
+});
+
+describe('video API', () => {
+  it('books an appointment with two codes and a link, records consent from the join page and serves the print view', async () => {
+    const now = berlinDateTimeOf(new Date());
+    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-1/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    expect(booked.status).toBe(201);
+    const a = booked.body.appointment;
+    expect(a.doctorCode).not.toBe(a.patientCode);
+    expect(a.inviteLink).toMatch(new RegExp(`^${app.url}/video/j/${a.id}#k=`));
+    expect(a.smsText).toContain(a.patientCode);
+    expect(a.consent).toBeNull();
+
+    const consentText = await json<{ version: string }>('/api/join/consent-text');
+    expect((await json(`/api/join/${a.id}/consent`, { body: { textVersion: consentText.body.version } })).status).toBe(200);
+    expect((await json(`/api/join/unknown-appointment-id/consent`, { body: { textVersion: consentText.body.version } })).status).toBe(404);
+    const after = await json<AppointmentView>(`/api/appointments/${a.id}`);
+    expect(after.body.consent?.channel).toBe('join-page');
+
+    const print = await fetch(`${app.url}${a.printUrl}`);
+    expect(print.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await print.text()).toContain(a.patientCode);
+  });
+});
+
+describe('restart', () => {
+  it('keeps the data on restart and starts afresh with reset', async () => {
+    const file = app.dataFile;
+    await app.close();
+    app = await startHostApp({ port: 0, dataFile: file, today: '2026-01-14' });
+    expect((await json<DutyResponse>('/api/duty')).body.cases.length).toBeGreaterThan(3);
+    await app.close();
+    app = await startHostApp({ port: 0, dataFile: file, reset: true, today: '2026-03-04' });
+    const duty = await json<DutyResponse>('/api/duty');
+    expect(duty.body.cases).toHaveLength(3);
+    expect(duty.body.duty.start).toBe('2026-02-28T08:00');
+  });
+});
