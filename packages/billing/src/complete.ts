@@ -256,14 +256,12 @@ export function complete(input: EngineInput, options: CompleteOptions = {}): Com
   const bundle = parsed.value;
   const existing = bundle.cases.filter((c) => isPseudoCase(c));
   const patients = bundle.cases.filter((c) => !isPseudoCase(c)).map((c) => mergeBundleCase(bundle, c));
-  const notes: Finding[] = [];
-  const completed = patients.map((c) => {
-    const r = completeCase(c, catalogue);
-    notes.push(...r.notes);
-    return r.case;
-  });
+  const results = patients.map((c) => completeCase(c, catalogue));
+  const completed = results.map((r) => r.case);
   const n = pseudoNumber(existing, options.doctorNumber ?? 1);
-  const cases = [...pseudoCases(bundle, completed, n, catalogue), ...completed];
+  const pseudo = pseudoCases(bundle, completed, n, catalogue);
+  const cases = [...pseudo, ...completed];
+  const notes = results.flatMap((r, i) => r.notes.map((f) => ({ ...f, path: `$.cases[${pseudo.length + i}]` })));
   return { cases, findings: [...notes, ...checkDutyCases(bundle.duty, bundle.region, cases, options)] };
 }
 

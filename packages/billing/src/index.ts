@@ -3,16 +3,52 @@
  *
  * @packageDocumentation
  */
-export * from './catalogue.js';
-export * from './engine.js';
-export * from './complete.js';
-export * from './fix.js';
-export { RULES, RULE_BY_ID, type RuleInfo, type RuleFamily } from './rules/ids.js';
-export type { GopDefinition, GopKind, GopBand, PointsPeriod, Validity, FrequencyLimit } from './data/types.js';
-export { BUILTIN_GOPS, EXCLUDED_BESIDE_NOTFALL, SEVERITY_SUPPLEMENTS } from './data/gops.js';
+export {
+  check,
+  checkBundle,
+  checkCase,
+  checkDutyCases,
+  mergeBundleCase,
+  parseInput,
+  type CheckResult,
+  type EngineInput,
+  type EngineOptions,
+  type Parsed,
+} from './engine.js';
+export {
+  complete,
+  completeCase,
+  completeOne,
+  type CompletedBundle,
+  type CompletedCase,
+  type CompleteOptions,
+} from './complete.js';
+export { applyBundleFix, applyFix, caseIndexOf } from './fix.js';
+export {
+  createCatalogue,
+  defaultCatalogue,
+  normaliseIcd,
+  type Catalogue,
+  type CatalogueData,
+  type GopLookup,
+  type SdebmEntry,
+  type TravelCharge,
+} from './catalogue.js';
+export { decodeSdebm, loadSdebm, parseSdebm, SDEBM_NAMESPACE, type SdebmFile } from './sdebm.js';
+export {
+  billingPlugin,
+  cardOf,
+  cardsOf,
+  describeFix,
+  INDICATOR_OF,
+  OVERRIDE_REASONS,
+  type BillingPluginOptions,
+} from './plugin.js';
+export { RULES, RULE_BY_ID, type RuleFamily, type RuleInfo } from './rules/ids.js';
+export type { FrequencyLimit, GopBand, GopDefinition, GopKind, PointsPeriod, Validity } from './data/types.js';
+export { BUILTIN_GOPS, EXCLUDED_BESIDE_NOTFALL, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
 export { TRAVEL_TABLES, type TravelTable, type TravelZone } from './data/wegepauschalen.js';
 export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
-export { NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
+export { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
 export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
-export * from './plugin.js';
-export * from './sdebm.js';
+export { SOURCES } from './data/sources.js';

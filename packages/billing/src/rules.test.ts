@@ -460,3 +460,17 @@ describe('rule table', () => {
     expect(ids).toHaveLength(42);
   });
 });
+
+describe('input handling', () => {
+  it('check parses first: an unknown field or a bad date throws ValidationError with the path', async () => {
+    const { ValidationError } = await import('@pvskit/core');
+    const bad = { ...baseCase(), services: [{ gop: '01212', date: '2026-02-30', time: '10:00' }] };
+    expect(() => check(bad)).toThrow(ValidationError);
+    try {
+      check({ ...baseCase(), servics: [] } as unknown as CaseInput);
+    } catch (e) {
+      expect((e as InstanceType<typeof ValidationError>).issues[0]?.path).toBe('$.servics');
+    }
+    expect(() => check({ duty: { start: '2026-01-09T20:00', end: '2026-01-09T19:00' }, cases: [] })).toThrow(ValidationError);
+  });
+});
