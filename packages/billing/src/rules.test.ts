@@ -468,6 +468,7 @@ describe('input handling', () => {
     expect(() => check(bad)).toThrow(ValidationError);
     try {
       check({ ...baseCase(), servics: [] } as unknown as CaseInput);
+      expect.unreachable();
     } catch (e) {
       expect((e as InstanceType<typeof ValidationError>).issues[0]?.path).toBe('$.servics');
     }
