@@ -159,9 +159,20 @@ describe('runHarness and reports', () => {
   });
 
   it('turns a target error into a failed scenario, not a crash', async () => {
-    const broken: HarnessTarget = { ...fake, call: () => Promise.reject(new Error('HTTP 500')) };
+    let calls = 0;
+    const broken: HarnessTarget = {
+      ...fake,
+      call: () => {
+        calls++;
+        return Promise.reject(new Error('HTTP 500'));
+      },
+    };
     const report = await runHarness(broken, [scenario('x', {})]);
     expect(report.results[0]?.failures).toEqual(['error: HTTP 500']);
+    expect(calls).toBe(2); // the unjudged warm-up call, then the scenario
+    calls = 0;
+    await runHarness(broken, [scenario('x', {})], { warmUp: false });
+    expect(calls).toBe(1);
   });
 });
 

@@ -12,9 +12,18 @@ export function formatReport(report: HarnessReport): string {
   return lines.join('\n');
 }
 
+/** Drops characters XML 1.0 cannot carry (C0 controls other than tab, newline, carriage return). */
+function xmlChars(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) out += ch;
+  }
+  return out;
+}
+
 function xml(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]/gu, '')
+  return xmlChars(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -37,6 +37,11 @@ export interface HarnessReport {
 export interface RunHarnessOptions {
   /** Called after each scenario (for a progress line). */
   onProgress?: (done: number, total: number, result: ScenarioResult) => void;
+  /**
+   * First make one unjudged call with the first scenario's context, as a PVS does at start-up, so a cold
+   * service (code and tables still loading) is not judged by its first answer; default true.
+   */
+  warmUp?: boolean;
 }
 
 const severityOfIndicator: Record<Card['indicator'], Severity> = { critical: 'error', warning: 'warning', info: 'info' };
@@ -122,6 +127,8 @@ export async function runScenario(target: HarnessTarget, scenario: Scenario): Pr
 /** Runs scenarios one after another against `target` and collects the report. */
 export async function runHarness(target: HarnessTarget, scenarios: readonly Scenario[], options: RunHarnessOptions = {}): Promise<HarnessReport> {
   const started = performance.now();
+  const first = scenarios[0];
+  if (options.warmUp !== false && first !== undefined) await target.call(first, first.context).catch(() => undefined);
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     const result = await runScenario(target, scenario);

@@ -43,7 +43,7 @@ function onlyTyped(context: Record<string, unknown>, typed: readonly string[] | 
 
 /** Options of {@link inProcessTarget}. */
 export interface InProcessTargetOptions {
-  /** The kit whose plugins answer; default a kit with the billing plugin. */
+  /** The kit whose plugins answer; default a kit with the billing plugin and a 10 s budget per call. */
   kit?: Pick<PvsKit, 'callHook'>;
 }
 
@@ -52,7 +52,9 @@ export interface InProcessTargetOptions {
  * engine's `complete` on the case with only its `typed` services, i.e. derived from the contacts.
  */
 export function inProcessTarget(options: InProcessTargetOptions = {}): HarnessTarget {
-  const kit = options.kit ?? createPvsKit({ plugins: [billingPlugin()] });
+  // The harness judges rules, not time budgets (core tests those): a loaded CI machine must not turn a
+  // slow first call into a PLUGIN-TIMEOUT card.
+  const kit = options.kit ?? createPvsKit({ plugins: [billingPlugin()], defaultTimeoutMs: 10_000 });
   return {
     name: 'in-process SDK',
     async call(scenario, context) {
