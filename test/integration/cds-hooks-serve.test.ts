@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,13 @@ const saturdayCase = {
 
 beforeAll(async () => {
   expect(spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).status).toBe(0);
+  // `serve` loads the sample host app from its build; the root build does not cover examples/, so build it
+  // here when it is missing (a fresh clone after `npm run build`).
+  if (!existsSync(join(root, 'examples/host-app/dist/server/index.js'))) {
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    const built = spawnSync(process.execPath, [tsc, '-b', join(root, 'examples/host-app')], { cwd: root, encoding: 'utf8', timeout: 170_000 });
+    expect(built.status, built.stdout + built.stderr).toBe(0);
+  }
   base = await startServe();
   const discovery = (await http('/cds-services')).json as { services: { id: string; hook: string; pluginId: string }[] };
   const billing = discovery.services.find((s) => s.hook === 'case-edit' && s.pluginId === 'pvskit-billing');
@@ -83,7 +90,7 @@ beforeAll(async () => {
   // Like a PVS at start-up: one call warms the plugin (catalogue, holiday tables) so that the first real
   // call is not judged against the 500 ms budget while this shared machine is busy loading code.
   await postJson(`/cds-services/${serviceId}`, { hook: 'case-edit', hookInstance: 'warm-up', context: { case: contractCase } });
-}, 40_000);
+}, 240_000);
 
 afterAll(async () => {
   if (child.exitCode === null) {
