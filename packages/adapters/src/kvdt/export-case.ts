@@ -15,6 +15,7 @@ import {
 } from '@pvskit/core';
 import { CASE_REQUIREMENTS, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
 import { formatProblem, KVDT_FIELDS } from './field-table.js';
+import { SUG_0104 } from './rules.js';
 import { prepareText, splitText as splitTextPieces } from './text.js';
 import type { TransliterationTable } from './transliteration.js';
 
@@ -48,6 +49,11 @@ export interface FieldSpec {
   readonly path: string;
   /** Free text split into repeated fields of at most this many bytes (5009). */
   readonly splitAt?: number;
+  /**
+   * ASCII made by the writer from schema-checked values (constants, enums, dates, times, the quarter):
+   * written without the text and format checks.
+   */
+  readonly safe?: true;
 }
 
 /** Everything the file header (con0, besa, rvsa, adt0) needs. */
@@ -205,6 +211,11 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
       problem('EXPORT_REFUSED', caseId, 'physician.lanr', '0212', `LANR ${lanr} is not among the physicians of the besa header (pass header.physicians when streaming)`, `LANR ${lanr} fehlt in den Arztangaben der Betriebsstätte (besa).`),
     );
   }
+  if (!SUG_0104.includes(c.scheinuntergruppe)) {
+    problems.push(
+      problem('EXPORT_REFUSED', caseId, 'scheinuntergruppe', '4239', `Scheinuntergruppe ${c.scheinuntergruppe} is not allowed in Satzart 0104 (41–46)`, `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfallschein (0104) nicht zulässig (41–46).`),
+    );
+  }
   const services = servicesToWrite(c, quarter);
   if (services.length === 0) {
     problems.push(problem('EXPORT_REFUSED', caseId, 'services', '5001', 'no service to bill', 'Keine abzurechnende Leistung.'));
@@ -224,7 +235,7 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
   return problems;
 }
 
-const ymd = (date: string): string => date.replaceAll('-', '');
+const ymd = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
 const hhmm = (time: string): string => time.replace(':', '');
 
 /** The fields of Satzart 0104 for a case that passed {@link caseProblems}. */
@@ -235,11 +246,14 @@ export function caseFields(c: Case, quarter: string): FieldSpec[] {
   const add = (id: string, value: string | undefined, path: string) => {
     if (value !== undefined && value !== '') f.push({ id, value, path });
   };
-  add('8000', '0104', 'case');
+  const safe = (id: string, value: string | undefined, path: string) => {
+    if (value !== undefined && value !== '') f.push({ id, value, path, safe: true });
+  };
+  safe('8000', '0104', 'case');
   add('3000', p.id, 'patient.id');
   add('3101', p.lastName, 'patient.lastName');
   add('3102', p.firstName, 'patient.firstName');
-  add('3103', ymd(p.birthDate), 'patient.birthDate');
+  safe('3103', ymd(p.birthDate), 'patient.birthDate');
   add('3119', ins.kvnr, 'patient.insurance.kvnr');
   const street = p.street === undefined ? undefined : p.houseNumber === undefined ? p.street : `${p.street} ${p.houseNumber}`;
   add('3107', street, 'patient.street');
@@ -247,17 +261,17 @@ export function caseFields(c: Case, quarter: string): FieldSpec[] {
   add('3114', p.country ?? 'D', 'patient.country');
   add('3113', p.city, 'patient.city');
   add('3108', ins.memberType, 'patient.insurance.memberType');
-  add('3110', p.sex, 'patient.sex');
-  add('4101', quarter, 'quarter');
+  safe('3110', p.sex, 'patient.sex');
+  safe('4101', quarter, 'quarter');
   add('4104', ins.vknr, 'patient.insurance.vknr');
-  add('4106', '00', 'case');
-  add('4133', ins.validFrom === undefined ? undefined : ymd(ins.validFrom), 'patient.insurance.validFrom');
+  safe('4106', '00', 'case');
+  safe('4133', ins.validFrom === undefined ? undefined : ymd(ins.validFrom), 'patient.insurance.validFrom');
   add('4111', ins.ik, 'patient.insurance.ik');
   add('4134', ins.name, 'patient.insurance.name');
-  add('4131', '00', 'case');
-  add('4132', '00', 'case');
-  add('4121', '1', 'case');
-  add('4122', '00', 'case');
+  safe('4131', '00', 'case');
+  safe('4132', '00', 'case');
+  safe('4121', '1', 'case');
+  safe('4122', '00', 'case');
   add('4239', c.scheinuntergruppe, 'scheinuntergruppe');
   add('4243', c.continuingPhysician, 'continuingPhysician');
   const services = servicesToWrite(c, quarter)
@@ -268,19 +282,19 @@ export function caseFields(c: Case, quarter: string): FieldSpec[] {
     const at = `services[${index}]`;
     if (s.date !== day) {
       day = s.date;
-      add('5000', ymd(s.date), `${at}.date`);
+      safe('5000', ymd(s.date), `${at}.date`);
     }
     add('5001', s.gop, `${at}.gop`);
-    if (s.count > 1) add('5005', String(s.count).padStart(3, '0'), `${at}.count`);
-    if (needsTime(s.gop) && s.time !== undefined) add('5006', hhmm(s.time), `${at}.time`);
+    if (s.count > 1) safe('5005', String(s.count).padStart(3, '0'), `${at}.count`);
+    if (needsTime(s.gop) && s.time !== undefined) safe('5006', hhmm(s.time), `${at}.time`);
     if (s.justification !== undefined) f.push({ id: '5009', value: s.justification, path: `${at}.justification`, splitAt: 60 });
     add('5098', c.practice?.bsnr, 'practice.bsnr');
     add('5099', c.physician?.lanr, 'physician.lanr');
   }
   c.diagnoses.forEach((d, i) => {
     add('6001', d.icd, `diagnoses[${i}].icd`);
-    add('6003', d.certainty, `diagnoses[${i}].certainty`);
-    add('6004', d.side, `diagnoses[${i}].side`);
+    safe('6003', d.certainty, `diagnoses[${i}].certainty`);
+    safe('6004', d.side, `diagnoses[${i}].side`);
   });
   return f;
 }
@@ -365,6 +379,10 @@ export function prepareFields(
   const lines: [string, string][] = [];
   const problems: ExportProblem[] = [];
   for (const spec of specs) {
+    if (spec.safe === true) {
+      lines.push([spec.id, spec.value]);
+      continue;
+    }
     let content: string;
     try {
       content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);

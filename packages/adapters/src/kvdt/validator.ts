@@ -28,18 +28,18 @@ import {
 } from './rules.js';
 
 /** Identifier checks by field id. */
-const IDENTIFIER_FIELDS: Readonly<Record<string, (v: string) => IdentifierCheck>> = {
-  '0212': checkLanr,
-  '5099': checkLanr,
-  '4242': checkLanr,
-  '0201': checkBsnr,
-  '5098': checkBsnr,
-  '4218': checkBsnr,
-  '3119': checkKvnr,
-  '4111': checkIk,
-  '6001': checkIcdCode,
-  '5001': checkGop,
-};
+const IDENTIFIER_FIELDS: ReadonlyMap<string, (v: string) => IdentifierCheck> = new Map([
+  ['0212', checkLanr],
+  ['5099', checkLanr],
+  ['4242', checkLanr],
+  ['0201', checkBsnr],
+  ['5098', checkBsnr],
+  ['4218', checkBsnr],
+  ['3119', checkKvnr],
+  ['4111', checkIk],
+  ['6001', checkIcdCode],
+  ['5001', checkGop],
+]);
 
 const PARSE_RULES: Record<KvdtParseErrorCode, KvdtRule> = {
   BOM: KVDT_RULES.ENCODING,
@@ -157,7 +157,8 @@ export class KvdtValidator {
     if (id === '8100') {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld 8100 gibt es in KVDT nicht (nur GDT/BDT).`);
     }
-    if (KVDT_FORBIDDEN_FIELDS[record.satzart]?.includes(id) === true) {
+    const forbidden = KVDT_FORBIDDEN_FIELDS[record.satzart];
+    if (forbidden !== undefined && forbidden.includes(id)) {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld ${id} ist in Satzart ${record.satzart} nicht erlaubt.`);
     }
     // Content holds no control characters (the parser flags those), so a blank is the only edge to look for.
@@ -171,7 +172,7 @@ export class KvdtValidator {
     if ((value.includes('Ã') || value.includes('Â')) && UTF8_SUSPECT.test(value)) {
       this.add(KVDT_RULES.UTF8_SUSPECT, line, id, `Zeile ${line}: Feld ${id} („${value}“) sieht nach UTF-8 aus; KVDT verlangt ISO-8859-15.`);
     }
-    const identifier = IDENTIFIER_FIELDS[id];
+    const identifier = IDENTIFIER_FIELDS.get(id);
     const def = KVDT_FIELDS.get(id);
     if (identifier !== undefined) {
       const result = identifier(value);

@@ -214,6 +214,12 @@ describe('refusing incomplete cases', () => {
     expect(stats.cases).toBe(1);
   });
 
+  it('refuses a Scheinuntergruppe outside 41–46 for Satzart 0104', async () => {
+    await expect(writeKvdtBytes([{ ...sampleCaseInput(1), scheinuntergruppe: '24' }], { clock: CLOCK })).rejects.toMatchObject({
+      details: { path: 'scheinuntergruppe', field: '4239' },
+    });
+  });
+
   it('refuses an export without any KV case', async () => {
     await expect(writeKvdtBytes([withPatient(1, { insurance: { type: 'BG' } })], { clock: CLOCK })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
   });
