@@ -11,19 +11,19 @@ import { familiesOf } from './rules/families.js';
 import { expectedSupplement } from './rules/supplement.js';
 import { severityOf } from './rules/ids.js';
 
-/** Options of {@link complete}. */
+/** Options of `complete`. */
 export interface CompleteOptions extends EngineOptions {
   /** Number N of the pseudo patient "Notfalldienst Arzt N" when the bundle has none yet (default 1). */
   readonly doctorNumber?: number;
 }
 
-/** Result of {@link complete} for a case. */
+/** Result of `complete` for a case. */
 export interface CompletedCase {
   readonly case: Case;
   readonly findings: Finding[];
 }
 
-/** Result of {@link complete} for a bundle: self-contained cases, pseudo cases included. */
+/** Result of `complete` for a bundle: self-contained cases, pseudo cases included. */
 export interface CompletedBundle {
   readonly cases: Case[];
   readonly findings: Finding[];
@@ -265,7 +265,7 @@ export function complete(input: EngineInput, options: CompleteOptions = {}): Com
   return { cases, findings: [...notes, ...checkDutyCases(bundle.duty, bundle.region, cases, options)] };
 }
 
-/** {@link complete} for a single case, typed. */
+/** `complete` for a single case, typed. */
 export function completeOne(input: EngineInput, options: CompleteOptions = {}): CompletedCase {
   const r = complete(input, options);
   if ('case' in r) return r;

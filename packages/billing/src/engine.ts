@@ -14,7 +14,7 @@ import { caseRuleGroups } from './rules/all.js';
 import { createView, type RawFinding } from './rules/context.js';
 import { dutyRules } from './rules/duty.js';
 
-/** Options of {@link check} and {@link complete}. */
+/** Options of {@link check} and `complete`. */
 export interface EngineOptions {
   /** Catalogue to judge against; default: the built-in one (see {@link loadSdebm} for the master file). */
   readonly catalogue?: Catalogue;
