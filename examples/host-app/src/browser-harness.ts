@@ -41,8 +41,7 @@ export async function startBrowserEnv(): Promise<BrowserEnv> {
   await buildClient({ quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'pvskit-host-app-'));
   const app = await startHostApp({ port: 0, host: '127.0.0.1', dataFile: join(dir, 'host-app.sqlite') });
-  // LANGUAGE/LANG make Chromium format date and time inputs the German way (TT.MM.JJJJ, 24 h).
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, timeout: 60_000, env: { ...process.env, LANG: 'de_DE.UTF-8', LANGUAGE: 'de' } });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, timeout: 60_000 });
   const consoleErrors: string[] = [];
   const contexts: BrowserContext[] = [];
   return {

@@ -42,8 +42,9 @@ export function createHostKit(integrations: Integrations, logger: Logger): PvsKi
   return createPvsKit({
     plugins,
     logger,
-    // The export writes a whole quarter; it does not block typing, so it gets a longer budget.
-    timeoutsMs: { 'billing-export': 60_000 },
+    // The editor checks after a pause in typing, so it never blocks a keystroke: 2 s leaves room on a busy
+    // machine before a slow answer counts as a strike. The export writes a whole quarter.
+    timeoutsMs: { 'case-edit': 2000, 'case-sign': 2000, 'patient-view': 1000, 'appointment-book': 5000, 'billing-export': 60_000 },
   });
 }
 
@@ -191,6 +192,12 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   router.on('POST', '/api/feedback', async ({ res, body }) => {
     const record = kit.feedback((await body()) as Parameters<PvsKit['feedback']>[0]);
     sendJson(res, 200, record);
+  });
+
+  // A plugin disabled after repeated failures stays off until the practice reloads it (DESIGN "hook model").
+  router.on('POST', '/api/plugins/:id/reload', ({ res, params }) => {
+    kit.reload(params['id'] ?? '');
+    sendJson(res, 200, kit.plugins().map((p) => ({ id: p.id, title: p.title, hooks: p.hooks, enabled: p.enabled })));
   });
 
   router.on('GET', '/api/duty', async ({ res }) => {

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
 import { createHostKit, registerApi } from './app.js';
+import { dutyBundle } from './cases.js';
 import { HttpError, Router, sendError } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { serveStatic, staticRoots } from './static.js';
@@ -94,6 +95,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
       // The rest of the PVS works without video; the UI says the module is missing.
       logger.error('host-app: video consultation unavailable', { error: error instanceof Error ? error.message : String(error) });
     }
+    // Run the rule engine once before the first request, so the first keystroke does not pay for warm-up.
+    integrations.billing?.completeBundle(dutyBundle(store));
     const kit = createHostKit(integrations, logger);
     if (video !== undefined) kit.register(video.plugin);
     const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);

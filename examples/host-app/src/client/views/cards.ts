@@ -9,6 +9,8 @@ export interface CardOptions {
   testId?: string;
   /** Shown as a button on cards that carry a machine-applicable fix. */
   onApplyFix?: (card: Card) => void;
+  /** Shown on the host's error cards (PLUGIN-ERROR/-TIMEOUT/-INVALID) to re-enable the plugin. */
+  onReloadPlugin?: (card: Card) => void;
 }
 
 /** One card: indicator, rule id, German text, and the fix button when the card suggests one. */
@@ -23,6 +25,9 @@ export function renderCard(card: Card, options: CardOptions = {}): HTMLElement {
     h('span', { class: 'card-text' }, text),
     text === card.summary && card.detail !== undefined ? h('details', {}, h('summary', {}, 'Details'), h('p', {}, card.detail)) : null,
     h('span', { class: 'card-source' }, card.source.label),
+    card.ruleId?.startsWith('PLUGIN-') === true && options.onReloadPlugin !== undefined
+      ? h('button', { type: 'button', class: 'apply-fix', onclick: () => options.onReloadPlugin?.(card) }, 'Plugin neu laden')
+      : null,
     fix === undefined || options.onApplyFix === undefined
       ? null
       : h(

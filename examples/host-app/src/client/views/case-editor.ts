@@ -94,6 +94,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
             testId: 'finding',
             empty: 'Keine Befunde: der Fall ist nach den geladenen Regeln abrechenbar.',
             ...(readOnly() ? {} : { onApplyFix: applyCardFix }),
+            onReloadPlugin: (card) => void reloadPlugin(card),
           }),
     );
   }
@@ -162,6 +163,18 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
     void runCheck();
     const target = found.fix.op === 'replace' || found.fix.op === 'set-count' ? form.querySelectorAll<HTMLElement>('[data-testid="service-gop"]')[found.fix.service] : undefined;
     (target ?? findingsBox.querySelector('h2'))?.focus();
+  }
+
+  async function reloadPlugin(card: Card): Promise<void> {
+    const plugin = state.plugins.find((p) => p.title === card.source.label);
+    if (plugin === undefined) return;
+    try {
+      state.plugins = await api.post<StateResponse['plugins']>(`/api/plugins/${encodeURIComponent(plugin.id)}/reload`, {});
+      status.textContent = `Plugin „${plugin.title}“ neu geladen.`;
+      void runCheck();
+    } catch (error) {
+      status.textContent = error instanceof ApiFailure ? error.message : 'Neu laden fehlgeschlagen.';
+    }
   }
 
   function setOptional<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
