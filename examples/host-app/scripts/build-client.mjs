@@ -2,12 +2,12 @@
 // Bundles the browser app (src/client/main.ts) into dist/public/app.js with esbuild.
 // `npm run build -w @pvskit/host-app` runs it; `pvskit serve` only serves the result.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const repo = fileURLToPath(new URL('../../..', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+const repo = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 // Node-only modules that shared package code may import but that never run in the browser
 // (storage, SMTP, the signaling server, the Node WebRTC binding). They become empty modules;
@@ -22,7 +22,7 @@ const browserStubs = {
     // CommonJS so named imports bind (to undefined) instead of failing the build; never called in the browser.
     b.onLoad({ filter: /.*/, namespace: 'node-only' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     // simple-peer's package entry needs Node stream polyfills; its own prebuilt browser bundle does not.
-    b.onResolve({ filter: /^simple-peer$/ }, () => ({ path: fileURLToPath(new URL('node_modules/simple-peer/simplepeer.min.js', `file://${repo}/`)) }));
+    b.onResolve({ filter: /^simple-peer$/ }, () => ({ path: join(repo, 'node_modules/simple-peer/simplepeer.min.js') }));
   },
 };
 
