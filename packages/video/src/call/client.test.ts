@@ -274,6 +274,29 @@ describe('call over the real signaling server with real WebRTC (loopback)', () =
     await expect(third.connect()).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  test('a patient who reloads mid-call knocks again and the doctor can admit the new session at once', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    const knocks: Knock[] = [];
+    d.on('knock', (k) => knocks.push(k));
+    await d.connect();
+    const first = await t.patient({ secret: t.secret });
+    await first.connect();
+    await expect.poll(() => knocks.length, { timeout: 10_000 }).toBe(1);
+    const connected = nextEvent<unknown>(first, 'connected', 15_000);
+    await d.admit((knocks[0] as Knock).peerId);
+    await connected;
+    first.close(); // page reload: no goodbye, the server keeps the slot for resume
+    const reloaded = await t.patient({ secret: t.secret });
+    await reloaded.connect();
+    await expect.poll(() => knocks.length, { timeout: 10_000 }).toBe(2);
+    const track = nextEvent<MediaStreamTrack>(reloaded, 'track', 15_000);
+    await d.admit((knocks[1] as Knock).peerId);
+    const frames = countFrames(await track);
+    t.defer(() => frames.stop());
+    await frames.waitFor(5, 15_000);
+  });
+
   test('a patient without full name is refused before connecting', async () => {
     const t = (bed = await createCallTestbed());
     await expect(t.patient({ secret: t.secret, name: 'Alice' })).rejects.toMatchObject({ code: 'VALIDATION' });

@@ -387,6 +387,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
           this.destroySession(s);
           this.sessions.delete(msg.peerId);
           if (wasConnected) this.emit('ended', { by: 'remote', reason: msg.reason, peerId: msg.peerId });
+          if (!this.anyConnected() && this.stateValue === 'in-call') this.setState('ready');
         }
         return;
       }

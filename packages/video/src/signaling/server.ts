@@ -387,7 +387,10 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       if (room.locked) {
         throw refusal('LOCKED', 'Appointment locked after too many wrong tries', 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.');
       }
-      if (admittedCount(room) >= room.maxParticipants) {
+      // Slots of admitted participants who dropped (e.g. reloaded the page) do not block the waiting room;
+      // the doctor decides on admission whether the new knock takes such a slot.
+      const present = [...room.participants.values()].filter((p) => p.admitted && p.conn !== undefined).length;
+      if (present >= room.maxParticipants) {
         throw refusal('FORBIDDEN', 'Appointment is full', 'Diese Sprechstunde ist bereits vollständig besetzt.');
       }
       const waiting = [...room.participants.values()].filter((p) => !p.admitted).length;
@@ -437,10 +440,14 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     if (self.role !== 'doctor') throw refusal('FORBIDDEN', 'Only the doctor admits', 'Nur der Arzt/die Ärztin kann Teilnehmende einlassen.');
     const target = room.participants.get(peer);
     if (target === undefined || target.admitted) throw refusal('NOT_FOUND', 'No such waiting participant', 'Diese Person wartet nicht mehr.');
-    if (admittedCount(room) >= room.maxParticipants) {
-      throw refusal('FORBIDDEN', 'Appointment is full', 'Diese Sprechstunde ist bereits vollständig besetzt.');
-    }
     await access.assertCallMayStart(room.id);
+    if (admittedCount(room) >= room.maxParticipants) {
+      const stale = [...room.participants.values()].find((p) => p.admitted && p.role === 'patient' && p.conn === undefined);
+      if (stale === undefined) {
+        throw refusal('FORBIDDEN', 'Appointment is full', 'Diese Sprechstunde ist bereits vollständig besetzt.');
+      }
+      removeParticipant(room, stale, 'replaced');
+    }
     if (target.admitted || room.participants.get(peer) !== target) return;
     target.admitted = true;
     record(room, 'admitted', { role: target.role });
