@@ -24,6 +24,11 @@ export interface KvdtBenchOptions {
 /** One measured phase. */
 export interface KvdtBenchPhase {
   ms: number;
+  /** User + system CPU time of the process during the phase (robust on a shared, overloaded machine). */
+  cpuMs: number;
+  /** Throughput per CPU second. */
+  cpuMbPerSecond: number;
+  cpuCasesPerSecond: number;
   mbPerSecond: number;
   casesPerSecond: number;
   /** Highest resident set size seen during the phase, MiB. */
@@ -47,7 +52,7 @@ export interface KvdtBenchResult {
   /** Streaming parse plus validation (all KVDT-/ID- rules). */
   check: KvdtBenchPhase & { findings: number };
   /** Baseline: the same bytes written with one `fs.writeFile` from memory. */
-  writeFileBaseline: { ms: number; mbPerSecond: number };
+  writeFileBaseline: { ms: number; cpuMs: number; mbPerSecond: number };
   /** How many times slower than the baseline (lower is better). */
   ratios: { exportVsWriteFile: number; exportTrustedVsWriteFile: number; parseVsWriteFile: number; checkVsWriteFile: number };
 }
@@ -73,11 +78,19 @@ class RssSampler {
 
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
 
-function phase(ms: number, bytes: number, cases: number, peakRssMiB: number): KvdtBenchPhase {
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function phase(ms: number, cpuMs: number, bytes: number, cases: number, peakRssMiB: number): KvdtBenchPhase {
   return {
     ms: round(ms),
+    cpuMs: round(cpuMs),
     mbPerSecond: round(bytes / MiB / (ms / 1000)),
     casesPerSecond: Math.round(cases / (ms / 1000)),
+    cpuMbPerSecond: round(bytes / MiB / (cpuMs / 1000)),
+    cpuCasesPerSecond: Math.round(cases / (cpuMs / 1000)),
     peakRssMiB: round(peakRssMiB),
   };
 }
@@ -101,12 +114,14 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
         yield c;
       }
     }
+    let cpu = process.cpuUsage();
     let t = performance.now();
     const written = await writeKvdtFile(cases(), join(dir, 'bench.con'), {
       software: SAMPLE_SOFTWARE,
       clock: () => new Date('2026-02-01T12:00:00Z'),
     });
     const exportMs = performance.now() - t;
+    const exportCpu = cpuMsSince(cpu);
     const exportPeak = sampler.stop();
 
     // Export of parsed cases: the schema validation is skipped.
@@ -116,6 +131,7 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
       for (let i = 0; i < total; i++) yield { ...parsedBase, id: `c-${i}`, patient: { ...parsedBase.patient, id: `p-${i}` } };
     }
     sampler = new RssSampler();
+    cpu = process.cpuUsage();
     t = performance.now();
     const trusted = await writeKvdtFile(parsedCases(), join(dir, 'bench-trusted.con'), {
       software: SAMPLE_SOFTWARE,
@@ -123,40 +139,47 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
       trusted: true,
     });
     const trustedMs = performance.now() - t;
+    const trustedCpu = cpuMsSince(cpu);
     const trustedPeak = sampler.stop();
 
     // Parse.
     sampler = new RssSampler();
+    cpu = process.cpuUsage();
     t = performance.now();
     let records = 0;
     for await (const event of parseKvdt(written.path)) if (event.type === 'record') records++;
     const parseMs = performance.now() - t;
+    const parseCpu = cpuMsSince(cpu);
     const parsePeak = sampler.stop();
 
     // Parse + validate.
     sampler = new RssSampler();
+    cpu = process.cpuUsage();
     t = performance.now();
     const validator = new KvdtValidator();
     for await (const event of parseKvdt(written.path)) validator.onEvent(event);
     const findings = validator.finish().length;
     const checkMs = performance.now() - t;
+    const checkCpu = cpuMsSince(cpu);
     const checkPeak = sampler.stop();
 
     // Baseline: the same bytes in one writeFile.
     const bytes = await readFile(written.path);
+    cpu = process.cpuUsage();
     t = performance.now();
     await writeFile(join(dir, 'baseline.con'), bytes);
     const baselineMs = performance.now() - t;
+    const baselineCpu = cpuMsSince(cpu);
 
     return {
       cases: written.cases,
       fileMiB: round(written.bytes / MiB),
       rssAtStartMiB: round(rssAtStart),
-      export: { ...phase(exportMs, written.bytes, written.cases, exportPeak), peakRssAfterTenPercentMiB: round(peakAfterTenPercent) },
-      exportTrusted: phase(trustedMs, trusted.bytes, trusted.cases, trustedPeak),
-      parse: { ...phase(parseMs, written.bytes, written.cases, parsePeak), records },
-      check: { ...phase(checkMs, written.bytes, written.cases, checkPeak), findings },
-      writeFileBaseline: { ms: round(baselineMs), mbPerSecond: round(written.bytes / MiB / (baselineMs / 1000)) },
+      export: { ...phase(exportMs, exportCpu, written.bytes, written.cases, exportPeak), peakRssAfterTenPercentMiB: round(peakAfterTenPercent) },
+      exportTrusted: phase(trustedMs, trustedCpu, trusted.bytes, trusted.cases, trustedPeak),
+      parse: { ...phase(parseMs, parseCpu, written.bytes, written.cases, parsePeak), records },
+      check: { ...phase(checkMs, checkCpu, written.bytes, written.cases, checkPeak), findings },
+      writeFileBaseline: { ms: round(baselineMs), cpuMs: round(baselineCpu), mbPerSecond: round(written.bytes / MiB / (baselineMs / 1000)) },
       ratios: {
         exportVsWriteFile: round(exportMs / baselineMs),
         exportTrustedVsWriteFile: round(trustedMs / baselineMs),
