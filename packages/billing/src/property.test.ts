@@ -81,3 +81,53 @@ describe('complete on random valid cases', () => {
     expect(c).toEqual(before);
   });
 });
+
+const dutyArb = fc
+  // Quarter ends are over-represented so duties crossing a quarter boundary occur often.
+  .record({ start: fc.oneof(dateArb, fc.constantFrom('2025-12-31', '2026-03-31', '2026-06-30', '2026-09-30')), startTime: timeArb, hours: fc.integer({ min: 1, max: 48 }) })
+  .map(({ start, startTime, hours }) => {
+    const startMs = Date.parse(`${start}T${startTime}:00Z`);
+    const end = new Date(startMs + hours * 3_600_000).toISOString();
+    return { id: 'd-p', start: `${start}T${startTime}`, end: `${end.slice(0, 10)}T${end.slice(11, 16)}` };
+  });
+
+const bundleArb = fc
+  .record({
+    duty: dutyArb,
+    patients: fc.array(
+      fc.record({
+        type: fc.constantFrom('GKV', 'GKV', 'PKV', 'BG', 'SKT') as fc.Arbitrary<'GKV' | 'PKV' | 'BG' | 'SKT'>,
+        offsetMinutes: fc.integer({ min: 0, max: 48 * 60 }),
+        mode: fc.constantFrom('personal', 'phone') as fc.Arbitrary<'personal' | 'phone'>,
+      }),
+      { maxLength: 8 },
+    ),
+  })
+  .map(({ duty, patients }) => {
+    const startMs = Date.parse(`${duty.start}:00Z`);
+    const span = Date.parse(`${duty.end}:00Z`) - startMs;
+    return {
+      duty,
+      region: 'BW' as const,
+      practice: { bsnr: '529999900' },
+      physician: { lanr: '123456601' },
+      cases: patients.map((p, i) => {
+        const at = new Date(startMs + ((p.offsetMinutes * 60_000) % span)).toISOString();
+        return {
+          id: `c-${i}`,
+          patient: patient('1970-01-01', { id: `p-${i}`, insurance: { type: p.type } }),
+          contacts: [{ date: at.slice(0, 10), time: at.slice(11, 16), mode: p.mode }],
+        };
+      }),
+    };
+  });
+
+describe('complete on random duty bundles', () => {
+  test.prop([bundleArb], { numRuns: 150 })('adds the pseudo cases every duty needs and is idempotent', (b) => {
+    const once = complete(b);
+    const duty = once.findings.filter((f) => ['NFD-PSEUDO-REQUIRED', 'NFD-PSEUDO-PRIVATE', 'NFD-PSEUDO-FORMAT', 'NFD-OUTSIDE-DUTY'].includes(f.rule));
+    expect(duty).toEqual([]);
+    const again = complete({ ...b, cases: once.cases.map(({ duty: _d, practice: _p, physician: _q, ...c }) => c) });
+    expect(again.cases).toEqual(once.cases);
+  });
+});
