@@ -203,11 +203,14 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   router.on('GET', '/api/duty', async ({ res }) => {
     const duty = store.duty();
     const records = store.cases({ dutyId: duty.id });
-    const bundle = dutyBundle(store, records);
+    let bundle = dutyBundle(store, records);
     let pseudoCases: DutyResponse['pseudoCases'] = [];
     if (integrations.billing !== undefined) {
+      // Judge the duty as it will be exported: completed, with the pseudo case(s) complete() adds.
       const completed = integrations.billing.completeBundle(bundle);
-      pseudoCases = completed.cases.filter((c) => c.pseudo === true);
+      const cases = completed.cases.map(({ duty: _d, practice: _p, physician: _ph, software: _s, ...rest }) => rest);
+      pseudoCases = cases.filter((c) => c.pseudo === true);
+      bundle = { ...bundle, cases };
     }
     const result = await kit.callHook('case-edit', { bundle });
     const response: DutyResponse = {

@@ -39,6 +39,7 @@ export async function showDuty(root: HTMLElement): Promise<void> {
       'section',
       { 'aria-labelledby': 'duty-pseudo' },
       h('h2', { id: 'duty-pseudo' }, 'Pseudo-Abrechnungsfall'),
+      h('p', { class: 'muted' }, '„Vervollständigen“ des Dienstes ergänzt ihn; der KVDT-Export enthält ihn.'),
       duty.pseudoCases.length === 0
         ? h('p', { class: 'muted' }, 'Kein Pseudofall (Abrechnungsmodul nicht geladen).')
         : h(
@@ -48,14 +49,14 @@ export async function showDuty(root: HTMLElement): Promise<void> {
               h(
                 'li',
                 {},
-                `${p.patient.lastName}, ${p.patient.firstName} (geb. ${germanDate(p.patient.birthDate)}): `,
-                (p.services ?? []).map((s) => `${s.gop}${(s.count ?? 1) > 1 ? ` × ${s.count ?? 1}` : ''} am ${germanDate(s.date)}${s.time === undefined ? '' : ` ${s.time}`}`).join('; '),
+                `${p.patient.firstName} ${p.patient.lastName} (geb. ${germanDate(p.patient.birthDate)}): `,
+                (p.services ?? []).map((s) => `${s.gop} × ${s.count ?? 1} am ${germanDate(s.date)}${s.time === undefined ? '' : ` ${s.time}`}`).join('; '),
                 ` · ICD ${(p.diagnoses ?? []).map((d) => d.icd).join(', ')}`,
               ),
             ),
           ),
     ),
-    h('section', { 'aria-labelledby': 'duty-findings' }, h('h2', { id: 'duty-findings' }, 'Prüfung des ganzen Dienstes'), renderCards(duty.cards, { testId: 'duty-finding', empty: 'Keine Befunde für den Dienst.' })),
+    h('section', { 'aria-labelledby': 'duty-findings' }, h('h2', { id: 'duty-findings' }, 'Prüfung des ganzen Dienstes, wie er exportiert wird'), renderCards(duty.cards, { testId: 'duty-finding', empty: 'Keine Befunde für den Dienst.' })),
   );
   focusHeading(root);
 }
