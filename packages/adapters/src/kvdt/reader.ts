@@ -99,6 +99,7 @@ export class KvdtLineParser {
     return this.byteCount;
   }
 
+  /** Feeds the next chunk; returns the records and errors completed by it. */
   push(chunk: Uint8Array): KvdtEvent[] {
     const out: KvdtEvent[] = [];
     this.byteCount += chunk.length;
@@ -131,6 +132,7 @@ export class KvdtLineParser {
     return out;
   }
 
+  /** Ends the input: parses an unterminated last line and returns the last record. */
   end(): KvdtEvent[] {
     const out: KvdtEvent[] = [];
     const pending = this.pending;
@@ -202,15 +204,20 @@ export class KvdtLineParser {
   }
 }
 
+const FIELD_ID_STRINGS: (string | undefined)[] = new Array<string | undefined>(10_000);
+
 /** The 4 bytes after the length prefix as text, when the line has them. */
 function fieldIdOf(text: string, s: number, end: number): string | undefined {
   if (end - s < 7) return undefined;
-  const id = text.slice(s + 3, s + 7);
+  let num = 0;
   for (let i = s + 3; i < s + 7; i++) {
+    const c = text.charCodeAt(i);
     // Field ids are digits; anything else is shown as ISO-8859-15 text.
-    if (!isDigitCode(text.charCodeAt(i))) return decodeIso885915(Buffer.from(id, 'latin1'));
+    if (!isDigitCode(c)) return decodeIso885915(Buffer.from(text.slice(s + 3, s + 7), 'latin1'));
+    num = num * 10 + (c - 0x30);
   }
-  return id;
+  // One string object per id: its hash is computed once, so the validator's map lookups stay cheap.
+  return (FIELD_ID_STRINGS[num] ??= text.slice(s + 3, s + 7));
 }
 
 async function* chunksOf(source: KvdtSource): AsyncGenerator<Uint8Array> {

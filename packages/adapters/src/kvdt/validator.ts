@@ -191,9 +191,9 @@ export class KvdtValidator {
   private checkMandatory(record: KvdtRecord): void {
     const required = KVDT_MANDATORY_FIELDS[record.satzart];
     if (required === undefined) return;
-    const present = new Set(record.fields.map((f) => f.id));
+    const fields = record.fields;
     for (const id of required) {
-      if (!present.has(id)) {
+      if (!fields.some((f) => f.id === id)) {
         const label = KVDT_FIELDS.get(id)?.label ?? id;
         this.add(KVDT_RULES.MANDATORY, record.line, id, `Satz ${record.satzart} ab Zeile ${record.line}: Pflichtfeld ${id} (${label}) fehlt.`);
       }
