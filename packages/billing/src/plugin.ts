@@ -1,5 +1,7 @@
 import type { Bundle, Card, CardAction, Case, Coding, Finding, Fix, HookHandlerResult, Indicator, PvsKitPlugin, Severity } from '@pvskit/core';
+import { berlinDateTimeOf, holidaysOf } from '@pvskit/core';
 import type { Catalogue } from './catalogue.js';
+import { REGION_PROFILES } from './data/regions.js';
 import { checkBundle, checkCase } from './engine.js';
 import { RULE_BY_ID } from './rules/ids.js';
 
@@ -114,7 +116,19 @@ export function cardsOf(findings: readonly Finding[]): Card[] {
  * {@link applyFix}); every card can be overridden: rules advise, they never block. The findings are also
  * returned as `data.findings`.
  */
+/**
+ * The first holiday question loads date-holidays and computes a year (tens to hundreds of ms on a busy
+ * machine). Pay that when the plugin is created, not inside the first case-edit call's 500 ms budget.
+ */
+function warmCalendar(now: Date): void {
+  const year = Number(berlinDateTimeOf(now).date.slice(0, 4));
+  for (const { region } of REGION_PROFILES) {
+    for (const y of [year - 1, year, year + 1]) holidaysOf(region, y);
+  }
+}
+
 export function billingPlugin(options: BillingPluginOptions = {}): PvsKitPlugin {
+  warmCalendar(new Date());
   const engine = {
     ...(options.catalogue === undefined ? {} : { catalogue: options.catalogue }),
     ...(options.disable === undefined ? {} : { disable: options.disable }),

@@ -26,13 +26,13 @@ export function pauschaleRules(v: CaseView): void {
   const first = pauschalen[0];
   const firstService = first === undefined ? undefined : v.services[first];
   if (first !== undefined && firstService !== undefined) {
-    const firstAt = when(firstService.date, firstService.time);
+    const firstAt = () => when(firstService.date, firstService.time);
     if (firstService.count > 1) {
       v.emit({
         rule: 'NFD-PAUSCHALE-ONCE',
         service: first,
         gop: firstService.gop,
-        message: `${firstService.gop} am ${firstAt} ${firstService.count}-mal: Notfallpauschalen sind nur einmal je Dienstfall berechnungsfähig.`,
+        message: `${firstService.gop} am ${firstAt()} ${firstService.count}-mal: Notfallpauschalen sind nur einmal je Dienstfall berechnungsfähig.`,
         fix: { op: 'set-count', service: first, count: 1 },
       });
     }
@@ -45,7 +45,7 @@ export function pauschaleRules(v: CaseView): void {
         service: i,
         gop: s.gop,
         message:
-          `${s.gop} am ${when(s.date, s.time)}: im Dienstfall ist bereits ${firstService.gop} (${firstAt}) abgerechnet; ` +
+          `${s.gop} am ${when(s.date, s.time)}: im Dienstfall ist bereits ${firstService.gop} (${firstAt()}) abgerechnet; ` +
           `Notfallpauschalen nur einmal je Dienstfall${k === undefined ? '.' : `, weiterer Kontakt: ${k}.`}`,
         fix: k === undefined ? { op: 'remove', service: i } : { op: 'replace', service: i, gop: k },
       });

@@ -66,7 +66,7 @@ export function travelRules(v: CaseView): void {
     const band = travelBandOf(time);
     const expected = v.catalogue.travelFor(v.region, date, km, band);
     if (expected === undefined) continue;
-    const why = `${String(km).replace('.', ',')} km um ${time} Uhr, ${band === 'day' ? 'Tagsatz 7–19 Uhr' : 'Nachtsatz 19–7 Uhr'}`;
+    const why = () => `${String(km).replace('.', ',')} km um ${time} Uhr, ${band === 'day' ? 'Tagsatz 7–19 Uhr' : 'Nachtsatz 19–7 Uhr'}`;
     const right = list.filter((i) => v.services[i]?.gop === expected.gop);
     const wrong = list.filter((i) => v.services[i]?.gop !== expected.gop);
     wrong.forEach((i, n) => {
@@ -77,7 +77,7 @@ export function travelRules(v: CaseView): void {
         rule: 'NFD-TRAVEL-WRONG',
         service: i,
         gop: s.gop,
-        message: `Wegepauschale ${s.gop} am ${when(date)} passt nicht zum Besuch (${why}); richtig ist ${expected.gop} × ${expected.count}.`,
+        message: `Wegepauschale ${s.gop} am ${when(date)} passt nicht zum Besuch (${why()}); richtig ist ${expected.gop} × ${expected.count}.`,
         fix: replace ? { op: 'replace', service: i, gop: expected.gop } : { op: 'remove', service: i },
       });
     });
@@ -91,7 +91,7 @@ export function travelRules(v: CaseView): void {
       rule: 'NFD-TRAVEL-WRONG',
       service: first,
       gop: expected.gop,
-      message: `Wegepauschale ${expected.gop} am ${when(date)} ${units}-mal angesetzt; bei ${why} ist sie ${expected.count}-mal berechnungsfähig.`,
+      message: `Wegepauschale ${expected.gop} am ${when(date)} ${units}-mal angesetzt; bei ${why()} ist sie ${expected.count}-mal berechnungsfähig.`,
       fix: wanted >= 1 ? { op: 'set-count', service: first, count: wanted } : { op: 'remove', service: first },
     });
   }
