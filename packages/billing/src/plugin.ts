@@ -111,12 +111,6 @@ export function cardsOf(findings: readonly Finding[]): Card[] {
 }
 
 /**
- * The billing plugin for the core host: answers `case-edit` and `case-sign` (a case or a duty bundle) with
- * one card per finding. Each fix becomes a suggestion whose action carries `fix` (apply it with
- * {@link applyFix}); every card can be overridden: rules advise, they never block. The findings are also
- * returned as `data.findings`.
- */
-/**
  * The first holiday question loads date-holidays and computes a year (tens to hundreds of ms on a busy
  * machine). Pay that when the plugin is created, not inside the first case-edit call's 500 ms budget.
  */
@@ -127,6 +121,12 @@ function warmCalendar(now: Date): void {
   }
 }
 
+/**
+ * The billing plugin for the core host: answers `case-edit` and `case-sign` (a case or a duty bundle) with
+ * one card per finding. Each fix becomes a suggestion whose action carries `fix` (apply it with
+ * {@link applyFix}); every card can be overridden: rules advise, they never block. The findings are also
+ * returned as `data.findings`.
+ */
 export function billingPlugin(options: BillingPluginOptions = {}): PvsKitPlugin {
   warmCalendar(new Date());
   const engine = {
