@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { isHookName, isPvsKitError, safeParseWith, silentLogger, ValidationError, type HookName, type Logger } from '@pvskit/core';
 import { tokenDigest, requireBearer } from './auth.js';
 import { parseJsonBody, readBody, requireJsonContentType, type BodyLimits } from './body.js';
@@ -52,16 +53,20 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long a refused request's connection stays open (not read from) after the answer before it is cut. */
 const LINGER_MS = 1_000;
 
-function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
-  res.once('finish', () => {
-    const socket = req.socket;
-    // Node would drain (read and discard) the rest of the body; stop reading at the socket instead. The
-    // client then blocks on a full TCP window, has time to read the answer, and is cut after LINGER_MS.
+/**
+ * Answers with `Connection: close`, but closes gently: Node would drain the rest of the body and then destroy
+ * the socket at once, and a client still sending would get a reset and lose the answer. Instead reading
+ * stops, the answer is followed by a FIN, and the socket is cut after LINGER_MS.
+ */
+function lingerThenClose(req: IncomingMessage): void {
+  const socket = req.socket as Socket & { destroySoon?: () => void };
+  socket.destroySoon = (): void => {
     req.pause();
     socket.pause();
+    socket.end();
     const timer = setTimeout(() => socket.destroy(), LINGER_MS);
     socket.once('close', () => clearTimeout(timer));
-  });
+  };
 }
 
 type Route =
@@ -279,8 +284,9 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     // A body we did not read (refused early or too large) is never read to its end: after the answer the
     // connection lingers unread for a moment, then is cut. Closing at once would make the kernel reset it
     // while the client is still sending, and the client could lose the answer.
-    if (http.extra.closeConnection === true || !req.complete) lingerThenClose(req, res);
-    sendJson(res, http.status, http.body(), http.extra.headers ?? {});
+    const close = http.extra.closeConnection === true || !req.complete;
+    if (close) lingerThenClose(req);
+    sendJson(res, http.status, http.body(), { ...(http.extra.headers ?? {}), ...(close ? { connection: 'close' } : {}) });
   }
 
   return async (req, res) => {
