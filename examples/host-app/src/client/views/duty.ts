@@ -39,7 +39,7 @@ export async function showDuty(root: HTMLElement): Promise<void> {
       'section',
       { 'aria-labelledby': 'duty-pseudo' },
       h('h2', { id: 'duty-pseudo' }, 'Pseudo-Abrechnungsfall'),
-      h('p', { class: 'muted' }, '„Vervollständigen“ des Dienstes ergänzt ihn; der KVDT-Export enthält ihn.'),
+      h('p', { class: 'muted' }, 'Ergänzt pvskit (complete) für den Export; er steht nicht in der Fallliste, ist aber in der KVDT-Datei.'),
       duty.pseudoCases.length === 0
         ? h('p', { class: 'muted' }, 'Kein Pseudofall (Abrechnungsmodul nicht geladen).')
         : h(
