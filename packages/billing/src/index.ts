@@ -46,7 +46,7 @@ export {
 } from './plugin.js';
 export { RULES, RULE_BY_ID, type RuleFamily, type RuleInfo } from './rules/ids.js';
 export type { FrequencyLimit, GopBand, GopDefinition, GopKind, PointsPeriod, Validity } from './data/types.js';
-export { BUILTIN_GOPS, EXCLUDED_BESIDE_NOTFALL, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
+export { BUILTIN_GOPS, EXCLUDED_BESIDE_NOTFALL, EXCLUDED_LIST, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
 export { TRAVEL_TABLES, type TravelTable, type TravelZone } from './data/wegepauschalen.js';
 export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
 export { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';

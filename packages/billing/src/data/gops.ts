@@ -1,6 +1,6 @@
 import type { ContactMode } from '@pvskit/core';
 import { SOURCES } from './sources.js';
-import type { GopDefinition, PointsPeriod } from './types.js';
+import type { GopDefinition, PointsPeriod, Validity } from './types.js';
 
 /*
  * The built-in EBM excerpt: every GOP the KVBW guide names for the organised emergency service, the pseudo
@@ -46,11 +46,19 @@ function def(d: Def): GopDefinition {
 const ONCE_PER_CASE = { max: 1, per: 'dienstfall' } as const;
 
 /** Counselling/talk and out-of-hours GOPs not billable beside 01205–01218 (spec rule NFD-EXCLUDED). */
-export const EXCLUDED_BESIDE_NOTFALL: readonly string[] = [
-  '01100', '01101', '01102', '01411', '01412', '01414', '01415', '01949', '01950', '01951', '03030', '03230',
-  '03373', '04030', '04230', '04355', '04356', '04373', '14220', '14221', '16220', '21220', '21221', '22220',
-  '22221', '22222', '23220', '27310', '30930', '30931', '30932', '30933', '37306',
-];
+export const EXCLUDED_LIST: Validity & { readonly source: string; readonly gops: readonly string[] } = {
+  validFrom: null,
+  validTo: null,
+  source: SOURCES.spec,
+  gops: [
+    '01100', '01101', '01102', '01411', '01412', '01414', '01415', '01949', '01950', '01951', '03030', '03230',
+    '03373', '04030', '04230', '04355', '04356', '04373', '14220', '14221', '16220', '21220', '21221', '22220',
+    '22221', '22222', '23220', '27310', '30930', '30931', '30932', '30933', '37306',
+  ],
+};
+
+/** The GOPs of {@link EXCLUDED_LIST}. */
+export const EXCLUDED_BESIDE_NOTFALL: readonly string[] = EXCLUDED_LIST.gops;
 
 /** 01205–01218: the GOPs the excluded list may not stand beside. */
 const NOTFALL_GOPS = ['01205', '01207', '01210', '01212', '01214', '01216', '01218'];
@@ -118,7 +126,7 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '99909', title: 'Pseudo-GOP Sprechstundenbedarf Privat-/BG-Patienten', kind: 'pseudo' }),
   ...EXCLUDED_BESIDE_NOTFALL.map((gop) =>
     def({ gop, title: 'Beratungs-, Gesprächs- oder Unzeitleistung', kind: 'excluded', excludes: NOTFALL_GOPS,
-      source: SOURCES.spec }),
+      validFrom: EXCLUDED_LIST.validFrom, validTo: EXCLUDED_LIST.validTo, source: EXCLUDED_LIST.source }),
   ),
 ];
 
