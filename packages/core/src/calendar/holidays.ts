@@ -4,8 +4,7 @@
  * `date-holidays` is asked once per region and year; the result is frozen into a map keyed by plain local
  * dates, so the billing hot path only does a string lookup.
  */
-import { createRequire } from 'node:module';
-import type HolidaysClass from 'date-holidays';
+import Holidays from 'date-holidays';
 import type { Region } from '../schemas/domain.js';
 import type { LocalDate } from '../schemas/primitives.js';
 import { PvsKitError } from '../errors.js';
@@ -54,16 +53,6 @@ const HOLIDAY_REGIONS: ReadonlySet<string> = new Set([
   'DE', 'BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH',
 ]);
 
-type Holidays = HolidaysClass;
-
-// date-holidays pulls in astronomical calendars (~300 modules); load it on the first holiday question, not
-// when @pvskit/core is imported, so `pvskit schema` and hosts that never ask stay fast to start.
-let HolidaysCtor: typeof HolidaysClass | undefined;
-function holidaysCtor(): typeof HolidaysClass {
-  HolidaysCtor ??= createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass;
-  return HolidaysCtor;
-}
-
 const sources = new Map<HolidayRegion, Holidays>();
 const cache = new Map<string, ReadonlyMap<LocalDate, string>>();
 // restDayReason runs for every contact of every case; its answers per region are memoised. A date only
@@ -75,8 +64,7 @@ const restMemo = new Map<HolidayRegion, Map<string, string | null>>();
 function sourceFor(region: HolidayRegion): Holidays {
   let h = sources.get(region);
   if (h === undefined) {
-    const Ctor = holidaysCtor();
-    h = region === 'DE' ? new Ctor('DE') : new Ctor('DE', region);
+    h = region === 'DE' ? new Holidays('DE') : new Holidays('DE', region);
     sources.set(region, h);
   }
   return h;
