@@ -15,6 +15,7 @@ export type { TransliterateOption, FieldOrigin } from './text.js';
 export type { KvdtDocument, KvdtEvent, KvdtField, KvdtParseError, KvdtParseErrorCode, KvdtRecord } from './model.js';
 export { KvdtLineParser, parseKvdt, parseKvdtBytes, readKvdt, type KvdtSource } from './reader.js';
 export { serializeKvdtRecords } from './serialize.js';
+export { kvdtCaseView, type KvdtCaseView, type KvdtDiagnosisView, type KvdtServiceView } from './case-view.js';
 export { KVDT_FIELDS, type KvdtFieldDefinition, type KvdtFieldFormat } from './field-table.js';
 export {
   CASE_REQUIREMENTS,

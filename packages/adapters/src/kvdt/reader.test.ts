@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
+import { kvdtCaseView } from './case-view.js';
 import { parseKvdt, parseKvdtBytes, readKvdt } from './reader.js';
 import { serializeKvdtRecords } from './serialize.js';
 
@@ -20,6 +21,15 @@ describe('KVDT reader on the KBV test file', () => {
     const first0104 = doc.records.find((r) => r.satzart === '0104');
     expect(first0104?.line).toBe(117);
     expect(first0104?.fields.find((f) => f.id === '3113')?.value).toBe('Köln');
+    const view = first0104 === undefined ? undefined : kvdtCaseView(first0104);
+    expect(view).toMatchObject({
+      satzart: '0104',
+      patient: { lastName: 'Gosse', firstName: 'Georg', birthDate: '1956-07-04', insurance: { kvnr: 'A004041949', ik: '104612144' } },
+      quarter: '42023',
+      scheinuntergruppe: '43',
+      continuingPhysician: 'Dr. Meier',
+    });
+    expect(view?.services[0]).toMatchObject({ date: '2023-10-15', gop: '01100', count: 1, bsnr: '010100300', lanr: '123456640' });
   });
 
   it('writes the records back to identical bytes', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
+import { kvdtCaseView } from './case-view.js';
 import type { KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
 import { sampleCaseInput } from './sample.js';
@@ -29,6 +30,7 @@ const diagnosis = fc.record({
   side: fc.option(fc.constantFrom('R', 'L', 'B'), { nil: undefined }),
 });
 const caseArb = fc.record({
+  birthDate: fc.integer({ min: -25_000, max: 20_000 }).map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10)),
   lastName: name,
   firstName: name,
   sex: fc.constantFrom('M', 'W', 'D', 'X', 'U'),
@@ -44,27 +46,25 @@ function toCase(i: number, c: Generated): CaseInput {
   return {
     ...base,
     scheinuntergruppe: c.sug,
-    patient: { ...base.patient, lastName: c.lastName, firstName: c.firstName, sex: c.sex },
+    patient: { ...base.patient, lastName: c.lastName, firstName: c.firstName, sex: c.sex, birthDate: c.birthDate },
     services: c.services.map((s) => ({ gop: s.gop, date: s.date, time: s.time, count: s.count, ...(s.justification === undefined ? {} : { justification: s.justification }) })),
     diagnoses: c.diagnoses.map((d) => ({ icd: d.icd, certainty: d.certainty, ...(d.side === undefined ? {} : { side: d.side }) })),
   };
 }
 
-/** What a 0104 record says about its case, read back from the fields alone. */
+/** The case as read back through the library's typed view. */
 function caseView(r: KvdtRecord) {
-  const get = (id: string) => r.fields.find((f) => f.id === id)?.value;
-  const services: { gop: string; date: string; count: number; time?: string; justification?: string }[] = [];
-  let day = '';
-  for (const f of r.fields) {
-    const last = services[services.length - 1];
-    if (f.id === '5000') day = f.value;
-    else if (f.id === '5001') services.push({ gop: f.value, date: day, count: 1 });
-    else if (f.id === '5005' && last) last.count = Number(f.value);
-    else if (f.id === '5006' && last) last.time = f.value;
-    else if (f.id === '5009' && last) last.justification = last.justification === undefined ? f.value : `${last.justification} ${f.value}`;
-  }
-  const diagnoses = r.fields.filter((f) => ['6001', '6003', '6004'].includes(f.id)).map((f) => f.value);
-  return { lastName: get('3101'), firstName: get('3102'), sex: get('3110'), sug: get('4239'), services, diagnoses };
+  const v = kvdtCaseView(r);
+  return {
+    birthDate: v.patient.birthDate,
+    kvnr: v.patient.insurance.kvnr,
+    lastName: v.patient.lastName,
+    firstName: v.patient.firstName,
+    sex: v.patient.sex,
+    sug: v.scheinuntergruppe,
+    services: v.services.map(({ line: _line, ...s }) => s),
+    diagnoses: v.diagnoses.flatMap((d) => [d.icd, ...(d.certainty === undefined ? [] : [d.certainty]), ...(d.side === undefined ? [] : [d.side])]),
+  };
 }
 
 function expectedView(c: CaseInput) {
@@ -72,14 +72,16 @@ function expectedView(c: CaseInput) {
   const services = (c.services ?? [])
     .map((s) => ({
       gop: s.gop,
-      date: s.date.replaceAll('-', ''),
+      date: s.date,
+      bsnr: c.practice?.bsnr,
+      lanr: c.physician?.lanr,
       count: s.count ?? 1,
-      ...(timed(s.gop) && s.time !== undefined ? { time: s.time.replace(':', '') } : {}),
+      ...(timed(s.gop) && s.time !== undefined ? { time: s.time } : {}),
       ...(s.justification === undefined ? {} : { justification: s.justification }),
     }))
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const diagnoses = (c.diagnoses ?? []).flatMap((d) => [d.icd, d.certainty, ...(d.side === undefined ? [] : [d.side])]);
-  return { lastName: c.patient.lastName, firstName: c.patient.firstName, sex: c.patient.sex, sug: c.scheinuntergruppe, services, diagnoses };
+  return { birthDate: c.patient.birthDate, kvnr: c.patient.insurance.kvnr, lastName: c.patient.lastName, firstName: c.patient.firstName, sex: c.patient.sex, sug: c.scheinuntergruppe, services, diagnoses };
 }
 
 describe('write → read', () => {
