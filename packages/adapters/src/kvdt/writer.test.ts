@@ -234,6 +234,18 @@ describe('writeKvdtFile', () => {
     expect(bytes.length).toBe(result.bytes);
   });
 
+  it('stops at an aborted signal mid-stream and leaves no file', async () => {
+    const controller = new AbortController();
+    async function* items() {
+      for (let i = 0; i < 2000; i++) {
+        if (i === 1500) controller.abort();
+        yield sampleCaseInput(i);
+      }
+    }
+    await expect(writeKvdtFile(items(), dir, { clock: CLOCK, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('writes to an explicit .con path', async () => {
     const result = await writeKvdtFile([sampleCaseInput(1)], join(dir, 'out.con'), { clock: CLOCK });
     expect(result.path).toBe(join(dir, 'out.con'));
