@@ -227,7 +227,8 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       const period = definition.points.find((p) => within(p, date));
       const points =
         period === undefined ? null : mode === 'video' && period.videoPoints !== undefined ? period.videoPoints : period.points;
-      return { definition, valid: within(definition, date), points };
+      const modeValidity = definition.modeValidity?.[mode];
+      return { definition, valid: within(definition, date) && (modeValidity === undefined || within(modeValidity, date)), points };
     },
     pointValueCents: (date) => pointValues.get(Number(date.slice(0, 4))) ?? null,
     euroFor(points, count, date) {

@@ -358,6 +358,15 @@ describe('case rules', () => {
     expect(found(withServices([svc('01444', '2026-12-31', undefined, { mode: 'video' })]), 'EBM-NOT-VALID')).toHaveLength(0);
   });
 
+  it('EBM-NOT-VALID: 01212 by video only from 01.07.2022 on; in person always', () => {
+    const early = found(withServices([svc('01212', '2022-06-30', '21:00', { mode: 'video' })]), 'EBM-NOT-VALID');
+    expect(early).toHaveLength(1);
+    expect(early[0]?.message).toContain('Videosprechstunde');
+    expect(early[0]?.message).toContain('ab 01.07.2022');
+    expect(found(withServices([svc('01212', '2022-07-01', '21:00', { mode: 'video' })]), 'EBM-NOT-VALID')).toHaveLength(0);
+    expect(found(withServices([svc('01212', '2022-06-30', '21:00')]), 'EBM-NOT-VALID')).toHaveLength(0);
+  });
+
   it('ID-* rules report malformed identifiers; the fixtures pass', () => {
     const bad = baseCase({
       physician: { lanr: '12345' },

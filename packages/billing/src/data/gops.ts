@@ -14,6 +14,9 @@ const PERSONAL_VIDEO: readonly ContactMode[] = ['personal', 'video'];
 
 const EBM_2025 = '2025-01-01';
 
+/** Video consultations in the organised emergency service (01210/01212), video.md. */
+const VIDEO_IN_NOTFALL = { video: { validFrom: '2022-07-01', validTo: null, source: SOURCES.videoSpec } } as const;
+
 function pts(points: number, videoPoints?: number): readonly PointsPeriod[] {
   return [
     {
@@ -70,10 +73,11 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '01207', title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
     kind: 'abklaerung', band: 'offHours', modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(80) }),
   def({ gop: '01210', title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
-    modes: PERSONAL_VIDEO, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(120, 108) }),
+    modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true, frequency: ONCE_PER_CASE,
+    points: pts(120, 108) }),
   def({ gop: '01212', title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
-    kind: 'notfallpauschale', band: 'offHours', modes: PERSONAL_VIDEO, requiresTime: true, frequency: ONCE_PER_CASE,
-    points: pts(195, 176) }),
+    kind: 'notfallpauschale', band: 'offHours', modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true,
+    frequency: ONCE_PER_CASE, points: pts(195, 176) }),
   def({ gop: '01214', title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
     points: pts(50) }),
   def({ gop: '01216', title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,

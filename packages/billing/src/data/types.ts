@@ -52,6 +52,8 @@ export interface GopDefinition extends Validity {
   readonly band?: GopBand;
   /** Contact modes the GOP may be billed for. */
   readonly modes: readonly ContactMode[];
+  /** Validity of a contact mode narrower than the GOP's own (01210/01212 by video only since 2022-07-01). */
+  readonly modeValidity?: Readonly<Partial<Record<ContactMode, Validity & { readonly source: string }>>>;
   readonly requiresTime: boolean;
   readonly frequency?: FrequencyLimit;
   /** GOPs not billable beside this one in the same Dienstfall. */

@@ -145,13 +145,17 @@ export function catalogueAndIdRules(v: CaseView): void {
         message: `${s.gop} am ${when(s.date)} ist in keinem geladenen EBM-Katalog enthalten; bitte GOP prüfen oder EBM-Stammdatei laden.`,
       });
     } else if (!hit.valid) {
-      const d = hit.definition;
+      const modeValidity = hit.definition.modeValidity?.[s.mode];
+      const ownValid = (hit.definition.validFrom ?? '') <= s.date && (hit.definition.validTo ?? '9999') >= s.date;
+      // Valid as a GOP but not for this contact mode on that date: report the mode's validity.
+      const d = ownValid && modeValidity !== undefined ? modeValidity : hit.definition;
+      const byMode = ownValid && modeValidity !== undefined ? ` als ${s.mode === 'video' ? 'Videosprechstunde' : s.mode}` : '';
       const range = `${d.validFrom === null ? '' : `ab ${d.validFrom.split('-').reverse().join('.')}`}${d.validFrom !== null && d.validTo !== null ? ' ' : ''}${d.validTo === null ? '' : `bis ${d.validTo.split('-').reverse().join('.')}`}`;
       v.emit({
         rule: 'EBM-NOT-VALID',
         service: i,
         gop: s.gop,
-        message: `${s.gop} am ${when(s.date)} nicht gültig (gültig ${range}).`,
+        message: `${s.gop} am ${when(s.date)}${byMode} nicht gültig (gültig ${range}).`,
         fix: { op: 'remove', service: i },
       });
     }
