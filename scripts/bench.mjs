@@ -8,7 +8,17 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const suites = [
   { name: 'billing', file: 'packages/billing/dist/bench.js', fn: 'runBillingBench' },
   { name: 'kvdt', file: 'packages/adapters/dist/kvdt/bench.js', fn: 'runKvdtBench' },
-  { name: 'cds-hooks', file: 'packages/adapters/dist/cds-hooks/bench.js', fn: 'runCdsBench' },
+  {
+    name: 'cds-hooks',
+    file: 'packages/adapters/dist/cds-hooks/bench.js',
+    fn: 'runCdsBench',
+    // The service under load is the real one: a kit with the billing plugin, as `pvskit serve` mounts it.
+    args: async () => {
+      const { createPvsKit } = await import(pathToFileURL(join(root, 'packages/core/dist/index.js')).href);
+      const { billingPlugin } = await import(pathToFileURL(join(root, 'packages/billing/dist/index.js')).href);
+      return [{ kit: createPvsKit({ plugins: [billingPlugin()], timeoutsMs: { 'case-edit': 10_000 } }) }];
+    },
+  },
   { name: 'video call', file: 'packages/video/dist/call/bench.js', fn: 'runCallBench' },
 ];
 const only = process.argv.slice(2);
@@ -23,7 +33,8 @@ for (const suite of suites) {
     continue;
   }
   const mod = await import(pathToFileURL(path).href);
-  const report = await mod[suite.fn]();
+  const args = suite.args === undefined ? [] : await suite.args();
+  const report = await mod[suite.fn](...args);
   if (report !== undefined) console.log(typeof report === 'string' ? report : JSON.stringify(report, null, 2));
 }
 process.exit(failed === 0 ? 0 : 1);

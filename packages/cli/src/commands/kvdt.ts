@@ -26,6 +26,8 @@ async function runExport(args: readonly string[], io: CliIo): Promise<number> {
   const result = await exportKvdt({
     items,
     out: resolve(io.cwd, out),
+    // parseCaseInputs has validated every item already; the writer need not parse them again.
+    trusted: true,
     ...(quarter === undefined ? {} : { quarter }),
     ...(flags.has('transliterate') ? { transliterate: true } : {}),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { daysInMonth } from '../calendar/local-date.js';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -12,8 +13,8 @@ export function isRealLocalDate(value: string): boolean {
   const month = Number(m[2]);
   const day = Number(m[3]);
   if (month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
+  // Plain arithmetic: this runs for every date of every case on each keystroke, a Date per call is too dear.
+  return day <= daysInMonth(year, month);
 }
 
 /** A local German calendar date, `YYYY-MM-DD`. No time zone: the practice's wall calendar. */
