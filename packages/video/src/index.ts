@@ -39,10 +39,12 @@ export { addMonths, contractEndDate, NOTICE_MONTHS, quarterEnd } from './contrac
 export type { AccessControl, AppointmentAccessInfo, FailureOutcome, VerifiedAccessCode } from './signaling/access.js';
 export { createMemoryAccessControl, type MemoryAccessControl, type MemoryAccessControlOptions, type MemoryAppointmentInput } from './signaling/memory-access.js';
 export { createMemoryMetadataStore, MAX_METADATA_TTL_DAYS, type SignalingEventKind, type SignalingMetadataRecord, type SignalingMetadataStore } from './signaling/metadata.js';
-export { CLOSE_CODES, clientMessageSchema, serverMessageSchema, type ClientMessage, type PeerInfo, type ServerMessage } from './signaling/protocol.js';
+export { CLOSE_CODES, clientMessageSchema, peerInfoSchema, serverMessageSchema, type ClientMessage, type PeerInfo, type ServerMessage } from './signaling/protocol.js';
 export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
 export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
 export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
 export { deriveLinkKey, deriveSessionKey, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
 export { readQualityStats, type QualityStats } from './call/stats.js';
 export { accessControlFromVideoService, type VideoServiceAccessInput } from './signaling/video-service-access.js';
+export type { TypedEmitter } from './call/emitter.js';
+export type { Sodium } from './call/sodium.js';

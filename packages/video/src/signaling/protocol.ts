@@ -41,7 +41,7 @@ export const clientMessageSchema = z.discriminatedUnion('t', [
 /** A parsed client message. */
 export type ClientMessage = z.infer<typeof clientMessageSchema>;
 
-const peerInfoSchema = z.strictObject({ peerId: peerIdSchema, role: roleSchema, admitted: z.boolean() });
+export const peerInfoSchema = z.strictObject({ peerId: peerIdSchema, role: roleSchema, admitted: z.boolean() });
 /** Another participant as the server describes it. */
 export type PeerInfo = z.infer<typeof peerInfoSchema>;
 
