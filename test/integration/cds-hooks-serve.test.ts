@@ -275,6 +275,27 @@ describe('pvskit serve: CDS Hooks over real HTTP', () => {
     expect(result.data).toMatch(/^HTTP\/1\.1 408/);
   }, 30_000);
 
+  it('closes a connection whose headers never end (slow-loris on the app server) by its headers timeout', async () => {
+    const url = new URL('/', base);
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect(Number(url.port), '127.0.0.1');
+      socket.on('error', () => {});
+      const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 500);
+      const timer = setTimeout(() => {
+        clearInterval(drip);
+        socket.destroy();
+        resolve(false);
+      }, 25_000);
+      socket.on('close', () => {
+        clearInterval(drip);
+        clearTimeout(timer);
+        resolve(true);
+      });
+      socket.write('GET / HTTP/1.1\r\nHost: x\r\n');
+    });
+    expect(closed).toBe(true);
+  }, 35_000);
+
   it('keeps serving after the abuse, and the process is still up', async () => {
     expect(child.exitCode).toBeNull();
     const reply = await postJson(`/cds-services/${serviceId}`, { hook: 'case-edit', hookInstance: 'after-1', context: { case: contractCase } });

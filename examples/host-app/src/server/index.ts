@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
-import { createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
+import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
 import { createHostKit, registerApi } from './app.js';
 import { dutyBundle } from './cases.js';
@@ -64,7 +64,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   // Listen first: the video service needs the real base URL (port 0 = a free port) for invitation links.
   let handle: Handler | undefined;
   let upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
-  const server: Server = createServer((req, res) => {
+  // The CDS Hooks service's limits (headers 10 s, request 30 s) also cut slow-loris connections to the app.
+  const server: Server = createServer(cdsServerOptions(), (req, res) => {
     if (handle === undefined) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Startet …');
       return;
