@@ -1,4 +1,5 @@
 import {
+  applyFixToServices,
   bundleSchema,
   caseSchema,
   fixSchema,
@@ -26,26 +27,23 @@ function withoutPrice(s: Service): Service {
 export function applyFix(input: Case | CaseInput, fix: Fix): Case {
   const c = parseWith(caseSchema, input, 'case');
   const f = parseWith(fixSchema, fix, 'fix');
-  const services = [...c.services];
-  if (f.op === 'add') {
-    services.push({
-      gop: f.gop,
-      date: f.date,
-      ...(f.time === undefined ? {} : { time: f.time }),
-      mode: f.mode ?? 'personal',
-      count: f.count ?? 1,
-    });
-    return { ...c, services };
-  }
-  const target = services[f.service];
-  if (target === undefined) {
+  const services = applyFixToServices(c.services, f, (add) => ({
+    gop: add.gop,
+    date: add.date,
+    ...(add.time === undefined ? {} : { time: add.time }),
+    mode: add.mode ?? 'personal',
+    count: add.count ?? 1,
+  }));
+  if (services === undefined) {
     throw new ValidationError('fix', [
-      { path: '$.service', message: `case has no service ${f.service} (it has ${services.length})` },
+      { path: '$.service', message: `case has no service ${'service' in f ? f.service : ''} (it has ${c.services.length})` },
     ]);
   }
-  if (f.op === 'remove') services.splice(f.service, 1);
-  else if (f.op === 'replace') services[f.service] = { ...withoutPrice(target), gop: f.gop };
-  else services[f.service] = { ...withoutPrice(target), count: f.count };
+  // A changed GOP or count has another price: drop the stale one (run `complete` to price again).
+  if (f.op === 'replace' || f.op === 'set-count') {
+    const changed = services[f.service];
+    if (changed !== undefined) services[f.service] = withoutPrice(changed);
+  }
   return { ...c, services };
 }
 

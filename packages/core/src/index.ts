@@ -11,3 +11,4 @@ export * from './calendar/index.js';
 export * from './identifiers/index.js';
 export * from './host/index.js';
 export * from './kit.js';
+export * from './fix.js';

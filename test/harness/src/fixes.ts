@@ -1,4 +1,4 @@
-import type { Card, Fix } from '@pvskit/core';
+import { applyFixesToServices, type Card, type Fix } from '@pvskit/core';
 
 /** A service as the harness tracks it over the wire: plain JSON. */
 export interface WireService {
@@ -22,33 +22,11 @@ export function fixesOf(card: Card): Fix[] {
  * replacements and count changes in place, removals by index, additions at the end.
  */
 export function applyFixes(services: readonly WireService[], fixes: readonly Fix[]): WireService[] {
-  const out: (WireService | undefined)[] = services.map((s) => ({ ...s }));
-  const added: WireService[] = [];
-  for (const fix of fixes) {
-    switch (fix.op) {
-      case 'replace': {
-        const s = out[fix.service];
-        if (s !== undefined) s.gop = fix.gop;
-        break;
-      }
-      case 'set-count': {
-        const s = out[fix.service];
-        if (s !== undefined) s.count = fix.count;
-        break;
-      }
-      case 'remove':
-        out[fix.service] = undefined;
-        break;
-      case 'add':
-        added.push({
-          gop: fix.gop,
-          date: fix.date,
-          ...(fix.time === undefined ? {} : { time: fix.time }),
-          ...(fix.count === undefined ? {} : { count: fix.count }),
-          ...(fix.mode === undefined ? {} : { mode: fix.mode }),
-        });
-        break;
-    }
-  }
-  return [...out.filter((s): s is WireService => s !== undefined), ...added];
+  return applyFixesToServices(services, fixes, (add) => ({
+    gop: add.gop,
+    date: add.date,
+    ...(add.time === undefined ? {} : { time: add.time }),
+    ...(add.count === undefined ? {} : { count: add.count }),
+    ...(add.mode === undefined ? {} : { mode: add.mode }),
+  }));
 }

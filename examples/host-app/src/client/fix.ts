@@ -1,4 +1,4 @@
-import type { Card, Fix } from '@pvskit/core';
+import { applyFixToServices, type Card, type Fix } from '@pvskit/core';
 import type { BundleCaseInput } from '../shared/api.js';
 
 /** The first machine-applicable fix a card suggests (the billing plugin puts it on a suggestion's action). */
@@ -18,33 +18,12 @@ export function fixOf(card: Card): { fix: Fix; suggestionUuid?: string; label: s
  * because the user edited meanwhile) leaves the case unchanged and returns false.
  */
 export function applyFix(data: BundleCaseInput, fix: Fix): { case: BundleCaseInput; applied: boolean } {
-  const services = [...(data.services ?? [])].map((s) => ({ ...s }));
-  switch (fix.op) {
-    case 'replace': {
-      const s = services[fix.service];
-      if (s === undefined) return { case: data, applied: false };
-      s.gop = fix.gop;
-      break;
-    }
-    case 'remove':
-      if (services[fix.service] === undefined) return { case: data, applied: false };
-      services.splice(fix.service, 1);
-      break;
-    case 'set-count': {
-      const s = services[fix.service];
-      if (s === undefined) return { case: data, applied: false };
-      s.count = fix.count;
-      break;
-    }
-    case 'add':
-      services.push({
-        gop: fix.gop,
-        date: fix.date,
-        ...(fix.time === undefined ? {} : { time: fix.time }),
-        ...(fix.count === undefined ? {} : { count: fix.count }),
-        ...(fix.mode === undefined ? {} : { mode: fix.mode }),
-      });
-      break;
-  }
-  return { case: { ...data, services }, applied: true };
+  const services = applyFixToServices(data.services ?? [], fix, (add) => ({
+    gop: add.gop,
+    date: add.date,
+    ...(add.time === undefined ? {} : { time: add.time }),
+    ...(add.count === undefined ? {} : { count: add.count }),
+    ...(add.mode === undefined ? {} : { mode: add.mode }),
+  }));
+  return services === undefined ? { case: data, applied: false } : { case: { ...data, services }, applied: true };
 }
