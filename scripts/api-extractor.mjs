@@ -1,5 +1,7 @@
 // Runs api-extractor for every published package. `check` fails when a package's public API differs from
 // its committed report (packages/<pkg>/etc/<pkg>.api.md); `update` rewrites the reports for review.
+// `api:update` builds from clean first: TypeScript prints some union members in type-creation order, which
+// differs between an incremental and a clean build; CI checks after a clean build, so the reports must too.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
