@@ -6,7 +6,7 @@ export type AddFix = Extract<Fix, { op: 'add' }>;
 /** What a fix needs of a service: its GOP and count. Hosts keep their own service shapes. */
 export interface FixableService {
   gop: string;
-  count?: number;
+  count?: number | undefined;
 }
 
 /**
