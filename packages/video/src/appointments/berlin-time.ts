@@ -1,4 +1,4 @@
-import { PvsKitError } from '@pvskit/core';
+import { berlinDateTimeOf, formatGermanDate, germanWeekdayName, PvsKitError } from '@pvskit/core';
 
 /*
  * Appointment slots are practice wall-clock times (Europe/Berlin, no zone in the string, as in core's
@@ -59,19 +59,15 @@ export function formatBerlin(instant: number): string {
   return germanFormat.format(new Date(instant));
 }
 
-const WEEKDAYS = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'] as const;
-
 /** `2026-11-26T15:30` → { weekday: 'Donnerstag', date: '26.11.2026', time: '15:30' } (no zone maths needed). */
 export function describeLocal(local: string): { weekday: string; date: string; time: string } {
   const m = RE.exec(local);
   if (m === null) throw new PvsKitError('CALENDAR', `not a local date-time: ${local}`);
-  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
-  return { weekday: WEEKDAYS[day] ?? '', date: `${m[3]}.${m[2]}.${m[1]}`, time: `${m[4]}:${m[5]}` };
+  const date = local.slice(0, 10);
+  return { weekday: germanWeekdayName(date), date: formatGermanDate(date), time: local.slice(11, 16) };
 }
 
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The Berlin calendar date of an instant, `YYYY-MM-DD`. */
+/** The Berlin calendar date of an instant, `YYYY-MM-DD` (core's calendar, whatever the process zone). */
 export function berlinDate(instant: number): string {
-  return dayFormat.format(new Date(instant));
+  return berlinDateTimeOf(new Date(instant)).date;
 }

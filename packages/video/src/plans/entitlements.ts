@@ -31,6 +31,16 @@ export interface PlanDefinition {
   requiresSepaMandate: boolean;
 }
 
+const BASIS_FEATURES: readonly Feature[] = [
+  'appointments',
+  'twoParticipants',
+  'fullScreen',
+  'hideOwnPicture',
+  'onlineHelp',
+  'manualEmailInvitation',
+  'printView',
+];
+
 /**
  * The seed's contract page ("Mein aktueller Vertrag", RED connect basis / plus). Source:
  * seeds/000_90ab1fdb224c17e1.txt; conferences moved to plus on 25.11.2020 per the same source.
@@ -46,15 +56,7 @@ export const PLAN_CATALOGUE: {
     basis: {
       plan: 'basis',
       title: 'basis',
-      features: [
-        'appointments',
-        'twoParticipants',
-        'fullScreen',
-        'hideOwnPicture',
-        'onlineHelp',
-        'manualEmailInvitation',
-        'printView',
-      ],
+      features: BASIS_FEATURES,
       monthlyFeeCents: 0,
       perUser: false,
       smsFeeCents: null,
@@ -63,14 +65,9 @@ export const PLAN_CATALOGUE: {
     plus: {
       plan: 'plus',
       title: 'plus',
+      // plus contains everything of basis.
       features: [
-        'appointments',
-        'twoParticipants',
-        'fullScreen',
-        'hideOwnPicture',
-        'onlineHelp',
-        'manualEmailInvitation',
-        'printView',
+        ...BASIS_FEATURES,
         'smsInvitation',
         'integratedEmail',
         'screenSharing',
