@@ -6,6 +6,7 @@ import { showDoctorCall } from './views/doctor-call.js';
 import { showDuty } from './views/duty.js';
 import { showExport } from './views/export.js';
 import { showJoin } from './views/join.js';
+import { showLogin } from './views/login.js';
 import { showPatientList, showPatientRecord } from './views/patients.js';
 
 /*
@@ -33,6 +34,10 @@ async function route(root: HTMLElement, state: StateResponse): Promise<void> {
     else if (parts[0] === 'export') showExport(root, state);
     else await showPatientList(root);
   } catch (error) {
+    if (error instanceof ApiFailure && error.status === 401) {
+      showLogin(root, () => location.reload());
+      return;
+    }
     mount(root, h('h1', {}, 'Fehler'), h('p', { class: 'error', role: 'alert' }, error instanceof ApiFailure ? error.message : 'Die Seite konnte nicht geladen werden.'));
   }
 }
@@ -49,9 +54,27 @@ async function start(): Promise<void> {
     }
     return;
   }
-  const state = await api.get<StateResponse>('/api/state');
+  let state: StateResponse;
+  try {
+    state = await api.get<StateResponse>('/api/state');
+  } catch (error) {
+    // Not logged in (or the session ended): the login form, then the app afresh.
+    if (error instanceof ApiFailure && error.status === 401) showLogin(root, () => location.reload());
+    else mount(root, h('h1', {}, 'Fehler'), h('p', { class: 'error', role: 'alert' }, error instanceof ApiFailure ? error.message : 'Die Seite konnte nicht geladen werden.'));
+    return;
+  }
   const practice = document.getElementById('practice-name');
-  if (practice !== null) practice.textContent = `${state.settings.practice.name ?? ''} · ${state.settings.physician.name ?? ''}`;
+  if (practice !== null) practice.textContent = `${state.settings.practice.name ?? ''} · ${state.settings.physician.name ?? ''} · angemeldet: ${state.user.user}`;
+  const logout = document.getElementById('logout');
+  if (logout !== null) {
+    logout.hidden = false;
+    logout.addEventListener('click', () => {
+      void api
+        .post('/api/logout')
+        .catch(() => undefined)
+        .then(() => location.assign('/'));
+    });
+  }
   window.addEventListener('hashchange', () => void route(root, state));
   await route(root, state);
 }

@@ -4,24 +4,28 @@ import { join } from 'node:path';
 import { berlinDateTimeOf } from '@pvskit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentView, CaseRecord, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
-import { startHostApp, type RunningHostApp } from './index.js';
+import { AppClient } from '../testing/http-client.js';
+import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 import { addDays, saturdayOnOrBefore } from './seed.js';
 
 let dir: string;
 let app: RunningHostApp;
+let client: AppClient;
+let credentials: DemoCredentials;
 
-async function json<T>(path: string, init?: { method?: string; body?: unknown }): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${app.url}${path}`, {
-    method: init?.method ?? (init?.body === undefined ? 'GET' : 'POST'),
-    ...(init?.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.body) }),
-  });
-  return { status: res.status, body: (await res.json()) as T };
+const json = <T>(path: string, init?: { method?: string; body?: unknown }) => client.json<T>(path, init);
+
+async function start(options: { reset?: boolean; today: string }): Promise<void> {
+  app = await startHostApp({ port: 0, dataFile: join(dir, 'data', 'data.sqlite'), secretsDir: join(dir, 'secrets'), ...options });
+  if (app.firstStart !== undefined) credentials = app.firstStart;
+  client = new AppClient(app.url);
+  expect((await client.login(credentials)).status).toBe(200);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pvskit-host-app-test-'));
   // Wednesday 14 January 2026: the seeded duty is the weekend before, Saturday 10 January 08:00 to Monday 08:00.
-  app = await startHostApp({ port: 0, dataFile: join(dir, 'data.sqlite'), today: '2026-01-14' });
+  await start({ today: '2026-01-14' });
 });
 
 afterAll(async () => {
@@ -103,10 +107,10 @@ describe('export, CDS Hooks, static pages', () => {
     expect(r.body.quarter).toBe('12026');
     expect(r.body.findings).toEqual([]);
     expect(r.body.records['0104']).toBeGreaterThanOrEqual(3);
-    const file = await fetch(`${app.url}${r.body.download}`);
-    expect(file.headers.get('content-disposition')).toContain(r.body.fileName);
-    expect((await file.arrayBuffer()).byteLength).toBe(r.body.bytes);
-    expect((await fetch(`${app.url}/api/export/..%2Fdata.sqlite`)).status).toBe(404);
+    const file = await client.send('GET', r.body.download);
+    expect(file.headers['content-disposition']).toContain(r.body.fileName);
+    expect(file.bytes.byteLength).toBe(r.body.bytes);
+    expect((await client.send('GET', '/api/export/..%2Fdata.sqlite')).status).toBe(404);
   });
 
   it('serves CDS Hooks discovery for the same kit', async () => {
@@ -140,20 +144,22 @@ describe('video API', () => {
     const after = await json<AppointmentView>(`/api/appointments/${a.id}`);
     expect(after.body.consent?.channel).toBe('join-page');
 
-    const print = await fetch(`${app.url}${a.printUrl}`);
-    expect(print.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(await print.text()).toContain(a.patientCode);
+    const print = await client.send('GET', a.printUrl);
+    expect(print.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(print.text).toContain(a.patientCode);
   });
 });
 
 describe('restart', () => {
   it('keeps the data on restart and starts afresh with reset', async () => {
-    const file = app.dataFile;
     await app.close();
-    app = await startHostApp({ port: 0, dataFile: file, today: '2026-01-14' });
+    await start({ today: '2026-01-14' });
+    expect(app.firstStart).toBeUndefined();
     expect((await json<DutyResponse>('/api/duty')).body.cases.length).toBeGreaterThan(3);
     await app.close();
-    app = await startHostApp({ port: 0, dataFile: file, reset: true, today: '2026-03-04' });
+    // A reset registers the practice anew: new credentials, shown once.
+    await start({ reset: true, today: '2026-03-04' });
+    expect(app.firstStart).toBeDefined();
     const duty = await json<DutyResponse>('/api/duty');
     expect(duty.body.cases).toHaveLength(3);
     expect(duty.body.duty.start).toBe('2026-02-28T08:00');

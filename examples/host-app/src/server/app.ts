@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   createPvsKit,
@@ -21,6 +20,7 @@ import type {
   SignResponse,
   StateResponse,
 } from '../shared/api.js';
+import { currentPracticeSession } from './auth/sessions.js';
 import { dutyBundle, fullCase, newCaseFor, parseEditedCase } from './cases.js';
 import { HttpError, notFound, sendJson, type Router } from './http.js';
 import type { Integrations } from './integrations.js';
@@ -32,7 +32,7 @@ export interface AppDeps {
   store: HostStore;
   integrations: Integrations;
   logger: Logger;
-  /** Directory for export files (downloads). */
+  /** Directory the KVDT plugin writes into (downloads are served from here). */
   exportDir: string;
 }
 
@@ -105,11 +105,13 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   const { store, integrations } = deps;
 
   router.on('GET', '/api/state', ({ res }) => {
+    const session = currentPracticeSession();
     const body: StateResponse = {
       settings: store.settings(),
       duty: store.duty(),
       features: features(integrations, extraFeatures()),
       plugins: kit.plugins().map((p) => ({ id: p.id, title: p.title, hooks: p.hooks, enabled: p.enabled })),
+      user: { user: session.userShortName, role: session.role },
     };
     sendJson(res, 200, body);
   });
@@ -229,10 +231,10 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     // The KV gets the duty as `complete` makes it: derived services, prices and the pseudo case(s).
     const completed = billing.completeBundle(dutyBundle(store, store.cases({ dutyId: duty.id })));
     const quarter = quarterOf(duty.start.slice(0, 10));
-    mkdirSync(deps.exportDir, { recursive: true });
     const settings = store.settings();
     const items = completed.cases.map((c) => (c.pseudo === true ? withPseudoExportFields(c, settings.pseudoCaseExport) : c));
-    const hook = await kit.callHook('billing-export', { items, quarter, outDir: deps.exportDir });
+    // No outDir: the plugin writes into the export directory it was configured with, and nowhere else.
+    const hook = await kit.callHook('billing-export', { items, quarter });
     const written = hook.results.map((r) => r.data).find(isWrittenFile);
     if (written === undefined) {
       const reason = hook.cards.find((c) => c.indicator === 'critical');

@@ -28,14 +28,27 @@ export type RouteHandler = (ctx: RouteContext) => Promise<void> | void;
 
 interface Route {
   method: string;
+  path: string;
   pattern: RegExp;
   keys: string[];
   handler: RouteHandler;
 }
 
+/** A route as listed by {@link Router.routes}: what the access rules and the route-enumeration test see. */
+export interface RouteInfo {
+  method: string;
+  /** The pattern as registered, e.g. `/api/cases/:id`. */
+  path: string;
+}
+
+/** A request matched to its route; `run` calls the handler. */
+export interface MatchedRoute extends RouteInfo {
+  run(): Promise<void>;
+}
+
 /** A minimal router: `/api/cases/:id` style patterns, exact method match. */
 export class Router {
-  private readonly routes: Route[] = [];
+  private readonly table: Route[] = [];
 
   on(method: string, path: string, handler: RouteHandler): this {
     const keys: string[] = [];
@@ -45,29 +58,40 @@ export class Router {
         return '/([^/]+)';
       })}$`,
     );
-    this.routes.push({ method, pattern, keys, handler });
+    this.table.push({ method, path, pattern, keys, handler });
     return this;
   }
 
-  /** Runs the matching route; false when none matches the path. */
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+  /** Every registered route, in registration order. */
+  routes(): RouteInfo[] {
+    return this.table.map(({ method, path }) => ({ method, path }));
+  }
+
+  /**
+   * The route for this request, undefined when no pattern matches the path, 405 when one matches but not the
+   * method. Matching is separate from running so the server can check access before any handler runs.
+   */
+  match(req: IncomingMessage, res: ServerResponse, url: URL): MatchedRoute | undefined {
     let pathMatched = false;
-    for (const route of this.routes) {
+    for (const route of this.table) {
       const m = route.pattern.exec(url.pathname);
       if (m === null) continue;
       pathMatched = true;
       if (route.method !== req.method) continue;
       const params: Record<string, string> = {};
-      route.keys.forEach((key, i) => {
-        params[key] = decodeURIComponent(m[i + 1] ?? '');
-      });
+      try {
+        route.keys.forEach((key, i) => {
+          params[key] = decodeURIComponent(m[i + 1] ?? '');
+        });
+      } catch {
+        throw new HttpError(400, 'PATH', 'malformed percent-encoding in path', 'Die Adresse ist ungültig.');
+      }
       let cached: Promise<unknown> | undefined;
       const body = (): Promise<unknown> => (cached ??= readJsonBody(req));
-      await route.handler({ req, res, url, params, body });
-      return true;
+      return { method: route.method, path: route.path, run: async () => route.handler({ req, res, url, params, body }) };
     }
     if (pathMatched) throw new HttpError(405, 'METHOD', `method ${req.method ?? '?'} not allowed`, 'Diese Aktion ist hier nicht erlaubt.');
-    return false;
+    return undefined;
   }
 }
 

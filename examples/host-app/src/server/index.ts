@@ -4,39 +4,81 @@
  * @packageDocumentation
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
-import { berlinDateTimeOf, silentLogger, type Logger } from '@pvskit/core';
+import { berlinDateTimeOf, PvsKitError, silentLogger, type Logger } from '@pvskit/core';
+import { accessOf, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
+import { registerLoginRoutes } from './auth/login-routes.js';
+import { runAsPractice, SessionStore } from './auth/sessions.js';
+import { LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { HttpError, Router, sendError } from './http.js';
+import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, requestGuard } from './guard.js';
+import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
+import { startMaintenance, type Maintenance } from './maintenance.js';
+import { defaultSecretsDir, secretsFileFor } from './secrets.js';
 import { serveStatic, staticRoots } from './static.js';
 import { HostStore } from './store.js';
-import { startVideo, type VideoIntegration } from './video.js';
+import { startVideo, type DemoCredentials, type VideoIntegration } from './video.js';
 import { registerVideoRoutes } from './video-routes.js';
+
+export type { Access } from './access.js';
+export type { DemoCredentials } from './video.js';
+
+/** Shortest CDS Hooks bearer token accepted (as the standalone CDS Hooks server demands). */
+export const MIN_CDS_TOKEN_LENGTH = 32;
 
 /** Options of {@link startHostApp}. */
 export interface HostAppOptions {
   /** Port on `host`; 0 picks a free one. Default 8080. */
   port?: number;
-  /** Interface to listen on. Default `127.0.0.1` (the demo holds patient data: never on all interfaces by default). */
+  /**
+   * Interface to listen on. Default `127.0.0.1` (the demo holds patient data: never on all interfaces by
+   * default). Any other address needs `tls` or `trustedProxies`, and `publicHost`.
+   */
   host?: string;
   /** SQLite data file; created and seeded on first start. Default `.data/host-app.sqlite` in the working directory. */
   dataFile?: string;
+  /**
+   * Directory of the server's secrets (device key, server secrets), never inside the data directory. Default
+   * `PVSKIT_SECRETS_DIR`, else `$XDG_CONFIG_HOME/pvskit-host-app` (`~/.config/pvskit-host-app`).
+   */
+  secretsDir?: string;
+  /** Directory the KVDT export writes into; default `exports/` beside the data file. */
+  exportDir?: string;
   /** Delete the data files first and start with fresh demo data (and a freshly registered video practice). */
   reset?: boolean;
   /** Where the kit and the server log. Silent by default. */
   logger?: Logger;
   /**
-   * Bearer token for the CDS Hooks service (`/cds-services`). Without one the service is only mounted on a
-   * loopback address, where it serves the PVS on the same machine.
+   * Bearer token for the CDS Hooks service (`/cds-services`), at least 32 characters. Without one the service
+   * is only mounted on a loopback address, where it serves the PVS on the same machine.
    */
   cdsToken?: string;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Reverse-proxy mode: addresses of the TLS-terminating proxies in front of the app. Only requests from them
+   * may name the client address (`X-Forwarded-For`); cookies are marked `Secure`.
+   */
+  trustedProxies?: readonly string[];
+  /** The name browsers use for the app when it is not a loopback name, with `:port` unless 443/80. */
+  publicHost?: string;
+  /** Interval of the retention maintenance (purge of expired appointments, evidence, host links); default 1 h. */
+  maintenanceIntervalMs?: number;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
   today?: string;
+}
+
+/** A route of the app server and who may call it. */
+export interface HostRoute {
+  method: string;
+  path: string;
+  access: Access;
 }
 
 /** A running host app. */
@@ -45,18 +87,57 @@ export interface RunningHostApp {
   url: string;
   port: number;
   dataFile: string;
-  /** Stops accepting connections, closes the signaling server and the data files. */
+  /** The secrets file (outside the data directory). */
+  secretsFile: string;
+  /** The demo practice's login, on the start that registered it only (show it once, then forget it). */
+  firstStart?: DemoCredentials;
+  /** Every router route and its access (the route-enumeration test and docs/security.md use it). */
+  routes(): HostRoute[];
+  /** Runs the retention maintenance now (as of `now`, default the clock); its counts. */
+  runMaintenance(now?: Date): Record<string, number>;
+  /** Stops accepting connections, ends the sessions, closes the signaling server and the data files. */
   close(): Promise<void>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+function configError(message: string, userMessage: string): PvsKitError {
+  return new PvsKitError('CONFIG', message, { userMessage });
+}
+
+/** Refuses configurations that would put patient data on a network unprotected. */
+function assertSafeExposure(host: string, options: HostAppOptions): void {
+  if (options.cdsToken !== undefined && options.cdsToken.length < MIN_CDS_TOKEN_LENGTH) {
+    throw configError(
+      `the CDS Hooks token must have at least ${MIN_CDS_TOKEN_LENGTH} characters`,
+      `Der Zugangsschlüssel für den CDS-Hooks-Dienst muss mindestens ${MIN_CDS_TOKEN_LENGTH} Zeichen haben.`,
+    );
+  }
+  if (isLoopbackHost(host)) return;
+  if (options.tls === undefined && (options.trustedProxies ?? []).length === 0) {
+    throw configError(
+      `refusing to listen on ${host} without TLS (--tls-cert/--tls-key) or a trusted reverse proxy (--trust-proxy)`,
+      `Die Praxissoftware läuft auf ${host} nur verschlüsselt (TLS) oder hinter einem Reverse-Proxy.`,
+    );
+  }
+  if (options.publicHost === undefined) {
+    throw configError(`listening on ${host} needs the name browsers use (--public-host)`, 'Bitte den öffentlichen Namen des Servers angeben (--public-host).');
+  }
+}
+
+const notLoggedIn = (): HttpError => new HttpError(401, 'AUTH', 'login required', 'Bitte melden Sie sich an.');
+
 /** Starts the sample host app and resolves once it listens and is ready. */
 export async function startHostApp(options: HostAppOptions = {}): Promise<RunningHostApp> {
   const logger = options.logger ?? silentLogger;
   const host = options.host ?? '127.0.0.1';
+  assertSafeExposure(host, options);
   const dataFile = resolve(options.dataFile ?? join('.data', 'host-app.sqlite'));
+  const secretsFile = secretsFileFor(options.secretsDir ?? defaultSecretsDir(), dataFile);
+  const exportDir = resolve(options.exportDir ?? join(dirname(dataFile), 'exports'));
   const today = options.today ?? berlinDateTimeOf(new Date()).date;
+  const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
+  const behindProxy = trustedProxies.size > 0;
   const roots = staticRoots();
   if (!roots.bundleBuilt) logger.warn('host-app: client bundle missing; run "npm run build"', { dir: roots.bundleDir });
   const store = HostStore.open(dataFile, { reset: options.reset === true, today });
@@ -64,15 +145,16 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   // Listen first: the video service needs the real base URL (port 0 = a free port) for invitation links.
   let handle: Handler | undefined;
   let upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | undefined;
-  // The CDS Hooks service's limits (headers 10 s, request 30 s) also cut slow-loris connections to the app.
-  const server: Server = createServer(cdsServerOptions(), (req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     if (handle === undefined) {
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('Startet …');
       return;
     }
     void handle(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
+  };
+  // The CDS Hooks service's limits (headers 10 s, request 30 s) also cut slow-loris connections to the app.
+  const server: Server = options.tls === undefined ? createServer(cdsServerOptions(), listener) : createTlsServer({ ...cdsServerOptions(), ...options.tls }, listener);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (upgrade === undefined) socket.destroy();
     else upgrade(req, socket, head);
   });
@@ -84,16 +166,22 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const publicUrl = options.publicHost === undefined ? url : `${options.tls !== undefined || behindProxy ? 'https' : 'http'}://${options.publicHost}`;
+  const guard = requestGuard({ port, listenHost: host, tls: options.tls !== undefined, behindProxy, ...(options.publicHost === undefined ? {} : { publicHost: options.publicHost }) });
 
   let video: VideoIntegration | undefined;
+  let maintenance: Maintenance | undefined;
+  let sessions: SessionStore | undefined;
   try {
-    const integrations = await loadIntegrations({ store, logger });
+    const integrations = await loadIntegrations({ store, logger, exportDir });
     try {
       // Patients get links below /video (join pages only), never the PVS pages at /.
-      video = await startVideo({ dataFile, reset: options.reset === true, baseUrl: `${url}/video`, settings: store.settings(), logger });
+      video = await startVideo({ dataFile, secretsFile, reset: options.reset === true, baseUrl: `${publicUrl}/video`, settings: store.settings(), logger });
     } catch (error) {
-      // The rest of the PVS works without video; the UI says the module is missing.
+      if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;
+      // The rest of the PVS needs a login, which needs the keyring: the UI says the module is missing.
       logger.error('host-app: video consultation unavailable', { error: error instanceof Error ? error.message : String(error) });
     }
     // Run the rule engine once before the first request, so the first keystroke does not pay for warm-up.
@@ -104,20 +192,61 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     if (!cdsAllowed) logger.warn('host-app: CDS Hooks service not mounted: listening beyond loopback needs a token (cdsToken)', { host });
     // The same kit answers the browser app and non-JS hosts over CDS Hooks (GET /cds-services, POST /cds-services/{id}).
     const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
+
+    const live = video;
+    sessions = new SessionStore({ secure: options.tls !== undefined || behindProxy }, (s) => live?.logout(s));
+    const openSessions = sessions;
+    const addressOf = (req: IncomingMessage): string => clientAddress(req, trustedProxies);
     const router = new Router();
     const extraFeatures = { cdsHooks: cds !== undefined, video: video !== undefined, signaling: video !== undefined };
-    registerApi(router, { store, integrations, logger, exportDir: join(dirname(dataFile), 'exports') }, kit, () => extraFeatures);
+    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), login: video?.login, addressOf, logger });
+    registerApi(router, { store, integrations, logger, exportDir }, kit, () => extraFeatures);
     if (video !== undefined) registerVideoRoutes(router, store, kit, video);
     const signaling = video?.signaling;
 
+    maintenance = startMaintenance({
+      logger,
+      ...(options.maintenanceIntervalMs === undefined ? {} : { intervalMs: options.maintenanceIntervalMs }),
+      pass: (now) => {
+        const counts: Record<string, number> = { sessionsExpired: openSessions.sweep() };
+        if (live === undefined) return counts;
+        const { purged, contractEnds } = live.service.runMaintenance(now);
+        return {
+          ...counts,
+          ...purged,
+          contractEnds: contractEnds.length,
+          hostAppointmentLinks: store.purgeAppointmentLinks((id) => live.store.getAppointment(id) !== undefined),
+        };
+      },
+    });
+
+    const runRoute = async (route: MatchedRoute, req: IncomingMessage): Promise<void> => {
+      if (accessOf(route) !== 'practice') return route.run();
+      const practice = openSessions.lookup(req);
+      if (practice === undefined) throw notLoggedIn();
+      return runAsPractice(practice, route.run);
+    };
+
     upgrade = (req, socket, head) => {
+      try {
+        checkHost(req, guard);
+        checkOrigin(req, guard);
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 400;
+        socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        return;
+      }
       if (signaling === undefined || !signaling.handleUpgrade(req, socket, head)) socket.destroy();
     };
     handle = async (req, res) => {
-      const reqUrl = new URL(req.url ?? '/', url);
       try {
+        // Refused before anything is read or routed: a foreign name, a cross-site write, a body that is not JSON.
+        checkHost(req, guard);
+        checkStateChange(req, guard);
+        const reqUrl = new URL(req.url ?? '/', url);
         if (signaling?.handleRequest(req, res) === true) return;
-        if (await router.handle(req, res, reqUrl)) return;
+        const route = router.match(req, res, reqUrl);
+        if (route !== undefined) return await runRoute(route, req);
         if (cds !== undefined && (await cds(req, res))) return;
         if (reqUrl.pathname.startsWith('/api/')) throw new HttpError(404, 'NOT_FOUND', `no route ${reqUrl.pathname}`, 'Unbekannte Adresse.');
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'METHOD', 'method not allowed', 'Nicht erlaubt.');
@@ -126,15 +255,20 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         sendError(res, error, (message, e) => logger.error(message, { error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
       }
     };
-    logger.info('host-app: listening', { url, dataFile, video: video !== undefined });
+    logger.info('host-app: listening', { url, publicUrl, dataFile, secretsFile, video: video !== undefined });
 
     let closed: Promise<void> | undefined;
-    return {
+    const running: RunningHostApp = {
       url,
       port,
       dataFile,
+      secretsFile,
+      routes: () => router.routes().map((r) => ({ ...r, access: accessOf(r) })),
+      runMaintenance: (now) => (maintenance as Maintenance).runNow(now),
       close() {
         closed ??= (async () => {
+          maintenance?.stop();
+          openSessions.closeAll();
           await video?.close();
           await new Promise<void>((ok) => {
             server.close(() => ok());
@@ -146,7 +280,11 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         return closed;
       },
     };
+    if (video?.firstStart !== undefined) running.firstStart = video.firstStart;
+    return running;
   } catch (error) {
+    maintenance?.stop();
+    sessions?.closeAll();
     await video?.close().catch(() => {});
     server.closeAllConnections();
     await new Promise<void>((ok) => server.close(() => ok()));

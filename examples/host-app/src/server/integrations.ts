@@ -14,7 +14,7 @@ export interface BillingPort {
 }
 
 export interface KvdtPort {
-  /** The plugin answering `billing-export` (it writes the file into the context's `outDir`). */
+  /** The plugin answering `billing-export` (it writes the file into its configured export directory). */
   plugins: PvsKitPlugin[];
   /** Reads a written file back: validator findings and record counts per Satzart. */
   check(path: string): Promise<{ findings: Finding[]; counts: Record<string, number> }>;

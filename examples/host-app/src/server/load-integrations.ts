@@ -5,7 +5,7 @@ import type { Integrations } from './integrations.js';
 import type { HostStore } from './store.js';
 
 /** Builds the ports to the other pvskit packages. */
-export function loadIntegrations(_deps: { store: HostStore; logger: Logger }): Promise<Integrations> {
+export function loadIntegrations(deps: { store: HostStore; logger: Logger; exportDir: string }): Promise<Integrations> {
   return Promise.resolve({
     billing: {
       plugins: [billingPlugin()],
@@ -13,7 +13,7 @@ export function loadIntegrations(_deps: { store: HostStore; logger: Logger }): P
       completeBundle: (input) => complete(input),
     },
     kvdt: {
-      plugins: [kvdtExportPlugin()],
+      plugins: [kvdtExportPlugin({ outDir: deps.exportDir })],
       check: (path) => checkKvdtFile(path),
     },
   });

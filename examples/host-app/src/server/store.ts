@@ -190,6 +190,19 @@ export class HostStore {
     return r === undefined ? undefined : { id: r.id, patientId: r.patient_id, start: r.start, durationMinutes: r.duration_minutes, createdAt: r.created_at };
   }
 
+  /**
+   * Deletes the PVS's links to appointments the video service no longer has (purged after their retention
+   * period): the link itself ties a video id to a patient and must not outlive the appointment. Returns the count.
+   */
+  purgeAppointmentLinks(stillExists: (id: string) => boolean): number {
+    const ids = (this.db.prepare('SELECT id FROM host_appointments').all() as { id: string }[]).map((r) => r.id).filter((id) => !stillExists(id));
+    const del = this.db.prepare('DELETE FROM host_appointments WHERE id = ?');
+    this.db.transaction(() => {
+      for (const id of ids) del.run(id);
+    })();
+    return ids.length;
+  }
+
   appointments(patientId: string): AppointmentLink[] {
     const rows = this.db.prepare('SELECT * FROM host_appointments WHERE patient_id = ? ORDER BY start DESC').all(patientId) as {
       id: string;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Logger, PvsKitPlugin } from '@pvskit/core';
 import {
   accessControlFromVideoService,
@@ -15,31 +15,28 @@ import {
   type VideoStore,
 } from '@pvskit/video';
 import type { HostSettings } from '../shared/api.js';
+import { currentPracticeSession } from './auth/sessions.js';
+import { readSecrets, writeSecrets, type HostSecrets } from './secrets.js';
 
 /*
- * The sample PVS as a video practice: on first start it registers the demo practice with the video service,
- * keeps its login on this machine (a secrets file next to the data, never in the databases) and logs in.
- * The signaling server runs inside the host app's HTTP server (`/signal`).
+ * The sample PVS as a video practice: on first start it registers the demo practice with the video service and
+ * shows its login once; the server keeps only its device key and server secrets (secrets.ts), never a password.
+ * The practice session (with the data key) exists only while a practice user is logged in. The signaling
+ * server runs inside the host app's HTTP server (`/signal`).
  */
 
-/** Credentials of the demo practice and the server secrets, kept apart from the databases. */
-interface VideoSecrets {
-  v: 1;
-  /** Server secret of the video service (code HMACs): whoever holds it and the database can test codes offline. */
-  serverSecret: string;
-  /** Signs doctor tickets and resume tokens; persisted so a restarted server resumes running calls. */
-  signalingSecret: string;
+/** The demo practice's login, shown once on first start. */
+export interface DemoCredentials {
   organisation: string;
   user: string;
   password: string;
   masterPassword: string;
-  device: { id: string; secretKey: string };
 }
 
 /** Files of the video part, next to the host app's data file. */
-export function videoFiles(dataFile: string): { store: string; secrets: string } {
+export function videoFiles(dataFile: string): { store: string; legacySecrets: string } {
   const base = dataFile.replace(/\.sqlite$/, '');
-  return { store: `${base}.video.sqlite`, secrets: `${base}.secrets.json` };
+  return { store: `${base}.video.sqlite`, legacySecrets: `${base}.secrets.json` };
 }
 
 export interface VideoIntegration {
@@ -47,21 +44,20 @@ export interface VideoIntegration {
   store: VideoStore;
   signaling: SignalingService;
   plugin: PvsKitPlugin;
+  /** The logged-in practice of the current request (AUTH outside one). */
   session(): PracticeSession;
+  /** Logs a practice user in on this server's device; the one AUTH error for any wrong part. */
+  login(credentials: { organisation: string; user: string; password: string }): Promise<PracticeSession>;
+  logout(session: PracticeSession): void;
+  /** Set on the start that registered the demo practice. */
+  firstStart?: DemoCredentials;
   consentText(date: string): { version: string; text: string };
   close(): Promise<void>;
 }
 
-function writeSecrets(path: string, secrets: VideoSecrets): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  renameSync(tmp, path);
-  chmodSync(path, 0o600);
-}
-
 const b64url = (n: number): string => randomBytes(n).toString('base64url');
 
-async function registerDemoPractice(service: VideoService, settings: HostSettings): Promise<VideoSecrets> {
+async function registerDemoPractice(service: VideoService, settings: HostSettings): Promise<{ credentials: DemoCredentials; device: HostSecrets['device'] }> {
   const device = await generateDeviceKeyPair();
   const password = `Demo-${b64url(12)}`;
   const masterPassword = `Master-${b64url(18)}`;
@@ -95,39 +91,42 @@ async function registerDemoPractice(service: VideoService, settings: HostSetting
     credentialsNoted: true,
   });
   return {
-    v: 1,
-    serverSecret: b64url(32),
-    signalingSecret: b64url(32),
-    organisation: result.orgShortName,
-    user: result.userShortName,
-    password,
-    masterPassword,
+    credentials: { organisation: result.orgShortName, user: result.userShortName, password, masterPassword },
     device: { id: result.deviceId, secretKey: device.secretKey },
   };
 }
 
-/** Opens the video store and service, registers the demo practice on first use, logs in, and builds the signaling service. */
+/** Opens the video store and service, registers the demo practice on first use, and builds the signaling service. */
 export async function startVideo(options: {
   dataFile: string;
+  secretsFile: string;
   reset: boolean;
   baseUrl: string;
   settings: HostSettings;
   logger: Logger;
 }): Promise<VideoIntegration> {
   const files = videoFiles(options.dataFile);
-  if (options.reset) for (const f of [files.store, `${files.store}-wal`, `${files.store}-shm`, files.secrets]) rmSync(f, { force: true });
-  // A store without its secrets (or the reverse) cannot be opened: start both afresh.
-  if (existsSync(files.store) !== existsSync(files.secrets)) for (const f of [files.store, files.secrets]) rmSync(f, { force: true });
-  const store = openSqliteStore({ path: files.store });
-  let secrets: VideoSecrets | undefined = existsSync(files.secrets) ? (JSON.parse(readFileSync(files.secrets, 'utf8')) as VideoSecrets) : undefined;
-  const serverSecret = secrets?.serverSecret ?? b64url(32);
-  // 'interactive' Argon2id: a demo login on every start must not take seconds and 256 MiB.
-  const service = await createVideoService({ store, serverSecret, baseUrl: options.baseUrl, logger: options.logger, kdf: 'interactive' });
-  if (secrets === undefined) {
-    secrets = { ...(await registerDemoPractice(service, options.settings)), serverSecret };
-    writeSecrets(files.secrets, secrets);
+  if (existsSync(files.legacySecrets)) {
+    // Older versions kept the password beside the data. It cannot be moved (nobody was ever shown it): start afresh.
+    options.logger.warn('host-app: removing the old secrets file beside the data; the video practice is registered anew', { file: files.legacySecrets });
+    for (const f of [files.legacySecrets, files.store]) rmSync(f, { force: true });
   }
-  const session = await service.account.login({ organisation: secrets.organisation, user: secrets.user, password: secrets.password, device: secrets.device });
+  if (options.reset) for (const f of [files.store, `${files.store}-wal`, `${files.store}-shm`, options.secretsFile]) rmSync(f, { force: true });
+  // A store without its secrets (or the reverse) cannot be opened: start both afresh.
+  if (existsSync(files.store) !== existsSync(options.secretsFile)) for (const f of [files.store, options.secretsFile]) rmSync(f, { force: true });
+  let secrets = readSecrets(options.secretsFile);
+  const store = openSqliteStore({ path: files.store });
+  const serverSecret = secrets?.serverSecret ?? b64url(32);
+  // 'interactive' Argon2id: every login derives the key; a demo login must not take seconds and 256 MiB.
+  const service = await createVideoService({ store, serverSecret, baseUrl: options.baseUrl, logger: options.logger, kdf: 'interactive' });
+  let firstStart: DemoCredentials | undefined;
+  if (secrets === undefined) {
+    const registered = await registerDemoPractice(service, options.settings);
+    secrets = { v: 2, serverSecret, signalingSecret: b64url(32), device: registered.device };
+    writeSecrets(options.secretsFile, secrets);
+    firstStart = registered.credentials;
+  }
+  const device = secrets.device;
   const signaling = createSignalingService({
     access: accessControlFromVideoService({ service, store }),
     secret: Buffer.from(secrets.signalingSecret, 'base64url'),
@@ -138,12 +137,14 @@ export async function startVideo(options: {
     service,
     store,
     signaling,
-    plugin: videoPlugin(service, { session: () => session }),
-    session: () => session,
+    plugin: videoPlugin(service, { session: currentPracticeSession }),
+    session: currentPracticeSession,
+    login: (c) => service.account.login({ ...c, device }),
+    logout: (session) => service.account.logout(session),
+    ...(firstStart === undefined ? {} : { firstStart }),
     consentText: (date) => currentConsentText(date),
     async close() {
       await signaling.close();
-      service.account.logout(session);
       service.close();
     },
   };

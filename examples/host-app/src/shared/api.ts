@@ -58,6 +58,8 @@ export interface StateResponse {
   duty: Duty & { id: string };
   features: Features;
   plugins: { id: string; title: string; hooks: string[]; enabled: boolean }[];
+  /** The logged-in practice user. */
+  user: LoginResponse;
 }
 
 /** Result of a hook call as the UI shows it. */
@@ -147,4 +149,10 @@ export interface ConsentTextResponse {
 
 export interface ApiError {
   error: { code: string; message: string; userMessage: string; issues?: ValidationIssue[] };
+}
+
+/** `POST /api/login` (and `user` in the state): who is logged in. */
+export interface LoginResponse {
+  user: string;
+  role: string;
 }

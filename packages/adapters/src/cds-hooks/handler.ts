@@ -178,6 +178,10 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     if (hook !== service.hook || !isHookName(hook)) {
       throw validationHttpError([{ path: '$.hook', message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
     }
+    // Where files go is the host's decision, never a remote caller's (billing-export writes below its own directory).
+    if (hook === 'billing-export' && typeof context === 'object' && context !== null && 'outDir' in context) {
+      throw validationHttpError([{ path: '$.context.outDir', message: 'remote callers cannot choose the export directory' }], 'request');
+    }
     // A client that hangs up mid-call stops the plugins (no strike for them).
     const abort = new AbortController();
     const onClose = (): void => {

@@ -51,8 +51,8 @@ describe('CLI functions', () => {
 
 describe('kvdtExportPlugin on the billing-export hook', () => {
   it('writes the file and returns its path as data', async () => {
-    const kit = createPvsKit({ plugins: [kvdtExportPlugin({ clock: CLOCK })], timeoutsMs: { 'billing-export': 20_000 } });
-    const result = await kit.callHook('billing-export', { items: [sampleCaseInput(1)], quarter: '12026', outDir: dir });
+    const kit = createPvsKit({ plugins: [kvdtExportPlugin({ clock: CLOCK, outDir: dir })], timeoutsMs: { 'billing-export': 20_000 } });
+    const result = await kit.callHook('billing-export', { items: [sampleCaseInput(1)], quarter: '12026' });
     const own = result.results[0];
     expect(own?.status).toBe('ok');
     expect(own?.data).toMatchObject({ path: join(dir, 'Z01529999900_12.01.2026_10.05.con'), cases: 1, records: 7 });
@@ -61,10 +61,10 @@ describe('kvdtExportPlugin on the billing-export hook', () => {
   });
 
   it('answers a refused export with a critical card naming the field, and writes nothing', async () => {
-    const kit = createPvsKit({ plugins: [kvdtExportPlugin({ clock: CLOCK })], timeoutsMs: { 'billing-export': 20_000 } });
+    const kit = createPvsKit({ plugins: [kvdtExportPlugin({ clock: CLOCK, outDir: dir })], timeoutsMs: { 'billing-export': 20_000 } });
     const c = sampleCaseInput(1);
     const items = [{ ...c, patient: { ...c.patient, lastName: 'Şahin' } }];
-    const result = await kit.callHook('billing-export', { items, outDir: dir });
+    const result = await kit.callHook('billing-export', { items });
     expect(result.results[0]?.status).toBe('ok');
     expect(result.cards[0]?.indicator).toBe('critical');
     expect(result.cards[0]?.detail).toContain('3101');

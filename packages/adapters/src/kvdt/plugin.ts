@@ -1,5 +1,7 @@
 /** The `billing-export` hook: a plugin that writes the KVDT file through this adapter. */
+import { basename } from 'node:path';
 import { isPvsKitError, type Card, type PvsKitPlugin } from '@pvskit/core';
+import { exportDirectoryBelow } from './export-dir.js';
 import type { ExportProblem } from './export-case.js';
 import { writeKvdtFile, type KvdtWriteOptions } from './writer.js';
 
@@ -7,7 +9,10 @@ import { writeKvdtFile, type KvdtWriteOptions } from './writer.js';
 export interface KvdtExportPluginOptions extends Omit<KvdtWriteOptions, 'quarter' | 'signal'> {
   /** Plugin id; default `pvskit.kvdt-export`. */
   id?: string;
-  /** Directory used when the hook context names none. */
+  /**
+   * The export directory: files are written here, or below it where the context's `outDir` (absolute or relative
+   * to it) points. Without it the plugin writes nothing. A context `outDir` outside it (links resolved) is refused.
+   */
   outDir?: string;
 }
 
@@ -19,22 +24,26 @@ function card(summary: string, indicator: Card['indicator'], detail?: string): C
 }
 
 /**
- * A plugin serving `billing-export` (context `{ items, quarter?, outDir? }`): writes the KVDT file into
- * `outDir` and answers with an info card and `data: { path, bytes, cases, records, quarter, bsnr, skipped }`.
+ * A plugin serving `billing-export` (context `{ items, quarter?, outDir? }`): writes the KVDT file into the
+ * configured export directory (or below it, see {@link KvdtExportPluginOptions.outDir}) and answers with an info
+ * card naming the file and `data: { path, bytes, cases, records, quarter, bsnr, skipped }`.
  * A refused export (missing field, character outside ISO-8859-15) is an answer, not a plugin failure: a
  * critical card naming case and field, `data: { refused: problems }`, and no file.
  */
 export function kvdtExportPlugin(options: KvdtExportPluginOptions = {}): PvsKitPlugin {
-  const { id = 'pvskit.kvdt-export', outDir: defaultOutDir, ...writeOptions } = options;
+  const { id = 'pvskit.kvdt-export', outDir: exportRoot, ...writeOptions } = options;
   return {
     id,
     title: 'KVDT-Abrechnungsdatei',
     description: 'Erstellt die KVDT-Abrechnungsdatei (ISO-8859-15) für die Kassenärztliche Vereinigung.',
     hooks: {
       'billing-export': async (context, call) => {
-        const outDir = context.outDir ?? defaultOutDir;
+        if (exportRoot === undefined) {
+          return { cards: [card('KVDT-Datei nicht erstellt: kein Exportverzeichnis eingerichtet.', 'critical')], data: { refused: [] } };
+        }
+        const outDir = await exportDirectoryBelow(exportRoot, context.outDir);
         if (outDir === undefined) {
-          return { cards: [card('KVDT-Datei nicht erstellt: kein Zielverzeichnis angegeben.', 'critical')], data: { refused: [] } };
+          return { cards: [card('KVDT-Datei nicht erstellt: das Zielverzeichnis liegt außerhalb des Exportverzeichnisses.', 'critical')], data: { refused: [] } };
         }
         try {
           const result = await writeKvdtFile(context.items, outDir, {
@@ -47,7 +56,8 @@ export function kvdtExportPlugin(options: KvdtExportPluginOptions = {}): PvsKitP
           const q = `${result.quarter.slice(0, 1)}/${result.quarter.slice(1)}`;
           const skipped = result.skipped.notBilledThroughKv > 0 ? `; ${result.skipped.notBilledThroughKv} PKV/BG-Fälle nicht enthalten` : '';
           return {
-            cards: [card(`KVDT-Datei für Quartal ${q} erstellt: ${result.cases} Fälle${skipped}.`, 'info', result.path)],
+            // The card names the file only: cards travel to remote callers, the machine's paths are none of theirs.
+            cards: [card(`KVDT-Datei für Quartal ${q} erstellt: ${result.cases} Fälle${skipped}.`, 'info', basename(result.path))],
             data: result,
           };
         } catch (e) {

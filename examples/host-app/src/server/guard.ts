@@ -1,0 +1,119 @@
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { HttpError } from './http.js';
+
+/*
+ * Checks every request passes before any route runs (issue 12):
+ * - the Host header is one of ours: a page on evil.example that re-points its DNS name to 127.0.0.1 (DNS
+ *   rebinding) still sends `Host: evil.example` and is refused;
+ * - a state-changing request comes from our own pages: `Origin` and `Sec-Fetch-Site` are set by the browser,
+ *   not by the page, so a cross-site form or fetch is refused even before the cookie is looked at;
+ * - a body-carrying method declares JSON, which no HTML form can send and no cross-site fetch can send without
+ *   a CORS preflight we never answer.
+ */
+
+/** Where the server is reachable, from the browser's point of view. */
+export interface Reachability {
+  port: number;
+  /** The address listened on. */
+  listenHost: string;
+  /** The name (with `:port` unless 443/80) browsers use when it is not a loopback name, e.g. `praxis.example.de`. */
+  publicHost?: string;
+  /** The app speaks TLS itself. */
+  tls: boolean;
+  /** Browsers reach `publicHost` through a TLS-terminating reverse proxy. */
+  behindProxy: boolean;
+}
+
+export interface RequestGuard {
+  /** Host header values accepted (lower case). */
+  readonly hosts: ReadonlySet<string>;
+  /** Origins accepted on state-changing requests. */
+  readonly origins: ReadonlySet<string>;
+}
+
+const bracket = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+
+export function requestGuard(r: Reachability): RequestGuard {
+  const hosts = new Set<string>();
+  const origins = new Set<string>();
+  const scheme = r.tls ? 'https' : 'http';
+  const add = (name: string, port: number, s: string): void => {
+    const withPort = `${bracket(name)}:${port}`.toLowerCase();
+    hosts.add(withPort);
+    origins.add(`${s}://${withPort}`);
+    if (port === (s === 'https' ? 443 : 80)) {
+      hosts.add(bracket(name).toLowerCase());
+      origins.add(`${s}://${bracket(name).toLowerCase()}`);
+    }
+  };
+  for (const name of ['localhost', '127.0.0.1', '::1']) add(name, r.port, scheme);
+  if (isIP(r.listenHost.replace(/^\[|\]$/g, '')) !== 0 && !['0.0.0.0', '::'].includes(r.listenHost)) add(r.listenHost.replace(/^\[|\]$/g, ''), r.port, scheme);
+  if (r.publicHost !== undefined) {
+    const publicScheme = r.tls || r.behindProxy ? 'https' : 'http';
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(r.publicHost.toLowerCase());
+    if (m === null) throw new Error(`public host "${r.publicHost}" is not a host name with optional :port`);
+    const name = (m[1] ?? '').replace(/^\[|\]$/g, '');
+    add(name, m[2] === undefined ? (publicScheme === 'https' ? 443 : 80) : Number(m[2]), publicScheme);
+  }
+  return { hosts, origins };
+}
+
+function refused(status: number, code: string, message: string, userMessage: string): HttpError {
+  return new HttpError(status, code, message, userMessage);
+}
+
+/** Refuses a request whose Host header is not ours (421: this server does not serve that name). */
+export function checkHost(req: IncomingMessage, guard: RequestGuard): void {
+  const host = (req.headers.host ?? '').toLowerCase();
+  if (!guard.hosts.has(host)) {
+    throw refused(421, 'HOST', `host "${host.slice(0, 100)}" is not served here`, 'Diese Adresse wird von der Praxissoftware nicht bedient.');
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Refuses a foreign origin (WebSocket upgrades and state-changing requests). */
+export function checkOrigin(req: IncomingMessage, guard: RequestGuard): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') {
+    throw refused(403, 'CROSS_SITE', `cross-site request refused (Sec-Fetch-Site: ${site})`, 'Anfragen von fremden Webseiten werden abgelehnt.');
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && !guard.origins.has(origin.toLowerCase())) {
+    throw refused(403, 'CROSS_SITE', `origin "${origin.slice(0, 100)}" refused`, 'Anfragen von fremden Webseiten werden abgelehnt.');
+  }
+}
+
+/** Checks of a state-changing request: same origin, JSON body. */
+export function checkStateChange(req: IncomingMessage, guard: RequestGuard): void {
+  if (SAFE_METHODS.has(req.method ?? 'GET')) return;
+  checkOrigin(req, guard);
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw refused(415, 'MEDIA_TYPE', `${req.method ?? '?'} requests must send Content-Type application/json`, 'Die Anfrage hat ein unerwartetes Format.');
+  }
+}
+
+/**
+ * The client's address: the socket's peer, or, when that peer is a trusted reverse proxy, the last address in
+ * `X-Forwarded-For` the proxy appended. Untrusted peers cannot choose their address by sending the header.
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<string>): string {
+  const peer = normaliseAddress(req.socket.remoteAddress ?? '');
+  if (!trustedProxies.has(peer)) return peer;
+  const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+    .split(',')
+    .map((a) => normaliseAddress(a.trim()))
+    .filter((a) => a !== '');
+  for (let i = forwarded.length - 1; i >= 0; i--) {
+    const a = forwarded[i] as string;
+    if (!trustedProxies.has(a)) return a;
+  }
+  return peer;
+}
+
+/** `::ffff:127.0.0.1` → `127.0.0.1`, so IPv4 peers on a dual-stack socket match their configured form. */
+export function normaliseAddress(address: string): string {
+  return address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1').toLowerCase();
+}
