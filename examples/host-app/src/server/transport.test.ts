@@ -1,0 +1,97 @@
+/*
+ * Transport of the app server: HTTPS with a certificate this test makes (openssl), and reverse-proxy mode
+ * with an explicit trusted proxy.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { berlinDateTimeOf } from '@pvskit/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppClient, request } from '../testing/http-client.js';
+import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
+
+let dir: string;
+let cert: Buffer;
+let key: Buffer;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pvskit-host-app-tls-'));
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
+  ], { stdio: 'ignore', timeout: 30_000 });
+  cert = readFileSync(certFile);
+  key = readFileSync(keyFile);
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('TLS', () => {
+  let app: RunningHostApp;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves HTTPS with the given certificate; the session cookie is Secure with the __Host- prefix', async () => {
+    app = await startHostApp({ port: 0, dataFile: join(dir, 'tls', 'data.sqlite'), secretsDir: join(dir, 'tls-secrets'), tls: { cert, key }, today: '2026-01-14' });
+    expect(app.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const client = new AppClient(app.url, cert);
+    const login = await client.login(app.firstStart as DemoCredentials);
+    expect(login.status).toBe(200);
+    const cookie = login.headers['set-cookie']?.[0] ?? '';
+    expect(cookie).toMatch(/^__Host-pvskit-session=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    expect((await client.json<unknown[]>('/api/patients')).body).toHaveLength(6);
+    // The same origin over https is ours; plain HTTP on the TLS port gets no answer with data.
+    expect((await client.send('POST', '/api/patients/p-1/cases', {}, { origin: app.url.replace('https:', 'http:') })).status).toBe(403);
+    await expect(request(app.url.replace('https:', 'http:') + '/api/patients')).rejects.toThrow();
+  });
+});
+
+describe('reverse-proxy mode', () => {
+  let app: RunningHostApp;
+  let credentials: DemoCredentials;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves the public name, marks cookies Secure and takes the client address from the trusted proxy only', async () => {
+    app = await startHostApp({
+      port: 0,
+      dataFile: join(dir, 'proxy', 'data.sqlite'),
+      secretsDir: join(dir, 'proxy-secrets'),
+      trustedProxies: ['127.0.0.1'],
+      publicHost: 'praxis.example.de',
+      today: '2026-01-14',
+    });
+    credentials = app.firstStart as DemoCredentials;
+    // As the proxy forwards it: public Host, https origin, the client's address appended.
+    const viaProxy = (address: string) => ({ host: 'praxis.example.de', origin: 'https://praxis.example.de', 'x-forwarded-for': address });
+    const client = new AppClient(app.url);
+    const login = await client.send('POST', '/api/login', { organisation: credentials.organisation, user: credentials.user, password: credentials.password }, viaProxy('203.0.113.7'));
+    expect(login.status).toBe(200);
+    expect(login.headers['set-cookie']?.[0]).toMatch(/^__Host-pvskit-session=.*; Secure$/);
+    // Invitation links name the public https origin.
+    const cookie = (login.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? '';
+    const now = berlinDateTimeOf(new Date());
+    const booked = await client.send('POST', '/api/patients/p-1/appointments', { start: `${now.date}T${now.time}`, durationMinutes: 15 }, { ...viaProxy('203.0.113.7'), cookie });
+    expect(booked.status).toBe(201);
+    expect(booked.text).toContain('https://praxis.example.de/video/j/');
+
+    // Wrong passwords from one client address behind the proxy slow that address down, not another one.
+    const wrong = { organisation: credentials.organisation, user: `${credentials.user}-nicht`, password: 'falsch' };
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await client.send('POST', '/api/login', { ...wrong, user: `u${i}` }, viaProxy('198.51.100.9'))).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'u-other' }, viaProxy('198.51.100.10'))).status).toBe(401);
+  });
+
+  it('still refuses a foreign Host in proxy mode', async () => {
+    const res = await request(`${app.url}/api/state`, { headers: { host: 'evil.example' } });
+    expect(res.status).toBe(421);
+  });
+});
