@@ -1,57 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+// A complete case as the KVDT writer's own tests use it.
+import { sampleCaseInput } from '../../../adapters/src/kvdt/sample.js';
 import type { CliIo } from '../io.js';
 import { main } from '../main.js';
-import { createServeCommand, parseServeArgs, type HostAppStarter } from './serve.js';
+import { createServeCommand, parseServeArgs } from './serve.js';
 
-function memoryIo(): CliIo & { out: string[]; err: string[] } {
+const dir = mkdtempSync(join(tmpdir(), 'pvskit-serve-cmd-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function memoryIo(env: Record<string, string> = {}): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { stdin: new PassThrough(), stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: process.cwd(), env: {}, out, err };
+  return { stdin: new PassThrough(), stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: dir, env, out, err };
 }
 
+const secret = (): string => randomBytes(32).toString('base64url');
+
 describe('pvskit serve', () => {
-  it('parses port, host, data file and reset', () => {
-    expect(parseServeArgs([])).toEqual({ port: 8080, host: '127.0.0.1', reset: false });
-    expect(parseServeArgs(['--port', '0', '--host', '::1', '--data', 'x.sqlite', '--reset'])).toEqual({ port: 0, host: '::1', dataFile: 'x.sqlite', reset: true });
+  it('parses port, host, export directory and video store', () => {
+    expect(parseServeArgs([])).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(parseServeArgs(['--port', '0', '--host', '::1', '--export-dir', 'out', '--video-store', 'v.sqlite'])).toEqual({ port: 0, host: '::1', exportDir: 'out', videoStore: 'v.sqlite' });
     expect(parseServeArgs(['--port=9000'])).toMatchObject({ port: 9000 });
   });
 
-  it('refuses a bad port and unknown options with exit code 2', async () => {
-    for (const args of [['--port', 'abc'], ['--port', '70000'], ['--verbose'], ['extra']]) {
-      const io = memoryIo();
-      const started: unknown[] = [];
-      const starter: HostAppStarter = (o) => {
-        started.push(o);
-        return Promise.resolve({ url: 'x', dataFile: 'y', close: () => Promise.resolve() });
-      };
-      const code = await main(['serve', ...args], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())]);
-      expect(code).toBe(2);
-      expect(started).toEqual([]);
-      expect(io.err.join('')).toMatch(/pvskit serve: /);
+  it('refuses bad options, an exposed address without a long token, and a video store without secrets, with exit code 2', async () => {
+    const cases: [string[], Record<string, string>][] = [
+      [['--port', 'abc'], {}],
+      [['--port', '70000'], {}],
+      [['--reset'], {}],
+      [['extra'], {}],
+      [['--port', '0', '--host', '0.0.0.0'], {}],
+      [['--port', '0'], { PVSKIT_CDS_TOKEN: 'short' }],
+      [['--port', '0', '--video-store', join(dir, 'v.sqlite')], { PVSKIT_VIDEO_SERVER_SECRET: 'x' }],
+    ];
+    for (const [args, env] of cases) {
+      const io = memoryIo(env);
+      let served = false;
+      const code = await main(['serve', ...args], io, [createServeCommand(() => ((served = true), Promise.resolve()))]);
+      expect(code, args.join(' ')).toBe(2);
+      expect(served, args.join(' ')).toBe(false);
+      expect(io.err.join(''), args.join(' ')).toMatch(/pvskit serve: /);
     }
   });
 
-  it('starts the host app with the options, prints the URL and closes it when stopped', async () => {
+  it('serves the CDS Hooks service over real HTTP; remote callers cannot choose the export directory', async () => {
     const io = memoryIo();
-    const events: string[] = [];
-    const starter: HostAppStarter = (o) => {
-      events.push(`start ${o.host}:${o.port} ${o.dataFile ?? '-'} ${o.reset}`);
-      return Promise.resolve({ url: `http://${o.host}:${o.port}`, dataFile: o.dataFile ?? 'default', close: () => (events.push('close'), Promise.resolve()) });
-    };
-    const code = await main(['serve', '--port', '8181', '--data', 'd.sqlite', '--reset'], io, [
-      createServeCommand(() => Promise.resolve(starter), () => (events.push('stopped'), Promise.resolve())),
+    const seen: Record<string, unknown> = {};
+    const code = await main(['serve', '--port', '0'], io, [
+      createServeCommand(async (url) => {
+        const discovery = (await (await fetch(`${url}/cds-services`)).json()) as { services: { id: string; hook: string }[] };
+        seen['hooks'] = [...new Set(discovery.services.map((s) => s.hook))].sort();
+        const exportService = discovery.services.find((s) => s.hook === 'billing-export');
+        const refused = await fetch(`${url}/cds-services/${exportService?.id ?? ''}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ hook: 'billing-export', hookInstance: 'x-1', context: { items: [sampleCaseInput(1)], outDir: join(dir, 'stolen') } }),
+        });
+        seen['refused'] = `${refused.status} ${(await refused.json() as { error: { path: string } }).error.path}`;
+        seen['unknown'] = (await fetch(`${url}/api/patients`)).status;
+        seen['signal'] = (await fetch(`${url}/signal/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"x"}' })).status;
+      }),
     ]);
     expect(code).toBe(0);
-    expect(events).toEqual(['start 127.0.0.1:8181 d.sqlite true', 'stopped', 'close']);
-    expect(io.out.join('')).toContain('http://127.0.0.1:8181');
+    expect(seen).toEqual({ hooks: ['billing-export', 'case-edit', 'case-sign'], refused: '400 $.context.outDir', unknown: 404, signal: 404 });
+    expect(existsSync(join(dir, 'stolen'))).toBe(false);
+    expect(io.out.join('')).toMatch(/pvskit serve: http:\/\/127\.0\.0\.1:\d+ \(CDS Hooks: /);
   });
 
-  it('reports a port in use as an input error', async () => {
-    const io = memoryIo();
-    const starter: HostAppStarter = () => Promise.reject(Object.assign(new Error('listen EADDRINUSE'), { code: 'EADDRINUSE' }));
-    const code = await main(['serve', '--port', '8080'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())]);
-    expect(code).toBe(2);
-    expect(io.err.join('')).toContain('already in use');
+  it('mounts the signaling server on a video store with secrets from the environment, and purges at start', async () => {
+    const io = memoryIo({ PVSKIT_VIDEO_SERVER_SECRET: secret(), PVSKIT_SIGNALING_SECRET: secret() });
+    let redeem: { status: number; body: unknown } | undefined;
+    const code = await main(['serve', '--port', '0', '--video-store', join(dir, 'video.sqlite')], io, [
+      createServeCommand(async (url) => {
+        const res = await fetch(`${url}/signal/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'ABCD-EFGH-JKLM' }) });
+        redeem = { status: res.status, body: await res.json() };
+      }),
+    ]);
+    expect(code).toBe(0);
+    expect(redeem?.status).toBeGreaterThanOrEqual(400);
+    expect(redeem?.status).toBeLessThan(500);
+    expect(io.out.join('')).toContain('/signal');
+    expect(io.err.join('')).toContain('maintenance done');
+  });
+
+  it('does not load the sample host app: no file of the CLI names it', () => {
+    const src = fileURLToPath(new URL('..', import.meta.url));
+    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : [join(d, e.name)]));
+    for (const f of files(src).filter((f) => !f.endsWith('.test.ts'))) expect(readFileSync(f, 'utf8'), f).not.toContain('host-app');
+    expect(readFileSync(join(src, '..', 'package.json'), 'utf8')).not.toContain('host-app');
   });
 });

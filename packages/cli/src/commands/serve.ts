@@ -1,56 +1,52 @@
-import { PvsKitError, type Logger } from '@pvskit/core';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { resolve } from 'node:path';
+import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin } from '@pvskit/adapters';
+import { billingPlugin } from '@pvskit/billing';
+import { createPvsKit, type Logger } from '@pvskit/core';
+import { accessControlFromVideoService, createSignalingService, createVideoService, openSqliteStore, type SignalingService, type VideoService } from '@pvskit/video';
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
 
-/** What `serve` needs of the sample host app (`@pvskit/host-app`'s `startHostApp`). */
-export interface HostAppStarter {
-  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; logger: Logger }): Promise<{
-    url: string;
-    dataFile: string;
-    close(): Promise<void>;
-  }>;
-}
+/*
+ * `pvskit serve`: the production services a PVS runs beside itself, nothing else: the CDS Hooks service
+ * (billing, KVDT export) and, with a video store, the signaling server for video consultations. The sample
+ * PVS in the browser is not part of the CLI; it has its own executable (`npm start`).
+ */
+
+/** Shortest accepted bearer token (as the standalone CDS Hooks server demands). */
+const MIN_TOKEN_LENGTH = 32;
+/** Shortest secret (bytes after base64url decoding). */
+const MIN_SECRET_BYTES = 32;
+/** Retention maintenance of the video store (purge after the retention period): at start and hourly. */
+const MAINTENANCE_INTERVAL_MS = 3600_000;
 
 /** Options of one `serve` run after argument parsing. */
 export interface ServeOptions {
   port: number;
   host: string;
-  dataFile?: string;
-  reset: boolean;
+  /** Directory the billing-export hook writes into; default `exports/` in the working directory. */
+  exportDir?: string;
+  /** SQLite file of the video service (shared with the PVS that books the appointments): mounts `/signal`. */
+  videoStore?: string;
 }
 
-/** Parses `[--port N] [--host H] [--data FILE] [--reset]`. */
+/** Parses `[--port N] [--host H] [--export-dir DIR] [--video-store FILE]`. */
 export function parseServeArgs(args: readonly string[]): ServeOptions {
-  const { positional, values, flags } = parseArgs(args, { values: ['port', 'host', 'data'], flags: ['reset'] });
+  const { positional, values } = parseArgs(args, { values: ['port', 'host', 'export-dir', 'video-store'], flags: [] });
   if (positional.length > 0) throw new CliInputError(undefined, `unexpected argument "${positional[0] ?? ''}"`);
   const portText = values.get('port') ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new CliInputError(undefined, `--port must be a number 0–65535, got "${portText}"`);
-  const data = values.get('data');
+  const exportDir = values.get('export-dir');
+  const videoStore = values.get('video-store');
   return {
     port: Number(portText),
     host: values.get('host') ?? '127.0.0.1',
-    reset: flags.has('reset'),
-    ...(data === undefined ? {} : { dataFile: data }),
+    ...(exportDir === undefined ? {} : { exportDir }),
+    ...(videoStore === undefined ? {} : { videoStore }),
   };
-}
-
-/*
- * The host app is an example package, not a dependency of the CLI's API: it is loaded when `serve` runs, so
- * the other verbs work without it and a CLI installed without the example says so plainly.
- */
-async function loadHostApp(): Promise<HostAppStarter> {
-  const specifier = '@pvskit/host-app';
-  let mod: { startHostApp?: unknown };
-  try {
-    mod = (await import(specifier)) as { startHostApp?: unknown };
-  } catch (error) {
-    throw new PvsKitError('CONFIG', `cannot load ${specifier} (${error instanceof Error ? error.message : String(error)}); run "npm run build" first`, {
-      userMessage: 'Die Beispiel-Praxissoftware ist nicht installiert oder nicht gebaut ("npm run build").',
-    });
-  }
-  if (typeof mod.startHostApp !== 'function') throw new PvsKitError('CONFIG', `${specifier} does not export startHostApp`);
-  return mod.startHostApp as HostAppStarter;
 }
 
 function stderrLogger(io: CliIo): Logger {
@@ -74,39 +70,115 @@ function untilSignal(): Promise<string> {
   });
 }
 
-/**
- * Builds the `serve` verb. `start` and `stopped` are injectable for tests; by default the host app is loaded
- * and the server runs until SIGINT/SIGTERM.
- */
-export function createServeCommand(
-  start: () => Promise<HostAppStarter> = loadHostApp,
-  stopped: () => Promise<unknown> = untilSignal,
-): CliCommand {
+/** A secret from the environment, never from argv (visible in the process list). */
+function secretFromEnv(io: CliIo, name: string): Buffer {
+  const text = io.env[name] ?? '';
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.length < MIN_SECRET_BYTES) throw new CliInputError(undefined, `${name} must hold at least ${MIN_SECRET_BYTES} random bytes, base64url-encoded`);
+  return bytes;
+}
+
+interface Video {
+  service: VideoService;
+  signaling: SignalingService;
+  timer: ReturnType<typeof setInterval>;
+}
+
+async function startVideoServices(io: CliIo, file: string, baseUrl: string, logger: Logger): Promise<Video> {
+  const serverSecret = secretFromEnv(io, 'PVSKIT_VIDEO_SERVER_SECRET');
+  const signalingSecret = secretFromEnv(io, 'PVSKIT_SIGNALING_SECRET');
+  const store = openSqliteStore({ path: resolve(io.cwd, file) });
+  const service = await createVideoService({ store, serverSecret, baseUrl, logger });
+  const signaling = createSignalingService({ access: accessControlFromVideoService({ service, store }), secret: signalingSecret, logger, path: '/signal' });
+  const maintain = (): void => {
+    try {
+      const { purged } = service.runMaintenance();
+      logger.info('pvskit serve: maintenance done', { ...purged });
+    } catch (error) {
+      logger.error('pvskit serve: maintenance failed', { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  maintain();
+  const timer = setInterval(maintain, MAINTENANCE_INTERVAL_MS);
+  timer.unref();
+  return { service, signaling, timer };
+}
+
+function notFound(res: ServerResponse): void {
+  const body = JSON.stringify({ error: { code: 'NOT_FOUND', message: 'not found', userMessage: 'Nicht gefunden.' } });
+  res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** Builds the `serve` verb; `stopped` is injectable for tests (default: until SIGINT/SIGTERM). */
+export function createServeCommand(stopped: (url: string) => Promise<unknown> = untilSignal): CliCommand {
   return {
     name: 'serve',
-    summary: 'sample host app (PVS in the browser) with signaling and CDS Hooks service',
-    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset]  (env PVSKIT_CDS_TOKEN)',
+    summary: 'CDS Hooks service (billing, KVDT export) and, with a video store, the signaling server',
+    usage:
+      'pvskit serve [--port N] [--host H] [--export-dir DIR] [--video-store FILE]  (env PVSKIT_CDS_TOKEN; with --video-store PVSKIT_VIDEO_SERVER_SECRET, PVSKIT_SIGNALING_SECRET)',
     async run(args, io) {
       const options = parseServeArgs(args);
-      const startHostApp = await start();
-      let app;
+      const token = io.env['PVSKIT_CDS_TOKEN'];
+      if (token !== undefined && token !== '' && token.length < MIN_TOKEN_LENGTH) throw new CliInputError(undefined, `PVSKIT_CDS_TOKEN must have at least ${MIN_TOKEN_LENGTH} characters`);
+      if (!isLoopbackHost(options.host) && (token === undefined || token === '')) {
+        throw new CliInputError(undefined, `listening on ${options.host} needs a bearer token in PVSKIT_CDS_TOKEN (at least ${MIN_TOKEN_LENGTH} characters)`);
+      }
+      const logger = stderrLogger(io);
+      const exportDir = resolve(io.cwd, options.exportDir ?? 'exports');
+      const kit = createPvsKit({ plugins: [billingPlugin(), kvdtExportPlugin({ outDir: exportDir })], logger, timeoutsMs: { 'billing-export': 60_000 } });
+      const cds = createCdsHooksHandler({ kit, logger, ...(token === undefined || token === '' ? {} : { token }) });
+      let signaling: SignalingService | undefined;
+      const server = createServer(cdsServerOptions(), (req: IncomingMessage, res: ServerResponse) => {
+        if (signaling?.handleRequest(req, res) === true) return;
+        cds(req, res)
+          .then((handled) => {
+            if (!handled) notFound(res);
+          })
+          .catch(() => res.destroy());
+      });
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (signaling === undefined || !signaling.handleUpgrade(req, socket, head)) socket.destroy();
+      });
       try {
-        // The CDS Hooks token comes from the environment, never from argv (visible in the process list).
-        const cdsToken = io.env['PVSKIT_CDS_TOKEN'];
-        app = await startHostApp({ ...options, logger: stderrLogger(io), ...(cdsToken === undefined || cdsToken === '' ? {} : { cdsToken }) });
+        await new Promise<void>((ok, fail) => {
+          server.once('error', fail);
+          server.listen(options.port, options.host, () => {
+            server.off('error', fail);
+            ok();
+          });
+        });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'EADDRINUSE') throw new CliInputError(undefined, `port ${options.port} on ${options.host} is already in use (try --port)`);
         if (code === 'EACCES') throw new CliInputError(undefined, `no permission to listen on ${options.host}:${options.port}`);
         throw error;
       }
-      io.stdout(`pvskit serve: ${app.url} (Daten: ${app.dataFile}) — beenden mit Strg+C\n`);
-      await stopped();
-      await app.close();
+      const port = (server.address() as AddressInfo).port;
+      const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+      let video: Video | undefined;
+      try {
+        if (options.videoStore !== undefined) {
+          video = await startVideoServices(io, options.videoStore, `${url}/video`, logger);
+          signaling = video.signaling;
+        }
+        io.stdout(`pvskit serve: ${url} (CDS Hooks: ${url}/cds-services${video === undefined ? '' : `; Signaling: ${url}/signal`}) — beenden mit Strg+C\n`);
+        await stopped(url);
+      } finally {
+        if (video !== undefined) {
+          clearInterval(video.timer);
+          await video.signaling.close();
+          video.service.close();
+        }
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          server.closeAllConnections();
+        });
+        kit.dispose();
+      }
       return EXIT_OK;
     },
   };
 }
 
-/** `pvskit serve`: starts the sample host app. */
+/** `pvskit serve`: the production services. */
 export const serveCommand: CliCommand = createServeCommand();
