@@ -14,8 +14,8 @@ afterAll(async () => {
 
 describe('Notfalldienst case editor', () => {
   it('shows NFD-TIME-BAND while typing a weekday 01210 on a Saturday, and the fix removes it', async () => {
-    const { page } = await env.newPage({ viewport: { width: 1400, height: 1000 } });
-    const state = (await (await fetch(`${env.app.url}/api/state`)).json()) as { duty: { start: string } };
+    const { page } = await env.newPracticePage({ viewport: { width: 1400, height: 1000 } });
+    const state = (await (await page.request.get(`${env.app.url}/api/state`)).json()) as { duty: { start: string } };
     const saturday = state.duty.start.slice(0, 10);
     expect(new Date(`${saturday}T12:00:00Z`).getUTCDay()).toBe(6);
 
@@ -50,7 +50,7 @@ describe('Notfalldienst case editor', () => {
     await expect
       .poll(async () => {
         const id = decodeURIComponent(page.url().split('/').pop() ?? '');
-        const saved = (await (await fetch(`${env.app.url}/api/cases/${id}`)).json()) as { case: { services: { gop: string }[] } };
+        const saved = (await (await page.request.get(`${env.app.url}/api/cases/${id}`)).json()) as { case: { services: { gop: string }[] } };
         return saved.case.services.map((s) => s.gop);
       })
       .toEqual(['01212']);
@@ -59,11 +59,11 @@ describe('Notfalldienst case editor', () => {
   });
 
   it('"Vervollständigen" derives services from the contacts, and closing fires case-sign', async () => {
-    const { page } = await env.newPage({ viewport: { width: 1400, height: 1000 } });
+    const { page } = await env.newPracticePage({ viewport: { width: 1400, height: 1000 } });
     await page.goto(`${env.app.url}/#/patients/p-4`);
     await page.getByRole('button', { name: 'Neuer Notfalldienst-Fall' }).click();
     await page.getByTestId('case-editor').waitFor();
-    const state = (await (await fetch(`${env.app.url}/api/state`)).json()) as { duty: { start: string } };
+    const state = (await (await page.request.get(`${env.app.url}/api/state`)).json()) as { duty: { start: string } };
     const sunday = new Date(`${state.duty.start.slice(0, 10)}T12:00:00Z`);
     sunday.setUTCDate(sunday.getUTCDate() + 1);
     const day = sunday.toISOString().slice(0, 10);

@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('billing export', () => {
   it('exports the demo duty as KVDT, the download parses with the adapters reader and the validator finds nothing', async () => {
-    const { page } = await env.newPage({ viewport: { width: 1280, height: 900 } });
+    const { page } = await env.newPracticePage({ viewport: { width: 1280, height: 900 } });
     // The duty view shows the pseudo case that complete() adds.
     await page.goto(`${env.app.url}/#/duty`);
     await expect.poll(() => page.getByTestId('pseudo-cases').textContent()).toContain('99999');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserEnv, type BrowserEnv } from './browser-harness.js';
+import { resultsDir, startBrowserEnv, type BrowserEnv } from './browser-harness.js';
 
 let env: BrowserEnv;
 
@@ -11,9 +11,43 @@ afterAll(async () => {
   await env?.close();
 });
 
+describe('login', () => {
+  it('shows the login form without a session, refuses a wrong password, lets the practice in and out', async () => {
+    const { page } = await env.newPage();
+    await page.goto(`${env.app.url}/`);
+    const form = page.getByTestId('login-form');
+    await form.waitFor();
+    expect(await page.getByTestId('patient-row').count()).toBe(0);
+    await form.getByLabel('Kurzname der Praxis').fill(env.credentials.organisation);
+    await form.getByLabel('Benutzername').fill(env.credentials.user);
+    await form.getByLabel('Passwort').fill('falsch');
+    await form.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toContain('Anmeldung fehlgeschlagen');
+    await page.screenshot({ path: `${resultsDir}login-refused.png` });
+    await form.getByLabel('Passwort').fill(env.credentials.password);
+    await form.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.getByTestId('patient-row').count()).toBe(6);
+    // The cookie is out of the page's reach (HttpOnly).
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.getByTestId('login-form').waitFor();
+    await page.reload();
+    await page.getByTestId('login-form').waitFor();
+    expect(env.consoleErrors).toEqual([]);
+  });
+
+  it('serves the patient join page without any login', async () => {
+    const { page } = await env.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${env.app.url}/video`);
+    await page.getByTestId('join-code').waitFor();
+    expect(await page.getByTestId('login-form').count()).toBe(0);
+    expect(env.consoleErrors).toEqual([]);
+  });
+});
+
 describe('patient list and record', () => {
   it('lists the seeded patients; opening a record fires patient-view and shows the plugin cards', async () => {
-    const { page } = await env.newPage();
+    const { page } = await env.newPracticePage();
     await page.goto(`${env.app.url}/`);
     const rows = page.getByTestId('patient-row');
     await expect.poll(() => rows.count()).toBe(6);

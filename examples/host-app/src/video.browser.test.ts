@@ -55,7 +55,7 @@ async function admitFromWaitingRoom(doctor: Page, name: string): Promise<void> {
 
 describe('video consultation', () => {
   it('books an appointment, the patient joins by link on a phone, waits, is admitted, and both see video', async () => {
-    const { page: doctor } = await env.newPage({ viewport: { width: 1400, height: 1000 } });
+    const { page: doctor } = await env.newPracticePage({ viewport: { width: 1400, height: 1000 } });
     const { link } = await bookAppointment(doctor, 'p-1');
     await doctor.getByTestId('open-call').click();
     await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });
@@ -95,7 +95,7 @@ describe('video consultation', () => {
   });
 
   it('a patient who types the access code joins through the PAKE and is admitted', async () => {
-    const { page: doctor } = await env.newPage({ viewport: { width: 1280, height: 900 } });
+    const { page: doctor } = await env.newPracticePage({ viewport: { width: 1280, height: 900 } });
     const { patientCode, doctorCode } = await bookAppointment(doctor, 'p-2');
     await doctor.getByTestId('open-call').click();
     await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });

@@ -71,6 +71,16 @@ describe('only the practice gets in', () => {
     }
   });
 
+  it('docs/security.md lists every route of the router with who may call it', () => {
+    const doc = readFileSync(new URL('../../../../docs/security.md', import.meta.url), 'utf8');
+    const who = { practice: 'practice', patient: 'patient', login: 'anyone' } as const;
+    for (const r of app.routes()) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${r.method} ${r.path}\``));
+      expect(row, `${r.method} ${r.path}`).toBeDefined();
+      expect(row?.split('|')[2], `${r.method} ${r.path}`).toContain(who[r.access]);
+    }
+  });
+
   it('names no patient, no setting and no code in a refused answer (the doctor page of a real appointment)', async () => {
     const now = berlinDateTimeOf(new Date());
     const booked = await practice.json<{ appointment: AppointmentView }>('/api/patients/p-1/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
