@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the browser app (src/client/main.ts) into dist/public/app.js with esbuild.
-// `npm run build -w @pvskit/host-app` runs it; `pvskit serve` only serves the result.
+// `npm run build -w @pvskit/host-app` runs it; the app server (`npm start`) only serves the result.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
