@@ -105,6 +105,16 @@ describe('only the practice gets in', () => {
     expect((await client.json('/api/patients')).status).toBe(401);
   });
 
+  it('gives every login a fresh token and ends the one the browser carried', async () => {
+    const client = new AppClient(app.url);
+    await client.login(credentials);
+    const first = client.cookie;
+    await client.login(credentials);
+    expect(client.cookie).not.toBe(first);
+    expect((await new AppClient(app.url).send('GET', '/api/patients', undefined, { cookie: first ?? '' })).status).toBe(401);
+    expect((await client.json('/api/patients')).status).toBe(200);
+  });
+
   it('sets the session cookie HttpOnly, SameSite=Strict, Path=/ (Secure only under TLS, see the TLS test)', async () => {
     const res = await new AppClient(app.url).login(credentials);
     const cookie = res.headers['set-cookie']?.[0] ?? '';

@@ -67,6 +67,8 @@ export function registerLoginRoutes(router: Router, deps: LoginDeps): void {
       waiting--;
     }
     throttle.succeeded(userKey, address);
+    // A session the browser already carried ends here: a login always gets a fresh token (no fixation).
+    sessions.close(req);
     res.setHeader('set-cookie', sessions.open(practice));
     const response: LoginResponse = { user: practice.userShortName, role: practice.role };
     sendJson(res, 200, response);
