@@ -21,3 +21,21 @@ export function accessOf(route: RouteInfo): Access {
   if (route.path.startsWith(PATIENT_PREFIX)) return 'patient';
   return 'practice';
 }
+
+/** The patient's join pages (static, answered with the app shell) and their API. */
+function isPatientPath(pathname: string): boolean {
+  return pathname === '/video' || pathname.startsWith('/video/') || pathname.startsWith(PATIENT_PREFIX);
+}
+
+/** What both origins need: the script bundle and styles, and the signaling the doctor's call page uses too. */
+const SHARED_PATHS = new Set(['/app.js', '/app.js.map', '/styles.css', '/signal', '/signal/redeem']);
+
+/**
+ * With the patient pages on their own origin (`--patient-origin`), each origin serves only its own paths: the
+ * patient name never reaches a PVS route or page, the PVS name no join page (a join page there would run
+ * patient-controlled input in the PVS's origin).
+ */
+export function servedTo(audience: 'practice' | 'patient', pathname: string): boolean {
+  if (SHARED_PATHS.has(pathname)) return true;
+  return audience === 'patient' ? isPatientPath(pathname) : !isPatientPath(pathname);
+}

@@ -10,7 +10,7 @@ import { startHostApp, type HostAppOptions, type RunningHostApp } from './index.
 
 export const USAGE = `pvskit-host-app [--port N] [--host H] [--data FILE] [--reset]
   [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR[,ADDR]] [--public-host NAME[:PORT]]
-  [--secrets-dir DIR] [--export-dir DIR]
+  [--patient-origin URL] [--secrets-dir DIR] [--export-dir DIR]
 environment: PVSKIT_CDS_TOKEN (CDS Hooks bearer token, >= 32 characters), PVSKIT_SECRETS_DIR`;
 
 export interface HostAppIo {
@@ -39,6 +39,7 @@ export function parseHostAppArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         'tls-key': { type: 'string' },
         'trust-proxy': { type: 'string', multiple: true },
         'public-host': { type: 'string' },
+        'patient-origin': { type: 'string' },
         'secrets-dir': { type: 'string' },
         'export-dir': { type: 'string' },
       },
@@ -67,6 +68,7 @@ export function parseHostAppArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(v['tls-cert'] === undefined || v['tls-key'] === undefined ? {} : { tls: { cert: read('--tls-cert', v['tls-cert']), key: read('--tls-key', v['tls-key']) } }),
     ...(proxies.length === 0 ? {} : { trustedProxies: proxies }),
     ...(v['public-host'] === undefined ? {} : { publicHost: v['public-host'] }),
+    ...(v['patient-origin'] === undefined ? {} : { patientOrigin: v['patient-origin'] }),
     ...(v['secrets-dir'] === undefined ? {} : { secretsDir: v['secrets-dir'] }),
     ...(v['export-dir'] === undefined ? {} : { exportDir: v['export-dir'] }),
     // The token comes from the environment, never from argv (visible in the process list).

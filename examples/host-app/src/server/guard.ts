@@ -23,13 +23,38 @@ export interface Reachability {
   tls: boolean;
   /** Browsers reach `publicHost` through a TLS-terminating reverse proxy. */
   behindProxy: boolean;
+  /** The patient pages' own origin, e.g. `https://video.praxis.example.de` (see {@link Audience}). */
+  patientOrigin?: string;
 }
 
+/**
+ * Whom a Host name serves. With a patient origin configured, the patient pages live on their own origin and
+ * the PVS on its own: script on one can never read the other (same-origin policy), and the practice's session
+ * cookie (host-only) never travels to the patient name.
+ */
+export type Audience = 'practice' | 'patient';
+
 export interface RequestGuard {
-  /** Host header values accepted (lower case). */
+  /** Host header values of the PVS (lower case). */
   readonly hosts: ReadonlySet<string>;
-  /** Origins accepted on state-changing requests. */
+  /** Origins of the PVS, accepted on its state-changing requests. */
   readonly origins: ReadonlySet<string>;
+  /** Host header value and origin of the patient pages when they have their own origin. */
+  readonly patient?: { host: string; origin: string };
+}
+
+/** Parses a patient origin: `http(s)://name[:port]`, nothing after it. */
+export function parsePatientOrigin(value: string): { host: string; origin: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`patient origin "${value}" is not a URL such as https://video.praxis.example.de`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new Error(`patient origin "${value}" must be http(s)://name[:port] and nothing else`);
+  }
+  return { host: url.host.toLowerCase(), origin: url.origin.toLowerCase() };
 }
 
 const bracket = (host: string): string => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
@@ -56,39 +81,45 @@ export function requestGuard(r: Reachability): RequestGuard {
     const name = (m[1] ?? '').replace(/^\[|\]$/g, '');
     add(name, m[2] === undefined ? (publicScheme === 'https' ? 443 : 80) : Number(m[2]), publicScheme);
   }
-  return { hosts, origins };
+  if (r.patientOrigin === undefined) return { hosts, origins };
+  const patient = parsePatientOrigin(r.patientOrigin);
+  // The patient name is the patients' only: the PVS is not served under it.
+  hosts.delete(patient.host);
+  origins.delete(patient.origin);
+  return { hosts, origins, patient };
 }
 
 function refused(status: number, code: string, message: string, userMessage: string): HttpError {
   return new HttpError(status, code, message, userMessage);
 }
 
-/** Refuses a request whose Host header is not ours (421: this server does not serve that name). */
-export function checkHost(req: IncomingMessage, guard: RequestGuard): void {
+/** Whom the request's Host header names; refuses a name that is not ours (421: not served here). */
+export function checkHost(req: IncomingMessage, guard: RequestGuard): Audience {
   const host = (req.headers.host ?? '').toLowerCase();
-  if (!guard.hosts.has(host)) {
-    throw refused(421, 'HOST', `host "${host.slice(0, 100)}" is not served here`, 'Diese Adresse wird von der Praxissoftware nicht bedient.');
-  }
+  if (guard.hosts.has(host)) return 'practice';
+  if (guard.patient?.host === host) return 'patient';
+  throw refused(421, 'HOST', `host "${host.slice(0, 100)}" is not served here`, 'Diese Adresse wird von der Praxissoftware nicht bedient.');
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Refuses a foreign origin (WebSocket upgrades and state-changing requests). */
-export function checkOrigin(req: IncomingMessage, guard: RequestGuard): void {
+/** Refuses a foreign origin (WebSocket upgrades and state-changing requests); `audience` from {@link checkHost}. */
+export function checkOrigin(req: IncomingMessage, guard: RequestGuard, audience: Audience = 'practice'): void {
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin') {
     throw refused(403, 'CROSS_SITE', `cross-site request refused (Sec-Fetch-Site: ${site})`, 'Anfragen von fremden Webseiten werden abgelehnt.');
   }
   const origin = req.headers.origin;
-  if (origin !== undefined && !guard.origins.has(origin.toLowerCase())) {
+  const allowed = audience === 'patient' ? origin?.toLowerCase() === guard.patient?.origin : guard.origins.has(origin?.toLowerCase() ?? '');
+  if (origin !== undefined && !allowed) {
     throw refused(403, 'CROSS_SITE', `origin "${origin.slice(0, 100)}" refused`, 'Anfragen von fremden Webseiten werden abgelehnt.');
   }
 }
 
 /** Checks of a state-changing request: same origin, JSON body. */
-export function checkStateChange(req: IncomingMessage, guard: RequestGuard): void {
+export function checkStateChange(req: IncomingMessage, guard: RequestGuard, audience: Audience = 'practice'): void {
   if (SAFE_METHODS.has(req.method ?? 'GET')) return;
-  checkOrigin(req, guard);
+  checkOrigin(req, guard, audience);
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     throw refused(415, 'MEDIA_TYPE', `${req.method ?? '?'} requests must send Content-Type application/json`, 'Die Anfrage hat ein unerwartetes Format.');

@@ -10,13 +10,13 @@ import type { Duplex } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
 import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
 import { berlinDateTimeOf, PvsKitError, silentLogger, type Logger } from '@pvskit/core';
-import { accessOf, type Access } from './access.js';
+import { accessOf, servedTo, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
 import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, requestGuard } from './guard.js';
+import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
@@ -68,6 +68,11 @@ export interface HostAppOptions {
   trustedProxies?: readonly string[];
   /** The name browsers use for the app when it is not a loopback name, with `:port` unless 443/80. */
   publicHost?: string;
+  /**
+   * The patient pages' own origin, e.g. `https://video.praxis.example.de` (a second name for this server): the
+   * join pages and their API are served only there, the PVS never there; invitation links point there.
+   */
+  patientOrigin?: string;
   /** Interval of the retention maintenance (purge of expired appointments, evidence, host links); default 1 h. */
   maintenanceIntervalMs?: number;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
@@ -112,6 +117,13 @@ function assertSafeExposure(host: string, options: HostAppOptions): void {
       `the CDS Hooks token must have at least ${MIN_CDS_TOKEN_LENGTH} characters`,
       `Der Zugangsschlüssel für den CDS-Hooks-Dienst muss mindestens ${MIN_CDS_TOKEN_LENGTH} Zeichen haben.`,
     );
+  }
+  if (options.patientOrigin !== undefined) {
+    try {
+      parsePatientOrigin(options.patientOrigin);
+    } catch (error) {
+      throw configError(error instanceof Error ? error.message : String(error), 'Die Adresse für die Patientenseiten ist ungültig (z. B. https://video.praxis.example.de).');
+    }
   }
   if (isLoopbackHost(host)) return;
   if (options.tls === undefined && (options.trustedProxies ?? []).length === 0) {
@@ -169,7 +181,15 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   const scheme = options.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const publicUrl = options.publicHost === undefined ? url : `${options.tls !== undefined || behindProxy ? 'https' : 'http'}://${options.publicHost}`;
-  const guard = requestGuard({ port, listenHost: host, tls: options.tls !== undefined, behindProxy, ...(options.publicHost === undefined ? {} : { publicHost: options.publicHost }) });
+  const guard = requestGuard({
+    port,
+    listenHost: host,
+    tls: options.tls !== undefined,
+    behindProxy,
+    ...(options.publicHost === undefined ? {} : { publicHost: options.publicHost }),
+    ...(options.patientOrigin === undefined ? {} : { patientOrigin: options.patientOrigin }),
+  });
+  const patientBase = guard.patient?.origin ?? publicUrl;
 
   let video: VideoIntegration | undefined;
   let maintenance: Maintenance | undefined;
@@ -178,7 +198,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const integrations = await loadIntegrations({ store, logger, exportDir });
     try {
       // Patients get links below /video (join pages only), never the PVS pages at /.
-      video = await startVideo({ dataFile, secretsFile, reset: options.reset === true, baseUrl: `${publicUrl}/video`, settings: store.settings(), logger });
+      video = await startVideo({ dataFile, secretsFile, reset: options.reset === true, baseUrl: `${patientBase}/video`, settings: store.settings(), logger });
     } catch (error) {
       if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;
       // The rest of the PVS needs a login, which needs the keyring: the UI says the module is missing.
@@ -229,8 +249,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
 
     upgrade = (req, socket, head) => {
       try {
-        checkHost(req, guard);
-        checkOrigin(req, guard);
+        checkOrigin(req, guard, checkHost(req, guard));
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 400;
         socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -241,9 +260,12 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     handle = async (req, res) => {
       try {
         // Refused before anything is read or routed: a foreign name, a cross-site write, a body that is not JSON.
-        checkHost(req, guard);
-        checkStateChange(req, guard);
+        const audience = checkHost(req, guard);
+        checkStateChange(req, guard, audience);
         const reqUrl = new URL(req.url ?? '/', url);
+        if (guard.patient !== undefined && !servedTo(audience, reqUrl.pathname)) {
+          throw new HttpError(404, 'NOT_FOUND', `${reqUrl.pathname} is not served to the ${audience} origin`, 'Diese Seite gibt es unter dieser Adresse nicht.');
+        }
         if (signaling?.handleRequest(req, res) === true) return;
         const route = router.match(req, res, reqUrl);
         if (route !== undefined) return await runRoute(route, req);

@@ -95,3 +95,40 @@ describe('reverse-proxy mode', () => {
     expect(res.status).toBe(421);
   });
 });
+
+describe('patient pages on their own origin', () => {
+  let app: RunningHostApp;
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('serves the join API only to the patient name, the PVS never there, and links patients to their origin', async () => {
+    app = await startHostApp({ port: 0, dataFile: join(dir, 'split', 'data.sqlite'), secretsDir: join(dir, 'split-secrets'), patientOrigin: 'http://patients.example', today: '2026-01-14' });
+    const practice = new AppClient(app.url);
+    expect((await practice.login(app.firstStart as DemoCredentials)).status).toBe(200);
+    const now = berlinDateTimeOf(new Date());
+    const booked = await practice.json<{ appointment: { id: string; inviteLink: string } }>('/api/patients/p-1/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    expect(booked.body.appointment.inviteLink).toMatch(/^http:\/\/patients\.example\/video\/j\//);
+
+    const asPatient = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
+      request(`${app.url}${path}`, { ...init, headers: { host: 'patients.example', ...init.headers } });
+    expect((await asPatient('/api/join/consent-text')).status).toBe(200);
+    // The PVS is not there, even with the practice's cookie (which a browser would not even send there).
+    for (const path of ['/api/patients', '/api/state', `/api/appointments/${booked.body.appointment.id}/doctor`, '/', '/cds-services']) {
+      const res = await asPatient(path, { headers: { cookie: practice.cookie ?? '' } });
+      expect(res.status, path).toBe(404);
+      expect(res.text, path).not.toContain('Muster');
+    }
+    expect((await asPatient('/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(404);
+    // A write on the patient name from the PVS's origin (or any other) is cross-site.
+    const consent = `/api/join/${booked.body.appointment.id}/consent`;
+    expect((await asPatient(consent, { method: 'POST', headers: { 'content-type': 'application/json', origin: app.url }, body: '{"textVersion":"x"}' })).status).toBe(403);
+    // And the PVS name serves no join API: patient input never runs in the PVS's origin.
+    expect((await practice.send('GET', '/api/join/consent-text')).status).toBe(404);
+    expect((await practice.send('GET', '/video')).status).toBe(404);
+  });
+
+  it('refuses a patient origin that is not a bare http(s) origin', async () => {
+    await expect(startHostApp({ port: 0, dataFile: join(dir, 'bad', 'd.sqlite'), secretsDir: join(dir, 'bad-s'), patientOrigin: 'https://video.example/pfad' })).rejects.toMatchObject({ code: 'CONFIG' });
+  });
+});
