@@ -73,7 +73,10 @@ export const billingExportContextSchema = z
       .string()
       .regex(/^[1-4]\d{4}$/, { message: 'expected quarter + year, e.g. 12026' })
       .optional(),
-    /** Directory the host wants export files written to. */
+    /**
+     * Where below the export plugin's configured directory to write (relative to it, or absolute inside it); the
+     * plugin refuses anything outside. Only the host sets it: the CDS Hooks service refuses it from remote callers.
+     */
     outDir: z.string().min(1).optional(),
   })
   .meta({ id: 'billing-export-context', title: 'Context of the billing-export hook' });
