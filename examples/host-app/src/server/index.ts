@@ -198,7 +198,15 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const integrations = await loadIntegrations({ store, logger, exportDir });
     try {
       // Patients get links below /video (join pages only), never the PVS pages at /.
-      video = await startVideo({ dataFile, secretsFile, reset: options.reset === true, baseUrl: `${patientBase}/video`, settings: store.settings(), logger });
+      video = await startVideo({
+        dataFile,
+        secretsFile,
+        reset: options.reset === true,
+        baseUrl: `${patientBase}/video`,
+        settings: store.settings(),
+        logger,
+        clientIp: (req) => clientAddress(req, trustedProxies),
+      });
     } catch (error) {
       if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;
       // The rest of the PVS needs a login, which needs the keyring: the UI says the module is missing.
@@ -216,10 +224,9 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const live = video;
     sessions = new SessionStore({ secure: options.tls !== undefined || behindProxy }, (s) => live?.logout(s));
     const openSessions = sessions;
-    const addressOf = (req: IncomingMessage): string => clientAddress(req, trustedProxies);
     const router = new Router();
     const extraFeatures = { cdsHooks: cds !== undefined, video: video !== undefined, signaling: video !== undefined };
-    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), login: video?.login, addressOf, logger });
+    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), login: video?.login, addressOf: (req) => clientAddress(req, trustedProxies), logger });
     registerApi(router, { store, integrations, logger, exportDir }, kit, () => extraFeatures);
     if (video !== undefined) registerVideoRoutes(router, store, kit, video);
     const signaling = video?.signaling;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { existsSync, rmSync } from 'node:fs';
 import type { Logger, PvsKitPlugin } from '@pvskit/core';
 import {
@@ -104,6 +105,8 @@ export async function startVideo(options: {
   baseUrl: string;
   settings: HostSettings;
   logger: Logger;
+  /** The client's address (behind a trusted proxy from X-Forwarded-For): code guesses are limited per address. */
+  clientIp: (req: IncomingMessage) => string;
 }): Promise<VideoIntegration> {
   const files = videoFiles(options.dataFile);
   if (existsSync(files.legacySecrets)) {
@@ -132,6 +135,7 @@ export async function startVideo(options: {
     secret: Buffer.from(secrets.signalingSecret, 'base64url'),
     logger: options.logger,
     path: '/signal',
+    clientIp: options.clientIp,
   });
   return {
     service,
