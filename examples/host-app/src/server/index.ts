@@ -170,31 +170,35 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     if (upgrade === undefined) socket.destroy();
     else upgrade(req, socket, head);
   });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 8080, host, () => {
-      server.off('error', fail);
-      ok();
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', fail);
+        ok();
+      });
     });
-  });
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const scheme = options.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const publicUrl = options.publicHost === undefined ? url : `${options.tls !== undefined || behindProxy ? 'https' : 'http'}://${options.publicHost}`;
-  const guard = requestGuard({
-    port,
-    listenHost: host,
-    tls: options.tls !== undefined,
-    behindProxy,
-    ...(options.publicHost === undefined ? {} : { publicHost: options.publicHost }),
-    ...(options.patientOrigin === undefined ? {} : { patientOrigin: options.patientOrigin }),
-  });
-  const patientBase = guard.patient?.origin ?? publicUrl;
-
   let video: VideoIntegration | undefined;
   let maintenance: Maintenance | undefined;
   let sessions: SessionStore | undefined;
   try {
+    const guard = requestGuard({
+      port,
+      listenHost: host,
+      tls: options.tls !== undefined,
+      behindProxy,
+      ...(options.publicHost === undefined ? {} : { publicHost: options.publicHost }),
+      ...(options.patientOrigin === undefined ? {} : { patientOrigin: options.patientOrigin }),
+    });
+    const patientBase = guard.patient?.origin ?? publicUrl;
     const integrations = await loadIntegrations({ store, logger, exportDir });
     try {
       // Patients get links below /video (join pages only), never the PVS pages at /.
