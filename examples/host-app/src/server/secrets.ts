@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PvsKitError } from '@pvskit/core';
 
 /*
@@ -38,7 +38,7 @@ export function secretsFileFor(secretsDir: string, dataFile: string): string {
   const dir = resolve(secretsDir);
   const dataDir = dirname(resolve(dataFile));
   const rel = relative(dataDir, dir);
-  if (rel === '' || (!rel.startsWith('..') && !rel.startsWith('/'))) {
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
     throw configError(
       `secrets directory ${dir} lies inside the data directory ${dataDir}; choose another (PVSKIT_SECRETS_DIR)`,
       'Das Verzeichnis für die Schlüssel darf nicht im Datenverzeichnis liegen.',
