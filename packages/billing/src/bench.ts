@@ -34,7 +34,7 @@ export interface BenchRow {
 /** Result of {@link runBillingBench}. */
 export interface BenchReport {
   readonly rows: BenchRow[];
-  /** Budget of DESIGN.md: p99 of a typical `check` under 100 µs. */
+  /** Budget of docs/architecture.md: p99 of a typical `check` under 100 µs. */
   readonly typicalCheckP99Micros: number;
   readonly typicalCheckWithinBudget: boolean;
 }

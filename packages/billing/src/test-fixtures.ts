@@ -1,7 +1,7 @@
 import type { CaseInput } from '@pvskit/core';
 
 /*
- * Shared test data (not exported from the package). Identifiers are those of spec/contract.md, which pass
+ * Shared test data (not exported from the package). Identifiers are those of docs/contract.md, which pass
  * their check digits.
  */
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeTextSchema, localDateSchema, localDateTimeSchema, localTimeSchema, textSchema } from './primitives.js';
 
 /*
- * The case JSON of spec/contract.md. Identifier fields accept any non-empty string here: a wrong check digit
+ * The case JSON of docs/contract.md. Identifier fields accept any non-empty string here: a wrong check digit
  * is a billing finding (ID-LANR, ID-KVNR, …), not a reason to reject the whole input.
  * Objects are strict: an unknown field is an error naming its path, so a typo never passes silently.
  */
