@@ -20,7 +20,7 @@ const packages = [
   { dir: 'packages/video', name: 'video' },
   { dir: 'packages/adapters', name: 'adapters' },
   { dir: 'packages/cli', name: 'cli' },
-  { dir: 'test/harness', name: 'harness' },
+  { dir: 'packages/harness', name: 'harness' },
 ];
 
 let failed = 0;
