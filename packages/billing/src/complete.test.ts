@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, CaseInput } from '@pvskit/core';
 import { complete, completeOne } from './complete.js';
-import { baseCase, patient } from './test-fixtures.js';
+import { baseCase, patient } from '../test/fixtures.js';
 
 /*
  * The "Fallbeispiele" of the KVBW guide, each through `complete`, expecting exactly the

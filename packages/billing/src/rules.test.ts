@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { BundleInput, CaseInput, ServiceInput } from './test-fixtures.js';
+import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
 import { check } from './engine.js';
 import { complete } from './complete.js';
 import { applyFix } from './fix.js';
 import { RULES } from './rules/ids.js';
-import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN, PRACTICE } from '../test/fixtures.js';
 
 /*
  * Every rule id of docs/rules.md fires in one test and stays silent in a near miss.

@@ -4,7 +4,7 @@ import type { CaseInput } from '@pvskit/core';
 import type { KvdtField, KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
 import { KVDT_RULES } from './rules.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes } from './writer.js';

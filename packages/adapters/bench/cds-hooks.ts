@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { startCdsHooksServer, type CdsHooksServerOptions } from './server.js';
+import { startCdsHooksServer, type CdsHooksServerOptions } from '../src/cds-hooks/server.js';
 
 /** Options of {@link runCdsBench}. */
 export interface CdsBenchOptions {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { CliIo } from '../io.js';
+import type { CliIo } from '../src/io.js';
 
 /** An in-memory CliIo for tests: collects stdout/stderr, feeds `stdin`. */
 export function memoryIo(stdin = '', cwd = process.cwd()): CliIo & { out(): string; err(): string } {

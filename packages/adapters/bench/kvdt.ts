@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Case, CaseInput } from '@pvskit/core';
-import { parseKvdt } from './reader.js';
-import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
-import { KvdtValidator } from './validator.js';
-import { writeKvdtFile } from './writer.js';
+import { parseKvdt } from '../src/kvdt/reader.js';
+import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from '../test/kvdt-sample.js';
+import { KvdtValidator } from '../src/kvdt/validator.js';
+import { writeKvdtFile } from '../src/kvdt/writer.js';
 
 /** Options of {@link runKvdtBench}. */
 export interface KvdtBenchOptions {

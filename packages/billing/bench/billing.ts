@@ -1,7 +1,7 @@
 import { bundleSchema, caseSchema, parseWith, type BundleInput, type CaseInput } from '@pvskit/core';
 import { Bench } from 'tinybench';
-import { complete } from './complete.js';
-import { check, checkCase } from './engine.js';
+import { complete } from '../src/complete.js';
+import { check, checkCase } from '../src/engine.js';
 
 /*
  * `npm run bench` (scripts/bench.mjs) calls runBillingBench() from the built output. Not part of the test
