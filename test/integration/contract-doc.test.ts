@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkKvdtFile, exportKvdt } from '@pvskit/adapters';
-import { bundleSchema, caseSchema, findingSchema, publishedSchemaNames, safeParseWith } from '@pvskit/core';
+import { bundleSchema, caseSchema, completedSchema, findingSchema, publishedSchemaNames, safeParseWith } from '@pvskit/core';
 import { commands } from '../../packages/cli/src/commands/index.js';
 
 // docs/contract.md is what non-TypeScript hosts read: its examples must be what the schemas accept.
@@ -12,7 +12,7 @@ const examples = [...doc.matchAll(/<!-- example: ([\w-]+) -->\n```json\n([\s\S]*
   name: m[1] ?? '',
   value: JSON.parse(m[2] ?? '') as unknown,
 }));
-const schemas = { case: caseSchema, 'exportable-case': caseSchema, bundle: bundleSchema, finding: findingSchema } as const;
+const schemas = { case: caseSchema, 'exportable-case': caseSchema, bundle: bundleSchema, completed: completedSchema, finding: findingSchema } as const;
 const example = (name: keyof typeof schemas) => examples.find((e) => e.name === name)?.value;
 
 describe('docs/contract.md', () => {
