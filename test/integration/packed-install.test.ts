@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * What a vendor gets from npm: every package packed with `npm pack` and installed into an empty project,
  * without the registry. npm's cache holds the third-party tarballs (by integrity) but not their metadata, so
  * the empty project gets a lockfile: the packed tarballs plus the third-party entries of this repository's
- * lockfile that they need. `npm ci --offline` then installs exactly that. Install scripts are skipped
+ * lockfile that they need. `npm ci --offline` then installs exactly that; `--offline` makes every request
+ * cache-only, so a missing tarball fails the install instead of downloading. Install scripts are skipped
  * (better-sqlite3 would compile from source); nothing checked here loads a native module.
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,12 +34,7 @@ interface Manifest {
 }
 
 function run(cmd: string, args: readonly string[], cwd: string, timeout = 240_000): SpawnSyncReturns<string> {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: {
-      ...process.env,
-      npm_config_update_notifier: 'false',
-      // A registry nobody answers at: were npm to ask one, the install would fail rather than quietly download.
-      npm_config_registry: 'http://127.0.0.1:9/',
-    } });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (r.error !== undefined) throw r.error;
   return r;
 }
