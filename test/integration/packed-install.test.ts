@@ -105,15 +105,7 @@ function embeddingExample(): string {
   const code = /## Embedding[^\n]*\n\n```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
   if (code === undefined) throw new Error('README has no ts block under "## Embedding"');
   const prelude = `import type { CaseInput } from '@pvskit/core';
-const caseFromYourPvs: CaseInput = {
-  id: 'c-1',
-  duty: { start: '2026-01-10T08:00', end: '2026-01-10T20:00' },
-  practice: { bsnr: '529999900' },
-  physician: { lanr: '123456601' },
-  patient: { lastName: 'Muster', firstName: 'Erika', birthDate: '1950-03-01', insurance: { type: 'GKV' } },
-  contacts: [{ date: '2026-01-10', time: '11:00' }],
-  services: [{ gop: '01210', date: '2026-01-10', time: '11:00' }],
-};
+const caseFromYourPvs: CaseInput = ${readFileSync(join(root, 'test/fixtures/readme-case.json'), 'utf8').trim()};
 function showInSidebar(indicator: string, summary: string, suggestions: unknown): void {
   console.log(JSON.stringify({ indicator, summary, suggestions }));
 }
