@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'scripts/**', 'test/**', '**/bench.ts', 'examples/**', 'packages/cli/src/bin.ts'],
+    files: ['**/*.test.ts', 'scripts/**', 'test/**', 'packages/*/bench/**', 'packages/*/test/**', '**/bench.ts', 'examples/**', 'packages/cli/src/bin.ts'],
     rules: { 'no-console': 'off' },
   },
   {

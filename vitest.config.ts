@@ -9,7 +9,7 @@ export const pvskitAliases = {
   '@pvskit/billing': src('./packages/billing/src/index.ts'),
   '@pvskit/video': src('./packages/video/src/index.ts'),
   '@pvskit/adapters': src('./packages/adapters/src/index.ts'),
-  '@pvskit/harness': src('./test/harness/src/index.ts'),
+  '@pvskit/harness': src('./packages/harness/src/index.ts'),
 };
 
 export default defineConfig({

@@ -20,7 +20,7 @@ const packages = [
   { dir: 'packages/video', name: 'video' },
   { dir: 'packages/adapters', name: 'adapters' },
   { dir: 'packages/cli', name: 'cli' },
-  { dir: 'test/harness', name: 'harness' },
+  { dir: 'packages/harness', name: 'harness' },
 ];
 
 let failed = 0;
@@ -40,7 +40,8 @@ for (const pkg of packages) {
         reportTempFolder: join(root, 'temp/api', pkg.name),
         reportFileName: `${pkg.name}.api.md`,
       },
-      docModel: { enabled: false },
+      // The doc model feeds `npm run docs:api` (api-documenter → docs/api/).
+      docModel: { enabled: true, apiJsonFilePath: join(root, 'temp/api-model', `${pkg.name}.api.json`) },
       dtsRollup: { enabled: false },
       tsdocMetadata: { enabled: false },
       messages: {

@@ -1,6 +1,7 @@
 import { createPvsKit } from '@pvskit/core';
 import { billingPlugin } from '@pvskit/billing';
-import { runCdsBench, startCdsHooksServer, type CdsHooksServer } from '@pvskit/adapters';
+import { startCdsHooksServer, type CdsHooksServer } from '@pvskit/adapters';
+import { runCdsBench } from '../../packages/adapters/bench/cds-hooks.js';
 import { defaultScenariosDir, endpointTarget, formatReport, loadScenarios, runHarness } from '@pvskit/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, CaseInput } from '@pvskit/core';
 import { complete, completeOne } from './complete.js';
-import { baseCase, patient } from './test-fixtures.js';
+import { baseCase, patient } from '../test/fixtures.js';
 
 /*
- * The "Fallbeispiele" of the KVBW guide (shared/seeds/004), each through `complete`, expecting exactly the
+ * The "Fallbeispiele" of the KVBW guide, each through `complete`, expecting exactly the
  * guide's GOPs, counts and times. Dates: 2026-01-10 is a Saturday, 2026-01-14 a Wednesday.
  */
 

@@ -186,6 +186,8 @@ function pseudoNumber(cases: readonly { patient: { lastName: string } }[], fallb
 function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, catalogue: Catalogue): Case[] {
   const template = catalogue.region(bundle.region)?.pseudoCase;
   if (template === undefined) return [];
+  // The KVDT fields the KV's template leaves open come from the practice (the bundle's pseudoCase block).
+  const fields = bundle.pseudoCase;
   const duty = bundle.duty;
   const privateCount = new Set(
     patientCases
@@ -209,10 +211,12 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
         street: template.street,
         zip: template.zip,
         city: template.city,
-        insurance: template.insurance,
+        ...(fields === undefined ? {} : { sex: fields.sex }),
+        insurance: fields === undefined ? template.insurance : { ...template.insurance, vknr: fields.vknr, memberType: fields.memberType },
         frailty: false,
         severeImpairment: false,
       },
+      ...(fields === undefined ? {} : { continuingPhysician: fields.continuingPhysician }),
       diagnoses: [{ icd: template.icd, certainty: 'G' }],
       contacts: [],
       services,

@@ -123,7 +123,7 @@ export function checkBundle(bundle: Bundle, options: EngineOptions = {}): Findin
 }
 
 /**
- * Checks a case or a duty bundle against every rule of spec/notfalldienst.md. Parses the input first
+ * Checks a case or a duty bundle against every rule of docs/rules.md. Parses the input first
  * (throws `ValidationError` naming the path when it is invalid); never mutates it. Findings advise: none of
  * them blocks saving.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@pvskit/core';
 import { applyFix } from './fix.js';
-import { baseCase } from './test-fixtures.js';
+import { baseCase } from '../test/fixtures.js';
 
 const input = baseCase({
   services: [

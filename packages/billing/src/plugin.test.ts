@@ -3,7 +3,7 @@ import { cardSchema, caseSchema, createPvsKit, parseWith, type Card, type Case, 
 import { check } from './engine.js';
 import { applyFix } from './fix.js';
 import { billingPlugin, cardOf } from './plugin.js';
-import { baseCase } from './test-fixtures.js';
+import { baseCase } from '../test/fixtures.js';
 
 const wrongBand = baseCase({
   id: 'c-9',

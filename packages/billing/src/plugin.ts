@@ -18,7 +18,7 @@ export interface BillingPluginOptions {
 }
 
 /**
- * Finding severity → card indicator. Severity says how sure the rule is (DESIGN "hook model"); a card never
+ * Finding severity → card indicator. Severity says how sure the rule is (docs/architecture.md, "Hooks"); a card never
  * blocks, so `error` (the EBM says so explicitly) maps to `critical`, the strongest hint a host shows.
  */
 export const INDICATOR_OF: Readonly<Record<Severity, Indicator>> = { error: 'critical', warning: 'warning', info: 'info' };

@@ -4,7 +4,7 @@ import type { CaseInput } from '@pvskit/core';
 import { check } from './engine.js';
 import { complete, completeOne } from './complete.js';
 import { RULES } from './rules/ids.js';
-import { baseCase, patient, PHYSICIAN } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN } from '../test/fixtures.js';
 
 /*
  * Random valid cases (contacts at distinct minutes, 2024–2027, every mode, visits, assessment-only,

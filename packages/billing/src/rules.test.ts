@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { BundleInput, CaseInput, ServiceInput } from './test-fixtures.js';
+import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
 import { check } from './engine.js';
 import { complete } from './complete.js';
 import { applyFix } from './fix.js';
 import { RULES } from './rules/ids.js';
-import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN, PRACTICE } from '../test/fixtures.js';
 
 /*
- * Every rule id of spec/notfalldienst.md fires in one test and stays silent in a near miss.
+ * Every rule id of docs/rules.md fires in one test and stays silent in a near miss.
  * Calendar: 2026-01-10 Sat, 2026-01-14 Wed, 2026-06-04 Fronleichnam (BW holiday),
  * 2026-11-18 Buß- und Bettag (not a BW holiday), 2026-12-24 Thursday.
  */

@@ -5,7 +5,7 @@ import { defaultCatalogue } from './catalogue.js';
 import { check } from './engine.js';
 import { completeOne } from './complete.js';
 import { loadSdebm, parseSdebm } from './sdebm.js';
-import { baseCase } from './test-fixtures.js';
+import { baseCase } from '../test/fixtures.js';
 
 const fixture = readFileSync(new URL('./fixtures/sdebm-mini.xml', import.meta.url));
 

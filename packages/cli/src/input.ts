@@ -6,6 +6,7 @@ import {
   ValidationError,
   bundleSchema,
   caseSchema,
+  completedSchema,
   safeParseWith,
   type ValidationIssue,
 } from '@pvskit/core';
@@ -63,8 +64,8 @@ export async function readJsonInput(fileOrDash: string, io: CliIo): Promise<Json
 
 export type CaseOrBundle = { readonly kind: 'case'; readonly case: Case } | { readonly kind: 'bundle'; readonly bundle: Bundle };
 
-function looksLikeBundle(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'cases' in value;
+function hasKey(value: unknown, key: string): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && key in value;
 }
 
 function prefixIssues(issues: readonly ValidationIssue[], index: number | undefined): ValidationIssue[] {
@@ -73,8 +74,9 @@ function prefixIssues(issues: readonly ValidationIssue[], index: number | undefi
 }
 
 /**
- * Classifies and validates a case, a bundle, or an array of either (the contract's input).
- * An object with `cases` is a bundle; anything else is a case.
+ * Classifies and validates a case, a bundle, the output of `pvskit complete`, or an array of these (the
+ * contract's input). An object with `findings` is a completed result, one with `cases` a bundle, anything
+ * else a case.
  */
 export function parseCaseInputs(input: JsonInput): CaseOrBundle[] {
   const items = Array.isArray(input.value) ? input.value : [input.value];
@@ -85,7 +87,12 @@ export function parseCaseInputs(input: JsonInput): CaseOrBundle[] {
   const out: CaseOrBundle[] = [];
   items.forEach((item, i) => {
     const index = indexed ? i : undefined;
-    if (looksLikeBundle(item)) {
+    if (hasKey(item, 'findings')) {
+      // The output of `pvskit complete`: its cases are self-contained, so a completed duty pipes into the export.
+      const r = safeParseWith(completedSchema, item);
+      if (!r.ok) throw new FileValidationError(input.name, new ValidationError('completed', prefixIssues(r.issues, index)));
+      for (const c of r.value.case === undefined ? (r.value.cases ?? []) : [r.value.case]) out.push({ kind: 'case', case: c });
+    } else if (hasKey(item, 'cases')) {
       const r = safeParseWith(bundleSchema, item);
       if (!r.ok) throw new FileValidationError(input.name, new ValidationError('bundle', prefixIssues(r.issues, index)));
       out.push({ kind: 'bundle', bundle: r.value });

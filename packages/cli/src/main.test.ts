@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { memoryIo } from './testing/memory-io.js';
+import { memoryIo } from '../test/memory-io.js';
 
 describe('pvskit main', () => {
   it('prints help and exits 0 on --help, 2 without a verb', async () => {

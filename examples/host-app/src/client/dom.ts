@@ -3,6 +3,8 @@
  * Text is always set as text (never innerHTML), so patient names cannot inject markup.
  */
 
+import { formatGermanDate, germanWeekdayName, isRealLocalDate } from '@pvskit/core';
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | undefined | null | EventListener>;
 
@@ -38,18 +40,16 @@ export function mount(el: Element, ...children: (Child | Child[])[]): void {
   append(el, children);
 }
 
-/** `2026-11-21` → `21.11.2026`. */
+/** `2026-11-21` → `21.11.2026`; a half-typed date is shown as it is. Core's formatter, tolerant of input in progress. */
 export function germanDate(date: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
-  return m === null ? date : `${m[3]}.${m[2]}.${m[1]}`;
+  const day = date.slice(0, 10);
+  return isRealLocalDate(day) ? formatGermanDate(day) : date;
 }
 
-const weekdays = ['Sonntag', 'Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag'];
-
-/** `2026-11-21` → `Samstag`. */
+/** `2026-11-21` → `Samstag`; empty while the date is incomplete. */
 export function germanWeekday(date: string): string {
-  const d = new Date(`${date.slice(0, 10)}T12:00:00Z`);
-  return Number.isNaN(d.getTime()) ? '' : (weekdays[d.getUTCDay()] ?? '');
+  const day = date.slice(0, 10);
+  return isRealLocalDate(day) ? germanWeekdayName(day) : '';
 }
 
 /** `2026-11-21T08:00` → `Samstag, 21.11.2026, 08:00 Uhr`. */

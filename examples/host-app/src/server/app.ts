@@ -196,7 +196,7 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     sendJson(res, 200, record);
   });
 
-  // A plugin disabled after repeated failures stays off until the practice reloads it (DESIGN "hook model").
+  // A plugin disabled after repeated failures stays off until the practice reloads it (docs/architecture.md, "Hooks").
   router.on('POST', '/api/plugins/:id/reload', ({ res, params }) => {
     kit.reload(params['id'] ?? '');
     sendJson(res, 200, kit.plugins().map((p) => ({ id: p.id, title: p.title, hooks: p.hooks, enabled: p.enabled })));

@@ -2,7 +2,7 @@ import { checkIk, checkKvnr, type Card, type Patient, type PvsKitPlugin } from '
 
 /*
  * The sample PVS's own plugin for `patient-view`: when a record opens, it says what the patient's master data
- * lacks for billing (KVDT 0104 needs address and insurance fields; spec/contract.md "Fields that only the KVDT
+ * lacks for billing (KVDT 0104 needs address and insurance fields; docs/contract.md "Fields that only the KVDT
  * export needs") and whether KVNR/IK carry valid check digits. It shows how a vendor adds a plugin of its own
  * next to the SDK's.
  */

@@ -20,4 +20,3 @@ export {
   type CdsFeedbackRequest,
 } from './schemas.js';
 export type { CdsHooksKit } from './types.js';
-export { runCdsBench, typicalCaseEditContext, type CdsBenchOptions, type CdsBenchResult } from './bench.js';

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPvsKit } from '@pvskit/core';
 import { checkKvdtFile, exportKvdt, readKvdtFile } from './cli.js';
 import { kvdtExportPlugin } from './plugin.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
+const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
 const CLOCK = () => new Date('2026-01-12T09:05:00Z');
 
 let dir: string;

@@ -353,7 +353,7 @@ export function headerRecords(
   return [con0, besa, rvsa, adt0];
 }
 
-/** TI applications listed in besa (0225), each with its support flag (0226). Source: spec/kvdt.md. */
+/** TI applications listed in besa (0225), each with its support flag (0226). Source: docs/kvdt.md. */
 export const TI_APPLICATIONS: readonly number[] = [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 
 /**

@@ -1,6 +1,6 @@
 /**
- * What a case must carry to be written to a KVDT file (spec/contract.md, "Fields that only the KVDT export
- * needs", and the M fields of Satzart 0104 in spec/kvdt.md). As data: the export refuses a case that lacks
+ * What a case must carry to be written to a KVDT file (docs/contract.md, "Fields that only the KVDT export
+ * needs", and the M fields of Satzart 0104 in docs/kvdt.md). As data: the export refuses a case that lacks
  * one of these and names the case, the JSON path and the KVDT field.
  */
 import type { Case, Software } from '@pvskit/core';
@@ -46,7 +46,7 @@ export const SOFTWARE_REQUIREMENTS: readonly ExportRequirement[] = [
 
 /**
  * GOPs whose service carries the time (5006): the Notfallpauschalen and the pseudo GOP of the
- * Notfalldienst. Source: spec/kvdt.md ("5006 time on the Pauschalen"), EBM 01205–01218; valid from 2026-01-01.
+ * Notfalldienst. Source: docs/kvdt.md ("5006 time on the Pauschalen"), EBM 01205–01218; valid from 2026-01-01.
  */
 export const TIMED_GOPS = {
   ranges: [['01205', '01218']] as readonly (readonly [string, string])[],

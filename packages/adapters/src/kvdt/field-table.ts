@@ -2,7 +2,7 @@
  * KVDT field definitions used by the writer (refusing bad values) and the validator (findings): format and
  * maximum length per field id. Field ids mean the same in every Satzart of the ADT package.
  *
- * Source: KBV "Datensatzbeschreibung KVDT" (condensed in shared/spec/kvdt.md); maximum lengths of text
+ * Source: KBV "Datensatzbeschreibung KVDT" (condensed in docs/kvdt.md); maximum lengths of text
  * fields as given there for the 2026 version. Only fields pvskit writes or checks are listed — an unknown
  * field id is not an error.
  */

@@ -6,7 +6,7 @@ import { kvdtCaseView } from './case-view.js';
 import { parseKvdt, parseKvdtBytes, readKvdt } from './reader.js';
 import { serializeKvdtRecords } from './serialize.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url);
+const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url);
 
 describe('KVDT reader on the KBV test file', () => {
   it('reports its record counts per Satzart and no errors', async () => {

@@ -4,7 +4,7 @@ import type { CaseInput } from '@pvskit/core';
 import { kvdtCaseView } from './case-view.js';
 import type { KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 import { validateKvdtEvents } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 

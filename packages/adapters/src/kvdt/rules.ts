@@ -43,13 +43,13 @@ export const KVDT_RULES = {
   SUG: rule('KVDT-SUG', 'error', '0104: Scheinuntergruppe (4239) is not 41–46.'),
 } as const satisfies Record<string, KvdtRule>;
 
-/** Records of a KVDT package between its header and trailer. Source: spec/kvdt.md and KBV's test file. */
+/** Records of a KVDT package between its header and trailer. Source: docs/kvdt.md and KBV's test file. */
 export const KVDT_PACKAGES: readonly { header: string; trailer: string; records: readonly string[] }[] = [
   { header: 'adt0', trailer: 'adt9', records: ['0101', '0102', '0103', '0104'] },
   { header: 'kad0', trailer: 'kad9', records: ['0109'] },
 ];
 
-/** Mandatory fields per Satzart (besides 8000). Source: spec/kvdt.md (0104: the M fields). */
+/** Mandatory fields per Satzart (besides 8000). Source: docs/kvdt.md (0104: the M fields). */
 export const KVDT_MANDATORY_FIELDS: Readonly<Record<string, readonly string[]>> = {
   con0: ['9103', '9106', '9132'],
   besa: ['0201', '0203'],

@@ -4,12 +4,12 @@ import type { CaseInput } from '@pvskit/core';
 import type { KvdtField, KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
 import { KVDT_RULES } from './rules.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 
-const FIXTURE = new URL('../../../../../shared/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
+const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
 const CLOCK = () => new Date('2026-01-12T09:05:00Z');
 
 // Lines of field 3119 whose KVNR check digit is wrong, computed independently of the core implementation

@@ -1,7 +1,7 @@
 /**
  * KVDT validator: structure, mandatory fields of 0104, field formats and lengths, identifiers (LANR, BSNR,
  * KVNR, IK, ICD, GOP via `@pvskit/core`), service and diagnosis rules. Streams like the reader; findings
- * carry `line` and `field`. It covers what spec/kvdt.md condenses, not KBV's full check module (XPM) with
+ * carry `line` and `field`. It covers what docs/kvdt.md condenses, not KBV's full check module (XPM) with
  * its KV master data.
  */
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PvsKitError, type CaseInput } from '@pvskit/core';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
+import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
 import { PassThrough } from 'node:stream';
 import { kvdtFileName, writeKvdtBytes, writeKvdtFile, writeKvdtToStream } from './writer.js';
 

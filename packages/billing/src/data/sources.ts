@@ -3,10 +3,10 @@
  * back to its source document.
  */
 export const SOURCES = {
-  /** KVBW "Leitfaden zur Abrechnung im organisierten Notfalldienst" (shared/seeds/004). */
+  /** KVBW "Leitfaden zur Abrechnung im organisierten Notfalldienst". */
   kvbwGuide: 'KVBW Leitfaden Abrechnung organisierter Notfalldienst',
-  /** pvskit spec/notfalldienst.md, which condenses the EBM (section 1.2 and its preamble) for 2025. */
-  spec: 'pvskit spec/notfalldienst.md (EBM 2025, Abschnitt 1.2)',
-  /** pvskit spec/video.md, billing section. */
-  videoSpec: 'pvskit spec/video.md (EBM, Videosprechstunde)',
+  /** The EBM for 2025: section 1.2 (Notfalldienst) and its preamble; the rules built on it are listed in docs/rules.md. */
+  spec: 'EBM 2025, Abschnitt 1.2 und Präambel',
+  /** The EBM on video consultations (01444 authentication, 01450 Technikzuschlag, 01451 start-up funding). */
+  videoSpec: 'EBM, Videosprechstunde (GOP 01444, 01450, 01451)',
 } as const;

@@ -3,7 +3,7 @@ import type { Severity } from '@pvskit/core';
 /** The group a rule belongs to (used by cards and by the property tests). */
 export type RuleFamily = 'band' | 'supplement' | 'exclusion' | 'travel' | 'video' | 'case' | 'duty' | 'catalogue' | 'identifier';
 
-/** Metadata of one rule id of spec/notfalldienst.md. */
+/** Metadata of one rule id of docs/rules.md. */
 export interface RuleInfo {
   readonly id: string;
   readonly severity: Severity;

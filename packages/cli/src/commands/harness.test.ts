@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../testing/memory-io.js';
+import { memoryIo } from '../../test/memory-io.js';
 import { main } from '../main.js';
 import { harnessCommand } from './harness.js';
 

@@ -376,7 +376,7 @@ describe('EBM time bands', () => {
     expect(notfallpauschaleBand('2026-11-18', '10:00', 'BW')).toBe('day');
   });
 
-  it('matches the worked examples of the KVBW guide (seeds/004, "Fallbeispiele")', () => {
+  it('matches the worked examples of the KVBW guide ("Fallbeispiele")', () => {
     const wednesday = '2026-01-14';
     const saturday2 = '2026-01-17';
     const sunday = '2026-01-18';

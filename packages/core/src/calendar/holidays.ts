@@ -39,13 +39,13 @@ export const ebmExtraRestDays: readonly ExtraRestDay[] = Object.freeze([
     monthDay: '12-24',
     name: 'Heiligabend (24.12.)',
     validFrom: '1900-01-01',
-    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), seeds/004; spec/notfalldienst.md "Time model"',
+    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), docs/rules.md',
   },
   {
     monthDay: '12-31',
     name: 'Silvester (31.12.)',
     validFrom: '1900-01-01',
-    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), seeds/004; spec/notfalldienst.md "Time model"',
+    source: 'EBM Abschnitt 1.2 (GOP 01205–01218), docs/rules.md',
   },
 ]);
 

@@ -46,7 +46,7 @@ export type KonsultationBand = 'I' | 'II' | 'III';
 /** Band of the Wegepauschalen (clock only): `day` 07–19, `night` 19–07. */
 export type TravelBand = 'day' | 'night';
 
-const SOURCE = 'EBM Abschnitt 1.2 (GOP 01205–01218), KVBW Notfalldienst guide (seeds/004); spec/notfalldienst.md';
+const SOURCE = 'EBM Abschnitt 1.2 (GOP 01205–01218), KVBW Notfalldienst guide; docs/rules.md';
 
 /** Notfallpauschalen 01205/01207 and 01210/01212. */
 export const notfallpauschaleBands: TimeBandTable<NotfallpauschaleBand> = Object.freeze({
@@ -81,7 +81,7 @@ export const konsultationBands: TimeBandTable<KonsultationBand> = Object.freeze(
 export const travelBands: TimeBandTable<TravelBand> = Object.freeze({
   id: 'travel',
   validFrom: '2017-04-01',
-  source: 'KVBW Wegepauschalen 40220–40230, 40190/40192 (seeds/004); spec/notfalldienst.md',
+  source: 'KVBW Wegepauschalen 40220–40230, 40190/40192; docs/rules.md',
   rows: Object.freeze([
     { from: '00:00', to: '07:00', band: 'night' },
     { from: '07:00', to: '19:00', band: 'day' },

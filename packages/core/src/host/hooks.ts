@@ -55,7 +55,7 @@ export const appointmentBookContextSchema = z
       start: localDateTimeSchema,
       durationMinutes: z.number().int().min(5).max(240),
     }),
-    /** `conference`: more than two participants (group therapy, spec/video.md R21). */
+    /** `conference`: more than two participants (group therapy). */
     kind: z.enum(['standard', 'conference']).default('standard'),
     /** Participants including the doctor; 2 by default, up to 9 for group therapy (R21). */
     participants: z.number().int().min(2).max(9).optional(),

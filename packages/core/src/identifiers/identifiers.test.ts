@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -28,16 +28,8 @@ import {
   type IdentifierCheck,
 } from './index.js';
 
-/**
- * KBV's test file (Q4/2023): in the repo once test/fixtures/kbv holds it, else in the shared spec folder.
- * Identifiers are ASCII, so reading it as latin1 is exact for them.
- */
-const FIXTURE_NAME = 'Z05123456699_27.10.2023_12.00.con';
-const FIXTURE =
-  [
-    new URL(`../../../../test/fixtures/kbv/${FIXTURE_NAME}`, import.meta.url),
-    new URL(`../../../../../shared/fixtures/kbv/${FIXTURE_NAME}`, import.meta.url),
-  ].find((u) => existsSync(u)) ?? new URL(`../../../../test/fixtures/kbv/${FIXTURE_NAME}`, import.meta.url);
+/** KBV's test file (Q4/2023, see test/fixtures/kbv/SOURCE.md). Identifiers are ASCII, so latin1 reads them exactly. */
+const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url);
 const fixtureFields: { line: number; field: string; value: string }[] = readFileSync(FIXTURE, 'latin1')
   .split('\r\n')
   .map((l, i) => ({ line: i + 1, field: l.slice(3, 7), value: l.slice(7) }));

@@ -1,6 +1,6 @@
 /**
  * IK (Institutionskennzeichen, § 293 SGB V): nine digits — two-digit class, two-digit region, four-digit
- * serial, check digit. Source: spec/kvdt.md "Identifiers" (ARGE IK, Gemeinsames Rundschreiben).
+ * serial, check digit. Source: docs/kvdt.md "Identifiers" (ARGE IK, Gemeinsames Rundschreiben).
  */
 import { PvsKitError } from '../errors.js';
 import type { IdentifierCheck } from './result.js';

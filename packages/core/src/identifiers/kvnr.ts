@@ -1,6 +1,6 @@
 /**
  * KVNR (unveränderbarer Teil der Krankenversichertennummer, "Versicherten-ID", eGK): one capital letter,
- * eight digits, one check digit. Source: spec/kvdt.md "Identifiers" (GKV-Spitzenverband Richtlinie § 290 SGB V).
+ * eight digits, one check digit. Source: docs/kvdt.md "Identifiers" (GKV-Spitzenverband Richtlinie § 290 SGB V).
  */
 import { PvsKitError } from '../errors.js';
 import type { IdentifierCheck } from './result.js';

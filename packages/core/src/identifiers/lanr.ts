@@ -1,6 +1,6 @@
 /**
  * LANR (lebenslange Arztnummer): `nnnnnnmff` — six-digit id, check digit, two-digit specialty group.
- * Source: KBV Datensatzbeschreibung KVDT (Regel 050 and its footnote), spec/kvdt.md "Identifiers".
+ * Source: KBV Datensatzbeschreibung KVDT (Regel 050 and its footnote), docs/kvdt.md "Identifiers".
  */
 import { PvsKitError } from '../errors.js';
 import type { IdentifierCheck } from './result.js';

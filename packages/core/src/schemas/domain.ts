@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { freeTextSchema, localDateSchema, localDateTimeSchema, localTimeSchema, textSchema } from './primitives.js';
 
 /*
- * The case JSON of spec/contract.md. Identifier fields accept any non-empty string here: a wrong check digit
+ * The case JSON of docs/contract.md. Identifier fields accept any non-empty string here: a wrong check digit
  * is a billing finding (ID-LANR, ID-KVNR, …), not a reason to reject the whole input.
  * Objects are strict: an unknown field is an error naming its path, so a typo never passes silently.
  */
@@ -147,6 +147,24 @@ export const caseSchema = z
 /** A case inside a duty bundle: duty, practice and physician come from the bundle. */
 export const bundleCaseSchema = z.strictObject(caseFields);
 
+/**
+ * The practice's values for the KVDT fields of its pseudo cases (Pseudo-Abrechnungsfall, GOP 99999/99909)
+ * that the KV's template leaves open. `complete` writes them into every pseudo case it adds, so a completed
+ * duty can be exported. A practice sets them once; they are the same for every duty.
+ */
+export const pseudoCaseFieldsSchema = z
+  .strictObject({
+    /** KVDT 3110. */
+    sex: sexSchema,
+    /** KVDT 4104: VKNR of the Kasse the pseudo cases are billed to. */
+    vknr: z.string().regex(/^\d{5}$/, { message: 'expected the five-digit VKNR' }),
+    /** KVDT 3108: Versichertenart (1 member, 3 family member, 5 pensioner). */
+    memberType: z.enum(['1', '3', '5']),
+    /** KVDT 4243: the continuing physician named on the pseudo cases. */
+    continuingPhysician: textSchema,
+  })
+  .meta({ description: 'KVDT fields of the pseudo cases that complete adds to a duty' });
+
 /** A duty with all its cases. */
 export const bundleSchema = z
   .strictObject({
@@ -155,6 +173,7 @@ export const bundleSchema = z
     practice: practiceSchema.optional(),
     physician: physicianSchema.optional(),
     software: softwareSchema.optional(),
+    pseudoCase: pseudoCaseFieldsSchema.optional(),
     cases: z.array(bundleCaseSchema).max(10_000),
   })
   .meta({ id: 'bundle', title: 'Duty bundle (all cases of one Notfalldienst)' });
@@ -175,6 +194,7 @@ export type Contact = z.infer<typeof contactSchema>;
 export type Service = z.infer<typeof serviceSchema>;
 export type Duty = z.infer<typeof dutySchema>;
 export type Software = z.infer<typeof softwareSchema>;
+export type PseudoCaseFields = z.infer<typeof pseudoCaseFieldsSchema>;
 /** A case after parsing: defaults filled in. */
 export type Case = z.infer<typeof caseSchema>;
 /** A case as a host may write it: defaults optional. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cardSchema, feedbackSchema } from './card.js';
+import { completedSchema } from './completed.js';
 import { bundleSchema, caseSchema } from './domain.js';
 import { findingSchema } from './finding.js';
 
@@ -7,6 +8,7 @@ import { findingSchema } from './finding.js';
 export const publishedSchemas = {
   case: caseSchema,
   bundle: bundleSchema,
+  completed: completedSchema,
   finding: findingSchema,
   card: cardSchema,
   feedback: feedbackSchema,

@@ -1,12 +1,9 @@
 import type { Card, Contact, Diagnosis, Service, ValidationIssue } from '@pvskit/core';
 import type { BundleCaseInput, CaseRecord, CheckResponse, CompleteResponse, SignResponse, StateResponse } from '../../shared/api.js';
+import { EditSession } from '../edit-session.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, germanDate, germanDateTime, germanWeekday, h, mount } from '../dom.js';
-import { applyFix, fixOf } from '../fix.js';
 import { renderCards } from './cards.js';
-
-/** Delay after the last keystroke before the case is checked: short enough to feel live, long enough not to flood. */
-const CHECK_DEBOUNCE_MS = 250;
 
 type ContactInput = NonNullable<BundleCaseInput['contacts']>[number];
 type DiagnosisInput = NonNullable<BundleCaseInput['diagnoses']>[number];
@@ -65,20 +62,35 @@ function input(attrs: Record<string, string | undefined>, onInput: (value: strin
 /** Mounts the Notfalldienst case editor for `caseId` into `root`. Returns a dispose function. */
 export async function showCaseEditor(root: HTMLElement, caseId: string, state: StateResponse): Promise<() => void> {
   let record = await api.get<CaseRecord>(`/api/cases/${encodeURIComponent(caseId)}`);
-  let model: BundleCaseInput = structuredClone(record.case);
-  let cards: Card[] = [];
-  let hookInstance: string | undefined;
-  let issues: ValidationIssue[] = [];
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let inFlight: AbortController | undefined;
-  let sequence = 0;
-  let disposed = false;
+  let cards: readonly Card[] = [];
+  let issues: readonly ValidationIssue[] = [];
 
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const findingsBox = h('div', { class: 'findings', 'aria-live': 'polite', 'aria-busy': 'false' });
   const signBox = h('div', { class: 'sign-result' });
   const form = h('form', { class: 'case-form', 'aria-label': 'Fall bearbeiten', onsubmit: (e: Event) => e.preventDefault() });
   const readOnly = () => record.status === 'signed';
+  // The protocol (debounce, stale answers, fixes with feedback, plugin reload) lives in EditSession; this view draws.
+  const session = new EditSession({
+    caseId: record.id,
+    model: structuredClone(record.case),
+    plugins: state.plugins,
+    readOnly,
+    transport: {
+      check: (id, model, signal) => api.post<CheckResponse>(`/api/cases/${encodeURIComponent(id)}/check`, model, signal),
+      feedback: (body) => api.post('/api/feedback', body),
+      reloadPlugin: (id) => api.post<StateResponse['plugins']>(`/api/plugins/${encodeURIComponent(id)}/reload`, {}),
+    },
+    view: {
+      status: (message) => (status.textContent = message),
+      busy: (busy) => findingsBox.setAttribute('aria-busy', String(busy)),
+      findings: (newCards, newIssues) => {
+        cards = newCards;
+        issues = newIssues;
+        renderFindings();
+      },
+    },
+  });
 
   function renderFindings(): void {
     const issueList =
@@ -99,82 +111,22 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
     );
   }
 
-  function scheduleCheck(): void {
-    if (readOnly()) return;
-    status.textContent = 'Änderungen werden geprüft …';
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(() => void runCheck(), CHECK_DEBOUNCE_MS);
-  }
-
-  async function runCheck(): Promise<void> {
-    timer = undefined;
-    inFlight?.abort();
-    const controller = new AbortController();
-    inFlight = controller;
-    const mine = ++sequence;
-    findingsBox.setAttribute('aria-busy', 'true');
-    try {
-      const result = await api.post<CheckResponse>(`/api/cases/${encodeURIComponent(record.id)}/check`, model, controller.signal);
-      // A slower answer to an older state must not overwrite a newer one.
-      if (mine !== sequence || disposed) return;
-      cards = result.cards;
-      issues = result.issues;
-      hookInstance = result.hookInstance;
-      const at = new Date().toLocaleTimeString('de-DE');
-      status.textContent =
-        result.issues.length > 0 ? 'Eingabe unvollständig – noch nicht gespeichert' : result.saved ? `Entwurf gespeichert, geprüft um ${at}` : `Abgeschlossener Fall, geprüft um ${at}`;
-      renderFindings();
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      status.textContent = error instanceof ApiFailure ? error.message : 'Prüfung fehlgeschlagen.';
-    } finally {
-      if (mine === sequence) findingsBox.setAttribute('aria-busy', 'false');
-    }
-  }
-
   function changed(structural: boolean): void {
     if (structural) renderForm();
-    scheduleCheck();
+    session.edited();
   }
 
   function applyCardFix(card: Card): void {
-    const found = fixOf(card);
-    if (found === undefined) return;
-    const result = applyFix(model, found.fix);
-    if (!result.applied) {
-      status.textContent = 'Die Korrektur passt nicht mehr zum Fall; bitte erneut prüfen.';
-      return;
-    }
-    model = result.case;
-    // Tell the kit the suggestion was accepted (CDS Hooks feedback); the fix stands whatever the answer.
-    if (card.uuid !== undefined) {
-      void api
-        .post('/api/feedback', {
-          card: card.uuid,
-          outcome: 'accepted',
-          ...(hookInstance === undefined ? {} : { hookInstance }),
-          ...(found.suggestionUuid === undefined ? {} : { acceptedSuggestions: [{ id: found.suggestionUuid }] }),
-        })
-        .catch(() => {});
-    }
+    const outcome = session.applyCardFix(card);
+    if (!outcome.applied) return;
     renderForm();
-    cards = cards.filter((c) => c !== card);
-    renderFindings();
-    void runCheck();
-    const target = found.fix.op === 'replace' || found.fix.op === 'set-count' ? form.querySelectorAll<HTMLElement>('[data-testid="service-gop"]')[found.fix.service] : undefined;
+    const { fix } = outcome;
+    const target = fix.op === 'replace' || fix.op === 'set-count' ? form.querySelectorAll<HTMLElement>('[data-testid="service-gop"]')[fix.service] : undefined;
     (target ?? findingsBox.querySelector('h2'))?.focus();
   }
 
   async function reloadPlugin(card: Card): Promise<void> {
-    const plugin = state.plugins.find((p) => p.title === card.source.label);
-    if (plugin === undefined) return;
-    try {
-      state.plugins = await api.post<StateResponse['plugins']>(`/api/plugins/${encodeURIComponent(plugin.id)}/reload`, {});
-      status.textContent = `Plugin „${plugin.title}“ neu geladen.`;
-      void runCheck();
-    } catch (error) {
-      status.textContent = error instanceof ApiFailure ? error.message : 'Neu laden fehlgeschlagen.';
-    }
+    state.plugins = await session.reloadPlugin(card);
   }
 
   function setOptional<T extends object, K extends keyof T>(obj: T, key: K, value: T[K] | undefined): void {
@@ -214,7 +166,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
           changed(false);
         } }), 'gleiche'),
       ),
-      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (model.contacts?.splice(i, 1), changed(true)) }, '✕')),
+      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (session.model.contacts?.splice(i, 1), changed(true)) }, '✕')),
     );
   }
 
@@ -226,7 +178,7 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
       h('td', {}, input({ type: 'text', 'aria-label': label('ICD-10-GM-Code'), value: d.icd, placeholder: 'z. B. J18.9', autocomplete: 'off', spellcheck: 'false', class: 'code' }, (v) => ((d.icd = v.trim().toUpperCase()), changed(false)))),
       h('td', {}, select(`certainty-${i}`, label('Diagnosesicherheit'), certaintyOptions, d.certainty, (v) => ((d.certainty = v as Diagnosis['certainty']), changed(false)))),
       h('td', {}, select(`side-${i}`, label('Seite'), sideOptions, d.side ?? '', (v) => (setOptional(d, 'side', v === '' ? undefined : (v as Diagnosis['side'])), changed(false)))),
-      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (model.diagnoses?.splice(i, 1), changed(true)) }, '✕')),
+      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (session.model.diagnoses?.splice(i, 1), changed(true)) }, '✕')),
     );
   }
 
@@ -252,13 +204,13 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
       h('td', {}, input({ type: 'number', min: '1', max: '999', 'aria-label': label('Anzahl'), value: String(s.count ?? 1), class: 'count' }, (v) => (setOptional(s, 'count', v === '' ? undefined : Number(v)), changed(false)))),
       h('td', {}, input({ type: 'text', 'aria-label': label('Begründung (Feld 5009)'), value: s.justification ?? '', placeholder: 'Begründung' }, (v) => (setOptional(s, 'justification', v === '' ? undefined : v), changed(false)))),
       h('td', { class: 'amount' }, s.points === undefined || s.points === null ? '' : `${s.points} P.`, s.euro === undefined || s.euro === null ? '' : ` · ${s.euro.toFixed(2).replace('.', ',')} €`),
-      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (model.services?.splice(i, 1), changed(true)) }, '✕')),
+      h('td', {}, h('button', { type: 'button', class: 'remove', 'aria-label': label('entfernen'), onclick: () => (session.model.services?.splice(i, 1), changed(true)) }, '✕')),
     );
   }
 
   /** Date and time a new row starts with: the last contact's, else the duty start. */
   function defaultDateTime(): { date: string; time: string } {
-    const last = model.contacts?.at(-1) ?? model.services?.at(-1);
+    const last = session.model.contacts?.at(-1) ?? session.model.services?.at(-1);
     if (last !== undefined) return { date: last.date, time: last.time ?? state.duty.start.slice(11, 16) };
     return { date: state.duty.start.slice(0, 10), time: state.duty.start.slice(11, 16) };
   }
@@ -275,25 +227,25 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
   }
 
   function renderForm(): void {
-    model.contacts ??= [];
-    model.diagnoses ??= [];
-    model.services ??= [];
+    session.model.contacts ??= [];
+    session.model.diagnoses ??= [];
+    session.model.services ??= [];
     const fieldset = h(
       'fieldset',
       { disabled: readOnly() },
       h('legend', { class: 'visually-hidden' }, 'Falldaten'),
-      section('Kontakte', ['Datum', 'Uhrzeit', 'Art', 'Abklärung', 'Besuch (km)', 'Gemeinschaft', ''], model.contacts.map(contactRow), 'Kontakt hinzufügen', () => {
-        model.contacts?.push({ ...defaultDateTime(), mode: 'personal' });
+      section('Kontakte', ['Datum', 'Uhrzeit', 'Art', 'Abklärung', 'Besuch (km)', 'Gemeinschaft', ''], session.model.contacts.map(contactRow), 'Kontakt hinzufügen', () => {
+        session.model.contacts?.push({ ...defaultDateTime(), mode: 'personal' });
         changed(true);
       }),
-      section('Diagnosen', ['ICD-10-GM', 'Sicherheit', 'Seite', ''], model.diagnoses.map(diagnosisRow), 'Diagnose hinzufügen', () => {
-        model.diagnoses?.push({ icd: '', certainty: 'G' });
+      section('Diagnosen', ['ICD-10-GM', 'Sicherheit', 'Seite', ''], session.model.diagnoses.map(diagnosisRow), 'Diagnose hinzufügen', () => {
+        session.model.diagnoses?.push({ icd: '', certainty: 'G' });
         changed(true);
-        form.querySelectorAll<HTMLInputElement>('input.code[aria-label^="Diagnose"]').item((model.diagnoses?.length ?? 1) - 1)?.focus();
+        form.querySelectorAll<HTMLInputElement>('input.code[aria-label^="Diagnose"]').item((session.model.diagnoses?.length ?? 1) - 1)?.focus();
       }),
-      section('Leistungen', ['GOP', 'Datum', 'Uhrzeit', 'Kontaktart', 'Anzahl', 'Begründung', 'Punkte/€', ''], model.services.map(serviceRow), 'Leistung hinzufügen', () => {
+      section('Leistungen', ['GOP', 'Datum', 'Uhrzeit', 'Kontaktart', 'Anzahl', 'Begründung', 'Punkte/€', ''], session.model.services.map(serviceRow), 'Leistung hinzufügen', () => {
         const { date, time } = defaultDateTime();
-        model.services?.push({ gop: '', date, time, mode: 'personal' });
+        session.model.services?.push({ gop: '', date, time, mode: 'personal' });
         renderForm();
         const gops = form.querySelectorAll<HTMLInputElement>('[data-testid="service-gop"]');
         gops.item(gops.length - 1)?.focus();
@@ -305,13 +257,10 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
   async function complete(): Promise<void> {
     status.textContent = 'Fall wird vervollständigt …';
     try {
-      const result = await api.post<CompleteResponse>(`/api/cases/${encodeURIComponent(record.id)}/complete`, model);
+      const result = await api.post<CompleteResponse>(`/api/cases/${encodeURIComponent(record.id)}/complete`, session.model);
       record = result.record;
-      model = structuredClone(record.case);
-      cards = result.cards;
-      issues = [];
+      session.replace(structuredClone(record.case), result.cards);
       renderForm();
-      renderFindings();
       status.textContent = 'Leistungen aus den Kontakten abgeleitet und gespeichert.';
     } catch (error) {
       status.textContent = error instanceof ApiFailure ? error.message : 'Vervollständigen fehlgeschlagen.';
@@ -320,12 +269,11 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
 
   async function sign(): Promise<void> {
     try {
-      const result = await api.post<SignResponse>(`/api/cases/${encodeURIComponent(record.id)}/sign`, model);
+      const result = await api.post<SignResponse>(`/api/cases/${encodeURIComponent(record.id)}/sign`, session.model);
       record = result.record;
       renderHeader();
       renderForm();
-      cards = result.cards;
-      renderFindings();
+      session.replace(session.model, result.cards);
       mount(signBox, h('h2', {}, 'Fall abgeschlossen'), h('p', {}, 'Hinweise beim Abschluss (case-sign). Der Fall ist gespeichert; Hinweise blockieren nie.'), renderCards(result.cards, { empty: 'Keine Hinweise beim Abschluss.' }));
       status.textContent = 'Fall abgeschlossen.';
       signBox.querySelector('h2')?.setAttribute('tabindex', '-1');
@@ -340,12 +288,12 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
     mount(signBox);
     renderHeader();
     renderForm();
-    scheduleCheck();
+    session.edited();
   }
 
   const header = h('div', { class: 'editor-header' });
   function renderHeader(): void {
-    const p = model.patient;
+    const p = session.model.patient;
     mount(
       header,
       h('h1', {}, `Notfalldienst-Fall ${record.id}: ${p.lastName}, ${p.firstName}`),
@@ -372,14 +320,8 @@ export async function showCaseEditor(root: HTMLElement, caseId: string, state: S
   renderFindings();
   mount(root, h('div', { class: 'editor', 'data-testid': 'case-editor' }, header, status, h('div', { class: 'editor-body' }, form, h('aside', { class: 'editor-aside' }, findingsBox, signBox))));
   focusHeading(root);
-  void runCheck();
+  void session.checkNow();
 
-  return () => {
-    // Leaving the page flushes a pending edit so the draft is saved.
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      void runCheck();
-    }
-    disposed = true;
-  };
+  // Leaving the page flushes a pending edit so the draft is saved.
+  return () => session.dispose();
 }
