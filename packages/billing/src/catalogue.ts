@@ -83,6 +83,12 @@ export interface Catalogue {
   readonly definitions: readonly GopDefinition[];
 }
 
+/** Points of a video-only case: the period's own video value, else the GOP's reduction applied. */
+function videoPointsOf(d: GopDefinition, p: PointsPeriod): number {
+  if (p.videoPoints !== undefined) return p.videoPoints;
+  return d.videoReductionPercent === undefined ? p.points : Math.round((p.points * (100 - d.videoReductionPercent)) / 100);
+}
+
 function within(v: Validity, date: string): boolean {
   return (v.validFrom === null || date >= v.validFrom) && (v.validTo === null || date <= v.validTo);
 }
@@ -225,8 +231,7 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       const definition = byGop.get(gop) ?? byGop.get(gop.slice(0, 5));
       if (definition === undefined) return undefined;
       const period = definition.points.find((p) => within(p, date));
-      const points =
-        period === undefined ? null : mode === 'video' && period.videoPoints !== undefined ? period.videoPoints : period.points;
+      const points = period === undefined ? null : mode === 'video' ? videoPointsOf(definition, period) : period.points;
       const modeValidity = definition.modeValidity?.[mode];
       return { definition, valid: within(definition, date) && (modeValidity === undefined || within(modeValidity, date)), points };
     },

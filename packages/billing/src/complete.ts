@@ -10,6 +10,7 @@ import { isPseudoCase } from './rules/duty.js';
 import { familiesOf } from './rules/families.js';
 import { expectedSupplement } from './rules/supplement.js';
 import { severityOf } from './rules/ids.js';
+import { isVideoOnlyCase } from './video-marking.js';
 
 /** Options of `complete`. */
 export interface CompleteOptions extends EngineOptions {
@@ -28,8 +29,6 @@ export interface CompletedBundle {
   readonly cases: Case[];
   readonly findings: Finding[];
 }
-
-const SEVERITY_GOPS = new Set<string>([...Object.values(SEVERITY_SUPPLEMENTS.nr8), SEVERITY_SUPPLEMENTS.nr9.offHours]);
 
 /** Output order of GOP kinds at the same date and time: the Pauschale first, then what hangs on it. */
 const KIND_RANK: Readonly<Record<GopKind, number>> = {
@@ -107,24 +106,56 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
   return { derived, ...(base === undefined ? {} : { base }), notes };
 }
 
-/** Entered services that the contacts explain, and are therefore derived afresh. */
-function isExplained(s: Service, c: Case, catalogue: Catalogue, keys: ReadonlySet<string>, dates: ReadonlySet<string>, visitDates: ReadonlySet<string>): boolean {
-  const f = familiesOf(catalogue);
-  if (SEVERITY_GOPS.has(s.gop)) return !(NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
-  if (catalogue.isTravelGop(c.region, s.gop)) return visitDates.has(s.date);
-  const contactBound =
-    f.timed.has(s.gop) || s.gop === ROLE_GOPS.visit || s.gop === ROLE_GOPS.visitSameCommunity || s.gop === ROLE_GOPS.technik;
-  if (!contactBound) return false;
-  return s.time === undefined ? dates.has(s.date) : keys.has(`${s.date} ${s.time}`);
+/**
+ * The family a contact-bound service belongs to: a derived service of the same family at the same contact (or
+ * day) stands in for an entered one. Services outside these families are never replaced.
+ */
+type Family = 'contact' | 'visit' | 'travel' | 'technik' | 'nr8' | 'nr9';
+
+function familyOf(gop: string, c: Case, catalogue: Catalogue): Family | undefined {
+  if (familiesOf(catalogue).timed.has(gop)) return 'contact';
+  if (gop === ROLE_GOPS.visit || gop === ROLE_GOPS.visitSameCommunity) return 'visit';
+  if (gop === ROLE_GOPS.technik) return 'technik';
+  if (NR8_SUPPLEMENT_SWAP[gop] !== undefined) return 'nr8';
+  if (gop === SEVERITY_SUPPLEMENTS.nr9.offHours) return 'nr9';
+  return catalogue.isTravelGop(c.region, gop) ? 'travel' : undefined;
 }
 
-function priced(s: Service, c: Case, catalogue: Catalogue): Service {
+/** Families judged per contact (date and minute); the others per day. */
+const PER_CONTACT = new Set<Family>(['contact', 'visit', 'technik']);
+
+/**
+ * The derived service an entered one is replaced by, or undefined: then the entered service is kept, whatever
+ * the contacts say (a typed service never disappears; `check` says why it is doubtful).
+ */
+function replacementOf(s: Service, derived: readonly Service[], c: Case, catalogue: Catalogue): Service | undefined {
+  const family = familyOf(s.gop, c, catalogue);
+  if (family === undefined) return undefined;
+  const sameTime = PER_CONTACT.has(family);
+  return derived.find(
+    (d) => d.date === s.date && familyOf(d.gop, c, catalogue) === family && (!sameTime || s.time === undefined || d.time === s.time),
+  );
+}
+
+/** Private and BG cases are not priced by the EBM (GOÄ/UV-GOÄ): their amounts stay null. */
+const EBM_PRICED = new Set<string>(['GKV']);
+
+function priced(s: Service, c: Case, catalogue: Catalogue, videoOnly: boolean): Service {
+  if (!EBM_PRICED.has(c.patient.insurance.type)) return { ...s, points: null, euro: null };
   if (catalogue.isTravelGop(c.region, s.gop)) {
     const unit = catalogue.travelEuro(c.region, s.date, s.gop);
     return { ...s, points: null, euro: unit === null ? null : Math.round(unit * s.count * 100) / 100 };
   }
-  const points = catalogue.lookup(s.gop, s.date, s.mode)?.points ?? null;
+  // The video valuation applies only when every contact of the case was by video (EBM AB 4.3.1).
+  const points = catalogue.lookup(s.gop, s.date, videoOnly && s.mode === 'video' ? 'video' : 'personal')?.points ?? null;
   return { ...s, points, euro: catalogue.euroFor(points, s.count, s.date) };
+}
+
+/** Prices every service of a case. */
+function pricedAll(services: readonly Service[], c: Case, catalogue: Catalogue): Service[] {
+  const timed = familiesOf(catalogue).timed;
+  const videoOnly = isVideoOnlyCase({ contacts: c.contacts, services }, (g) => timed.has(g));
+  return services.map((s) => priced(s, c, catalogue, videoOnly));
 }
 
 function sortServices(services: Service[], catalogue: Catalogue): Service[] {
@@ -138,39 +169,39 @@ function sortServices(services: Service[], catalogue: Catalogue): Service[] {
 /** Completes one parsed case; returns the case and the notes of the derivation. */
 export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): { case: Case; notes: Finding[] } {
   if (c.contacts.length === 0 || isPseudoCase(c)) {
-    return { case: { ...c, services: sortServices(c.services, catalogue).map((s) => priced(s, c, catalogue)) }, notes: [] };
+    return { case: { ...c, services: pricedAll(sortServices(c.services, catalogue), c, catalogue) }, notes: [] };
   }
-  const keys = new Set(c.contacts.map((k) => `${k.date} ${k.time}`));
-  const dates = new Set(c.contacts.map((k) => k.date));
-  const visitDates = new Set(c.contacts.filter((k) => k.mode === 'personal' && k.visit !== undefined).map((k) => k.date));
-  const kept = c.services.filter((s) => !isExplained(s, c, catalogue, keys, dates, visitDates));
   const { derived, base, notes } = deriveFromContacts(c, catalogue);
-
   const services = [...derived];
-  const justified = kept.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined);
-  const rest = kept.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] === undefined);
+  // A justified Nr. 8 supplement (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
+  const justified = c.services.find((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
+  let moved: Service | undefined;
   if (base !== undefined && base.contact.mode === 'personal') {
     const f = familiesOf(catalogue);
     const nr8Gop = base.gop === f.behandlung.day ? SEVERITY_SUPPLEMENTS.nr8.day : base.gop === f.behandlung.offHours ? SEVERITY_SUPPLEMENTS.nr8.offHours : undefined;
     const at = { date: base.contact.date, time: base.contact.time };
-    if (justified.length > 0 && nr8Gop !== undefined) {
-      // A justified Nr. 8 supplement (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
-      const [first, ...more] = justified;
-      if (first !== undefined) services.push({ ...first, gop: nr8Gop, ...at, mode: 'personal' });
-      rest.push(...more);
+    if (justified !== undefined && nr8Gop !== undefined) {
+      services.push({ ...justified, gop: nr8Gop, ...at, mode: 'personal' });
+      moved = justified;
     } else {
-      rest.push(...justified);
-      const interim: Case = { ...c, services };
-      const view = createView(interim, catalogue, []);
+      const view = createView({ ...c, services }, catalogue, []);
       const index = services.findIndex((s) => s.gop === base.gop && s.date === at.date && s.time === at.time);
       const supplement = expectedSupplement(view, index);
-      if (supplement !== undefined) services.push(service(supplement, at.date, at.time, 'personal'));
+      // Nr. 9 by R54 alone needs the doctor's judgement of a geriatric care need: suggested by check, not added.
+      const certain = supplement !== SEVERITY_SUPPLEMENTS.nr9.offHours || view.nr9Certain(at.date);
+      if (supplement !== undefined && certain) services.push(service(supplement, at.date, at.time, 'personal'));
     }
-  } else {
-    rest.push(...justified);
   }
-  services.push(...rest);
-  const done: Case = { ...c, services: sortServices(services, catalogue).map((s) => priced(s, c, catalogue)) };
+  for (const s of c.services) {
+    if (s === moved) continue;
+    const replacement = s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8' ? undefined : replacementOf(s, services, c, catalogue);
+    if (replacement === undefined) services.push(s);
+    else if (s.justification !== undefined && replacement.justification === undefined) {
+      // The doctor's written reason travels with the service that replaces the typed one.
+      services[services.indexOf(replacement)] = { ...replacement, justification: s.justification };
+    }
+  }
+  const done: Case = { ...c, services: pricedAll(sortServices(services, catalogue), c, catalogue) };
   return { case: done, notes };
 }
 
@@ -217,7 +248,7 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
       contacts: [],
       services,
     });
-    return { ...c, services: services.map((s) => priced(s, c, catalogue)) };
+    return { ...c, services: pricedAll(services, c, catalogue) };
   };
   const starts = dutyPartStarts(duty.start, duty.end);
   const out = [make(duty.start, '', true)];

@@ -52,3 +52,5 @@ export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js
 export { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
 export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
 export { SOURCES } from './data/sources.js';
+export { VIDEO_MARKINGS, videoMarkingOn, type VideoMarking } from './data/video-marking.js';
+export { isVideoOnlyCase, kvdtGopCode, readKvdtGopCode, videoOnlyCaseGop } from './video-marking.js';

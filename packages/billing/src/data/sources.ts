@@ -9,4 +9,12 @@ export const SOURCES = {
   spec: 'pvskit spec/notfalldienst.md (EBM 2025, Abschnitt 1.2)',
   /** pvskit spec/video.md, billing section. */
   videoSpec: 'pvskit spec/video.md (EBM, Videosprechstunde)',
+  /**
+   * KBV EBM online (www.kbv.de/tools/ebm): 01210 Stand 2024/3, 120 Punkte, with its Abrechnungsausschlüsse;
+   * 01444 Stand 2022/2, 10 Punkte. The points of 01205–01226 and 01450 for 2024 match an EBM listing priced
+   * with the 2024 Orientierungswert (01210 120 P = 14,32 €, i.e. 11,9339 ct), the same as the spec's 2025 values.
+   */
+  kbvEbm: 'KBV EBM online (Stand 2024/3) und EBM-Liste 2024 (Punktzahlen 2024 = 2025)',
+  /** EBM Allgemeine Bestimmungen 4.3.1: 10 % off 01210/01212 in a case with video contacts only. */
+  ebmVideoReduction: 'EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (Abschlag 10 % auf 01210/01212 bei ausschließlichem Videokontakt)',
 } as const;

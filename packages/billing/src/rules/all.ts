@@ -2,6 +2,7 @@ import { timeRules } from './band.js';
 import { caseRules, catalogueAndIdRules } from './case.js';
 import type { CaseView } from './context.js';
 import { exclusionRules } from './exclusion.js';
+import { frequencyRules } from './frequency.js';
 import { pauschaleRules } from './pauschale.js';
 import { supplementRules } from './supplement.js';
 import { travelRules, videoRules } from './travel.js';
@@ -14,6 +15,7 @@ export const caseRuleGroups: readonly ((v: CaseView) => void)[] = [
   pauschaleRules,
   supplementRules,
   exclusionRules,
+  frequencyRules,
   travelRules,
   videoRules,
 ];

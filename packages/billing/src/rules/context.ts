@@ -39,6 +39,11 @@ export interface CaseView {
   hasNr8(date: string): boolean;
   /** German reason the patient is in a Nr. 9 group on `date`, or null. */
   nr9Group(date: string): string | null;
+  /**
+   * The Nr. 9 group holds without a judgement: not only by R54 (frailty as a code needs the doctor's finding
+   * of a geriatric care need, so it is suggested but never added).
+   */
+  nr9Certain(date: string): boolean;
   /** The time a supplement is judged at: its own, else the first base GOP's. */
   timeOf(index: number, baseGops?: readonly string[]): string | undefined;
   /** Records a finding; the severity comes from the rule table. */
@@ -46,6 +51,8 @@ export interface CaseView {
 }
 
 const NONE: readonly number[] = [];
+
+const R54_REASON = 'ab 70 Jahren mit R54 (Frailty, geriatrischer Versorgungsbedarf ärztlich zu bestätigen)';
 
 /** Builds the view; `out` collects the raw findings. */
 export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): CaseView {
@@ -97,6 +104,10 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
       nr9Memo.set(date, reason);
       return reason;
     },
+    nr9Certain(date) {
+      const reason = view.nr9Group(date);
+      return reason !== null && reason !== R54_REASON;
+    },
     timeOf(index, baseGops = []) {
       const own = c.services[index];
       if (own?.time !== undefined) return own.time;
@@ -122,7 +133,7 @@ function nr9Reason(c: Case, catalogue: Catalogue, date: string, confirmed: Case[
   if (dx !== undefined) return `Diagnose ${dx.icd}`;
   if (isSeventyOrOlder(birth, date)) {
     if (c.patient.frailty) return 'ab 70 Jahren mit Frailty-Syndrom';
-    if (confirmed.some((d) => d.icd.toUpperCase().startsWith(catalogue.frailtyIcd))) return 'ab 70 Jahren mit R54 (Frailty)';
+    if (confirmed.some((d) => d.icd.toUpperCase().startsWith(catalogue.frailtyIcd))) return R54_REASON;
   }
   if (c.patient.severeImpairment) return 'erhebliche krankheitsbedingte Beeinträchtigung';
   return null;

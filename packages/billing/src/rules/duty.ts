@@ -1,7 +1,8 @@
 import { quarterOf, type Case, type Duty } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
-import { germanDateTime, when } from '../time.js';
+import { germanDateTime, konsultationBandOf, when } from '../time.js';
+import { familiesOf } from './families.js';
 import { dutyPartStarts, insideWindow } from './case.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
@@ -29,6 +30,53 @@ function momentsOf(c: Case): { date: string; time?: string }[] {
   return list;
 }
 
+/**
+ * NFD-PAUSCHALE-PATIENT: the same patient seen twice by the same doctor in one duty is one Dienstfall: the
+ * Notfallpauschale once (KVBW guide), every further first contact is a further contact (Konsultation).
+ */
+function pauschaleOncePerPatient(
+  cases: readonly Case[],
+  pseudo: readonly boolean[],
+  catalogue: Catalogue,
+  emit: (f: Omit<DutyFinding, 'severity'>) => void,
+): void {
+  const f = familiesOf(catalogue);
+  const first = new Map<string, { caseIndex: number; at: string }>();
+  const seen: { caseIndex: number; service: number; key: string; at: string }[] = [];
+  cases.forEach((c, ci) => {
+    if (pseudo[ci] === true) return;
+    const key = `${patientKey(c)}|${c.physician?.lanr ?? ''}`;
+    c.services.forEach((s, si) => {
+      if (!f.pauschalen.has(s.gop)) return;
+      seen.push({ caseIndex: ci, service: si, key, at: `${s.date}T${s.time ?? '99:99'}` });
+    });
+  });
+  seen.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.caseIndex - b.caseIndex));
+  for (const x of seen) {
+    const earlier = first.get(x.key);
+    if (earlier === undefined) {
+      first.set(x.key, { caseIndex: x.caseIndex, at: x.at });
+      continue;
+    }
+    // A second Pauschale inside one case is NFD-PAUSCHALE-ONCE's finding.
+    if (earlier.caseIndex === x.caseIndex) continue;
+    const s = cases[x.caseIndex]?.services[x.service];
+    if (s === undefined) continue;
+    const band = s.time === undefined ? undefined : konsultationBandOf(s.date, s.time, cases[x.caseIndex]?.region ?? 'BW');
+    const k = band === undefined ? undefined : f.konsultation[band];
+    emit({
+      rule: 'NFD-PAUSCHALE-PATIENT',
+      caseIndex: x.caseIndex,
+      service: x.service,
+      gop: s.gop,
+      message:
+        `${s.gop} am ${when(s.date, s.time)}: derselbe Patient hat in diesem Dienst bereits eine Notfallpauschale (Fall ${earlier.caseIndex + 1}, ` +
+        `${germanDateTime(earlier.at)}); die Pauschale gilt einmal je Patient, Arzt und Dienst${k === undefined ? '.' : `, weiterer Kontakt: ${k}.`}`,
+      fix: k === undefined ? { op: 'remove', service: x.service } : { op: 'replace', service: x.service, gop: k },
+    });
+  }
+}
+
 /** NFD-PSEUDO-REQUIRED, NFD-PSEUDO-RECOMMENDED, NFD-PSEUDO-PRIVATE for the cases of one duty. */
 export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalogue, region: Case['region']): DutyFinding[] {
   const out: DutyFinding[] = [];
@@ -36,6 +84,7 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
   if (catalogue.region(region)?.pseudoCase === undefined) return out;
 
   const pseudo = cases.map(isPseudoCase);
+  pauschaleOncePerPatient(cases, pseudo, catalogue, emit);
   const starts = dutyPartStarts(duty.start, duty.end);
   const parts = starts.map((start, n) => ({ start, end: starts[n + 1] ?? duty.end }));
   const gkvCases = cases.filter((c, i) => !pseudo[i] && c.patient.insurance.type === 'GKV');

@@ -6,21 +6,8 @@ import { kindSet } from './families.js';
 const CHAPTER_3_4 = /^0[34]\d{3}/;
 const CHAPTER_33_35 = /^3[345]\d{3}/;
 
-/** Per date, the indices of a GOP's services in input order. */
-function byDate(v: CaseView, gop: string): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  for (const i of v.indices(gop)) {
-    const s = v.services[i];
-    if (s === undefined) continue;
-    const list = map.get(s.date);
-    if (list === undefined) map.set(s.date, [i]);
-    else list.push(i);
-  }
-  return map;
-}
-
 /**
- * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35, NFD-02100-DAILY, NFD-02300-02350.
+ * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35, NFD-02300-02350.
  */
 export function exclusionRules(v: CaseView): void {
   const chapter34 = v.catalogue.region(v.region)?.chapter34Excluded === true;
@@ -63,31 +50,6 @@ export function exclusionRules(v: CaseView): void {
         gop: s.gop,
         message: `${s.gop} am ${when(s.date, s.time)} neben ${[...new Set(imaging)].join(', ')}: Abklärungspauschalen sind nicht neben Leistungen der Kapitel 33–35 berechnungsfähig.`,
         ...(to === undefined ? {} : { fix: { op: 'replace' as const, service: i, gop: to } }),
-      });
-    }
-  }
-
-  for (const [date, list] of byDate(v, ROLE_GOPS.infusion)) {
-    const units = list.reduce((n, i) => n + (v.services[i]?.count ?? 0), 0);
-    if (units <= 1) continue;
-    const [first, ...rest] = list;
-    const firstService = first === undefined ? undefined : v.services[first];
-    if (first !== undefined && firstService !== undefined && firstService.count > 1) {
-      v.emit({
-        rule: 'NFD-02100-DAILY',
-        service: first,
-        gop: ROLE_GOPS.infusion,
-        message: `02100 am ${when(date)} ${firstService.count}-mal: die Infusion ist nur einmal je Behandlungstag berechnungsfähig.`,
-        fix: { op: 'set-count', service: first, count: 1 },
-      });
-    }
-    for (const i of rest) {
-      v.emit({
-        rule: 'NFD-02100-DAILY',
-        service: i,
-        gop: ROLE_GOPS.infusion,
-        message: `02100 am ${when(date)} mehrfach: die Infusion ist nur einmal je Behandlungstag berechnungsfähig.`,
-        fix: { op: 'remove', service: i },
       });
     }
   }

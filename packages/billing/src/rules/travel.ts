@@ -17,7 +17,8 @@ export function travelVisitsByDate(contacts: readonly Contact[]): Map<string, Co
 }
 
 /**
- * NFD-TRAVEL-WITHOUT-VISIT, NFD-TRAVEL-WITH-01413, NFD-TRAVEL-WRONG, NFD-TRAVEL-MISSING.
+ * NFD-TRAVEL-WITHOUT-VISIT, NFD-TRAVEL-WITH-01413, NFD-TRAVEL-WRONG, NFD-VISIT-WITHOUT-CONTACT, NFD-TRAVEL-NO-DISTANCE,
+ * NFD-TRAVEL-MISSING.
  */
 export function travelRules(v: CaseView): void {
   const travelByDate = new Map<string, number[]>();
@@ -94,6 +95,34 @@ export function travelRules(v: CaseView): void {
       message: `Wegepauschale ${expected.gop} am ${when(date)} ${units}-mal angesetzt; bei ${why()} ist sie ${expected.count}-mal berechnungsfähig.`,
       fix: wanted >= 1 ? { op: 'set-count', service: first, count: wanted } : { op: 'remove', service: first },
     });
+  }
+
+  // Typed services complete keeps although the contacts do not explain them: say why they are doubtful.
+  const contactDates = new Set(v.c.contacts.map((k) => k.date));
+  const visitContactDates = new Set(v.c.contacts.filter((k) => k.visit !== undefined).map((k) => k.date));
+  for (const i of [...v.indices(ROLE_GOPS.visit), ...v.indices(ROLE_GOPS.visitSameCommunity)]) {
+    const s = v.services[i];
+    if (s === undefined || !contactDates.has(s.date) || visitContactDates.has(s.date)) continue;
+    v.emit({
+      rule: 'NFD-VISIT-WITHOUT-CONTACT',
+      service: i,
+      gop: s.gop,
+      message: `Besuch ${s.gop} am ${when(s.date, s.time)}: kein Kontakt dieses Tages ist als Besuch erfasst. Bitte Besuch am Kontakt erfassen oder ${s.gop} prüfen.`,
+    });
+  }
+  for (const [date, list] of travelByDate) {
+    const visits = v.c.contacts.filter((k) => k.date === date && k.visit !== undefined);
+    if (visits.length === 0 || visits.some((k) => k.visit?.distanceKm !== undefined)) continue;
+    for (const i of list) {
+      const s = v.services[i];
+      if (s === undefined) continue;
+      v.emit({
+        rule: 'NFD-TRAVEL-NO-DISTANCE',
+        service: i,
+        gop: s.gop,
+        message: `Wegepauschale ${s.gop}${s.count > 1 ? ` × ${s.count}` : ''} am ${when(date)}: der Besuch hat keine Entfernung, die Wegepauschale ist nicht prüfbar. Bitte Entfernung (Radius in km) erfassen.`,
+      });
+    }
   }
 
   for (const i of v.indices(ROLE_GOPS.visit)) {
