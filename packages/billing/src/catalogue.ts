@@ -93,9 +93,17 @@ function within(v: Validity, date: string): boolean {
   return (v.validFrom === null || date >= v.validFrom) && (v.validTo === null || date <= v.validTo);
 }
 
-/** Normalises an ICD code for list matching: upper case, no trailing markers (`!`, `*`, `+`, `#`, `†`). */
+/**
+ * The ICD-10-GM code without its trailing marker: `!` (Sekundärschlüssel), `*` (Stern), `+`/`†` (Kreuz), `#`.
+ * ICD-10-GM writes secondary codes with their marker (`S06.70!`); the code itself is what the checks judge.
+ */
+export function withoutIcdMarker(icd: string): string {
+  return icd.trim().replace(/[!*+#†]+$/u, '');
+}
+
+/** Normalises an ICD code for list matching: upper case, no trailing markers. */
 export function normaliseIcd(icd: string): string {
-  return icd.trim().toUpperCase().replace(/[!*+#†]+$/u, '');
+  return withoutIcdMarker(icd).toUpperCase();
 }
 
 interface CompiledList extends Validity {

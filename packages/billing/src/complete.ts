@@ -5,8 +5,7 @@ import type { GopKind } from './data/types.js';
 import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
 import { konsultationBandOf, pauschaleBandOf, travelBandOf, when } from './time.js';
 import { createView } from './rules/context.js';
-import { dutyPartStarts } from './rules/case.js';
-import { isPseudoCase } from './rules/duty.js';
+import { dutyPartStarts, excusesPseudoCase, isPseudoCase } from './rules/duty-window.js';
 import { familiesOf } from './rules/families.js';
 import { expectedSupplement } from './rules/supplement.js';
 import { severityOf } from './rules/ids.js';
@@ -251,18 +250,12 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
     return { ...c, services: pricedAll(services, c, catalogue) };
   };
   const starts = dutyPartStarts(duty.start, duty.end);
+  const pauschalen = familiesOf(catalogue).timed;
+  const dutySug = catalogue.region(bundle.region)?.dutyScheinuntergruppe ?? '41';
   const out = [make(duty.start, '', true)];
   starts.slice(1).forEach((start, i) => {
     const end = starts[i + 2] ?? duty.end;
-    const inPart = (d: string, t: string | undefined) => {
-      const at = t === undefined ? `${d}T00:00` : `${d}T${t}`;
-      return at >= start && at < end;
-    };
-    const hasGkv = patientCases.some(
-      (c) =>
-        c.patient.insurance.type === 'GKV' &&
-        (c.services.some((s) => inPart(s.date, s.time)) || c.contacts.some((k) => inPart(k.date, k.time))),
-    );
+    const hasGkv = patientCases.some((c) => excusesPseudoCase(c, start, end, pauschalen, dutySug));
     if (!hasGkv) out.push(make(start, `-${start.slice(0, 10)}`, false));
   });
   return out;

@@ -224,10 +224,10 @@ describe('exclusion rules', () => {
     expect(found(withServices([svc('01100', '2026-01-10')]), 'NFD-EXCLUDED')).toHaveLength(0);
   });
 
-  it('NFD-CHAPTER-3-4 in BW (and not doubled as NFD-EXCLUDED); outside BW only NFD-EXCLUDED', () => {
+  it('NFD-CHAPTER-3-4 in BW beside NFD-EXCLUDED (each reason reported); outside BW only NFD-EXCLUDED', () => {
     const services = [svc('01212', '2026-01-10', '10:00'), svc('03230', '2026-01-10')];
     expect(found(withServices(services), 'NFD-CHAPTER-3-4')).toHaveLength(1);
-    expect(found(withServices(services), 'NFD-EXCLUDED')).toHaveLength(0);
+    expect(found(withServices(services), 'NFD-EXCLUDED')).toHaveLength(1);
     expect(found(withServices(services, { region: 'BY' }), 'NFD-CHAPTER-3-4')).toHaveLength(0);
     expect(found(withServices(services, { region: 'BY' }), 'NFD-EXCLUDED')).toHaveLength(1);
     expect(found(withServices([svc('01212', '2026-01-10', '10:00'), svc('05310', '2026-01-10')]), 'NFD-CHAPTER-3-4')).toHaveLength(0);

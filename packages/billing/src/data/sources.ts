@@ -15,6 +15,8 @@ export const SOURCES = {
    * with the 2024 Orientierungswert (01210 120 P = 14,32 €, i.e. 11,9339 ct), the same as the spec's 2025 values.
    */
   kbvEbm: 'KBV EBM online (Stand 2024/3) und EBM-Liste 2024 (Punktzahlen 2024 = 2025)',
+  /** EBM Präambel 1.2 Nr. 8, wording of the fracture group (the spec's condensed list omits the shoulder girdle). */
+  ebmNr8: 'EBM Präambel 1.2 Nr. 8 (Frakturen im Bereich der Extremitäten proximal des Metacarpus bzw. Metatarsus)',
   /** EBM Allgemeine Bestimmungen 4.3.1: 10 % off 01210/01212 in a case with video contacts only. */
   ebmVideoReduction: 'EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (Abschlag 10 % auf 01210/01212 bei ausschließlichem Videokontakt)',
 } as const;

@@ -1,7 +1,7 @@
 import type { Case, Fix, Region, Service, Severity } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { isSeventyOrOlder, isUnderThree } from '../time.js';
-import { isPseudoCase } from './duty.js';
+import { isPseudoCase } from './duty-window.js';
 import { familiesOf, type Families } from './families.js';
 import { severityOf } from './ids.js';
 

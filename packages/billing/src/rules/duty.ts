@@ -3,7 +3,7 @@ import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
 import { germanDateTime, konsultationBandOf, when } from '../time.js';
 import { familiesOf } from './families.js';
-import { dutyPartStarts, insideWindow } from './case.js';
+import { dutyPartStarts, excusesPseudoCase, insideWindow, isPseudoCase } from './duty-window.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
 
@@ -13,21 +13,8 @@ export interface DutyFinding extends RawFinding {
   readonly caseIndex?: number;
 }
 
-/** A pseudo case: marked, or carrying 99999/99909 only. */
-export function isPseudoCase(c: { pseudo?: boolean | undefined; services: readonly { gop: string }[] }): boolean {
-  if (c.pseudo === true) return true;
-  return c.services.length > 0 && c.services.every((s) => s.gop === ROLE_GOPS.pseudoDuty || s.gop === ROLE_GOPS.pseudoPrivate);
-}
-
 function patientKey(c: Case): string {
   return c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`;
-}
-
-/** The moments a case took place (services, else contacts). */
-function momentsOf(c: Case): { date: string; time?: string }[] {
-  const list: { date: string; time?: string }[] = c.services.map((s) => (s.time === undefined ? { date: s.date } : { date: s.date, time: s.time }));
-  for (const k of c.contacts) list.push({ date: k.date, time: k.time });
-  return list;
 }
 
 /**
@@ -88,10 +75,12 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
   const starts = dutyPartStarts(duty.start, duty.end);
   const parts = starts.map((start, n) => ({ start, end: starts[n + 1] ?? duty.end }));
   const gkvCases = cases.filter((c, i) => !pseudo[i] && c.patient.insurance.type === 'GKV');
+  const dutySug = catalogue.region(region)?.dutyScheinuntergruppe ?? '41';
+  const pauschalen = familiesOf(catalogue).timed;
 
   for (const part of parts) {
     const inPart = (m: { date: string; time?: string }) => insideWindow(m.date, m.time, part.start, part.end);
-    const hasGkv = gkvCases.some((c) => momentsOf(c).some(inPart));
+    const hasGkv = gkvCases.some((c) => excusesPseudoCase(c, part.start, part.end, pauschalen, dutySug));
     const hasPseudo = cases.some(
       (c, i) =>
         pseudo[i] === true &&
@@ -102,8 +91,8 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
       emit({
         rule: 'NFD-PSEUDO-REQUIRED',
         message:
-          `Dienst ${germanDateTime(part.start)} – ${germanDateTime(part.end)} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall ` +
-          'und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.',
+          `Dienst ${germanDateTime(part.start)} – ${germanDateTime(part.end)} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall mit ` +
+          `Notfall- oder Notfallkonsultationspauschale (Muster 19, SUG ${dutySug}) und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.`,
       });
     }
   }

@@ -25,8 +25,9 @@ export function exclusionRules(v: CaseView): void {
         message: `${s.gop} am ${when(s.date)}: Leistungen aus Kapitel 3 und 4 sind im organisierten Notfalldienst nicht berechnungsfähig.`,
         fix: { op: 'remove', service: i },
       });
-    } else if (hasTimed && excluded.has(s.gop)) {
-      // Chapter 3/4 GOPs of the list are already reported above with the stricter KVBW rule.
+    }
+    // Each rule whose condition holds reports, even beside NFD-CHAPTER-3-4: the clerk wants every reason.
+    if (hasTimed && excluded.has(s.gop)) {
       v.emit({
         rule: 'NFD-EXCLUDED',
         service: i,

@@ -47,6 +47,7 @@ export const RULES: readonly RuleInfo[] = [
   r('NFD-VIDEO-01450-MISSING', 'info', 'video', 'Technikzuschlag 01450 fehlt'),
   r('NFD-OUTSIDE-DUTY', 'error', 'case', 'Leistung außerhalb des Dienstes'),
   r('NFD-SUG', 'error', 'case', 'Scheinuntergruppe ungültig'),
+  r('NFD-SUG-DUTY', 'warning', 'case', 'Dienstfall nicht auf Muster 19 (SUG 41)'),
   r('NFD-LANR-MISSING', 'error', 'case', 'LANR fehlt'),
   r('NFD-BSNR-MISSING', 'error', 'case', 'BSNR fehlt'),
   r('NFD-PSEUDO-REQUIRED', 'error', 'duty', 'Pseudo-Abrechnungsfall erforderlich'),

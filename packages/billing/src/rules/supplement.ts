@@ -1,5 +1,6 @@
 import { NR8_SUPPLEMENT_SWAP, SEVERITY_SUPPLEMENTS } from '../data/gops.js';
 import { pauschaleBandOf, when } from '../time.js';
+import { expectedTimedGop } from './band.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
 
@@ -11,12 +12,12 @@ const SEVERITY = new Set<string>([...NR8, NR9]);
  * The severity supplement a personal Notfallpauschale qualifies for (spec "Choosing the GOP", step 7), or
  * undefined. 01224 is preferred over 01226.
  */
-export function expectedSupplement(v: CaseView, baseIndex: number): string | undefined {
+export function expectedSupplement(v: CaseView, baseIndex: number, gop = v.services[baseIndex]?.gop): string | undefined {
   const base = v.services[baseIndex];
   if (base === undefined || base.mode !== 'personal') return undefined;
   const f = v.families;
-  if (base.gop === f.behandlung.day) return v.hasNr8(base.date) ? SEVERITY_SUPPLEMENTS.nr8.day : undefined;
-  if (base.gop !== f.behandlung.offHours) return undefined;
+  if (gop === f.behandlung.day) return v.hasNr8(base.date) ? SEVERITY_SUPPLEMENTS.nr8.day : undefined;
+  if (gop !== f.behandlung.offHours) return undefined;
   if (v.hasNr8(base.date)) return SEVERITY_SUPPLEMENTS.nr8.offHours;
   if (v.nr9Group(base.date) === null) return undefined;
   const band = base.time === undefined ? undefined : pauschaleBandOf(base.date, base.time, v.region);
@@ -121,15 +122,18 @@ export function supplementRules(v: CaseView): void {
   // A missing supplement is only suggested when none is entered: a wrong one is reported above.
   if ([...SEVERITY].some((g) => v.has(g))) return;
   for (const i of v.indicesIn(v.families.pauschalen)) {
-    const supplement = expectedSupplement(v, i);
     const base = v.services[i];
-    if (supplement === undefined || base === undefined) continue;
+    if (base === undefined) continue;
+    // Judge the Pauschale as NFD-TIME-BAND's fix leaves it, so the suggestion agrees with the fix.
+    const gop = (base.time === undefined ? undefined : expectedTimedGop(v, base.gop, base.date, base.time)) ?? base.gop;
+    const supplement = expectedSupplement(v, i, gop);
+    if (supplement === undefined) continue;
     const reason = NR8.has(supplement) ? 'gesicherte Diagnose der Nr. 8' : `Nr. 9: ${v.nr9Group(base.date) ?? ''}`;
     v.emit({
       rule: 'NFD-ZUSCHLAG-MISSING',
       service: i,
       gop: base.gop,
-      message: `Zuschlag ${supplement} zu ${base.gop} am ${when(base.date, base.time)} möglich (${reason}).`,
+      message: `Zuschlag ${supplement} zu ${gop}${gop === base.gop ? '' : ` (statt ${base.gop})`} am ${when(base.date, base.time)} möglich (${reason}).`,
       fix: {
         op: 'add',
         gop: supplement,
