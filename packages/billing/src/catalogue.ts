@@ -1,5 +1,6 @@
 import type { ContactMode, Region } from '@pvskit/core';
 import { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList } from './data/diagnosis-lists.js';
+import { EXCLUSIONS, type Exclusion } from './data/exclusions.js';
 import { BUILTIN_GOPS } from './data/gops.js';
 import { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
 import { REGION_PROFILES, type RegionProfile } from './data/regions.js';
@@ -14,6 +15,7 @@ export interface CatalogueData {
   readonly nr8?: readonly DiagnosisList[];
   readonly nr9?: readonly DiagnosisList[];
   readonly regions?: readonly RegionProfile[];
+  readonly exclusions?: readonly Exclusion[];
   /** Entries from an SDEBM file (see {@link parseSdebm}); they win over the built-in points and texts. */
   readonly overlay?: readonly SdebmEntry[];
 }
@@ -75,6 +77,8 @@ export interface Catalogue {
   isNr9Diagnosis(icd: string, date: string): boolean;
   /** The frailty code of Nr. 9 (R54). */
   readonly frailtyIcd: string;
+  /** The EBM exclusions of `gop` valid on `date` (its Abrechnungsausschlüsse). */
+  exclusionsOf(gop: string, date: string): readonly Exclusion[];
   /** Region profile (pseudo case template, chapter 3/4 rule), or undefined. */
   region(region: Region): RegionProfile | undefined;
   /** A new catalogue with SDEBM entries laid over this one. */
@@ -209,6 +213,13 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
   const nr8 = (data.nr8 ?? NR8_LISTS).map(compileList);
   const nr9 = (data.nr9 ?? NR9_LISTS).map(compileList);
   const regions = new Map((data.regions ?? REGION_PROFILES).map((r) => [r.region, r] as const));
+  const exclusionsByGop = new Map<string, Exclusion[]>();
+  for (const e of data.exclusions ?? EXCLUSIONS) {
+    const list = exclusionsByGop.get(e.gop);
+    if (list === undefined) exclusionsByGop.set(e.gop, [e]);
+    else list.push(e);
+  }
+  const NO_EXCLUSIONS: readonly Exclusion[] = [];
   const travelGops = new Map<Region, Set<string>>();
   for (const t of travelTables) {
     const set = travelGops.get(t.region) ?? new Set<string>();
@@ -272,6 +283,11 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
     },
     isNr8,
     isNr9Diagnosis,
+    exclusionsOf(gop, date) {
+      const list = exclusionsByGop.get(gop) ?? exclusionsByGop.get(gop.slice(0, 5));
+      if (list === undefined) return NO_EXCLUSIONS;
+      return list.every((e) => within(e, date)) ? list : list.filter((e) => within(e, date));
+    },
     region: (region) => regions.get(region),
     withOverlay: (entries) => createCatalogue({ ...data, gops: definitions, overlay: entries }),
   };

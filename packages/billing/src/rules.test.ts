@@ -243,9 +243,10 @@ describe('exclusion rules', () => {
     expect(found(withServices([svc('02100', '2026-01-10'), svc('02100', '2026-01-11')]), 'NFD-FREQUENCY')).toHaveLength(0);
   });
 
-  it('NFD-02300-02350: same day fires, different days not', () => {
-    expect(found(withServices([svc('02300', '2026-01-10'), svc('02350', '2026-01-10')]), 'NFD-02300-02350')).toHaveLength(1);
-    expect(found(withServices([svc('02300', '2026-01-10'), svc('02350', '2026-01-11')]), 'NFD-02300-02350')).toHaveLength(0);
+  it('NFD-EBM-EXCLUSION (02350 beside 02300–02302): same day fires, different days not', () => {
+    expect(found(withServices([svc('02300', '2026-01-10'), svc('02350', '2026-01-10')]), 'NFD-EBM-EXCLUSION')[0]?.fix).toEqual({ op: 'remove', service: 0 });
+    expect(found(withServices([svc('02302', '2026-01-10'), svc('02350', '2026-01-10')]), 'NFD-EBM-EXCLUSION')).toHaveLength(1);
+    expect(found(withServices([svc('02300', '2026-01-10'), svc('02350', '2026-01-11')]), 'NFD-EBM-EXCLUSION')).toHaveLength(0);
   });
 });
 

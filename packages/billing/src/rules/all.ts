@@ -1,6 +1,7 @@
 import { timeRules } from './band.js';
 import { caseRules, catalogueAndIdRules } from './case.js';
 import type { CaseView } from './context.js';
+import { ebmExclusionRules } from './ebm-exclusion.js';
 import { exclusionRules } from './exclusion.js';
 import { frequencyRules } from './frequency.js';
 import { pauschaleRules } from './pauschale.js';
@@ -15,6 +16,7 @@ export const caseRuleGroups: readonly ((v: CaseView) => void)[] = [
   pauschaleRules,
   supplementRules,
   exclusionRules,
+  ebmExclusionRules,
   frequencyRules,
   travelRules,
   videoRules,

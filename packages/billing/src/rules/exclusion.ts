@@ -1,4 +1,3 @@
-import { ROLE_GOPS } from '../data/gops.js';
 import { pauschaleBandOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
@@ -7,7 +6,7 @@ const CHAPTER_3_4 = /^0[34]\d{3}/;
 const CHAPTER_33_35 = /^3[345]\d{3}/;
 
 /**
- * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35, NFD-02300-02350.
+ * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35.
  */
 export function exclusionRules(v: CaseView): void {
   const chapter34 = v.catalogue.region(v.region)?.chapter34Excluded === true;
@@ -53,18 +52,5 @@ export function exclusionRules(v: CaseView): void {
         ...(to === undefined ? {} : { fix: { op: 'replace' as const, service: i, gop: to } }),
       });
     }
-  }
-
-  const bandageDates = new Set(v.indices(ROLE_GOPS.fixingBandage).map((i) => v.services[i]?.date));
-  for (const i of v.indices(ROLE_GOPS.woundCare)) {
-    const s = v.services[i];
-    if (s === undefined || !bandageDates.has(s.date)) continue;
-    v.emit({
-      rule: 'NFD-02300-02350',
-      service: i,
-      gop: s.gop,
-      message: `02300 am ${when(s.date)} neben 02350 am selben Tag: nicht nebeneinander berechnungsfähig; die Wundversorgung ist mit 02350 abgegolten.`,
-      fix: { op: 'remove', service: i },
-    });
   }
 }

@@ -37,7 +37,7 @@ export const RULES: readonly RuleInfo[] = [
   r('NFD-CHAPTER-3-4', 'error', 'exclusion', 'Kapitel 3/4 im Notfalldienst'),
   r('NFD-ABKLAERUNG-CHAPTER-33-35', 'error', 'exclusion', 'Abklärung neben Kapitel 33–35'),
   r('NFD-FREQUENCY', 'error', 'exclusion', 'Leistung öfter als erlaubt'),
-  r('NFD-02300-02350', 'error', 'exclusion', '02300 neben 02350'),
+  r('NFD-EBM-EXCLUSION', 'error', 'exclusion', 'EBM-Abrechnungsausschluss'),
   r('NFD-TRAVEL-WITHOUT-VISIT', 'error', 'travel', 'Wegepauschale ohne Besuch'),
   r('NFD-TRAVEL-WITH-01413', 'error', 'travel', 'Wegepauschale neben 01413'),
   r('NFD-TRAVEL-WRONG', 'error', 'travel', 'Falsche Wegepauschale'),
