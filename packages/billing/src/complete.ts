@@ -173,12 +173,14 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
   const { derived, base, notes } = deriveFromContacts(c, catalogue);
   const services = [...derived];
   // A justified Nr. 8 supplement (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
-  const justified = c.services.find((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
+  const justifiedNr8 = c.services.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
   let moved: Service | undefined;
   if (base !== undefined && base.contact.mode === 'personal') {
     const f = familiesOf(catalogue);
     const nr8Gop = base.gop === f.behandlung.day ? SEVERITY_SUPPLEMENTS.nr8.day : base.gop === f.behandlung.offHours ? SEVERITY_SUPPLEMENTS.nr8.offHours : undefined;
     const at = { date: base.contact.date, time: base.contact.time };
+    // The one already at the Pauschale's contact stays there (idempotence); else the first one typed moves.
+    const justified = justifiedNr8.find((s) => s.gop === nr8Gop && s.date === at.date && s.time === at.time) ?? justifiedNr8[0];
     if (justified !== undefined && nr8Gop !== undefined) {
       services.push({ ...justified, gop: nr8Gop, ...at, mode: 'personal' });
       moved = justified;
@@ -191,11 +193,18 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
       if (supplement !== undefined && certain) services.push(service(supplement, at.date, at.time, 'personal'));
     }
   }
+  // Only a derived service stands in for a typed one, and for one only: a second typed service of the same
+  // family is kept (check then says it is one too many).
+  const standIns = services.slice();
   for (const s of c.services) {
     if (s === moved) continue;
-    const replacement = s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8' ? undefined : replacementOf(s, services, c, catalogue);
-    if (replacement === undefined) services.push(s);
-    else if (s.justification !== undefined && replacement.justification === undefined) {
+    const replacement = s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8' ? undefined : replacementOf(s, standIns, c, catalogue);
+    if (replacement === undefined) {
+      services.push(s);
+      continue;
+    }
+    standIns.splice(standIns.indexOf(replacement), 1);
+    if (s.justification !== undefined && replacement.justification === undefined) {
       // The doctor's written reason travels with the service that replaces the typed one.
       services[services.indexOf(replacement)] = { ...replacement, justification: s.justification };
     }

@@ -44,7 +44,8 @@ export {
   OVERRIDE_REASONS,
   type BillingPluginOptions,
 } from './plugin.js';
-export { RULES, RULE_BY_ID, type RuleFamily, type RuleInfo } from './rules/ids.js';
+export { isRuleId, RULES, RULE_BY_ID, type RuleCheck, type RuleFamily, type RuleId, type RuleInfo } from './rules/ids.js';
+export { rulesMarkdown } from './rules/doc.js';
 export type { FrequencyLimit, GopBand, GopDefinition, GopKind, PointsPeriod, Validity } from './data/types.js';
 export { BUILTIN_GOPS, EXCLUDED_BESIDE_NOTFALL, EXCLUDED_LIST, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
 export { TRAVEL_TABLES, type TravelTable, type TravelZone } from './data/wegepauschalen.js';
@@ -52,5 +53,18 @@ export { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js
 export { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList, type IcdListEntry } from './data/diagnosis-lists.js';
 export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
 export { SOURCES } from './data/sources.js';
+export { EXCLUSIONS, type Exclusion, type ExclusionScope } from './data/exclusions.js';
+export {
+  konsultationBands,
+  notfallpauschaleBands,
+  travelBands,
+  type DayKind,
+  type KonsultationBand,
+  type NotfallpauschaleBand,
+  type TimeBandRow,
+  type TimeBandTable,
+  type TravelBand,
+} from './data/time-bands.js';
+export { dayKindOf, isBandBoundary, konsultationBand, notfallpauschaleBand, travelBand } from './bands.js';
 export { VIDEO_MARKINGS, videoMarkingOn, type VideoMarking } from './data/video-marking.js';
 export { isVideoOnlyCase, kvdtGopCode, readKvdtGopCode, videoOnlyCaseGop } from './video-marking.js';

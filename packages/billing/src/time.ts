@@ -3,15 +3,11 @@ import {
   germanWeekdayName,
   isBeforeBirthday,
   hasReachedAge,
-  konsultationBand,
-  notfallpauschaleBand,
   restDayReason,
-  travelBand,
-  type KonsultationBand,
-  type NotfallpauschaleBand,
   type Region,
-  type TravelBand,
 } from '@pvskit/core';
+import { konsultationBand, notfallpauschaleBand, travelBand } from './bands.js';
+import type { KonsultationBand, NotfallpauschaleBand, TravelBand } from './data/time-bands.js';
 
 /*
  * The engine's view of the core calendar. The holiday calendar covers 1900–2199; a date outside yields

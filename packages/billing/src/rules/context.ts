@@ -3,11 +3,11 @@ import type { Catalogue } from '../catalogue.js';
 import { isSeventyOrOlder, isUnderThree } from '../time.js';
 import { isPseudoCase } from './duty-window.js';
 import { familiesOf, type Families } from './families.js';
-import { severityOf } from './ids.js';
+import { ruleValidOn, severityOf, type RuleId } from './ids.js';
 
 /** What a rule emits; the engine adds case id and path. */
 export interface RawFinding {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly service?: number;
   readonly gop?: string;
@@ -120,6 +120,9 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
       return undefined;
     },
     emit: (f) => {
+      // A rule reports only on services dated inside its validity (rules as dated data).
+      const s = f.service === undefined ? undefined : c.services[f.service];
+      if (s !== undefined && !ruleValidOn(f.rule, s.date)) return;
       out.push({ ...f, severity: severityOf(f.rule) });
     },
   };
