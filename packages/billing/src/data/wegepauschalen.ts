@@ -22,13 +22,17 @@ export interface TravelTable extends Validity {
   readonly source: string;
 }
 
-/** Wegepauschalen of KV Baden-Württemberg (guide table "Übersicht über die Wegegebühren"). */
+/**
+ * Wegepauschalen of KV Baden-Württemberg (guide table "Übersicht über die Wegegebühren in Baden-Württemberg").
+ * The guide gives the amounts without a date of validity, so the table is not bounded (`null`) rather than
+ * dated by a guess; a dated KVBW table replaces it by adding a row with its `validFrom`.
+ */
 export const TRAVEL_TABLES: readonly TravelTable[] = [
   {
     region: 'BW',
     validFrom: null,
     validTo: null,
-    source: SOURCES.kvbwGuide,
+    source: `${SOURCES.kvbwGuide}, Übersicht über die Wegegebühren in Baden-Württemberg (KVBW-Regelung, nicht EBM; ohne Gültigkeitsdatum im Leitfaden)`,
     zones: [
       { maxKm: 2, day: { gop: '40220', euro: 4.44 }, night: { gop: '40226', euro: 8.91 } },
       { maxKm: 5, day: { gop: '40222', euro: 8.91 }, night: { gop: '40228', euro: 13.99 } },
