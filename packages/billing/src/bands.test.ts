@@ -3,16 +3,6 @@ import { PvsKitError } from '@pvskit/core';
 import { isBandBoundary, konsultationBand, notfallpauschaleBand, travelBand } from './bands.js';
 import { konsultationBands, notfallpauschaleBands, travelBands, type TimeBandTable } from './data/time-bands.js';
 
-function calendarErrorOf(fn: () => unknown): PvsKitError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PvsKitError);
-    return e as PvsKitError;
-  }
-  throw new Error('expected a CALENDAR error');
-}
-
 describe('EBM time bands', () => {
   const working = '2026-06-03'; // Wednesday before Fronleichnam
   const holiday = '2026-06-04'; // Fronleichnam, Thursday
@@ -80,8 +70,8 @@ describe('EBM time bands', () => {
   });
 
   it('rejects malformed times', () => {
-    expect(calendarErrorOf(() => konsultationBand(working, '7:00', 'BW')).code).toBe('CALENDAR');
-    expect(calendarErrorOf(() => travelBand('24:00')).code).toBe('CALENDAR');
+    expect(() => konsultationBand(working, '7:00', 'BW')).toThrow(expect.objectContaining({ code: 'CALENDAR' }) as PvsKitError);
+    expect(() => travelBand('24:00')).toThrow(PvsKitError);
   });
 
   it('every table covers each day kind from 00:00 to 24:00 without gaps or overlaps', () => {

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseInput, ServiceInput } from './test-fixtures.js';
 import { check } from './engine.js';
-import { baseCase } from './test-fixtures.js';
+import { baseCase, svc } from './test-fixtures.js';
 
 /* Issue 13 items 13 and 14: the EBM's Abrechnungsausschlüsse as data. 2026-01-14 is a Wednesday. */
 
 const exclusions = (services: ServiceInput[]) =>
   check(baseCase({ services } as Partial<CaseInput>)).findings.filter((f) => f.rule === 'NFD-EBM-EXCLUSION');
-const svc = (gop: string, date: string, time?: string): ServiceInput => ({ gop, date, ...(time === undefined ? {} : { time }) });
 
 describe('13: 01210/01212 "in derselben Sitzung", "am Behandlungstag", "im Behandlungsfall"', () => {
   it('01100 in the same session as 01210 fires; on another day it does not', () => {

@@ -3,7 +3,7 @@ import type { BundleInput, CaseInput, ServiceInput } from './test-fixtures.js';
 import { check } from './engine.js';
 import { complete, completeOne } from './complete.js';
 import { applyFix } from './fix.js';
-import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from './test-fixtures.js';
 
 /*
  * Issue 13, "wrong or risky findings" 7–12: each fires (or now holds) and stays silent in a near miss.
@@ -11,12 +11,6 @@ import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
  */
 
 const rules = (input: CaseInput | BundleInput, rule: string) => check(input).findings.filter((f) => f.rule === rule);
-const svc = (gop: string, date: string, time?: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
-  gop,
-  date,
-  ...(time === undefined ? {} : { time }),
-  ...extra,
-});
 
 describe('7: shoulder-girdle fractures are Nr. 8 diagnoses', () => {
   const withDx = (icd: string) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from './test-fixtures.js';
 import { check } from './engine.js';
 import { completeOne } from './complete.js';
-import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from './test-fixtures.js';
 
 /*
  * Issue 13, "wrong money": each item fires where it should and holds still in a near miss.
@@ -10,12 +10,6 @@ import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
  */
 
 const rules = (input: CaseInput | BundleInput, rule: string) => check(input).findings.filter((f) => f.rule === rule);
-const svc = (gop: string, date: string, time?: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
-  gop,
-  date,
-  ...(time === undefined ? {} : { time }),
-  ...extra,
-});
 const priced = (c: CaseInput) => completeOne(c).case.services.map((s) => [s.gop, s.mode, s.points, s.euro]);
 
 describe('1 (pricing side): the video valuation applies to video-only cases', () => {

@@ -4,7 +4,7 @@ import { check } from './engine.js';
 import { complete } from './complete.js';
 import { applyFix } from './fix.js';
 import { RULES } from './rules/ids.js';
-import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
+import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from './test-fixtures.js';
 
 /*
  * Every rule id of spec/notfalldienst.md fires in one test and stays silent in a near miss.
@@ -13,12 +13,6 @@ import { baseCase, patient, PHYSICIAN, PRACTICE } from './test-fixtures.js';
  */
 
 const found = (input: CaseInput | BundleInput, rule: string) => check(input).findings.filter((f) => f.rule === rule);
-const svc = (gop: string, date: string, time?: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
-  gop,
-  date,
-  ...(time === undefined ? {} : { time }),
-  ...extra,
-});
 const withServices = (services: ServiceInput[], extra: Partial<CaseInput> = {}) => baseCase({ services, ...extra });
 
 describe('band rules', () => {
