@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
-import { isBandBoundary, konsultationBand, notfallpauschaleBand, travelBand } from './bands.js';
-import { konsultationBands, notfallpauschaleBands, travelBands, type TimeBandTable } from './data/time-bands.js';
+import { isBandBoundary, konsultationBand, notfallpauschaleBand, wegepauschaleBand } from './bands.js';
+import { konsultationBands, notfallpauschaleBands, wegepauschaleBands, type TimeBandTable } from './data/time-bands.js';
 
 describe('EBM time bands', () => {
   const working = '2026-06-03'; // Wednesday before Fronleichnam
   const holiday = '2026-06-04'; // Fronleichnam, Thursday
   const saturday = '2026-06-06';
   const cases: readonly [string, 'day' | 'offHours', 'I' | 'II' | 'III', 'day' | 'offHours', 'I' | 'II' | 'III', 'day' | 'night'][] = [
-    // time, working: notfall, konsultation; rest: notfall, konsultation; travel
+    // time, working: notfall, konsultation; rest: notfall, konsultation; Wegepauschale
     ['00:00', 'offHours', 'III', 'offHours', 'III', 'night'],
     ['06:59', 'offHours', 'III', 'offHours', 'III', 'night'],
     ['07:00', 'day', 'I', 'offHours', 'II', 'day'],
@@ -19,15 +19,15 @@ describe('EBM time bands', () => {
     ['23:59', 'offHours', 'III', 'offHours', 'III', 'night'],
   ];
 
-  for (const [t, wN, wK, rN, rK, travel] of cases) {
-    it(`${t}: working ${wN}/${wK}, rest ${rN}/${rK}, travel ${travel}`, () => {
+  for (const [t, wN, wK, rN, rK, wegepauschale] of cases) {
+    it(`${t}: working ${wN}/${wK}, rest ${rN}/${rK}, wegepauschale ${wegepauschale}`, () => {
       expect(notfallpauschaleBand(working, t, 'BW')).toBe(wN);
       expect(konsultationBand(working, t, 'BW')).toBe(wK);
       for (const rest of [holiday, saturday]) {
         expect(notfallpauschaleBand(rest, t, 'BW')).toBe(rN);
         expect(konsultationBand(rest, t, 'BW')).toBe(rK);
       }
-      expect(travelBand(t)).toBe(travel);
+      expect(wegepauschaleBand(t)).toBe(wegepauschale);
     });
   }
 
@@ -44,7 +44,7 @@ describe('EBM time bands', () => {
     const sunday = '2026-01-18';
     // Wednesday 18:00 home visit: 01210, Wegepauschale day rate (40222).
     expect(notfallpauschaleBand(wednesday, '18:00', 'BW')).toBe('day');
-    expect(travelBand('18:00')).toBe('day');
+    expect(wegepauschaleBand('18:00')).toBe('day');
     // Saturday 18:30, 02:00, 19:30, 09:30: 01212.
     for (const t of ['18:30', '02:00', '19:30', '09:30']) expect(notfallpauschaleBand(saturday2, t, 'BW')).toBe('offHours');
     // Sunday 10:00 and 08:30 by phone: 01216.
@@ -52,11 +52,11 @@ describe('EBM time bands', () => {
     expect(konsultationBand(sunday, '08:30', 'BW')).toBe('II');
     // Sunday 20:30 home visit: 01212 and the night rate (40192).
     expect(notfallpauschaleBand(sunday, '20:30', 'BW')).toBe('offHours');
-    expect(travelBand('20:30')).toBe('night');
+    expect(wegepauschaleBand('20:30')).toBe('night');
   });
 
   it('Saturday 18:00 travels at the day rate while its Pauschale is off-hours', () => {
-    expect(travelBand('18:00')).toBe('day');
+    expect(wegepauschaleBand('18:00')).toBe('day');
     expect(notfallpauschaleBand(saturday, '18:00', 'BW')).toBe('offHours');
   });
 
@@ -71,11 +71,11 @@ describe('EBM time bands', () => {
 
   it('rejects malformed times', () => {
     expect(() => konsultationBand(working, '7:00', 'BW')).toThrow(expect.objectContaining({ code: 'CALENDAR' }) as PvsKitError);
-    expect(() => travelBand('24:00')).toThrow(PvsKitError);
+    expect(() => wegepauschaleBand('24:00')).toThrow(PvsKitError);
   });
 
   it('every table covers each day kind from 00:00 to 24:00 without gaps or overlaps', () => {
-    const tables: TimeBandTable<string>[] = [notfallpauschaleBands, konsultationBands, travelBands];
+    const tables: TimeBandTable<string>[] = [notfallpauschaleBands, konsultationBands, wegepauschaleBands];
     for (const table of tables) {
       const kinds = new Set(table.rows.map((r) => r.dayKind));
       for (const kind of kinds) {

@@ -2,12 +2,12 @@ import { isRestDay, minutesOfDay, type LocalDate, type LocalTime, type Region } 
 import {
   konsultationBands,
   notfallpauschaleBands,
-  travelBands,
+  wegepauschaleBands,
   type DayKind,
   type KonsultationBand,
   type NotfallpauschaleBand,
   type TimeBandTable,
-  type TravelBand,
+  type WegepauschaleBand,
 } from './data/time-bands.js';
 
 // Tables are compiled once into minute ranges so a lookup is a short scan over numbers.
@@ -28,7 +28,7 @@ function compile<B extends string>(table: TimeBandTable<B>): readonly CompiledRo
 
 const compiledNotfall = compile(notfallpauschaleBands);
 const compiledKonsultation = compile(konsultationBands);
-const compiledTravel = compile(travelBands);
+const compiledWegepauschale = compile(wegepauschaleBands);
 
 function lookup<B>(rows: readonly CompiledRow<B>[], dayKind: DayKind | undefined, minute: number, id: string): B {
   for (const r of rows) {
@@ -54,12 +54,12 @@ export function konsultationBand(d: LocalDate, t: LocalTime, region: Region): Ko
 }
 
 /** Day or night rate of the Wegepauschalen; the clock alone decides (07:00–19:00 = day). */
-export function travelBand(t: LocalTime): TravelBand {
-  return lookup(compiledTravel, undefined, minutesOfDay(t), travelBands.id);
+export function wegepauschaleBand(t: LocalTime): WegepauschaleBand {
+  return lookup(compiledWegepauschale, undefined, minutesOfDay(t), wegepauschaleBands.id);
 }
 
 const BOUNDARY_MINUTES: ReadonlySet<number> = new Set(
-  [notfallpauschaleBands, konsultationBands, travelBands]
+  [notfallpauschaleBands, konsultationBands, wegepauschaleBands]
     .flatMap((table) => table.rows.map((r) => r.from))
     .map(toMinutes)
     .filter((m) => m !== 0),

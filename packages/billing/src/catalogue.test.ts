@@ -41,17 +41,17 @@ describe('built-in catalogue', () => {
   });
 
   it('maps radius and clock to the BW Wegepauschale at every zone boundary', () => {
-    const day = (km: number) => defaultCatalogue.travelFor('BW', '2026-01-14', km, 'day');
-    const night = (km: number) => defaultCatalogue.travelFor('BW', '2026-01-14', km, 'night');
+    const day = (km: number) => defaultCatalogue.wegepauschaleFor('BW', '2026-01-14', km, 'day');
+    const night = (km: number) => defaultCatalogue.wegepauschaleFor('BW', '2026-01-14', km, 'night');
     expect([0, 2, 2.01, 5, 5.01, 10, 10.01, 20, 20.1, 30, 30.1, 80].map((km) => [day(km)?.gop, day(km)?.count])).toEqual([
       ['40220', 1], ['40220', 1], ['40222', 1], ['40222', 1], ['40224', 1], ['40224', 1],
       ['40190', 1], ['40190', 1], ['40190', 2], ['40190', 2], ['40190', 3], ['40190', 3],
     ]);
     expect([1, 4, 9, 25].map((km) => night(km)?.gop)).toEqual(['40226', '40228', '40230', '40192']);
     expect(night(25)).toEqual({ gop: '40192', count: 2, euro: 20.99 });
-    expect(defaultCatalogue.travelFor('BY', '2026-01-14', 3, 'day')).toBeUndefined();
-    expect(defaultCatalogue.isTravelGop('BW', '40222')).toBe(true);
-    expect(defaultCatalogue.isTravelGop('BY', '40222')).toBe(false);
+    expect(defaultCatalogue.wegepauschaleFor('BY', '2026-01-14', 3, 'day')).toBeUndefined();
+    expect(defaultCatalogue.isWegepauschale('BW', '40222')).toBe(true);
+    expect(defaultCatalogue.isWegepauschale('BY', '40222')).toBe(false);
   });
 
   it('matches the Nr. 8 and Nr. 9 lists by prefix continuation', () => {

@@ -4,13 +4,13 @@ import { EXCLUSIONS, type Exclusion } from './data/exclusions.js';
 import { BUILTIN_GOPS } from './data/gops.js';
 import { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
 import { REGION_PROFILES, type RegionProfile } from './data/regions.js';
-import { TRAVEL_TABLES, type TravelTable } from './data/wegepauschalen.js';
+import { WEGEPAUSCHALE_TABLES, type WegepauschaleTable } from './data/wegepauschalen.js';
 import type { GopDefinition, PointsPeriod, Validity } from './data/types.js';
 
 /** Data a catalogue is built from; every part defaults to the built-in tables. */
 export interface CatalogueData {
   readonly gops?: readonly GopDefinition[];
-  readonly travelTables?: readonly TravelTable[];
+  readonly wegepauschaleTables?: readonly WegepauschaleTable[];
   readonly pointValues?: readonly PointValue[];
   readonly nr8?: readonly DiagnosisList[];
   readonly nr9?: readonly DiagnosisList[];
@@ -34,7 +34,7 @@ export interface SdebmEntry {
 }
 
 /** A Wegepauschale the table prescribes for one visit. */
-export interface TravelCharge {
+export interface WegepauschaleCharge {
   readonly gop: string;
   readonly count: number;
   /** Euro amount of one unit. */
@@ -64,13 +64,13 @@ export interface Catalogue {
   /** Euro for `count` units of `points` on `date`, rounded to the cent; null when anything is unknown. */
   euroFor(points: number | null, count: number, date: string): number | null;
   /** The region's Wegepauschalen table valid on `date`. */
-  travelTable(region: Region, date: string): TravelTable | undefined;
+  wegepauschaleTable(region: Region, date: string): WegepauschaleTable | undefined;
   /** True when `gop` is a Wegepauschale in the region (any date). */
-  isTravelGop(region: Region, gop: string): boolean;
+  isWegepauschale(region: Region, gop: string): boolean;
   /** The Wegepauschale for a visit at radius `distanceKm` in `band`, or undefined without a table. */
-  travelFor(region: Region, date: string, distanceKm: number, band: 'day' | 'night'): TravelCharge | undefined;
+  wegepauschaleFor(region: Region, date: string, distanceKm: number, band: 'day' | 'night'): WegepauschaleCharge | undefined;
   /** Euro of one unit of a Wegepauschale on `date`, or null. */
-  travelEuro(region: Region, date: string, gop: string): number | null;
+  wegepauschaleEuro(region: Region, date: string, gop: string): number | null;
   /** The ICD code is a Nr. 8 diagnosis on `date`. */
   isNr8(icd: string, date: string): boolean;
   /** The ICD code is a Nr. 9 diagnosis on `date` (dementia, Alzheimer, Parkinson). */
@@ -208,7 +208,7 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
   const overlay = data.overlay ?? [];
   const definitions = overlay.length === 0 ? [...baseDefs] : overlayDefinitions(baseDefs, overlay);
   const byGop = new Map(definitions.map((d) => [d.gop, d] as const));
-  const travelTables = data.travelTables ?? TRAVEL_TABLES;
+  const wegepauschaleTables = data.wegepauschaleTables ?? WEGEPAUSCHALE_TABLES;
   const pointValues = new Map((data.pointValues ?? ORIENTIERUNGSWERTE).map((p) => [p.year, p.cents] as const));
   const nr8 = (data.nr8 ?? NR8_LISTS).map(compileList);
   const nr9 = (data.nr9 ?? NR9_LISTS).map(compileList);
@@ -220,14 +220,14 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
     else list.push(e);
   }
   const NO_EXCLUSIONS: readonly Exclusion[] = [];
-  const travelGops = new Map<Region, Set<string>>();
-  for (const t of travelTables) {
-    const set = travelGops.get(t.region) ?? new Set<string>();
+  const wegepauschaleGops = new Map<Region, Set<string>>();
+  for (const t of wegepauschaleTables) {
+    const set = wegepauschaleGops.get(t.region) ?? new Set<string>();
     for (const z of t.zones) {
       set.add(z.day.gop);
       set.add(z.night.gop);
     }
-    travelGops.set(t.region, set);
+    wegepauschaleGops.set(t.region, set);
   }
 
   const inLists = (lists: readonly CompiledList[]) =>
@@ -238,8 +238,8 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
   const isNr8 = inLists(nr8);
   const isNr9Diagnosis = inLists(nr9);
 
-  const travelTable = (region: Region, date: string) =>
-    travelTables.find((t) => t.region === region && within(t, date));
+  const wegepauschaleTable = (region: Region, date: string) =>
+    wegepauschaleTables.find((t) => t.region === region && within(t, date));
 
   const catalogue: Catalogue = {
     definitions,
@@ -261,10 +261,10 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       if (cents === undefined) return null;
       return Math.round(points * count * cents) / 100;
     },
-    travelTable,
-    isTravelGop: (region, gop) => travelGops.get(region)?.has(gop) ?? false,
-    travelFor(region, date, distanceKm, band) {
-      const table = travelTable(region, date);
+    wegepauschaleTable,
+    isWegepauschale: (region, gop) => wegepauschaleGops.get(region)?.has(gop) ?? false,
+    wegepauschaleFor(region, date, distanceKm, band) {
+      const table = wegepauschaleTable(region, date);
       if (table === undefined) return undefined;
       const zone = table.zones.find((z) => z.maxKm === null || distanceKm <= z.maxKm);
       if (zone === undefined) return undefined;
@@ -272,8 +272,8 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       const count = 1 + (zone.repeatAboveKm ?? []).filter((km) => distanceKm > km).length;
       return { gop: rate.gop, count, euro: rate.euro };
     },
-    travelEuro(region, date, gop) {
-      const table = travelTable(region, date);
+    wegepauschaleEuro(region, date, gop) {
+      const table = wegepauschaleTable(region, date);
       if (table === undefined) return null;
       for (const z of table.zones) {
         if (z.day.gop === gop) return z.day.euro;

@@ -1,13 +1,13 @@
 import { PvsKitError, type Bundle, type BundleInput, type Case, type CaseInput, type Contact, type Finding, type Service } from '@pvskit/core';
 import { defaultCatalogue, type Catalogue } from './catalogue.js';
-import { NR8_SUPPLEMENT_SWAP, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
+import { NR8_SUPPLEMENT_SWAP, ROLE_GOPS, SCHWEREGRAD_ZUSCHLAEGE } from './data/gops.js';
 import type { GopKind } from './data/types.js';
 import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
-import { konsultationBandOf, pauschaleBandOf, travelBandOf, when } from './time.js';
+import { konsultationBandOf, pauschaleBandOf, wegepauschaleBandOf, when } from './time.js';
 import { createView } from './rules/context.js';
 import { dutyPartStarts, excusesPseudoCase, isPseudoCase } from './rules/duty-window.js';
 import { familiesOf } from './rules/families.js';
-import { expectedSupplement } from './rules/supplement.js';
+import { expectedZuschlag } from './rules/zuschlag.js';
 import { severityOf } from './rules/ids.js';
 import { isVideoOnlyCase } from './video-marking.js';
 
@@ -36,7 +36,7 @@ const KIND_RANK: Readonly<Record<GopKind, number>> = {
   konsultation: 0,
   zuschlag: 1,
   visit: 2,
-  travel: 3,
+  wegepauschale: 3,
   technik: 4,
   procedure: 5,
   excluded: 5,
@@ -60,7 +60,7 @@ interface Derivation {
   readonly notes: Finding[];
 }
 
-/** Services for the contacts, spec "Choosing the GOP" steps 1–6 (supplements come later). */
+/** Services for the contacts, spec "Choosing the GOP" steps 1–6 (Zuschläge come later). */
 function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
   const f = familiesOf(catalogue);
   const contracted = c.physician?.contractedPhysician ?? true;
@@ -96,8 +96,8 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
       const further = k.visit.sameSocialCommunity;
       derived.push(service(further ? ROLE_GOPS.visitSameCommunity : ROLE_GOPS.visit, k.date, k.time, 'personal'));
       if (!further && k.visit.distanceKm !== undefined) {
-        const travel = catalogue.travelFor(c.region, k.date, k.visit.distanceKm, travelBandOf(k.time));
-        if (travel !== undefined) derived.push(service(travel.gop, k.date, k.time, 'personal', travel.count));
+        const wegepauschale = catalogue.wegepauschaleFor(c.region, k.date, k.visit.distanceKm, wegepauschaleBandOf(k.time));
+        if (wegepauschale !== undefined) derived.push(service(wegepauschale.gop, k.date, k.time, 'personal', wegepauschale.count));
       }
     }
     if (k.mode === 'video') derived.push(service(ROLE_GOPS.technik, k.date, k.time, 'video'));
@@ -109,15 +109,15 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
  * The family a contact-bound service belongs to: a derived service of the same family at the same contact (or
  * day) stands in for an entered one. Services outside these families are never replaced.
  */
-type Family = 'contact' | 'visit' | 'travel' | 'technik' | 'nr8' | 'nr9';
+type Family = 'contact' | 'visit' | 'wegepauschale' | 'technik' | 'nr8' | 'nr9';
 
 function familyOf(gop: string, c: Case, catalogue: Catalogue): Family | undefined {
   if (familiesOf(catalogue).timed.has(gop)) return 'contact';
   if (gop === ROLE_GOPS.visit || gop === ROLE_GOPS.visitSameCommunity) return 'visit';
   if (gop === ROLE_GOPS.technik) return 'technik';
   if (NR8_SUPPLEMENT_SWAP[gop] !== undefined) return 'nr8';
-  if (gop === SEVERITY_SUPPLEMENTS.nr9.offHours) return 'nr9';
-  return catalogue.isTravelGop(c.region, gop) ? 'travel' : undefined;
+  if (gop === SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours) return 'nr9';
+  return catalogue.isWegepauschale(c.region, gop) ? 'wegepauschale' : undefined;
 }
 
 /** Families judged per contact (date and minute); the others per day. */
@@ -141,8 +141,8 @@ const EBM_PRICED = new Set<string>(['GKV']);
 
 function priced(s: Service, c: Case, catalogue: Catalogue, videoOnly: boolean): Service {
   if (!EBM_PRICED.has(c.patient.insurance.type)) return { ...s, points: null, euro: null };
-  if (catalogue.isTravelGop(c.region, s.gop)) {
-    const unit = catalogue.travelEuro(c.region, s.date, s.gop);
+  if (catalogue.isWegepauschale(c.region, s.gop)) {
+    const unit = catalogue.wegepauschaleEuro(c.region, s.date, s.gop);
     return { ...s, points: null, euro: unit === null ? null : Math.round(unit * s.count * 100) / 100 };
   }
   // The video valuation applies only when every contact of the case was by video (EBM AB 4.3.1).
@@ -172,12 +172,12 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
   }
   const { derived, base, notes } = deriveFromContacts(c, catalogue);
   const services = [...derived];
-  // A justified Nr. 8 supplement (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
+  // A justified Nr. 8 Zuschlag (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
   const justifiedNr8 = c.services.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
   let moved: Service | undefined;
   if (base !== undefined && base.contact.mode === 'personal') {
     const f = familiesOf(catalogue);
-    const nr8Gop = base.gop === f.behandlung.day ? SEVERITY_SUPPLEMENTS.nr8.day : base.gop === f.behandlung.offHours ? SEVERITY_SUPPLEMENTS.nr8.offHours : undefined;
+    const nr8Gop = base.gop === f.behandlung.day ? SCHWEREGRAD_ZUSCHLAEGE.nr8.day : base.gop === f.behandlung.offHours ? SCHWEREGRAD_ZUSCHLAEGE.nr8.offHours : undefined;
     const at = { date: base.contact.date, time: base.contact.time };
     // The one already at the Pauschale's contact stays there (idempotence); else the first one typed moves.
     const justified = justifiedNr8.find((s) => s.gop === nr8Gop && s.date === at.date && s.time === at.time) ?? justifiedNr8[0];
@@ -187,10 +187,10 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
     } else {
       const view = createView({ ...c, services }, catalogue, []);
       const index = services.findIndex((s) => s.gop === base.gop && s.date === at.date && s.time === at.time);
-      const supplement = expectedSupplement(view, index);
+      const zuschlag = expectedZuschlag(view, index);
       // Nr. 9 by R54 alone needs the doctor's judgement of a geriatric care need: suggested by check, not added.
-      const certain = supplement !== SEVERITY_SUPPLEMENTS.nr9.offHours || view.nr9Certain(at.date);
-      if (supplement !== undefined && certain) services.push(service(supplement, at.date, at.time, 'personal'));
+      const certain = zuschlag !== SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours || view.nr9Certain(at.date);
+      if (zuschlag !== undefined && certain) services.push(service(zuschlag, at.date, at.time, 'personal'));
     }
   }
   // Only a derived service stands in for a typed one, and for one only: a second typed service of the same

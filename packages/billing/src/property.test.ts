@@ -9,10 +9,10 @@ import { baseCase, patient, PHYSICIAN } from './test-fixtures.js';
 /*
  * Random valid cases (contacts at distinct minutes, 2024–2027, every mode, visits, assessment-only,
  * diagnoses from the lists and outside them, patients of every age group): `complete` must produce services
- * without an error of the band, supplement or travel rules, and must be idempotent.
+ * without an error of the band, Zuschlag or Wegepauschale rules, and must be idempotent.
  */
 
-const GUARDED = new Set<string>(RULES.filter((r) => ['band', 'supplement', 'travel'].includes(r.family)).map((r) => r.id));
+const GUARDED = new Set<string>(RULES.filter((r) => ['band', 'zuschlag', 'wegepauschale'].includes(r.family)).map((r) => r.id));
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dateArb = fc
@@ -61,7 +61,7 @@ const caseArb: fc.Arbitrary<CaseInput> = fc
   });
 
 describe('complete on random valid cases', () => {
-  test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, supplement or travel error', (c) => {
+  test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, zuschlag or wegepauschale error', (c) => {
     const done = completeOne(c).case;
     const bad = check(done).findings.filter((f) => f.severity === 'error' && GUARDED.has(f.rule));
     expect(bad).toEqual([]);
@@ -85,13 +85,13 @@ describe('complete on random valid cases', () => {
 /*
  * `complete` keeps every typed service (issue 13): a typed service is either still in the result (same GOP, day,
  * count and justification), or the contacts derive a service of its family on that day that stands in for it
- * (a Pauschale/Konsultation, a visit, a Wegepauschale, 01450, a Nr. 8 or a Nr. 9 supplement).
+ * (a Pauschale/Konsultation, a visit, a Wegepauschale, 01450, a Nr. 8 or a Nr. 9 Zuschlag).
  */
 const FAMILY_OF: Readonly<Record<string, string>> = {
   ...Object.fromEntries(['01205', '01207', '01210', '01212', '01214', '01216', '01218'].map((g) => [g, 'contact'])),
   '01418': 'visit',
   '01413': 'visit',
-  ...Object.fromEntries(['40190', '40192', '40220', '40222', '40224', '40226', '40228', '40230'].map((g) => [g, 'travel'])),
+  ...Object.fromEntries(['40190', '40192', '40220', '40222', '40224', '40226', '40228', '40230'].map((g) => [g, 'wegepauschale'])),
   '01450': 'technik',
   '01223': 'nr8',
   '01224': 'nr8',
@@ -128,7 +128,7 @@ describe('complete keeps what the doctor typed', () => {
         (o) => o.gop === s.gop && o.date === s.date && o.count === (s.count ?? 1) && (s.justification === undefined || o.justification === s.justification),
       );
       const family = FAMILY_OF[s.gop];
-      // A justified Nr. 8 supplement moves onto the Pauschale it belongs to, which may be on another day.
+      // A justified Nr. 8 Zuschlag moves onto the Pauschale it belongs to, which may be on another day.
       const anyDay = family === 'nr8' && s.justification !== undefined;
       const standIn = family !== undefined && out.some((o) => (anyDay || o.date === s.date) && FAMILY_OF[o.gop] === family);
       expect(kept || standIn, `${s.gop} ×${s.count ?? 1} am ${s.date}${s.time === undefined ? '' : ` ${s.time}`} verschwunden`).toBe(true);

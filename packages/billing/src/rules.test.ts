@@ -122,7 +122,7 @@ describe('band rules', () => {
   });
 });
 
-describe('supplement rules', () => {
+describe('zuschlag rules', () => {
   const pneumonia = { diagnoses: [{ icd: 'J18.9', certainty: 'G' as const }] };
 
   it('NFD-ZUSCHLAG-BASE: 01223 beside 01212 (fix 01224), 01221 without 01220; 01223 with 01210 fine', () => {
@@ -244,7 +244,7 @@ describe('exclusion rules', () => {
   });
 });
 
-describe('travel and video rules', () => {
+describe('wegepauschale and video rules', () => {
   const visitCase = (km: number, time: string, services: ServiceInput[], sameSocialCommunity = false) =>
     baseCase({
       contacts: [{ date: '2026-01-14', time, mode: 'personal', visit: { distanceKm: km, sameSocialCommunity } }],

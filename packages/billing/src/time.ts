@@ -6,8 +6,8 @@ import {
   restDayReason,
   type Region,
 } from '@pvskit/core';
-import { konsultationBand, notfallpauschaleBand, travelBand } from './bands.js';
-import type { KonsultationBand, NotfallpauschaleBand, TravelBand } from './data/time-bands.js';
+import { konsultationBand, notfallpauschaleBand, wegepauschaleBand } from './bands.js';
+import type { KonsultationBand, NotfallpauschaleBand, WegepauschaleBand } from './data/time-bands.js';
 
 /*
  * The engine's view of the core calendar. The holiday calendar covers 1900–2199; a date outside yields
@@ -30,8 +30,8 @@ export function konsultationBandOf(date: string, time: string, region: Region): 
 }
 
 /** Wegepauschale rate by the clock. */
-export function travelBandOf(time: string): TravelBand {
-  return travelBand(time);
+export function wegepauschaleBandOf(time: string): WegepauschaleBand {
+  return wegepauschaleBand(time);
 }
 
 /** German reason why the day is a rest day, or null for a working day (or a date outside the calendar). */

@@ -16,7 +16,7 @@ const PERSONAL_VIDEO: readonly ContactMode[] = ['personal', 'video'];
 /** First day the built-in points are sourced for (see SOURCES.kbvEbm): the 2024 values equal the 2025 ones. */
 const EBM_POINTS_FROM = '2024-01-01';
 
-/** The Notfallpauschalen and their supplements in their current form exist since the EBM reform of 2017-04-01. */
+/** The Notfallpauschalen and their Zuschläge in their current form exist since the EBM reform of 2017-04-01. */
 const NOTFALL_REFORM = '2017-04-01';
 
 /** Video consultations in the organised emergency service (01210/01212), video.md. */
@@ -127,14 +127,14 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '32025', title: 'Blutzucker-Teststreifen (Akut-Labor)', kind: 'procedure' }),
   def({ gop: '32033', title: 'Harnstreifentest (mindestens fünf Parameter)', kind: 'procedure' }),
-  def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40222', title: 'Wegepauschale Randbereich 2–5 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40224', title: 'Wegepauschale Fernbereich 5–10 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40226', title: 'Wegepauschale Kernbereich bis 2 km, Nacht', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40228', title: 'Wegepauschale Randbereich 2–5 km, Nacht', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40230', title: 'Wegepauschale Fernbereich 5–10 km, Nacht', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40222', title: 'Wegepauschale Randbereich 2–5 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40224', title: 'Wegepauschale Fernbereich 5–10 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40226', title: 'Wegepauschale Kernbereich bis 2 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40228', title: 'Wegepauschale Randbereich 2–5 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40230', title: 'Wegepauschale Fernbereich 5–10 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '99999', title: 'Pseudo-GOP Notfalldienst-Förderung (Pseudo-Abrechnungsfall)', kind: 'pseudo' }),
   def({ gop: '99909', title: 'Pseudo-GOP Sprechstundenbedarf Privat-/BG-Patienten', kind: 'pseudo' }),
   ...EXCLUDED_BESIDE_NOTFALL.map((gop) =>
@@ -144,15 +144,15 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
 ];
 
 /**
- * Severity supplements (Schweregradzuschläge) by the band of their base Pauschale: Nr. 8 → 01223 (to 01210)
+ * Severity Zuschläge (Schweregradzuschläge) by the band of their base Pauschale: Nr. 8 → 01223 (to 01210)
  * or 01224 (to 01212); Nr. 9 → 01226 (to 01212, off-hours only). 01224 wins over 01226.
  */
-export const SEVERITY_SUPPLEMENTS = {
+export const SCHWEREGRAD_ZUSCHLAEGE = {
   nr8: { day: '01223', offHours: '01224' },
   nr9: { offHours: '01226' },
 } as const;
 
-/** A Nr. 8 supplement entered for the other band: the GOP of the same supplement for the right band. */
+/** A Nr. 8 Zuschlag entered for the other band: the GOP of the same Zuschlag for the right band. */
 export const NR8_SUPPLEMENT_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
 
 /** GOP codes with fixed roles in the rules (visit, further patient, infusion, …). */

@@ -42,7 +42,7 @@ export type NotfallpauschaleBand = 'day' | 'offHours';
 /** Band of the Notfallkonsultationspauschalen: I → 01214, II → 01216, III → 01218. */
 export type KonsultationBand = 'I' | 'II' | 'III';
 /** Band of the Wegepauschalen (clock only): `day` 07–19, `night` 19–07. */
-export type TravelBand = 'day' | 'night';
+export type WegepauschaleBand = 'day' | 'night';
 
 const SOURCE = `EBM Abschnitt 1.2 (GOP 01205–01218); ${SOURCES.kvbwGuide}; ${SOURCES.spec}`;
 
@@ -76,8 +76,8 @@ export const konsultationBands: TimeBandTable<KonsultationBand> = Object.freeze(
 });
 
 /** Wegepauschalen day/night: the clock decides, not the weekday. */
-export const travelBands: TimeBandTable<TravelBand> = Object.freeze({
-  id: 'travel',
+export const wegepauschaleBands: TimeBandTable<WegepauschaleBand> = Object.freeze({
+  id: 'wegepauschale',
   validFrom: '2017-04-01',
   source: `${SOURCES.kvbwGuide}: Wegepauschalen 40220–40230, 40190/40192 (Tag 7–19 Uhr, Nacht 19–7 Uhr)`,
   rows: Object.freeze([

@@ -29,7 +29,7 @@ export type GopKind =
   | 'konsultation'
   | 'zuschlag'
   | 'visit'
-  | 'travel'
+  | 'wegepauschale'
   | 'technik'
   | 'procedure'
   | 'pseudo'
@@ -66,7 +66,7 @@ export interface GopDefinition extends Validity {
   readonly frequency?: readonly FrequencyLimit[];
   /** GOPs not billable beside this one in the same Dienstfall. */
   readonly excludes: readonly string[];
-  /** At least one of these must be in the Dienstfall (base GOP of a supplement). */
+  /** At least one of these must be in the Dienstfall (base GOP of a Zuschlag). */
   readonly requires: readonly string[];
   readonly source: string;
 }

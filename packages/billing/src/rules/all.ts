@@ -6,8 +6,8 @@ import { exclusionRules } from './exclusion.js';
 import { frequencyRules } from './frequency.js';
 import { RULES, type RuleCheck } from './ids.js';
 import { pauschaleRules } from './pauschale.js';
-import { supplementRules } from './supplement.js';
-import { travelRules, videoRules } from './travel.js';
+import { zuschlagRules } from './zuschlag.js';
+import { wegepauschaleRules, videoRules } from './wegepauschale.js';
 
 /** The case-level checks by the name the rule table gives them; a check the table names must exist here. */
 const CASE_CHECKS = {
@@ -15,11 +15,11 @@ const CASE_CHECKS = {
   caseRules,
   timeRules,
   pauschaleRules,
-  supplementRules,
+  zuschlagRules,
   exclusionRules,
   frequencyRules,
   ebmExclusionRules,
-  travelRules,
+  wegepauschaleRules,
   videoRules,
 } as const satisfies Record<Exclude<RuleCheck, 'dutyRules'>, (v: CaseView) => void>;
 

@@ -44,7 +44,7 @@ export interface CaseView {
    * of a geriatric care need, so it is suggested but never added).
    */
   nr9Certain(date: string): boolean;
-  /** The time a supplement is judged at: its own, else the first base GOP's. */
+  /** The time a Zuschlag is judged at: its own, else the first base GOP's. */
   timeOf(index: number, baseGops?: readonly string[]): string | undefined;
   /** Records a finding; the severity comes from the rule table. */
   emit(f: Omit<RawFinding, 'severity'>): void;

@@ -3,7 +3,7 @@ import { SOURCES } from '../data/sources.js';
 import type { Validity } from '../data/types.js';
 
 /** The group a rule belongs to (used by cards and by the property tests). */
-export type RuleFamily = 'band' | 'supplement' | 'exclusion' | 'travel' | 'video' | 'case' | 'duty' | 'catalogue' | 'identifier';
+export type RuleFamily = 'band' | 'zuschlag' | 'exclusion' | 'wegepauschale' | 'video' | 'case' | 'duty' | 'catalogue' | 'identifier';
 
 /** The check that implements a rule: a case-level rule group, the duty rules, or complete's derivation notes. */
 export type RuleCheck =
@@ -11,11 +11,11 @@ export type RuleCheck =
   | 'caseRules'
   | 'timeRules'
   | 'pauschaleRules'
-  | 'supplementRules'
+  | 'zuschlagRules'
   | 'exclusionRules'
   | 'frequencyRules'
   | 'ebmExclusionRules'
-  | 'travelRules'
+  | 'wegepauschaleRules'
   | 'videoRules'
   | 'dutyRules';
 
@@ -80,24 +80,24 @@ export const RULES = [
   r('NFD-VIDEO-NOT-CONTRACTED', 'error', 'video', 'Video nur für Vertragsärzte', SOURCES.videoSpec, 'pauschaleRules', SINCE_VIDEO),
   r('NFD-KONSULTATION-SAME-CONTACT', 'error', 'band', 'Konsultationspauschale beim selben Kontakt', SPEC, 'pauschaleRules'),
   r('NFD-KONSULTATION-AFTER-ABKLAERUNG', 'warning', 'band', 'Konsultation nach Abklärung ohne Begründung', SPEC, 'pauschaleRules', SINCE_2017),
-  r('NFD-ZUSCHLAG-BASE', 'error', 'supplement', 'Zuschlag ohne Grundleistung', SPEC, 'supplementRules'),
-  r('NFD-ZUSCHLAG-DIAGNOSIS', 'error', 'supplement', 'Zuschlag ohne Nr.-8-Diagnose', SOURCES.ebmNr8, 'supplementRules', SINCE_2017),
-  r('NFD-ZUSCHLAG-PERSONAL', 'error', 'supplement', 'Zuschlag nur bei persönlichem Kontakt', SOURCES.videoSpec, 'supplementRules', SINCE_2017),
-  r('NFD-01226-GROUP', 'error', 'supplement', '01226 ohne Nr.-9-Patientengruppe', SPEC, 'supplementRules', SINCE_2017),
-  r('NFD-01226-BAND', 'error', 'supplement', '01226 werktags 7–19 Uhr', SPEC, 'supplementRules', SINCE_2017),
-  r('NFD-01224-01226', 'error', 'supplement', '01224 und 01226 nebeneinander', SPEC, 'supplementRules', SINCE_2017),
-  r('NFD-ZUSCHLAG-MISSING', 'info', 'supplement', 'Zuschlag möglich', SPEC, 'supplementRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-BASE', 'error', 'zuschlag', 'Zuschlag ohne Grundleistung', SPEC, 'zuschlagRules'),
+  r('NFD-ZUSCHLAG-DIAGNOSIS', 'error', 'zuschlag', 'Zuschlag ohne Nr.-8-Diagnose', SOURCES.ebmNr8, 'zuschlagRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-PERSONAL', 'error', 'zuschlag', 'Zuschlag nur bei persönlichem Kontakt', SOURCES.videoSpec, 'zuschlagRules', SINCE_2017),
+  r('NFD-01226-GROUP', 'error', 'zuschlag', '01226 ohne Nr.-9-Patientengruppe', SPEC, 'zuschlagRules', SINCE_2017),
+  r('NFD-01226-BAND', 'error', 'zuschlag', '01226 werktags 7–19 Uhr', SPEC, 'zuschlagRules', SINCE_2017),
+  r('NFD-01224-01226', 'error', 'zuschlag', '01224 und 01226 nebeneinander', SPEC, 'zuschlagRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-MISSING', 'info', 'zuschlag', 'Zuschlag möglich', SPEC, 'zuschlagRules', SINCE_2017),
   r('NFD-CHAPTER-3-4', 'error', 'exclusion', 'Kapitel 3/4 im Notfalldienst', GUIDE, 'exclusionRules'),
   r('NFD-EXCLUDED', 'error', 'exclusion', 'Leistung neben Notfallpauschale ausgeschlossen', SPEC, 'exclusionRules'),
   r('NFD-ABKLAERUNG-CHAPTER-33-35', 'error', 'exclusion', 'Abklärung neben Kapitel 33–35', SPEC, 'exclusionRules', SINCE_2017),
   r('NFD-FREQUENCY', 'error', 'exclusion', 'Leistung öfter als erlaubt', `${SOURCES.kbvEbm}; ${GUIDE}; ${SOURCES.videoSpec}`, 'frequencyRules'),
   r('NFD-EBM-EXCLUSION', 'error', 'exclusion', 'EBM-Abrechnungsausschluss', `${SOURCES.kbvEbm}; ${GUIDE}`, 'ebmExclusionRules'),
-  r('NFD-TRAVEL-WITHOUT-VISIT', 'error', 'travel', 'Wegepauschale ohne Besuch', GUIDE, 'travelRules'),
-  r('NFD-TRAVEL-WITH-01413', 'error', 'travel', 'Wegepauschale neben 01413', GUIDE, 'travelRules'),
-  r('NFD-TRAVEL-WRONG', 'error', 'travel', 'Falsche Wegepauschale', GUIDE, 'travelRules'),
-  r('NFD-VISIT-WITHOUT-CONTACT', 'warning', 'travel', 'Besuch ohne Besuchskontakt', PVSKIT, 'travelRules'),
-  r('NFD-TRAVEL-NO-DISTANCE', 'warning', 'travel', 'Wegepauschale ohne Entfernung', PVSKIT, 'travelRules'),
-  r('NFD-TRAVEL-MISSING', 'info', 'travel', 'Wegepauschale fehlt', GUIDE, 'travelRules'),
+  r('NFD-TRAVEL-WITHOUT-VISIT', 'error', 'wegepauschale', 'Wegepauschale ohne Besuch', GUIDE, 'wegepauschaleRules'),
+  r('NFD-TRAVEL-WITH-01413', 'error', 'wegepauschale', 'Wegepauschale neben 01413', GUIDE, 'wegepauschaleRules'),
+  r('NFD-TRAVEL-WRONG', 'error', 'wegepauschale', 'Falsche Wegepauschale', GUIDE, 'wegepauschaleRules'),
+  r('NFD-VISIT-WITHOUT-CONTACT', 'warning', 'wegepauschale', 'Besuch ohne Besuchskontakt', PVSKIT, 'wegepauschaleRules'),
+  r('NFD-TRAVEL-NO-DISTANCE', 'warning', 'wegepauschale', 'Wegepauschale ohne Entfernung', PVSKIT, 'wegepauschaleRules'),
+  r('NFD-TRAVEL-MISSING', 'info', 'wegepauschale', 'Wegepauschale fehlt', GUIDE, 'wegepauschaleRules'),
   r('NFD-VIDEO-01450-MISSING', 'info', 'video', 'Technikzuschlag 01450 fehlt', SOURCES.videoSpec, 'videoRules', SINCE_VIDEO),
   r('NFD-PAUSCHALE-PATIENT', 'error', 'duty', 'Notfallpauschale zweimal für denselben Patienten im Dienst', GUIDE, 'dutyRules'),
   r('NFD-PSEUDO-REQUIRED', 'error', 'duty', 'Pseudo-Abrechnungsfall erforderlich', GUIDE, 'dutyRules'),
