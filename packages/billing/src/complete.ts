@@ -1,6 +1,6 @@
 import { PvsKitError, type Bundle, type BundleInput, type Case, type CaseInput, type Contact, type Finding, type Service } from '@pvskit/core';
 import { defaultCatalogue, type Catalogue } from './catalogue.js';
-import { NR8_SUPPLEMENT_SWAP, ROLE_GOPS, SCHWEREGRAD_ZUSCHLAEGE } from './data/gops.js';
+import { NR8_ZUSCHLAG_SWAP, ROLE_GOPS, SCHWEREGRAD_ZUSCHLAEGE } from './data/gops.js';
 import type { GopKind } from './data/types.js';
 import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
 import { konsultationBandOf, pauschaleBandOf, wegepauschaleBandOf, when } from './time.js';
@@ -115,7 +115,7 @@ function familyOf(gop: string, c: Case, catalogue: Catalogue): Family | undefine
   if (familiesOf(catalogue).timed.has(gop)) return 'contact';
   if (gop === ROLE_GOPS.visit || gop === ROLE_GOPS.visitSameCommunity) return 'visit';
   if (gop === ROLE_GOPS.technik) return 'technik';
-  if (NR8_SUPPLEMENT_SWAP[gop] !== undefined) return 'nr8';
+  if (NR8_ZUSCHLAG_SWAP[gop] !== undefined) return 'nr8';
   if (gop === SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours) return 'nr9';
   return catalogue.isWegepauschale(c.region, gop) ? 'wegepauschale' : undefined;
 }
@@ -173,7 +173,7 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
   const { derived, base, notes } = deriveFromContacts(c, catalogue);
   const services = [...derived];
   // A justified Nr. 8 Zuschlag (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
-  const justifiedNr8 = c.services.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
+  const justifiedNr8 = c.services.filter((s) => NR8_ZUSCHLAG_SWAP[s.gop] !== undefined && s.justification !== undefined);
   let moved: Service | undefined;
   if (base !== undefined && base.contact.mode === 'personal') {
     const f = familiesOf(catalogue);

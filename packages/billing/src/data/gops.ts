@@ -153,7 +153,7 @@ export const SCHWEREGRAD_ZUSCHLAEGE = {
 } as const;
 
 /** A Nr. 8 Zuschlag entered for the other band: the GOP of the same Zuschlag for the right band. */
-export const NR8_SUPPLEMENT_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
+export const NR8_ZUSCHLAG_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
 
 /** GOP codes with fixed roles in the rules (visit, further patient, infusion, …). */
 export const ROLE_GOPS = {

@@ -1,4 +1,4 @@
-import { NR8_SUPPLEMENT_SWAP, SCHWEREGRAD_ZUSCHLAEGE } from '../data/gops.js';
+import { NR8_ZUSCHLAG_SWAP, SCHWEREGRAD_ZUSCHLAEGE } from '../data/gops.js';
 import { pauschaleBandOf, when } from '../time.js';
 import { expectedTimedGop } from './band.js';
 import type { CaseView } from './context.js';
@@ -48,7 +48,7 @@ export function zuschlagRules(v: CaseView): void {
     const requires = def?.requires ?? [];
     const at = when(s.date, s.time);
     if (requires.length > 0 && !requires.some((g) => v.has(g))) {
-      const swap = NR8_SUPPLEMENT_SWAP[s.gop];
+      const swap = NR8_ZUSCHLAG_SWAP[s.gop];
       const swapBase = swap === undefined ? undefined : v.catalogue.definition(swap)?.requires ?? [];
       const fix =
         swap !== undefined && swapBase !== undefined && swapBase.some((g) => v.has(g))
