@@ -5,7 +5,7 @@ import type { GopKind } from './data/types.js';
 import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
 import { konsultationBandOf, pauschaleBandOf, wegepauschaleBandOf, when } from './time.js';
 import { createView } from './rules/context.js';
-import { dutyPartStarts, excusesPseudoCase, isPseudoCase } from './rules/duty-window.js';
+import { dutyPartStarts, excusesPseudoCase, isPseudoCase, patientKey } from './rules/duty-window.js';
 import { familiesOf } from './rules/families.js';
 import { expectedZuschlag } from './rules/zuschlag.js';
 import { severityOf } from './rules/ids.js';
@@ -61,7 +61,7 @@ interface Derivation {
 }
 
 /** Services for the contacts, spec "Choosing the GOP" steps 1–6 (Zuschläge come later). */
-function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
+function deriveFromContacts(c: Case, catalogue: Catalogue, pauschaleBilled: boolean): Derivation {
   const f = familiesOf(catalogue);
   const contracted = c.physician?.contractedPhysician ?? true;
   const derived: Service[] = [];
@@ -81,7 +81,7 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
     const kBand = konsultationBandOf(k.date, k.time, c.region);
     const pBand = pauschaleBandOf(k.date, k.time, c.region);
     const konsultation = kBand === undefined ? undefined : f.konsultation[kBand];
-    if (k.mode === 'phone' || base !== undefined) {
+    if (k.mode === 'phone' || base !== undefined || pauschaleBilled) {
       if (konsultation !== undefined) derived.push(service(konsultation, k.date, k.time, k.mode));
     } else if (pBand !== undefined) {
       // Abklärung needs a personal contact; a video contact marked assessment-only bills the full Pauschale.
@@ -165,12 +165,15 @@ function sortServices(services: Service[], catalogue: Catalogue): Service[] {
     .map((x) => x.s);
 }
 
-/** Completes one parsed case; returns the case and the notes of the derivation. */
-export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): { case: Case; notes: Finding[] } {
+/**
+ * Completes one parsed case; returns the case and the notes of the derivation. `pauschaleBilled`: the patient's
+ * Notfallpauschale of this duty is on an earlier case, so every contact here is a further one (Konsultation).
+ */
+export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue, pauschaleBilled = false): { case: Case; notes: Finding[] } {
   if (c.contacts.length === 0 || isPseudoCase(c)) {
     return { case: { ...c, services: pricedAll(sortServices(c.services, catalogue), c, catalogue) }, notes: [] };
   }
-  const { derived, base, notes } = deriveFromContacts(c, catalogue);
+  const { derived, base, notes } = deriveFromContacts(c, catalogue, pauschaleBilled);
   const services = [...derived];
   // A justified Nr. 8 Zuschlag (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
   const justifiedNr8 = c.services.filter((s) => NR8_ZUSCHLAG_SWAP[s.gop] !== undefined && s.justification !== undefined);
@@ -213,6 +216,23 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): 
   return { case: done, notes };
 }
 
+/**
+ * Indices of cases whose patient (and doctor) already had an earlier case with contacts in this duty: the
+ * Notfallpauschale is billed once per patient, physician and duty (KVBW guide), on the earliest contact.
+ */
+function laterCasesOfSamePatient(cases: readonly Case[]): Set<number> {
+  const firstAt = (c: Case) => c.contacts.reduce((m, k) => (`${k.date}T${k.time}` < m ? `${k.date}T${k.time}` : m), '~');
+  const order = cases.map((c, i) => ({ i, at: firstAt(c), key: `${patientKey(c)}|${c.physician?.lanr ?? ''}` })).filter((x) => x.at !== '~');
+  order.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.i - b.i));
+  const seen = new Set<string>();
+  const later = new Set<number>();
+  for (const x of order) {
+    if (seen.has(x.key)) later.add(x.i);
+    else seen.add(x.key);
+  }
+  return later;
+}
+
 function pseudoNumber(cases: readonly { patient: { lastName: string } }[], fallback: number): number {
   for (const c of cases) {
     const m = /Arzt (\d+)$/.exec(c.patient.lastName);
@@ -229,7 +249,7 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
   const privateCount = new Set(
     patientCases
       .filter((c) => c.patient.insurance.type === 'PKV' || c.patient.insurance.type === 'BG')
-      .map((c) => c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`),
+      .map(patientKey),
   ).size;
   const make = (at: string, suffix: string, withPrivate: boolean): Case => {
     const date = at.slice(0, 10);
@@ -289,7 +309,8 @@ export function complete(input: EngineInput, options: CompleteOptions = {}): Com
   const bundle = parsed.value;
   const existing = bundle.cases.filter((c) => isPseudoCase(c));
   const patients = bundle.cases.filter((c) => !isPseudoCase(c)).map((c) => mergeBundleCase(bundle, c));
-  const results = patients.map((c) => completeCase(c, catalogue));
+  const billed = laterCasesOfSamePatient(patients);
+  const results = patients.map((c, i) => completeCase(c, catalogue, billed.has(i)));
   const completed = results.map((r) => r.case);
   const n = pseudoNumber(existing, options.doctorNumber ?? 1);
   const pseudo = pseudoCases(bundle, completed, n, catalogue);

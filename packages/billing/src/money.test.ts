@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from './test-fixtures.js';
 import { check } from './engine.js';
-import { completeOne } from './complete.js';
+import { complete, completeOne } from './complete.js';
 import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from './test-fixtures.js';
 
 /*
@@ -89,6 +89,20 @@ describe('4: one Notfallpauschale per patient, physician and duty', () => {
     const f = rules(bundle([visit('a', 'p-1', '23:30'), visit('b', 'p-1', '21:00')]), 'NFD-PAUSCHALE-PATIENT');
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({ caseId: 'a', fix: { op: 'replace', service: 0, gop: '01218' } });
+  });
+
+  it('complete derives the Pauschale once: the later case of the same patient gets a Konsultation', () => {
+    const withContact = (id: string, patientId: string, time: string) => ({
+      id,
+      patient: patient('1960-01-01', { id: patientId }),
+      contacts: [{ date: '2026-01-09', time }],
+    });
+    const done = complete(bundle([withContact('a', 'p-1', '23:30'), withContact('b', 'p-1', '21:00'), withContact('c', 'p-2', '22:00')]));
+    const gopsOf = (id: string) => done.cases.find((c) => c.id === id)?.services.map((s) => s.gop);
+    expect(gopsOf('b')).toEqual(['01212']);
+    expect(gopsOf('a')).toEqual(['01218']);
+    expect(gopsOf('c')).toEqual(['01212']);
+    expect(done.findings.filter((f) => f.rule === 'NFD-PAUSCHALE-PATIENT')).toEqual([]);
   });
 
   it('near-miss: two patients, one Pauschale each', () => {

@@ -16,7 +16,7 @@ import type { Validity } from './types.js';
  * for video-performed GOPs; check it against the KV's current table before relying on it.
  */
 export interface VideoMarking extends Validity {
-  /** GOPs whose video performance carries {@link suffix} in 5001. */
+  /** GOPs whose video performance carries the `suffix` in 5001. */
   readonly suffixGops: readonly string[];
   /** The Zusatzkennzeichnung appended to the GOP (`01210V`). */
   readonly suffix: string;

@@ -57,3 +57,8 @@ export function excusesPseudoCase(c: Case, start: string, end: string, pauschale
     c.services.some((s) => pauschalen.has(s.gop) && insideWindow(s.date, s.time, start, end))
   );
 }
+
+/** One patient across the cases of a duty: the host's patient id, else name and birth date. */
+export function patientKey(c: Pick<Case, 'patient'>): string {
+  return c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`;
+}

@@ -3,7 +3,7 @@ import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
 import { germanDateTime, konsultationBandOf, when } from '../time.js';
 import { familiesOf } from './families.js';
-import { dutyPartStarts, excusesPseudoCase, insideWindow, isPseudoCase } from './duty-window.js';
+import { dutyPartStarts, excusesPseudoCase, insideWindow, isPseudoCase, patientKey } from './duty-window.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
 
@@ -11,10 +11,6 @@ import { severityOf } from './ids.js';
 export interface DutyFinding extends RawFinding {
   /** Index into the bundle's cases, when the finding belongs to one. */
   readonly caseIndex?: number;
-}
-
-function patientKey(c: Case): string {
-  return c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`;
 }
 
 /**
