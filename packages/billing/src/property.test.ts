@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
 import { check } from './engine.js';
@@ -61,6 +61,10 @@ const caseArb: fc.Arbitrary<CaseInput> = fc
   });
 
 describe('complete on random valid cases', () => {
+  it('guards the band, Zuschlag and Wegepauschale rules (the families exist)', () => {
+    expect(GUARDED.has('NFD-TIME-BAND') && GUARDED.has('NFD-ZUSCHLAG-DIAGNOSIS') && GUARDED.has('NFD-TRAVEL-WRONG')).toBe(true);
+  });
+
   test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, zuschlag or wegepauschale error', (c) => {
     const done = completeOne(c).case;
     const bad = check(done).findings.filter((f) => f.severity === 'error' && GUARDED.has(f.rule));
