@@ -55,6 +55,14 @@ export { REGION_PROFILES, type RegionProfile } from './data/regions.js';
 export { SOURCES } from './data/sources.js';
 export { EXCLUSIONS, type Exclusion, type ExclusionScope } from './data/exclusions.js';
 export {
+  CHAPTERS_BESIDE_ABKLAERUNG,
+  CHAPTERS_SHUT_OUT_BY_KV,
+  NOTFALL_SCHEINUNTERGRUPPEN,
+  NR9_AGE_LIMITS,
+  type AgeLimits,
+  type DatedList,
+} from './data/notfall-tables.js';
+export {
   konsultationBands,
   notfallpauschaleBands,
   wegepauschaleBands,

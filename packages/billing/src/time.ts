@@ -7,6 +7,7 @@ import {
   type Region,
 } from '@pvskit/core';
 import { konsultationBand, notfallpauschaleBand, wegepauschaleBand } from './bands.js';
+import { inForce, NR9_AGE_LIMITS } from './data/notfall-tables.js';
 import type { KonsultationBand, NotfallpauschaleBand, WegepauschaleBand } from './data/time-bands.js';
 
 /*
@@ -51,14 +52,12 @@ export function bandReason(date: string, time: string, region: Region): string {
   return rest === null ? `Werktag, ${time} Uhr` : `${rest}, ${time} Uhr`;
 }
 
-/** Child before the 3rd birthday on `on`. */
-export function isUnderThree(birth: string, on: string): boolean {
-  return isBeforeBirthday(birth, on, 3);
-}
-
-/** From the 70th birthday on. */
-export function isSeventyOrOlder(birth: string, on: string): boolean {
-  return hasReachedAge(birth, on, 70);
+/** The Nr. 9 age group on `on`: a child before its `childBefore`th birthday, or from the `seniorFrom`th on. */
+export function nr9AgeGroup(birth: string, on: string): 'child' | 'senior' | null {
+  const limits = inForce(NR9_AGE_LIMITS, on);
+  if (limits === undefined || birth > on) return null;
+  if (isBeforeBirthday(birth, on, limits.childBefore)) return 'child';
+  return hasReachedAge(birth, on, limits.seniorFrom) ? 'senior' : null;
 }
 
 /** German GOP family label for the band, used in messages. */

@@ -9,11 +9,10 @@ import {
 } from '@pvskit/core';
 import { withoutIcdMarker } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
+import { inForce, NOTFALL_SCHEINUNTERGRUPPEN } from '../data/notfall-tables.js';
 import { germanDateTime, when } from '../time.js';
 import type { CaseView } from './context.js';
 import { dutyPartStarts, insideWindow } from './duty-window.js';
-
-const SUG = new Set(['41', '42', '43', '44', '45', '46']);
 
 /** NFD-OUTSIDE-DUTY, NFD-SUG, NFD-LANR-MISSING, NFD-BSNR-MISSING, NFD-PSEUDO-FORMAT. */
 export function caseRules(v: CaseView): void {
@@ -30,15 +29,18 @@ export function caseRules(v: CaseView): void {
       });
     });
   }
-  if (!SUG.has(c.scheinuntergruppe)) {
+  const firstDay = v.services[0]?.date ?? duty?.start.slice(0, 10) ?? '9999-12-31';
+  const sugs = inForce(NOTFALL_SCHEINUNTERGRUPPEN, firstDay)?.values ?? [];
+  const validSug = sugs.includes(c.scheinuntergruppe);
+  if (!validSug) {
     v.emit({
       rule: 'NFD-SUG',
       path: '$.scheinuntergruppe',
-      message: `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfalldienst nicht zulässig (41–46).`,
+      message: `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfalldienst nicht zulässig (${sugs.join(', ')}).`,
     });
   }
   const dutySug = v.catalogue.region(v.region)?.dutyScheinuntergruppe;
-  if (duty !== undefined && dutySug !== undefined && !v.isPseudo && SUG.has(c.scheinuntergruppe) && c.scheinuntergruppe !== dutySug) {
+  if (duty !== undefined && dutySug !== undefined && !v.isPseudo && validSug && c.scheinuntergruppe !== dutySug) {
     v.emit({
       rule: 'NFD-SUG-DUTY',
       path: '$.scheinuntergruppe',

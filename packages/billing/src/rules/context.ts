@@ -1,6 +1,6 @@
 import type { Case, Fix, Region, Service, Severity } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
-import { isSeventyOrOlder, isUnderThree } from '../time.js';
+import { nr9AgeGroup } from '../time.js';
 import { isPseudoCase } from './duty-window.js';
 import { familiesOf, type Families } from './families.js';
 import { ruleValidOn, severityOf, type RuleId } from './ids.js';
@@ -130,11 +130,11 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
 }
 
 function nr9Reason(c: Case, catalogue: Catalogue, date: string, confirmed: Case['diagnoses']): string | null {
-  const birth = c.patient.birthDate;
-  if (birth <= date && isUnderThree(birth, date)) return 'Kind vor dem 3. Geburtstag';
+  const age = nr9AgeGroup(c.patient.birthDate, date);
+  if (age === 'child') return 'Kind vor dem 3. Geburtstag';
   const dx = confirmed.find((d) => catalogue.isNr9Diagnosis(d.icd, date));
   if (dx !== undefined) return `Diagnose ${dx.icd}`;
-  if (isSeventyOrOlder(birth, date)) {
+  if (age === 'senior') {
     if (c.patient.frailty) return 'ab 70 Jahren mit Frailty-Syndrom';
     if (confirmed.some((d) => d.icd.toUpperCase().startsWith(catalogue.frailtyIcd))) return R54_REASON;
   }

@@ -1,9 +1,8 @@
+import { CHAPTERS_BESIDE_ABKLAERUNG, CHAPTERS_SHUT_OUT_BY_KV, inChapters } from '../data/notfall-tables.js';
 import { pauschaleBandOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
 
-const CHAPTER_3_4 = /^0[34]\d{3}/;
-const CHAPTER_33_35 = /^3[345]\d{3}/;
 
 /**
  * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35.
@@ -15,7 +14,7 @@ export function exclusionRules(v: CaseView): void {
   const abklaerung = kindSet(v.families, 'abklaerung');
 
   v.services.forEach((s, i) => {
-    const isChapter34 = chapter34 && CHAPTER_3_4.test(s.gop);
+    const isChapter34 = chapter34 && inChapters(CHAPTERS_SHUT_OUT_BY_KV, s.gop, s.date);
     if (isChapter34) {
       v.emit({
         rule: 'NFD-CHAPTER-3-4',
@@ -37,7 +36,7 @@ export function exclusionRules(v: CaseView): void {
     }
   });
 
-  const imaging = v.services.filter((s) => CHAPTER_33_35.test(s.gop)).map((s) => s.gop);
+  const imaging = v.services.filter((s) => inChapters(CHAPTERS_BESIDE_ABKLAERUNG, s.gop, s.date)).map((s) => s.gop);
   if (imaging.length > 0) {
     for (const i of v.indicesIn(abklaerung)) {
       const s = v.services[i];
