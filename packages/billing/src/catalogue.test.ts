@@ -13,18 +13,23 @@ describe('built-in catalogue', () => {
     expect(new Set(BUILTIN_GOPS.map((d) => d.gop)).size).toBe(BUILTIN_GOPS.length);
   });
 
-  it('carries the spec points (EBM 2025) and null where the spec gives none', () => {
+  it('carries the sourced points from 2024 on and null where no source gives them', () => {
     const expected: Record<string, number> = {
       '01205': 45, '01207': 80, '01210': 120, '01212': 195, '01214': 50, '01216': 140, '01218': 170, '01220': 1027,
       '01221': 203, '01222': 288, '01223': 128, '01224': 195, '01226': 90, '01444': 10, '01450': 40,
     };
-    for (const [gop, points] of Object.entries(expected)) expect(defaultCatalogue.lookup(gop, '2025-06-01')?.points, gop).toBe(points);
+    for (const [gop, points] of Object.entries(expected)) {
+      expect(defaultCatalogue.lookup(gop, '2025-06-01')?.points, gop).toBe(points);
+      expect(defaultCatalogue.lookup(gop, '2024-01-01')?.points, `${gop} 2024`).toBe(points);
+    }
     expect(defaultCatalogue.lookup('01210', '2025-06-01', 'video')?.points).toBe(108);
     expect(defaultCatalogue.lookup('01212', '2025-06-01', 'video')?.points).toBe(176);
     expect(defaultCatalogue.lookup('01418', '2025-06-01')?.points).toBeNull();
     expect(defaultCatalogue.lookup('02301', '2025-06-01')?.points).toBeNull();
-    // no source for points before EBM 2025: unknown, not guessed
-    expect(defaultCatalogue.lookup('01212', '2024-12-31')?.points).toBeNull();
+    // no source for points before 2024: unknown, not guessed
+    expect(defaultCatalogue.lookup('01212', '2023-12-31')?.points).toBeNull();
+    // 2024 services now carry euro: the 2024 Orientierungswert is listed
+    expect(defaultCatalogue.euroFor(defaultCatalogue.lookup('01212', '2024-06-01')?.points ?? null, 1, '2024-06-01')).toBe(23.27);
   });
 
   it('computes euro from the Orientierungswert of the service year, null for an unknown year', () => {
@@ -36,17 +41,17 @@ describe('built-in catalogue', () => {
   });
 
   it('maps radius and clock to the BW Wegepauschale at every zone boundary', () => {
-    const day = (km: number) => defaultCatalogue.travelFor('BW', '2026-01-14', km, 'day');
-    const night = (km: number) => defaultCatalogue.travelFor('BW', '2026-01-14', km, 'night');
+    const day = (km: number) => defaultCatalogue.wegepauschaleFor('BW', '2026-01-14', km, 'day');
+    const night = (km: number) => defaultCatalogue.wegepauschaleFor('BW', '2026-01-14', km, 'night');
     expect([0, 2, 2.01, 5, 5.01, 10, 10.01, 20, 20.1, 30, 30.1, 80].map((km) => [day(km)?.gop, day(km)?.count])).toEqual([
       ['40220', 1], ['40220', 1], ['40222', 1], ['40222', 1], ['40224', 1], ['40224', 1],
       ['40190', 1], ['40190', 1], ['40190', 2], ['40190', 2], ['40190', 3], ['40190', 3],
     ]);
     expect([1, 4, 9, 25].map((km) => night(km)?.gop)).toEqual(['40226', '40228', '40230', '40192']);
     expect(night(25)).toEqual({ gop: '40192', count: 2, euro: 20.99 });
-    expect(defaultCatalogue.travelFor('BY', '2026-01-14', 3, 'day')).toBeUndefined();
-    expect(defaultCatalogue.isTravelGop('BW', '40222')).toBe(true);
-    expect(defaultCatalogue.isTravelGop('BY', '40222')).toBe(false);
+    expect(defaultCatalogue.wegepauschaleFor('BY', '2026-01-14', 3, 'day')).toBeUndefined();
+    expect(defaultCatalogue.isWegepauschale('BW', '40222')).toBe(true);
+    expect(defaultCatalogue.isWegepauschale('BY', '40222')).toBe(false);
   });
 
   it('matches the Nr. 8 and Nr. 9 lists by prefix continuation', () => {

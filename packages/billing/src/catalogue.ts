@@ -1,19 +1,21 @@
 import type { ContactMode, Region } from '@pvskit/core';
 import { FRAILTY_ICD, NR8_LISTS, NR9_LISTS, type DiagnosisList } from './data/diagnosis-lists.js';
+import { EXCLUSIONS, type Exclusion } from './data/exclusions.js';
 import { BUILTIN_GOPS } from './data/gops.js';
 import { ORIENTIERUNGSWERTE, type PointValue } from './data/orientierungswert.js';
 import { REGION_PROFILES, type RegionProfile } from './data/regions.js';
-import { TRAVEL_TABLES, type TravelTable } from './data/wegepauschalen.js';
+import { WEGEPAUSCHALE_TABLES, type WegepauschaleTable } from './data/wegepauschalen.js';
 import type { GopDefinition, PointsPeriod, Validity } from './data/types.js';
 
 /** Data a catalogue is built from; every part defaults to the built-in tables. */
 export interface CatalogueData {
   readonly gops?: readonly GopDefinition[];
-  readonly travelTables?: readonly TravelTable[];
+  readonly wegepauschaleTables?: readonly WegepauschaleTable[];
   readonly pointValues?: readonly PointValue[];
   readonly nr8?: readonly DiagnosisList[];
   readonly nr9?: readonly DiagnosisList[];
   readonly regions?: readonly RegionProfile[];
+  readonly exclusions?: readonly Exclusion[];
   /** Entries from an SDEBM file (see {@link parseSdebm}); they win over the built-in points and texts. */
   readonly overlay?: readonly SdebmEntry[];
 }
@@ -32,7 +34,7 @@ export interface SdebmEntry {
 }
 
 /** A Wegepauschale the table prescribes for one visit. */
-export interface TravelCharge {
+export interface WegepauschaleCharge {
   readonly gop: string;
   readonly count: number;
   /** Euro amount of one unit. */
@@ -62,19 +64,21 @@ export interface Catalogue {
   /** Euro for `count` units of `points` on `date`, rounded to the cent; null when anything is unknown. */
   euroFor(points: number | null, count: number, date: string): number | null;
   /** The region's Wegepauschalen table valid on `date`. */
-  travelTable(region: Region, date: string): TravelTable | undefined;
+  wegepauschaleTable(region: Region, date: string): WegepauschaleTable | undefined;
   /** True when `gop` is a Wegepauschale in the region (any date). */
-  isTravelGop(region: Region, gop: string): boolean;
+  isWegepauschale(region: Region, gop: string): boolean;
   /** The Wegepauschale for a visit at radius `distanceKm` in `band`, or undefined without a table. */
-  travelFor(region: Region, date: string, distanceKm: number, band: 'day' | 'night'): TravelCharge | undefined;
+  wegepauschaleFor(region: Region, date: string, distanceKm: number, band: 'day' | 'night'): WegepauschaleCharge | undefined;
   /** Euro of one unit of a Wegepauschale on `date`, or null. */
-  travelEuro(region: Region, date: string, gop: string): number | null;
+  wegepauschaleEuro(region: Region, date: string, gop: string): number | null;
   /** The ICD code is a Nr. 8 diagnosis on `date`. */
   isNr8(icd: string, date: string): boolean;
   /** The ICD code is a Nr. 9 diagnosis on `date` (dementia, Alzheimer, Parkinson). */
   isNr9Diagnosis(icd: string, date: string): boolean;
   /** The frailty code of Nr. 9 (R54). */
   readonly frailtyIcd: string;
+  /** The EBM exclusions of `gop` valid on `date` (its Abrechnungsausschlüsse). */
+  exclusionsOf(gop: string, date: string): readonly Exclusion[];
   /** Region profile (pseudo case template, chapter 3/4 rule), or undefined. */
   region(region: Region): RegionProfile | undefined;
   /** A new catalogue with SDEBM entries laid over this one. */
@@ -83,13 +87,27 @@ export interface Catalogue {
   readonly definitions: readonly GopDefinition[];
 }
 
+/** Points of a video-only case: the period's own video value, else the GOP's reduction applied. */
+function videoPointsOf(d: GopDefinition, p: PointsPeriod): number {
+  if (p.videoPoints !== undefined) return p.videoPoints;
+  return d.videoReductionPercent === undefined ? p.points : Math.round((p.points * (100 - d.videoReductionPercent)) / 100);
+}
+
 function within(v: Validity, date: string): boolean {
   return (v.validFrom === null || date >= v.validFrom) && (v.validTo === null || date <= v.validTo);
 }
 
-/** Normalises an ICD code for list matching: upper case, no trailing markers (`!`, `*`, `+`, `#`, `†`). */
+/**
+ * The ICD-10-GM code without its trailing marker: `!` (Sekundärschlüssel), `*` (Stern), `+`/`†` (Kreuz), `#`.
+ * ICD-10-GM writes secondary codes with their marker (`S06.70!`); the code itself is what the checks judge.
+ */
+export function withoutIcdMarker(icd: string): string {
+  return icd.trim().replace(/[!*+#†]+$/u, '');
+}
+
+/** Normalises an ICD code for list matching: upper case, no trailing markers. */
 export function normaliseIcd(icd: string): string {
-  return icd.trim().toUpperCase().replace(/[!*+#†]+$/u, '');
+  return withoutIcdMarker(icd).toUpperCase();
 }
 
 interface CompiledList extends Validity {
@@ -190,19 +208,26 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
   const overlay = data.overlay ?? [];
   const definitions = overlay.length === 0 ? [...baseDefs] : overlayDefinitions(baseDefs, overlay);
   const byGop = new Map(definitions.map((d) => [d.gop, d] as const));
-  const travelTables = data.travelTables ?? TRAVEL_TABLES;
+  const wegepauschaleTables = data.wegepauschaleTables ?? WEGEPAUSCHALE_TABLES;
   const pointValues = new Map((data.pointValues ?? ORIENTIERUNGSWERTE).map((p) => [p.year, p.cents] as const));
   const nr8 = (data.nr8 ?? NR8_LISTS).map(compileList);
   const nr9 = (data.nr9 ?? NR9_LISTS).map(compileList);
   const regions = new Map((data.regions ?? REGION_PROFILES).map((r) => [r.region, r] as const));
-  const travelGops = new Map<Region, Set<string>>();
-  for (const t of travelTables) {
-    const set = travelGops.get(t.region) ?? new Set<string>();
+  const exclusionsByGop = new Map<string, Exclusion[]>();
+  for (const e of data.exclusions ?? EXCLUSIONS) {
+    const list = exclusionsByGop.get(e.gop);
+    if (list === undefined) exclusionsByGop.set(e.gop, [e]);
+    else list.push(e);
+  }
+  const NO_EXCLUSIONS: readonly Exclusion[] = [];
+  const wegepauschaleGops = new Map<Region, Set<string>>();
+  for (const t of wegepauschaleTables) {
+    const set = wegepauschaleGops.get(t.region) ?? new Set<string>();
     for (const z of t.zones) {
       set.add(z.day.gop);
       set.add(z.night.gop);
     }
-    travelGops.set(t.region, set);
+    wegepauschaleGops.set(t.region, set);
   }
 
   const inLists = (lists: readonly CompiledList[]) =>
@@ -213,8 +238,8 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
   const isNr8 = inLists(nr8);
   const isNr9Diagnosis = inLists(nr9);
 
-  const travelTable = (region: Region, date: string) =>
-    travelTables.find((t) => t.region === region && within(t, date));
+  const wegepauschaleTable = (region: Region, date: string) =>
+    wegepauschaleTables.find((t) => t.region === region && within(t, date));
 
   const catalogue: Catalogue = {
     definitions,
@@ -225,8 +250,7 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       const definition = byGop.get(gop) ?? byGop.get(gop.slice(0, 5));
       if (definition === undefined) return undefined;
       const period = definition.points.find((p) => within(p, date));
-      const points =
-        period === undefined ? null : mode === 'video' && period.videoPoints !== undefined ? period.videoPoints : period.points;
+      const points = period === undefined ? null : mode === 'video' ? videoPointsOf(definition, period) : period.points;
       const modeValidity = definition.modeValidity?.[mode];
       return { definition, valid: within(definition, date) && (modeValidity === undefined || within(modeValidity, date)), points };
     },
@@ -237,10 +261,10 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       if (cents === undefined) return null;
       return Math.round(points * count * cents) / 100;
     },
-    travelTable,
-    isTravelGop: (region, gop) => travelGops.get(region)?.has(gop) ?? false,
-    travelFor(region, date, distanceKm, band) {
-      const table = travelTable(region, date);
+    wegepauschaleTable,
+    isWegepauschale: (region, gop) => wegepauschaleGops.get(region)?.has(gop) ?? false,
+    wegepauschaleFor(region, date, distanceKm, band) {
+      const table = wegepauschaleTable(region, date);
       if (table === undefined) return undefined;
       const zone = table.zones.find((z) => z.maxKm === null || distanceKm <= z.maxKm);
       if (zone === undefined) return undefined;
@@ -248,8 +272,8 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
       const count = 1 + (zone.repeatAboveKm ?? []).filter((km) => distanceKm > km).length;
       return { gop: rate.gop, count, euro: rate.euro };
     },
-    travelEuro(region, date, gop) {
-      const table = travelTable(region, date);
+    wegepauschaleEuro(region, date, gop) {
+      const table = wegepauschaleTable(region, date);
       if (table === undefined) return null;
       for (const z of table.zones) {
         if (z.day.gop === gop) return z.day.euro;
@@ -259,6 +283,11 @@ export function createCatalogue(data: CatalogueData = {}): Catalogue {
     },
     isNr8,
     isNr9Diagnosis,
+    exclusionsOf(gop, date) {
+      const list = exclusionsByGop.get(gop) ?? exclusionsByGop.get(gop.slice(0, 5));
+      if (list === undefined) return NO_EXCLUSIONS;
+      return list.every((e) => within(e, date)) ? list : list.filter((e) => within(e, date));
+    },
     region: (region) => regions.get(region),
     withOverlay: (entries) => createCatalogue({ ...data, gops: definitions, overlay: entries }),
   };

@@ -149,7 +149,7 @@ describe('KVBW guide worked examples through complete', () => {
 describe('complete: derivation details', () => {
   const gops = (c: Case) => c.services.map((s) => s.gop);
 
-  it('assessment-only personal contact → 01205 without supplement; a later contact is a Konsultation needing a justification', () => {
+  it('assessment-only personal contact → 01205 without zuschlag; a later contact is a Konsultation needing a justification', () => {
     const r = completeOne(
       baseCase({
         diagnoses: [{ icd: 'J18.9', certainty: 'G' }],
@@ -166,7 +166,7 @@ describe('complete: derivation details', () => {
     expect(r.findings.map((f) => f.rule)).toContain('NFD-KONSULTATION-AFTER-ABKLAERUNG');
   });
 
-  it('an assessment-only video contact bills 01210 by video with 01450 and no supplement', () => {
+  it('an assessment-only video contact bills 01210 by video with 01450 and no zuschlag', () => {
     const r = completeOne(
       baseCase({ diagnoses: [{ icd: 'J18.9', certainty: 'G' }], contacts: [{ date: '2026-01-14', time: '10:00', mode: 'video', assessmentOnly: true }] }),
     );
@@ -196,7 +196,7 @@ describe('complete: derivation details', () => {
     ]);
   });
 
-  it('keeps a justified Nr. 8 supplement, moved onto the right Pauschale, and then adds no 01226', () => {
+  it('keeps a justified Nr. 8 zuschlag, moved onto the right Pauschale, and then adds no 01226', () => {
     const r = completeOne(
       baseCase({
         patient: patient('2025-06-01'),

@@ -1,15 +1,15 @@
 import { PvsKitError, type Bundle, type BundleInput, type Case, type CaseInput, type Contact, type Finding, type Service } from '@pvskit/core';
 import { defaultCatalogue, type Catalogue } from './catalogue.js';
-import { NR8_SUPPLEMENT_SWAP, ROLE_GOPS, SEVERITY_SUPPLEMENTS } from './data/gops.js';
+import { NR8_ZUSCHLAG_SWAP, ROLE_GOPS, SCHWEREGRAD_ZUSCHLAEGE } from './data/gops.js';
 import type { GopKind } from './data/types.js';
 import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
-import { konsultationBandOf, pauschaleBandOf, travelBandOf, when } from './time.js';
+import { konsultationBandOf, pauschaleBandOf, wegepauschaleBandOf, when } from './time.js';
 import { createView } from './rules/context.js';
-import { dutyPartStarts } from './rules/case.js';
-import { isPseudoCase } from './rules/duty.js';
+import { dutyPartStarts, excusesPseudoCase, isPseudoCase, patientKey } from './rules/duty-window.js';
 import { familiesOf } from './rules/families.js';
-import { expectedSupplement } from './rules/supplement.js';
+import { expectedZuschlag } from './rules/zuschlag.js';
 import { severityOf } from './rules/ids.js';
+import { isVideoOnlyCase } from './video-marking.js';
 
 /** Options of `complete`. */
 export interface CompleteOptions extends EngineOptions {
@@ -29,8 +29,6 @@ export interface CompletedBundle {
   readonly findings: Finding[];
 }
 
-const SEVERITY_GOPS = new Set<string>([...Object.values(SEVERITY_SUPPLEMENTS.nr8), SEVERITY_SUPPLEMENTS.nr9.offHours]);
-
 /** Output order of GOP kinds at the same date and time: the Pauschale first, then what hangs on it. */
 const KIND_RANK: Readonly<Record<GopKind, number>> = {
   abklaerung: 0,
@@ -38,7 +36,7 @@ const KIND_RANK: Readonly<Record<GopKind, number>> = {
   konsultation: 0,
   zuschlag: 1,
   visit: 2,
-  travel: 3,
+  wegepauschale: 3,
   technik: 4,
   procedure: 5,
   excluded: 5,
@@ -62,8 +60,8 @@ interface Derivation {
   readonly notes: Finding[];
 }
 
-/** Services for the contacts, spec "Choosing the GOP" steps 1–6 (supplements come later). */
-function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
+/** Services for the contacts, spec "Choosing the GOP" steps 1–6 (Zuschläge come later). */
+function deriveFromContacts(c: Case, catalogue: Catalogue, pauschaleBilled: boolean): Derivation {
   const f = familiesOf(catalogue);
   const contracted = c.physician?.contractedPhysician ?? true;
   const derived: Service[] = [];
@@ -83,7 +81,7 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
     const kBand = konsultationBandOf(k.date, k.time, c.region);
     const pBand = pauschaleBandOf(k.date, k.time, c.region);
     const konsultation = kBand === undefined ? undefined : f.konsultation[kBand];
-    if (k.mode === 'phone' || base !== undefined) {
+    if (k.mode === 'phone' || base !== undefined || pauschaleBilled) {
       if (konsultation !== undefined) derived.push(service(konsultation, k.date, k.time, k.mode));
     } else if (pBand !== undefined) {
       // Abklärung needs a personal contact; a video contact marked assessment-only bills the full Pauschale.
@@ -98,8 +96,8 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
       const further = k.visit.sameSocialCommunity;
       derived.push(service(further ? ROLE_GOPS.visitSameCommunity : ROLE_GOPS.visit, k.date, k.time, 'personal'));
       if (!further && k.visit.distanceKm !== undefined) {
-        const travel = catalogue.travelFor(c.region, k.date, k.visit.distanceKm, travelBandOf(k.time));
-        if (travel !== undefined) derived.push(service(travel.gop, k.date, k.time, 'personal', travel.count));
+        const wegepauschale = catalogue.wegepauschaleFor(c.region, k.date, k.visit.distanceKm, wegepauschaleBandOf(k.time));
+        if (wegepauschale !== undefined) derived.push(service(wegepauschale.gop, k.date, k.time, 'personal', wegepauschale.count));
       }
     }
     if (k.mode === 'video') derived.push(service(ROLE_GOPS.technik, k.date, k.time, 'video'));
@@ -107,24 +105,56 @@ function deriveFromContacts(c: Case, catalogue: Catalogue): Derivation {
   return { derived, ...(base === undefined ? {} : { base }), notes };
 }
 
-/** Entered services that the contacts explain, and are therefore derived afresh. */
-function isExplained(s: Service, c: Case, catalogue: Catalogue, keys: ReadonlySet<string>, dates: ReadonlySet<string>, visitDates: ReadonlySet<string>): boolean {
-  const f = familiesOf(catalogue);
-  if (SEVERITY_GOPS.has(s.gop)) return !(NR8_SUPPLEMENT_SWAP[s.gop] !== undefined && s.justification !== undefined);
-  if (catalogue.isTravelGop(c.region, s.gop)) return visitDates.has(s.date);
-  const contactBound =
-    f.timed.has(s.gop) || s.gop === ROLE_GOPS.visit || s.gop === ROLE_GOPS.visitSameCommunity || s.gop === ROLE_GOPS.technik;
-  if (!contactBound) return false;
-  return s.time === undefined ? dates.has(s.date) : keys.has(`${s.date} ${s.time}`);
+/**
+ * The family a contact-bound service belongs to: a derived service of the same family at the same contact (or
+ * day) stands in for an entered one. Services outside these families are never replaced.
+ */
+type Family = 'contact' | 'visit' | 'wegepauschale' | 'technik' | 'nr8' | 'nr9';
+
+function familyOf(gop: string, c: Case, catalogue: Catalogue): Family | undefined {
+  if (familiesOf(catalogue).timed.has(gop)) return 'contact';
+  if (gop === ROLE_GOPS.visit || gop === ROLE_GOPS.visitSameCommunity) return 'visit';
+  if (gop === ROLE_GOPS.technik) return 'technik';
+  if (NR8_ZUSCHLAG_SWAP[gop] !== undefined) return 'nr8';
+  if (gop === SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours) return 'nr9';
+  return catalogue.isWegepauschale(c.region, gop) ? 'wegepauschale' : undefined;
 }
 
-function priced(s: Service, c: Case, catalogue: Catalogue): Service {
-  if (catalogue.isTravelGop(c.region, s.gop)) {
-    const unit = catalogue.travelEuro(c.region, s.date, s.gop);
+/** Families judged per contact (date and minute); the others per day. */
+const PER_CONTACT = new Set<Family>(['contact', 'visit', 'technik']);
+
+/**
+ * The derived service an entered one is replaced by, or undefined: then the entered service is kept, whatever
+ * the contacts say (a typed service never disappears; `check` says why it is doubtful).
+ */
+function replacementOf(s: Service, derived: readonly Service[], c: Case, catalogue: Catalogue): Service | undefined {
+  const family = familyOf(s.gop, c, catalogue);
+  if (family === undefined) return undefined;
+  const sameTime = PER_CONTACT.has(family);
+  return derived.find(
+    (d) => d.date === s.date && familyOf(d.gop, c, catalogue) === family && (!sameTime || s.time === undefined || d.time === s.time),
+  );
+}
+
+/** Private and BG cases are not priced by the EBM (GOÄ/UV-GOÄ): their amounts stay null. */
+const EBM_PRICED = new Set<string>(['GKV']);
+
+function priced(s: Service, c: Case, catalogue: Catalogue, videoOnly: boolean): Service {
+  if (!EBM_PRICED.has(c.patient.insurance.type)) return { ...s, points: null, euro: null };
+  if (catalogue.isWegepauschale(c.region, s.gop)) {
+    const unit = catalogue.wegepauschaleEuro(c.region, s.date, s.gop);
     return { ...s, points: null, euro: unit === null ? null : Math.round(unit * s.count * 100) / 100 };
   }
-  const points = catalogue.lookup(s.gop, s.date, s.mode)?.points ?? null;
+  // The video valuation applies only when every contact of the case was by video (EBM AB 4.3.1).
+  const points = catalogue.lookup(s.gop, s.date, videoOnly && s.mode === 'video' ? 'video' : 'personal')?.points ?? null;
   return { ...s, points, euro: catalogue.euroFor(points, s.count, s.date) };
+}
+
+/** Prices every service of a case. */
+function pricedAll(services: readonly Service[], c: Case, catalogue: Catalogue): Service[] {
+  const timed = familiesOf(catalogue).timed;
+  const videoOnly = isVideoOnlyCase({ contacts: c.contacts, services }, (g) => timed.has(g));
+  return services.map((s) => priced(s, c, catalogue, videoOnly));
 }
 
 function sortServices(services: Service[], catalogue: Catalogue): Service[] {
@@ -135,43 +165,72 @@ function sortServices(services: Service[], catalogue: Catalogue): Service[] {
     .map((x) => x.s);
 }
 
-/** Completes one parsed case; returns the case and the notes of the derivation. */
-export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue): { case: Case; notes: Finding[] } {
+/**
+ * Completes one parsed case; returns the case and the notes of the derivation. `pauschaleBilled`: the patient's
+ * Notfallpauschale of this duty is on an earlier case, so every contact here is a further one (Konsultation).
+ */
+export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue, pauschaleBilled = false): { case: Case; notes: Finding[] } {
   if (c.contacts.length === 0 || isPseudoCase(c)) {
-    return { case: { ...c, services: sortServices(c.services, catalogue).map((s) => priced(s, c, catalogue)) }, notes: [] };
+    return { case: { ...c, services: pricedAll(sortServices(c.services, catalogue), c, catalogue) }, notes: [] };
   }
-  const keys = new Set(c.contacts.map((k) => `${k.date} ${k.time}`));
-  const dates = new Set(c.contacts.map((k) => k.date));
-  const visitDates = new Set(c.contacts.filter((k) => k.mode === 'personal' && k.visit !== undefined).map((k) => k.date));
-  const kept = c.services.filter((s) => !isExplained(s, c, catalogue, keys, dates, visitDates));
-  const { derived, base, notes } = deriveFromContacts(c, catalogue);
-
+  const { derived, base, notes } = deriveFromContacts(c, catalogue, pauschaleBilled);
   const services = [...derived];
-  const justified = kept.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] !== undefined);
-  const rest = kept.filter((s) => NR8_SUPPLEMENT_SWAP[s.gop] === undefined);
+  // A justified Nr. 8 Zuschlag (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
+  const justifiedNr8 = c.services.filter((s) => NR8_ZUSCHLAG_SWAP[s.gop] !== undefined && s.justification !== undefined);
+  let moved: Service | undefined;
   if (base !== undefined && base.contact.mode === 'personal') {
     const f = familiesOf(catalogue);
-    const nr8Gop = base.gop === f.behandlung.day ? SEVERITY_SUPPLEMENTS.nr8.day : base.gop === f.behandlung.offHours ? SEVERITY_SUPPLEMENTS.nr8.offHours : undefined;
+    const nr8Gop = base.gop === f.behandlung.day ? SCHWEREGRAD_ZUSCHLAEGE.nr8.day : base.gop === f.behandlung.offHours ? SCHWEREGRAD_ZUSCHLAEGE.nr8.offHours : undefined;
     const at = { date: base.contact.date, time: base.contact.time };
-    if (justified.length > 0 && nr8Gop !== undefined) {
-      // A justified Nr. 8 supplement (Ausnahmeregelung) stays, moved onto the Pauschale it belongs to.
-      const [first, ...more] = justified;
-      if (first !== undefined) services.push({ ...first, gop: nr8Gop, ...at, mode: 'personal' });
-      rest.push(...more);
+    // The one already at the Pauschale's contact stays there (idempotence); else the first one typed moves.
+    const justified = justifiedNr8.find((s) => s.gop === nr8Gop && s.date === at.date && s.time === at.time) ?? justifiedNr8[0];
+    if (justified !== undefined && nr8Gop !== undefined) {
+      services.push({ ...justified, gop: nr8Gop, ...at, mode: 'personal' });
+      moved = justified;
     } else {
-      rest.push(...justified);
-      const interim: Case = { ...c, services };
-      const view = createView(interim, catalogue, []);
+      const view = createView({ ...c, services }, catalogue, []);
       const index = services.findIndex((s) => s.gop === base.gop && s.date === at.date && s.time === at.time);
-      const supplement = expectedSupplement(view, index);
-      if (supplement !== undefined) services.push(service(supplement, at.date, at.time, 'personal'));
+      const zuschlag = expectedZuschlag(view, index);
+      // Nr. 9 by R54 alone needs the doctor's judgement of a geriatric care need: suggested by check, not added.
+      const certain = zuschlag !== SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours || view.nr9Certain(at.date);
+      if (zuschlag !== undefined && certain) services.push(service(zuschlag, at.date, at.time, 'personal'));
     }
-  } else {
-    rest.push(...justified);
   }
-  services.push(...rest);
-  const done: Case = { ...c, services: sortServices(services, catalogue).map((s) => priced(s, c, catalogue)) };
+  // Only a derived service stands in for a typed one, and for one only: a second typed service of the same
+  // family is kept (check then says it is one too many).
+  const standIns = services.slice();
+  for (const s of c.services) {
+    if (s === moved) continue;
+    const replacement = s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8' ? undefined : replacementOf(s, standIns, c, catalogue);
+    if (replacement === undefined) {
+      services.push(s);
+      continue;
+    }
+    standIns.splice(standIns.indexOf(replacement), 1);
+    if (s.justification !== undefined && replacement.justification === undefined) {
+      // The doctor's written reason travels with the service that replaces the typed one.
+      services[services.indexOf(replacement)] = { ...replacement, justification: s.justification };
+    }
+  }
+  const done: Case = { ...c, services: pricedAll(sortServices(services, catalogue), c, catalogue) };
   return { case: done, notes };
+}
+
+/**
+ * Indices of cases whose patient (and doctor) already had an earlier case with contacts in this duty: the
+ * Notfallpauschale is billed once per patient, physician and duty (KVBW guide), on the earliest contact.
+ */
+function laterCasesOfSamePatient(cases: readonly Case[]): Set<number> {
+  const firstAt = (c: Case) => c.contacts.reduce((m, k) => (`${k.date}T${k.time}` < m ? `${k.date}T${k.time}` : m), '~');
+  const order = cases.map((c, i) => ({ i, at: firstAt(c), key: `${patientKey(c)}|${c.physician?.lanr ?? ''}` })).filter((x) => x.at !== '~');
+  order.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.i - b.i));
+  const seen = new Set<string>();
+  const later = new Set<number>();
+  for (const x of order) {
+    if (seen.has(x.key)) later.add(x.i);
+    else seen.add(x.key);
+  }
+  return later;
 }
 
 function pseudoNumber(cases: readonly { patient: { lastName: string } }[], fallback: number): number {
@@ -192,7 +251,7 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
   const privateCount = new Set(
     patientCases
       .filter((c) => c.patient.insurance.type === 'PKV' || c.patient.insurance.type === 'BG')
-      .map((c) => c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`),
+      .map(patientKey),
   ).size;
   const make = (at: string, suffix: string, withPrivate: boolean): Case => {
     const date = at.slice(0, 10);
@@ -221,21 +280,15 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
       contacts: [],
       services,
     });
-    return { ...c, services: services.map((s) => priced(s, c, catalogue)) };
+    return { ...c, services: pricedAll(services, c, catalogue) };
   };
   const starts = dutyPartStarts(duty.start, duty.end);
+  const pauschalen = familiesOf(catalogue).timed;
+  const dutySug = catalogue.region(bundle.region)?.dutyScheinuntergruppe ?? '41';
   const out = [make(duty.start, '', true)];
   starts.slice(1).forEach((start, i) => {
     const end = starts[i + 2] ?? duty.end;
-    const inPart = (d: string, t: string | undefined) => {
-      const at = t === undefined ? `${d}T00:00` : `${d}T${t}`;
-      return at >= start && at < end;
-    };
-    const hasGkv = patientCases.some(
-      (c) =>
-        c.patient.insurance.type === 'GKV' &&
-        (c.services.some((s) => inPart(s.date, s.time)) || c.contacts.some((k) => inPart(k.date, k.time))),
-    );
+    const hasGkv = patientCases.some((c) => excusesPseudoCase(c, start, end, pauschalen, dutySug));
     if (!hasGkv) out.push(make(start, `-${start.slice(0, 10)}`, false));
   });
   return out;
@@ -260,7 +313,8 @@ export function complete(input: EngineInput, options: CompleteOptions = {}): Com
   const bundle = parsed.value;
   const existing = bundle.cases.filter((c) => isPseudoCase(c));
   const patients = bundle.cases.filter((c) => !isPseudoCase(c)).map((c) => mergeBundleCase(bundle, c));
-  const results = patients.map((c) => completeCase(c, catalogue));
+  const billed = laterCasesOfSamePatient(patients);
+  const results = patients.map((c, i) => completeCase(c, catalogue, billed.has(i)));
   const completed = results.map((r) => r.case);
   const n = pseudoNumber(existing, options.doctorNumber ?? 1);
   const pseudo = pseudoCases(bundle, completed, n, catalogue);

@@ -35,7 +35,7 @@ describe('billing plugin through createPvsKit', () => {
       expect(++rounds).toBeLessThan(5);
     }
     expect(current.services.map((s) => s.gop)).toEqual(['01212']);
-    // the missing supplement is still suggested as info; accepting it adds 01224
+    // the missing Zuschlag is still suggested as info; accepting it adds 01224
     const after = await kit.callHook('case-edit', { case: current });
     const hint = after.cards.find((c) => c.ruleId === 'NFD-ZUSCHLAG-MISSING');
     expect(hint?.indicator).toBe('info');

@@ -1,4 +1,4 @@
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
 import { check } from './engine.js';
@@ -9,10 +9,10 @@ import { baseCase, patient, PHYSICIAN } from '../test/fixtures.js';
 /*
  * Random valid cases (contacts at distinct minutes, 2024–2027, every mode, visits, assessment-only,
  * diagnoses from the lists and outside them, patients of every age group): `complete` must produce services
- * without an error of the band, supplement or travel rules, and must be idempotent.
+ * without an error of the band, Zuschlag or Wegepauschale rules, and must be idempotent.
  */
 
-const GUARDED = new Set(RULES.filter((r) => ['band', 'supplement', 'travel'].includes(r.family)).map((r) => r.id));
+const GUARDED = new Set<string>(RULES.filter((r) => ['band', 'zuschlag', 'wegepauschale'].includes(r.family)).map((r) => r.id));
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dateArb = fc
@@ -61,7 +61,11 @@ const caseArb: fc.Arbitrary<CaseInput> = fc
   });
 
 describe('complete on random valid cases', () => {
-  test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, supplement or travel error', (c) => {
+  it('guards the band, Zuschlag and Wegepauschale rules (the families exist)', () => {
+    expect(GUARDED.has('NFD-TIME-BAND') && GUARDED.has('NFD-ZUSCHLAG-DIAGNOSIS') && GUARDED.has('NFD-TRAVEL-WRONG')).toBe(true);
+  });
+
+  test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, zuschlag or wegepauschale error', (c) => {
     const done = completeOne(c).case;
     const bad = check(done).findings.filter((f) => f.severity === 'error' && GUARDED.has(f.rule));
     expect(bad).toEqual([]);
@@ -79,6 +83,73 @@ describe('complete on random valid cases', () => {
     check(c);
     complete(c);
     expect(c).toEqual(before);
+  });
+});
+
+/*
+ * `complete` keeps every typed service (issue 13): a typed service is either still in the result (same GOP, day,
+ * count and justification), or the contacts derive a service of its family on that day that stands in for it
+ * (a Pauschale/Konsultation, a visit, a Wegepauschale, 01450, a Nr. 8 or a Nr. 9 Zuschlag).
+ */
+const FAMILY_OF: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(['01205', '01207', '01210', '01212', '01214', '01216', '01218'].map((g) => [g, 'contact'])),
+  '01418': 'visit',
+  '01413': 'visit',
+  ...Object.fromEntries(['40190', '40192', '40220', '40222', '40224', '40226', '40228', '40230'].map((g) => [g, 'wegepauschale'])),
+  '01450': 'technik',
+  '01223': 'nr8',
+  '01224': 'nr8',
+  '01226': 'nr9',
+};
+const typedArb = fc.record({
+  gop: fc.constantFrom('01210', '01212', '01214', '01418', '01413', '40192', '40222', '01450', '01223', '01224', '01226', '02100', '02301', '01444'),
+  count: fc.integer({ min: 1, max: 3 }),
+  timed: fc.boolean(),
+  contact: fc.nat(),
+  justification: fc.option(fc.constantFrom('Verschlechterung', 'Ausnahmeregelung Nr. 8'), { nil: undefined }),
+});
+const typedCaseArb = fc.tuple(caseArb, fc.array(typedArb, { minLength: 1, maxLength: 5 })).map(([c, typed]) => {
+  const contacts = c.contacts ?? [];
+  const services = typed.map((t) => {
+    const k = contacts[t.contact % Math.max(1, contacts.length)] ?? { date: '2026-01-10', time: '10:00' };
+    return {
+      gop: t.gop,
+      date: k.date,
+      ...(t.timed ? { time: k.time } : {}),
+      count: t.count,
+      mode: 'mode' in k && k.mode !== undefined ? k.mode : ('personal' as const),
+      ...(t.justification === undefined ? {} : { justification: t.justification }),
+    };
+  });
+  return { ...c, services: [...(c.services ?? []), ...services] };
+});
+
+describe('complete keeps what the doctor typed', () => {
+  test.prop([typedCaseArb], { numRuns: 300 })('every typed service stays, or a derived one of its family stands in for it', (c) => {
+    const out = completeOne(c).case.services;
+    for (const s of c.services ?? []) {
+      const kept = out.some(
+        (o) => o.gop === s.gop && o.date === s.date && o.count === (s.count ?? 1) && (s.justification === undefined || o.justification === s.justification),
+      );
+      const family = FAMILY_OF[s.gop];
+      // A justified Nr. 8 Zuschlag moves onto the Pauschale it belongs to, which may be on another day.
+      const anyDay = family === 'nr8' && s.justification !== undefined;
+      const standIn = family !== undefined && out.some((o) => (anyDay || o.date === s.date) && FAMILY_OF[o.gop] === family);
+      expect(kept || standIn, `${s.gop} ×${s.count ?? 1} am ${s.date}${s.time === undefined ? '' : ` ${s.time}`} verschwunden`).toBe(true);
+    }
+  });
+
+  test.prop([typedCaseArb], { numRuns: 200 })('a typed justification is never lost', (c) => {
+    const out = completeOne(c).case.services;
+    for (const s of c.services ?? []) {
+      if (s.justification === undefined) continue;
+      expect(out.some((o) => o.justification === s.justification)).toBe(true);
+    }
+  });
+
+  test.prop([typedCaseArb], { numRuns: 200 })('complete stays idempotent with typed services', (c) => {
+    const once = completeOne(c).case;
+    expect(completeOne(once).case).toEqual(once);
   });
 });
 

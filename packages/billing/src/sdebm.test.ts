@@ -37,6 +37,18 @@ describe('SDEBM loader', () => {
     expect(done.case.services[0]).toMatchObject({ gop: '01210', points: 125, euro: 15.93 });
   });
 
+  it('keeps the video valuation when the master file overlays 01210 (10 % off the file\'s points)', async () => {
+    const catalogue = await loadSdebm(fixture);
+    // The file says 125 points for Q1/2026: video-only cases get 125 − 10 % = 112.5 → 113, not the full 125.
+    expect(catalogue.lookup('01210', '2026-02-01', 'video')?.points).toBe(113);
+    // Outside the file period the built-in 120/108 hold.
+    expect(catalogue.lookup('01210', '2026-04-01', 'video')?.points).toBe(108);
+    // Near-miss: a personal 01210 keeps the file's full points.
+    expect(catalogue.lookup('01210', '2026-02-01', 'personal')?.points).toBe(125);
+    const { defaultCatalogue: built } = await import('./catalogue.js');
+    expect((await loadSdebm(fixture, built)).lookup('01212', '2026-02-01', 'video')?.points).toBe(176);
+  });
+
   it('decodes € (0xA4 in ISO-8859-15, not ¤)', async () => {
     const xml = Buffer.concat([
       Buffer.from('<?xml version="1.0" encoding="ISO-8859-15"?><ehd xmlns:go="urn:ehd/go/001"><go:gnr V="40220"><go:allgemein><go:legende><go:kurztext V="Wegepauschale 4,44 ', 'latin1'),

@@ -3,15 +3,12 @@ import {
   germanWeekdayName,
   isBeforeBirthday,
   hasReachedAge,
-  konsultationBand,
-  notfallpauschaleBand,
   restDayReason,
-  travelBand,
-  type KonsultationBand,
-  type NotfallpauschaleBand,
   type Region,
-  type TravelBand,
 } from '@pvskit/core';
+import { konsultationBand, notfallpauschaleBand, wegepauschaleBand } from './bands.js';
+import { inForce, NR9_AGE_LIMITS } from './data/notfall-tables.js';
+import type { KonsultationBand, NotfallpauschaleBand, WegepauschaleBand } from './data/time-bands.js';
 
 /*
  * The engine's view of the core calendar. The holiday calendar covers 1900–2199; a date outside yields
@@ -34,8 +31,8 @@ export function konsultationBandOf(date: string, time: string, region: Region): 
 }
 
 /** Wegepauschale rate by the clock. */
-export function travelBandOf(time: string): TravelBand {
-  return travelBand(time);
+export function wegepauschaleBandOf(time: string): WegepauschaleBand {
+  return wegepauschaleBand(time);
 }
 
 /** German reason why the day is a rest day, or null for a working day (or a date outside the calendar). */
@@ -55,14 +52,12 @@ export function bandReason(date: string, time: string, region: Region): string {
   return rest === null ? `Werktag, ${time} Uhr` : `${rest}, ${time} Uhr`;
 }
 
-/** Child before the 3rd birthday on `on`. */
-export function isUnderThree(birth: string, on: string): boolean {
-  return isBeforeBirthday(birth, on, 3);
-}
-
-/** From the 70th birthday on. */
-export function isSeventyOrOlder(birth: string, on: string): boolean {
-  return hasReachedAge(birth, on, 70);
+/** The Nr. 9 age group on `on`: a child before its `childBefore`th birthday, or from the `seniorFrom`th on. */
+export function nr9AgeGroup(birth: string, on: string): 'child' | 'senior' | null {
+  const limits = inForce(NR9_AGE_LIMITS, on);
+  if (limits === undefined || birth > on) return null;
+  if (isBeforeBirthday(birth, on, limits.childBefore)) return 'child';
+  return hasReachedAge(birth, on, limits.seniorFrom) ? 'senior' : null;
 }
 
 /** German GOP family label for the band, used in messages. */

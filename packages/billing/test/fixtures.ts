@@ -39,3 +39,8 @@ export function baseCase(parts: Partial<CaseInput> = {}): CaseInput {
 export type { BundleInput, CaseInput } from '@pvskit/core';
 /** A service as a host writes it. */
 export type ServiceInput = CaseInput['services'] extends (infer S)[] | undefined ? S : never;
+
+/** A service on `date`, timed when `time` is given. */
+export function svc(gop: string, date: string, time?: string, extra: Partial<ServiceInput> = {}): ServiceInput {
+  return { gop, date, ...(time === undefined ? {} : { time }), ...extra };
+}

@@ -1,4 +1,5 @@
 /** A typed reading of a treatment-case record (0101–0104): the KVDT fields back in case-JSON terms. */
+import { readKvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
 import type { KvdtRecord } from './model.js';
 
 /** One service as the file states it. */
@@ -6,7 +7,10 @@ export interface KvdtServiceView {
   line: number;
   /** `YYYY-MM-DD` (or the raw 5000 content when it is no date). */
   date: string;
+  /** The GOP without the video Zusatzkennzeichnung. */
   gop: string;
+  /** `video` when 5001 carried the video Zusatzkennzeichnung (01210V). */
+  mode?: 'video';
   /** 5005, default 1. */
   count: number;
   /** `HH:MM` from 5006. */
@@ -46,6 +50,8 @@ export interface KvdtCaseView {
   continuingPhysician?: string;
   services: KvdtServiceView[];
   diagnoses: KvdtDiagnosisView[];
+  /** The case carried the video-only marker (88220); the marker itself is not listed as a service. */
+  videoOnly?: boolean;
 }
 
 const ymdToIso = (v: string): string => (/^\d{8}$/.test(v) ? `${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}` : v);
@@ -99,10 +105,17 @@ export function kvdtCaseView(record: KvdtRecord): KvdtCaseView {
         day = ymdToIso(f.value);
         service = undefined;
         break;
-      case '5001':
-        service = { line: f.line, date: day, gop: f.value, count: 1 };
+      case '5001': {
+        if (f.value === videoOnlyCaseGop(day)) {
+          view.videoOnly = true;
+          service = { line: f.line, date: day, gop: f.value, count: 1 };
+          break;
+        }
+        const code = readKvdtGopCode(f.value, day);
+        service = { line: f.line, date: day, gop: code.gop, count: 1, ...(code.video ? { mode: 'video' as const } : {}) };
         view.services.push(service);
         break;
+      }
       case '5005':
         if (service !== undefined) service.count = Number(f.value);
         break;

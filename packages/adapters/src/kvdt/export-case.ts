@@ -13,6 +13,7 @@ import {
   type Software,
   PvsKitError,
 } from '@pvskit/core';
+import { isVideoOnlyCase, kvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
 import { CASE_REQUIREMENTS, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
 import { formatProblem, KVDT_FIELDS } from './field-table.js';
 import { SUG_0104 } from './rules.js';
@@ -278,13 +279,22 @@ export function caseFields(c: Case, quarter: string): FieldSpec[] {
     .slice()
     .sort((a, b) => (a.service.date < b.service.date ? -1 : a.service.date > b.service.date ? 1 : 0));
   let day: string | undefined;
+  // A case with video contacts only carries 88220 on its first day: the KV's video reduction hangs on it.
+  const first = services[0]?.service.date;
+  let videoOnlyMark = first !== undefined && isVideoOnlyCase(c, needsTime) ? videoOnlyCaseGop(first) : undefined;
   for (const { service: s, index } of services) {
     const at = `services[${index}]`;
     if (s.date !== day) {
       day = s.date;
       safe('5000', ymd(s.date), `${at}.date`);
     }
-    add('5001', s.gop, `${at}.gop`);
+    if (videoOnlyMark !== undefined) {
+      safe('5001', videoOnlyMark, 'contacts');
+      add('5098', c.practice?.bsnr, 'practice.bsnr');
+      add('5099', c.physician?.lanr, 'physician.lanr');
+      videoOnlyMark = undefined;
+    }
+    add('5001', kvdtGopCode(s.gop, s.mode, s.date), `${at}.gop`);
     if (s.count > 1) safe('5005', String(s.count).padStart(3, '0'), `${at}.count`);
     if (needsTime(s.gop) && s.time !== undefined) safe('5006', hhmm(s.time), `${at}.time`);
     if (s.justification !== undefined) f.push({ id: '5009', value: s.justification, path: `${at}.justification`, splitAt: 60 });

@@ -41,6 +41,11 @@ export const KVDT_RULES = {
   DIAGNOSIS_POSITION: rule('KVDT-DIAGNOSIS-POSITION', 'error', '0104: diagnoses (6001) must follow all services.'),
   QUARTER: rule('KVDT-QUARTER', 'error', 'Case quarter (4101) differs from the billing quarter (9204), or a 0104 service day lies outside it.'),
   SUG: rule('KVDT-SUG', 'error', '0104: Scheinuntergruppe (4239) is not 41–46.'),
+  VIDEO_MARKER: rule(
+    'KVDT-VIDEO-MARKER',
+    'error',
+    '0104: the video-only marker (88220) beside an unmarked Notfallpauschale, or a video-marked 01210/01212 as the only contact without 88220.',
+  ),
 } as const satisfies Record<string, KvdtRule>;
 
 /** Records of a KVDT package between its header and trailer. Source: docs/kvdt.md and KBV's test file. */

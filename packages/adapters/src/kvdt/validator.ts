@@ -14,6 +14,8 @@ import {
   type Finding,
   type IdentifierCheck,
 } from '@pvskit/core';
+import { readKvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
+import { needsTime } from './export-rules.js';
 import { formatProblem, KVDT_FIELDS } from './field-table.js';
 import type { KvdtEvent, KvdtField, KvdtParseError, KvdtParseErrorCode, KvdtRecord } from './model.js';
 import { parseKvdt, type KvdtSource } from './reader.js';
@@ -216,6 +218,7 @@ export class KvdtValidator {
       }
     }
     let day: string | undefined;
+    const video = new VideoMarks();
     let service: { line: number; gop: string; bsnr: boolean; lanr: boolean } | undefined;
     let diagnosisSeen: number | undefined;
     const closeService = () => {
@@ -247,6 +250,7 @@ export class KvdtValidator {
           closeService();
           if (day === undefined) this.add(KVDT_RULES.SERVICE_DATE, f.line, '5001', `Zeile ${f.line}: Leistung ${f.value} ohne Leistungstag (5000).`);
           service = { line: f.line, gop: f.value, bsnr: false, lanr: false };
+          if (is0104) video.see(f, day);
           break;
         case '5098':
           if (service !== undefined) service.bsnr = true;
@@ -267,6 +271,7 @@ export class KvdtValidator {
       }
     }
     closeService();
+    for (const [line, message] of video.problems()) this.add(KVDT_RULES.VIDEO_MARKER, line, '5001', `${where}: ${message}`);
   }
 }
 
@@ -299,4 +304,42 @@ export async function validateKvdt(source: KvdtSource): Promise<Finding[]> {
   const v = new KvdtValidator();
   for await (const event of parseKvdt(source)) v.onEvent(event);
   return v.finish();
+}
+
+const PAUSCHALEN = new Set(['01205', '01207', '01210', '01212']);
+
+/** The video marking of one 0104 case: 88220 must agree with the (un)marked Notfallpauschalen. */
+class VideoMarks {
+  private marker: number | undefined;
+  private readonly unmarked: { line: number; gop: string }[] = [];
+  private readonly marked: { line: number; gop: string }[] = [];
+  private otherContacts = 0;
+
+  see(f: KvdtField, day: string | undefined): void {
+    if (day === undefined || !/^\d{8}$/.test(day)) return;
+    const date = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
+    if (f.value === videoOnlyCaseGop(date)) {
+      this.marker ??= f.line;
+      return;
+    }
+    const code = readKvdtGopCode(f.value, date);
+    if (code.video) this.marked.push({ line: f.line, gop: f.value });
+    else if (PAUSCHALEN.has(code.gop)) this.unmarked.push({ line: f.line, gop: code.gop });
+    else if (needsTime(code.gop)) this.otherContacts++;
+  }
+
+  problems(): [number, string][] {
+    const marker = this.marker;
+    if (marker !== undefined) {
+      return this.unmarked.map((u): [number, string] => [
+        u.line,
+        `Zeile ${u.line}: ${u.gop} ohne Video-Kennzeichnung, aber 88220 (Zeile ${marker}) kennzeichnet einen Fall nur mit Videokontakten.`,
+      ]);
+    }
+    const first = this.marked[0];
+    if (first !== undefined && this.unmarked.length === 0 && this.otherContacts === 0) {
+      return [[first.line, `Zeile ${first.line}: ${first.gop} per Video ist der einzige Kontakt des Falls, die Kennzeichnung 88220 fehlt.`]];
+    }
+    return [];
+  }
 }

@@ -19,8 +19,8 @@ export interface DiagnosisList extends Validity {
   readonly entries: readonly IcdListEntry[];
 }
 
-function entries(label: string, codes: readonly string[]): IcdListEntry[] {
-  return codes.map((code) => ({ code, label, source: SOURCES.spec }));
+function entries(label: string, codes: readonly string[], source: string = SOURCES.spec): IcdListEntry[] {
+  return codes.map((code) => ({ code, label, source }));
 }
 
 /** Nr. 8 of the preamble to EBM section 1.2 (01223/01224): confirmed diagnoses. */
@@ -34,6 +34,13 @@ export const NR8_LISTS: readonly DiagnosisList[] = [
       ...entries('Fraktur Extremität proximal Metacarpus/Metatarsus', [
         'S42.2', 'S42.3', 'S42.4', 'S52', 'S72', 'S82', 'S62.0', 'S62.1', 'S92.0', 'S92.1', 'S92.2',
       ]),
+      // The shoulder girdle is part of the upper extremity, proximal of the metacarpus: Nr. 8 names "Frakturen
+      // im Bereich der Extremitäten proximal des Metacarpus bzw. Metatarsus" without leaving it out.
+      ...entries(
+        'Fraktur Schultergürtel (Klavikula, Skapula, mehrere Teile, sonstige/n. n. bez.)',
+        ['S42.0', 'S42.1', 'S42.7', 'S42.8', 'S42.9'],
+        SOURCES.ebmNr8,
+      ),
       ...entries('Schädel-Hirn-Trauma mit Bewusstlosigkeit < 30 Min.', ['S06.0', 'S06.70']),
       ...entries('akute tiefe Beinvenenthrombose', ['I80.1', 'I80.20', 'I80.28', 'I80.3']),
       ...entries('hypertensive Krise', [

@@ -1,33 +1,33 @@
 import type { ContactMode } from '@pvskit/core';
 import { SOURCES } from './sources.js';
-import type { GopDefinition, PointsPeriod, Validity } from './types.js';
+import type { FrequencyLimit, GopDefinition, PointsPeriod, Validity } from './types.js';
 
 /*
  * The built-in EBM excerpt: every GOP the KVBW guide names for the organised emergency service, the pseudo
- * GOPs and the video GOPs. Points are the spec's EBM 2025 values, valid from 2025-01-01 on (we have no source
- * for earlier quarters, so earlier dates get `null`); everything else is `null` until an SDEBM file is loaded.
+ * GOPs and the video GOPs. Points are sourced from 2024-01-01 on (SOURCES.kbvEbm); earlier dates get `null`.
+ * 01413, 01418, 01440, 02100, 02300–02302, 02320, 02323 and 02350 have no points here: no source for their
+ * values was at hand, so they stay `null` (never guessed) until an SDEBM file is loaded.
  */
 
 const ALL: readonly ContactMode[] = ['personal', 'video', 'phone'];
 const PERSONAL: readonly ContactMode[] = ['personal'];
 const PERSONAL_VIDEO: readonly ContactMode[] = ['personal', 'video'];
 
-const EBM_2025 = '2025-01-01';
+/** First day the built-in points are sourced for (see SOURCES.kbvEbm): the 2024 values equal the 2025 ones. */
+const EBM_POINTS_FROM = '2024-01-01';
+
+/** The Notfallpauschalen and their Zuschläge in their current form exist since the EBM reform of 2017-04-01. */
+const NOTFALL_REFORM = '2017-04-01';
 
 /** Video consultations in the organised emergency service (01210/01212), video.md. */
 const VIDEO_IN_NOTFALL = { video: { validFrom: '2022-07-01', validTo: null, source: SOURCES.videoSpec } } as const;
 
-function pts(points: number, videoPoints?: number): readonly PointsPeriod[] {
-  return [
-    {
-      validFrom: EBM_2025,
-      validTo: null,
-      points,
-      ...(videoPoints === undefined ? {} : { videoPoints }),
-      source: SOURCES.spec,
-    },
-  ];
+function pts(points: number): readonly PointsPeriod[] {
+  return [{ validFrom: EBM_POINTS_FROM, validTo: null, points, source: SOURCES.kbvEbm }];
 }
+
+/** 01210/01212 by video: the KV's reduction for video-only cases (120 → 108, 195 → 176 points). */
+const VIDEO_REDUCTION = { videoReductionPercent: 10 } as const;
 
 type Def = Omit<GopDefinition, 'validFrom' | 'validTo' | 'points' | 'excludes' | 'requires' | 'modes' | 'requiresTime' | 'source'> &
   Partial<Pick<GopDefinition, 'validFrom' | 'validTo' | 'points' | 'excludes' | 'requires' | 'modes' | 'requiresTime' | 'source'>>;
@@ -46,7 +46,16 @@ function def(d: Def): GopDefinition {
   };
 }
 
-const ONCE_PER_CASE = { max: 1, per: 'dienstfall' } as const;
+const ONCE_PER_CASE: readonly FrequencyLimit[] = [{ max: 1, per: 'dienstfall', source: SOURCES.kvbwGuide }];
+
+/**
+ * 01450: once per video contact; its points are capped at 1,899 per doctor and quarter, i.e. 47 units of 40
+ * points (EBM 01450). Checked within the input (one case or one duty's cases of that doctor).
+ */
+const TECHNIK_LIMITS: readonly FrequencyLimit[] = [
+  { max: 1, per: 'contact', source: SOURCES.videoSpec },
+  { max: Math.floor(1899 / 40), per: 'quarter', source: SOURCES.videoSpec },
+];
 
 /** Counselling/talk and out-of-hours GOPs not billable beside 01205–01218 (spec rule NFD-EXCLUDED). */
 export const EXCLUDED_LIST: Validity & { readonly source: string; readonly gops: readonly string[] } = {
@@ -68,46 +77,46 @@ const NOTFALL_GOPS = ['01205', '01207', '01210', '01212', '01214', '01216', '012
 
 /** Built-in GOP definitions (data; see module comment for the sources). */
 export const BUILTIN_GOPS: readonly GopDefinition[] = [
-  def({ gop: '01205', title: 'Notfallpauschale Abklärung (werktags 7–19 Uhr)', kind: 'abklaerung', band: 'day',
+  def({ gop: '01205', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale Abklärung (werktags 7–19 Uhr)', kind: 'abklaerung', band: 'day',
     modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(45) }),
-  def({ gop: '01207', title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+  def({ gop: '01207', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
     kind: 'abklaerung', band: 'offHours', modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(80) }),
-  def({ gop: '01210', title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
+  def({ gop: '01210', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
     modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true, frequency: ONCE_PER_CASE,
-    points: pts(120, 108) }),
-  def({ gop: '01212', title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+    points: pts(120), ...VIDEO_REDUCTION }),
+  def({ gop: '01212', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
     kind: 'notfallpauschale', band: 'offHours', modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true,
-    frequency: ONCE_PER_CASE, points: pts(195, 176) }),
-  def({ gop: '01214', title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
+    frequency: ONCE_PER_CASE, points: pts(195), ...VIDEO_REDUCTION }),
+  def({ gop: '01214', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
     points: pts(50) }),
-  def({ gop: '01216', title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,
+  def({ gop: '01216', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,
     points: pts(140) }),
-  def({ gop: '01218', title: 'Notfallkonsultationspauschale III', kind: 'konsultation', band: 'III', requiresTime: true,
+  def({ gop: '01218', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale III', kind: 'konsultation', band: 'III', requiresTime: true,
     points: pts(170) }),
-  def({ gop: '01220', title: 'Reanimationskomplex', kind: 'procedure', modes: PERSONAL, points: pts(1027) }),
-  def({ gop: '01221', title: 'Zuschlag zu 01220: Koniotomie und/oder endotracheale Intubation', kind: 'zuschlag',
+  def({ gop: '01220', validFrom: NOTFALL_REFORM, title: 'Reanimationskomplex', kind: 'procedure', modes: PERSONAL, points: pts(1027) }),
+  def({ gop: '01221', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01220: Koniotomie und/oder endotracheale Intubation', kind: 'zuschlag',
     modes: PERSONAL, requires: ['01220'], points: pts(203) }),
-  def({ gop: '01222', title: 'Zuschlag zu 01220: Elektrodefibrillation und/oder Elektrostimulation', kind: 'zuschlag',
+  def({ gop: '01222', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01220: Elektrodefibrillation und/oder Elektrostimulation', kind: 'zuschlag',
     modes: PERSONAL, requires: ['01220'], points: pts(288) }),
-  def({ gop: '01223', title: 'Zuschlag zu 01210 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+  def({ gop: '01223', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01210 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
     frequency: ONCE_PER_CASE, requires: ['01210'], points: pts(128) }),
-  def({ gop: '01224', title: 'Zuschlag zu 01212 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+  def({ gop: '01224', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01212 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
     frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01226'], points: pts(195) }),
-  def({ gop: '01226', title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
+  def({ gop: '01226', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
     modes: PERSONAL, frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01224'], points: pts(90) }),
   def({ gop: '01413', title: 'Besuch eines weiteren Kranken in derselben sozialen Gemeinschaft', kind: 'visit',
     modes: PERSONAL }),
   def({ gop: '01418', title: 'Besuch im organisierten Not(-fall)dienst', kind: 'visit', modes: PERSONAL }),
   def({ gop: '01440', title: 'Verweilen außerhalb der Praxis je vollendete 30 Min.', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '01444', title: 'Authentifizierung eines unbekannten Patienten (Videosprechstunde)', kind: 'technik',
-    modes: ['video'], validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10), source: SOURCES.videoSpec }),
+    modes: ['video'], validFrom: '2019-10-01', validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10), source: SOURCES.kbvEbm }),
   def({ gop: '01450', title: 'Technikzuschlag Videosprechstunde', kind: 'technik', modes: ['video'],
-    frequency: { max: 1, per: 'contact' }, points: pts(40), source: SOURCES.videoSpec }),
+    frequency: TECHNIK_LIMITS, points: pts(40), source: SOURCES.videoSpec }),
   def({ gop: '01451', title: 'Anschubförderung Videosprechstunde', kind: 'technik', modes: ['video'],
     validFrom: '2019-10-01', validTo: '2021-09-30', source: SOURCES.videoSpec }),
-  def({ gop: '02100', title: 'Infusion', kind: 'procedure', modes: PERSONAL, frequency: { max: 1, per: 'day' } }),
+  def({ gop: '02100', title: 'Infusion', kind: 'procedure', modes: PERSONAL, frequency: [{ max: 1, per: 'day', source: SOURCES.kvbwGuide }] }),
   def({ gop: '02300', title: 'Kleinchirurgischer Eingriff I / primäre Wundversorgung / Epilation', kind: 'procedure',
-    modes: PERSONAL, excludes: ['02350'] }),
+    modes: PERSONAL }),
   def({ gop: '02301', title: 'Kleinchirurgischer Eingriff II / primäre Wundversorgung mittels Naht', kind: 'procedure',
     modes: PERSONAL }),
   def({ gop: '02302', title: 'Kleinchirurgischer Eingriff III / Wundversorgung bei Kindern', kind: 'procedure',
@@ -115,17 +124,17 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '02320', title: 'Einführung einer Magenverweilsonde', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '02323', title: 'Legen und/oder Wechsel eines transurethralen Dauerkatheters', kind: 'procedure',
     modes: PERSONAL }),
-  def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL, excludes: ['02300'] }),
+  def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '32025', title: 'Blutzucker-Teststreifen (Akut-Labor)', kind: 'procedure' }),
   def({ gop: '32033', title: 'Harnstreifentest (mindestens fünf Parameter)', kind: 'procedure' }),
-  def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40222', title: 'Wegepauschale Randbereich 2–5 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40224', title: 'Wegepauschale Fernbereich 5–10 km, Tag', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40226', title: 'Wegepauschale Kernbereich bis 2 km, Nacht', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40228', title: 'Wegepauschale Randbereich 2–5 km, Nacht', kind: 'travel', modes: PERSONAL }),
-  def({ gop: '40230', title: 'Wegepauschale Fernbereich 5–10 km, Nacht', kind: 'travel', modes: PERSONAL }),
+  def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40222', title: 'Wegepauschale Randbereich 2–5 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40224', title: 'Wegepauschale Fernbereich 5–10 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40226', title: 'Wegepauschale Kernbereich bis 2 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40228', title: 'Wegepauschale Randbereich 2–5 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
+  def({ gop: '40230', title: 'Wegepauschale Fernbereich 5–10 km, Nacht', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '99999', title: 'Pseudo-GOP Notfalldienst-Förderung (Pseudo-Abrechnungsfall)', kind: 'pseudo' }),
   def({ gop: '99909', title: 'Pseudo-GOP Sprechstundenbedarf Privat-/BG-Patienten', kind: 'pseudo' }),
   ...EXCLUDED_BESIDE_NOTFALL.map((gop) =>
@@ -135,16 +144,16 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
 ];
 
 /**
- * Severity supplements (Schweregradzuschläge) by the band of their base Pauschale: Nr. 8 → 01223 (to 01210)
+ * Severity Zuschläge (Schweregradzuschläge) by the band of their base Pauschale: Nr. 8 → 01223 (to 01210)
  * or 01224 (to 01212); Nr. 9 → 01226 (to 01212, off-hours only). 01224 wins over 01226.
  */
-export const SEVERITY_SUPPLEMENTS = {
+export const SCHWEREGRAD_ZUSCHLAEGE = {
   nr8: { day: '01223', offHours: '01224' },
   nr9: { offHours: '01226' },
 } as const;
 
-/** A Nr. 8 supplement entered for the other band: the GOP of the same supplement for the right band. */
-export const NR8_SUPPLEMENT_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
+/** A Nr. 8 Zuschlag entered for the other band: the GOP of the same Zuschlag for the right band. */
+export const NR8_ZUSCHLAG_SWAP: Readonly<Record<string, string>> = { '01223': '01224', '01224': '01223' };
 
 /** GOP codes with fixed roles in the rules (visit, further patient, infusion, …). */
 export const ROLE_GOPS = {

@@ -6,6 +6,11 @@ export interface RegionProfile {
   readonly region: Region;
   /** Chapters 3 and 4 are not billable in the emergency service (KVBW guide). */
   readonly chapter34Excluded: boolean;
+  /**
+   * Scheinuntergruppe of a duty case (Muster 19, Notfallschein): only such a case with a Notfallpauschale
+   * makes the pseudo case unnecessary, and other SUGs in a duty case are worth a warning.
+   */
+  readonly dutyScheinuntergruppe?: string;
   /** Pseudo case (Pseudo-Abrechnungsfall) rules and template; absent when the KV has none we know of. */
   readonly pseudoCase?: {
     readonly firstName: string;
@@ -26,6 +31,7 @@ export const REGION_PROFILES: readonly RegionProfile[] = [
   {
     region: 'BW',
     chapter34Excluded: true,
+    dutyScheinuntergruppe: '41',
     pseudoCase: {
       firstName: 'Organisierter',
       lastName: 'Notfalldienst Arzt {n}',

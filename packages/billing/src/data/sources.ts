@@ -9,4 +9,18 @@ export const SOURCES = {
   spec: 'EBM 2025, Abschnitt 1.2 und Präambel',
   /** The EBM on video consultations (01444 authentication, 01450 Technikzuschlag, 01451 start-up funding). */
   videoSpec: 'EBM, Videosprechstunde (GOP 01444, 01450, 01451)',
+  /**
+   * KBV EBM online (www.kbv.de/tools/ebm): 01210 Stand 2024/3, 120 Punkte, with its Abrechnungsausschlüsse;
+   * 01444 Stand 2022/2, 10 Punkte. The points of 01205–01226 and 01450 for 2024 match an EBM listing priced
+   * with the 2024 Orientierungswert (01210 120 P = 14,32 €, i.e. 11,9339 ct), the same as the spec's 2025 values.
+   */
+  kbvEbm: 'KBV EBM online (Stand 2024/3) und EBM-Liste 2024 (Punktzahlen 2024 = 2025)',
+  /** EBM Präambel 1.2 Nr. 8, wording of the fracture group (the spec's condensed list omits the shoulder girdle). */
+  ebmNr8: 'EBM Präambel 1.2 Nr. 8 (Frakturen im Bereich der Extremitäten proximal des Metacarpus bzw. Metatarsus)',
+  /** KBV check-digit and format rules of the identifiers (LANR, BSNR, KVNR, IK), ICD-10-GM and GOP shape. */
+  kbvIdentifiers: 'KBV Prüfziffer- und Formatvorgaben (LANR, BSNR, eGK-KVNR, IK), ICD-10-GM, EBM-GOP',
+  /** A hint of pvskit, not a billing rule of its own: the sources leave room (see the package README). */
+  pvskit: 'pvskit (Hinweis der Software; die Quellen lassen Raum)',
+  /** EBM Allgemeine Bestimmungen 4.3.1: 10 % off 01210/01212 in a case with video contacts only. */
+  ebmVideoReduction: 'EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (Abschlag 10 % auf 01210/01212 bei ausschließlichem Videokontakt)',
 } as const;

@@ -29,16 +29,18 @@ export type GopKind =
   | 'konsultation'
   | 'zuschlag'
   | 'visit'
-  | 'travel'
+  | 'wegepauschale'
   | 'technik'
   | 'procedure'
   | 'pseudo'
   | 'excluded';
 
-/** A frequency limit ("einmal je Dienstfall"). */
+/** A frequency limit ("einmal je Dienstfall", "höchstens 47-mal im Quartal"). */
 export interface FrequencyLimit {
   readonly max: number;
-  readonly per: 'dienstfall' | 'day' | 'contact';
+  /** `contact` = one doctor–patient contact (Sitzung: same date and minute); `quarter` = within the checked input. */
+  readonly per: 'dienstfall' | 'day' | 'contact' | 'quarter';
+  readonly source?: string;
 }
 
 /** One GOP of the built-in catalogue. */
@@ -55,10 +57,16 @@ export interface GopDefinition extends Validity {
   /** Validity of a contact mode narrower than the GOP's own (01210/01212 by video only since 2022-07-01). */
   readonly modeValidity?: Readonly<Partial<Record<ContactMode, Validity & { readonly source: string }>>>;
   readonly requiresTime: boolean;
-  readonly frequency?: FrequencyLimit;
+  /**
+   * Percent the KV takes off the points when the case had video contacts only (01210/01212: 10 %). Applies to
+   * every points period, SDEBM ones included, unless the period states its own `videoPoints`.
+   */
+  readonly videoReductionPercent?: number;
+  /** Frequency limits; each one is checked on its own (01450: once per contact and at most 47 per quarter). */
+  readonly frequency?: readonly FrequencyLimit[];
   /** GOPs not billable beside this one in the same Dienstfall. */
   readonly excludes: readonly string[];
-  /** At least one of these must be in the Dienstfall (base GOP of a supplement). */
+  /** At least one of these must be in the Dienstfall (base GOP of a Zuschlag). */
   readonly requires: readonly string[];
   readonly source: string;
 }

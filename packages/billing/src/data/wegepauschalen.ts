@@ -3,7 +3,7 @@ import { SOURCES } from './sources.js';
 import type { Validity } from './types.js';
 
 /** One radius zone of a region's Wegepauschalen table. */
-export interface TravelZone {
+export interface WegepauschaleZone {
   /** Zone applies when the radius distance is > previous zone's `maxKm` and ≤ this `maxKm` (null = open). */
   readonly maxKm: number | null;
   readonly day: { readonly gop: string; readonly euro: number };
@@ -16,19 +16,23 @@ export interface TravelZone {
 }
 
 /** A region's Wegepauschalen table with its validity and source. */
-export interface TravelTable extends Validity {
+export interface WegepauschaleTable extends Validity {
   readonly region: Region;
-  readonly zones: readonly TravelZone[];
+  readonly zones: readonly WegepauschaleZone[];
   readonly source: string;
 }
 
-/** Wegepauschalen of KV Baden-Württemberg (guide table "Übersicht über die Wegegebühren"). */
-export const TRAVEL_TABLES: readonly TravelTable[] = [
+/**
+ * Wegepauschalen of KV Baden-Württemberg (guide table "Übersicht über die Wegegebühren in Baden-Württemberg").
+ * The guide gives the amounts without a date of validity, so the table is not bounded (`null`) rather than
+ * dated by a guess; a dated KVBW table replaces it by adding a row with its `validFrom`.
+ */
+export const WEGEPAUSCHALE_TABLES: readonly WegepauschaleTable[] = [
   {
     region: 'BW',
     validFrom: null,
     validTo: null,
-    source: SOURCES.kvbwGuide,
+    source: `${SOURCES.kvbwGuide}, Übersicht über die Wegegebühren in Baden-Württemberg (KVBW-Regelung, nicht EBM; ohne Gültigkeitsdatum im Leitfaden)`,
     zones: [
       { maxKm: 2, day: { gop: '40220', euro: 4.44 }, night: { gop: '40226', euro: 8.91 } },
       { maxKm: 5, day: { gop: '40222', euro: 8.91 }, night: { gop: '40228', euro: 13.99 } },

@@ -1,4 +1,5 @@
-import { germanWeekdayName, isBandBoundary } from '@pvskit/core';
+import { germanWeekdayName } from '@pvskit/core';
+import { isBandBoundary } from '../bands.js';
 import { BAND_LABEL, konsultationBandOf, pauschaleBandOf, restReasonOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 

@@ -6,44 +6,13 @@ import {
   checkKvnr,
   checkLanr,
   type IdentifierCheck,
-  quarterOf,
-  quarterRange,
 } from '@pvskit/core';
+import { withoutIcdMarker } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
+import { inForce, NOTFALL_SCHEINUNTERGRUPPEN } from '../data/notfall-tables.js';
 import { germanDateTime, when } from '../time.js';
 import type { CaseView } from './context.js';
-
-const SUG = new Set(['41', '42', '43', '44', '45', '46']);
-
-/** Start of every quarter part of a duty: the duty start, then 00:00 of each new quarter before its end. */
-export function dutyPartStarts(start: string, end: string): string[] {
-  const starts = [start];
-  let q = quarterOf(start.slice(0, 10));
-  for (;;) {
-    const next = nextQuarterStart(q);
-    const at = `${next}T00:00`;
-    if (at >= end) break;
-    starts.push(at);
-    q = quarterOf(next);
-  }
-  return starts;
-}
-
-function nextQuarterStart(q: string): string {
-  const { end } = quarterRange(q);
-  const [y, m] = [Number(end.slice(0, 4)), Number(end.slice(5, 7))];
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
-
-/** The service lies in [start, end): with time by the minute, without time by the date. */
-export function insideWindow(date: string, time: string | undefined, start: string, end: string): boolean {
-  if (time !== undefined) {
-    const at = `${date}T${time}`;
-    return at >= start && at < end;
-  }
-  const endDate = end.slice(11) === '00:00' ? end.slice(0, 10) : `${end.slice(0, 10)}~`;
-  return date >= start.slice(0, 10) && date < endDate;
-}
+import { dutyPartStarts, insideWindow } from './duty-window.js';
 
 /** NFD-OUTSIDE-DUTY, NFD-SUG, NFD-LANR-MISSING, NFD-BSNR-MISSING, NFD-PSEUDO-FORMAT. */
 export function caseRules(v: CaseView): void {
@@ -60,11 +29,22 @@ export function caseRules(v: CaseView): void {
       });
     });
   }
-  if (!SUG.has(c.scheinuntergruppe)) {
+  const firstDay = v.services[0]?.date ?? duty?.start.slice(0, 10) ?? '9999-12-31';
+  const sugs = inForce(NOTFALL_SCHEINUNTERGRUPPEN, firstDay)?.values ?? [];
+  const validSug = sugs.includes(c.scheinuntergruppe);
+  if (!validSug) {
     v.emit({
       rule: 'NFD-SUG',
       path: '$.scheinuntergruppe',
-      message: `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfalldienst nicht zulässig (41–46).`,
+      message: `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfalldienst nicht zulässig (${sugs.join(', ')}).`,
+    });
+  }
+  const dutySug = v.catalogue.region(v.region)?.dutyScheinuntergruppe;
+  if (duty !== undefined && dutySug !== undefined && !v.isPseudo && validSug && c.scheinuntergruppe !== dutySug) {
+    v.emit({
+      rule: 'NFD-SUG-DUTY',
+      path: '$.scheinuntergruppe',
+      message: `Scheinuntergruppe ${c.scheinuntergruppe} in einem Dienstfall: Notfalldienstleistungen werden auf Muster 19 mit SUG ${dutySug} abgerechnet; nur ein solcher Fall ersetzt den Pseudo-Abrechnungsfall.`,
     });
   }
   if (c.physician?.lanr === undefined) {
@@ -129,7 +109,7 @@ export function catalogueAndIdRules(v: CaseView): void {
   const ins = c.patient.insurance;
   if (ins.kvnr !== undefined) idFinding(v, checkKvnr(ins.kvnr), '$.patient.insurance.kvnr');
   if (ins.ik !== undefined) idFinding(v, checkIk(ins.ik), '$.patient.insurance.ik');
-  c.diagnoses.forEach((d, i) => idFinding(v, checkIcdCode(d.icd), `$.diagnoses[${i}].icd`));
+  c.diagnoses.forEach((d, i) => idFinding(v, checkIcdCode(withoutIcdMarker(d.icd)), `$.diagnoses[${i}].icd`));
   v.services.forEach((s, i) => {
     const shape = checkGop(s.gop);
     if (!shape.ok) {

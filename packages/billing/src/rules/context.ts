@@ -1,13 +1,13 @@
 import type { Case, Fix, Region, Service, Severity } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
-import { isSeventyOrOlder, isUnderThree } from '../time.js';
-import { isPseudoCase } from './duty.js';
+import { nr9AgeGroup } from '../time.js';
+import { isPseudoCase } from './duty-window.js';
 import { familiesOf, type Families } from './families.js';
-import { severityOf } from './ids.js';
+import { ruleValidOn, severityOf, type RuleId } from './ids.js';
 
 /** What a rule emits; the engine adds case id and path. */
 export interface RawFinding {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly service?: number;
   readonly gop?: string;
@@ -39,13 +39,20 @@ export interface CaseView {
   hasNr8(date: string): boolean;
   /** German reason the patient is in a Nr. 9 group on `date`, or null. */
   nr9Group(date: string): string | null;
-  /** The time a supplement is judged at: its own, else the first base GOP's. */
+  /**
+   * The Nr. 9 group holds without a judgement: not only by R54 (frailty as a code needs the doctor's finding
+   * of a geriatric care need, so it is suggested but never added).
+   */
+  nr9Certain(date: string): boolean;
+  /** The time a Zuschlag is judged at: its own, else the first base GOP's. */
   timeOf(index: number, baseGops?: readonly string[]): string | undefined;
   /** Records a finding; the severity comes from the rule table. */
   emit(f: Omit<RawFinding, 'severity'>): void;
 }
 
 const NONE: readonly number[] = [];
+
+const R54_REASON = 'ab 70 Jahren mit R54 (Frailty, geriatrischer Versorgungsbedarf ärztlich zu bestätigen)';
 
 /** Builds the view; `out` collects the raw findings. */
 export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): CaseView {
@@ -97,6 +104,10 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
       nr9Memo.set(date, reason);
       return reason;
     },
+    nr9Certain(date) {
+      const reason = view.nr9Group(date);
+      return reason !== null && reason !== R54_REASON;
+    },
     timeOf(index, baseGops = []) {
       const own = c.services[index];
       if (own?.time !== undefined) return own.time;
@@ -109,6 +120,9 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
       return undefined;
     },
     emit: (f) => {
+      // A rule reports only on services dated inside its validity (rules as dated data).
+      const s = f.service === undefined ? undefined : c.services[f.service];
+      if (s !== undefined && !ruleValidOn(f.rule, s.date)) return;
       out.push({ ...f, severity: severityOf(f.rule) });
     },
   };
@@ -116,13 +130,13 @@ export function createView(c: Case, catalogue: Catalogue, out: RawFinding[]): Ca
 }
 
 function nr9Reason(c: Case, catalogue: Catalogue, date: string, confirmed: Case['diagnoses']): string | null {
-  const birth = c.patient.birthDate;
-  if (birth <= date && isUnderThree(birth, date)) return 'Kind vor dem 3. Geburtstag';
+  const age = nr9AgeGroup(c.patient.birthDate, date);
+  if (age === 'child') return 'Kind vor dem 3. Geburtstag';
   const dx = confirmed.find((d) => catalogue.isNr9Diagnosis(d.icd, date));
   if (dx !== undefined) return `Diagnose ${dx.icd}`;
-  if (isSeventyOrOlder(birth, date)) {
+  if (age === 'senior') {
     if (c.patient.frailty) return 'ab 70 Jahren mit Frailty-Syndrom';
-    if (confirmed.some((d) => d.icd.toUpperCase().startsWith(catalogue.frailtyIcd))) return 'ab 70 Jahren mit R54 (Frailty)';
+    if (confirmed.some((d) => d.icd.toUpperCase().startsWith(catalogue.frailtyIcd))) return R54_REASON;
   }
   if (c.patient.severeImpairment) return 'erhebliche krankheitsbedingte Beeinträchtigung';
   return null;

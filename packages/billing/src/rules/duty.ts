@@ -1,8 +1,9 @@
 import { quarterOf, type Case, type Duty } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
-import { germanDateTime, when } from '../time.js';
-import { dutyPartStarts, insideWindow } from './case.js';
+import { germanDateTime, konsultationBandOf, when } from '../time.js';
+import { familiesOf } from './families.js';
+import { dutyPartStarts, excusesPseudoCase, insideWindow, isPseudoCase, patientKey } from './duty-window.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
 
@@ -12,21 +13,51 @@ export interface DutyFinding extends RawFinding {
   readonly caseIndex?: number;
 }
 
-/** A pseudo case: marked, or carrying 99999/99909 only. */
-export function isPseudoCase(c: { pseudo?: boolean | undefined; services: readonly { gop: string }[] }): boolean {
-  if (c.pseudo === true) return true;
-  return c.services.length > 0 && c.services.every((s) => s.gop === ROLE_GOPS.pseudoDuty || s.gop === ROLE_GOPS.pseudoPrivate);
-}
-
-function patientKey(c: Case): string {
-  return c.patient.id ?? `${c.patient.lastName}|${c.patient.firstName}|${c.patient.birthDate}`;
-}
-
-/** The moments a case took place (services, else contacts). */
-function momentsOf(c: Case): { date: string; time?: string }[] {
-  const list: { date: string; time?: string }[] = c.services.map((s) => (s.time === undefined ? { date: s.date } : { date: s.date, time: s.time }));
-  for (const k of c.contacts) list.push({ date: k.date, time: k.time });
-  return list;
+/**
+ * NFD-PAUSCHALE-PATIENT: the same patient seen twice by the same doctor in one duty is one Dienstfall: the
+ * Notfallpauschale once (KVBW guide), every further first contact is a further contact (Konsultation).
+ */
+function pauschaleOncePerPatient(
+  cases: readonly Case[],
+  pseudo: readonly boolean[],
+  catalogue: Catalogue,
+  emit: (f: Omit<DutyFinding, 'severity'>) => void,
+): void {
+  const f = familiesOf(catalogue);
+  const first = new Map<string, { caseIndex: number; at: string }>();
+  const seen: { caseIndex: number; service: number; key: string; at: string }[] = [];
+  cases.forEach((c, ci) => {
+    if (pseudo[ci] === true) return;
+    const key = `${patientKey(c)}|${c.physician?.lanr ?? ''}`;
+    c.services.forEach((s, si) => {
+      if (!f.pauschalen.has(s.gop)) return;
+      seen.push({ caseIndex: ci, service: si, key, at: `${s.date}T${s.time ?? '99:99'}` });
+    });
+  });
+  seen.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.caseIndex - b.caseIndex));
+  for (const x of seen) {
+    const earlier = first.get(x.key);
+    if (earlier === undefined) {
+      first.set(x.key, { caseIndex: x.caseIndex, at: x.at });
+      continue;
+    }
+    // A second Pauschale inside one case is NFD-PAUSCHALE-ONCE's finding.
+    if (earlier.caseIndex === x.caseIndex) continue;
+    const s = cases[x.caseIndex]?.services[x.service];
+    if (s === undefined) continue;
+    const band = s.time === undefined ? undefined : konsultationBandOf(s.date, s.time, cases[x.caseIndex]?.region ?? 'BW');
+    const k = band === undefined ? undefined : f.konsultation[band];
+    emit({
+      rule: 'NFD-PAUSCHALE-PATIENT',
+      caseIndex: x.caseIndex,
+      service: x.service,
+      gop: s.gop,
+      message:
+        `${s.gop} am ${when(s.date, s.time)}: derselbe Patient hat in diesem Dienst bereits eine Notfallpauschale (Fall ${earlier.caseIndex + 1}, ` +
+        `${germanDateTime(earlier.at)}); die Pauschale gilt einmal je Patient, Arzt und Dienst${k === undefined ? '.' : `, weiterer Kontakt: ${k}.`}`,
+      fix: k === undefined ? { op: 'remove', service: x.service } : { op: 'replace', service: x.service, gop: k },
+    });
+  }
 }
 
 /** NFD-PSEUDO-REQUIRED, NFD-PSEUDO-RECOMMENDED, NFD-PSEUDO-PRIVATE for the cases of one duty. */
@@ -36,13 +67,16 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
   if (catalogue.region(region)?.pseudoCase === undefined) return out;
 
   const pseudo = cases.map(isPseudoCase);
+  pauschaleOncePerPatient(cases, pseudo, catalogue, emit);
   const starts = dutyPartStarts(duty.start, duty.end);
   const parts = starts.map((start, n) => ({ start, end: starts[n + 1] ?? duty.end }));
   const gkvCases = cases.filter((c, i) => !pseudo[i] && c.patient.insurance.type === 'GKV');
+  const dutySug = catalogue.region(region)?.dutyScheinuntergruppe ?? '41';
+  const pauschalen = familiesOf(catalogue).timed;
 
   for (const part of parts) {
     const inPart = (m: { date: string; time?: string }) => insideWindow(m.date, m.time, part.start, part.end);
-    const hasGkv = gkvCases.some((c) => momentsOf(c).some(inPart));
+    const hasGkv = gkvCases.some((c) => excusesPseudoCase(c, part.start, part.end, pauschalen, dutySug));
     const hasPseudo = cases.some(
       (c, i) =>
         pseudo[i] === true &&
@@ -53,8 +87,8 @@ export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalog
       emit({
         rule: 'NFD-PSEUDO-REQUIRED',
         message:
-          `Dienst ${germanDateTime(part.start)} – ${germanDateTime(part.end)} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall ` +
-          'und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.',
+          `Dienst ${germanDateTime(part.start)} – ${germanDateTime(part.end)} (Quartal ${quarter.slice(0, 1)}/${quarter.slice(1)}) ohne GKV-Fall mit ` +
+          `Notfall- oder Notfallkonsultationspauschale (Muster 19, SUG ${dutySug}) und ohne Pseudo-Abrechnungsfall 99999: ohne ihn entfällt die Förderung nach NFD-O.`,
       });
     }
   }

@@ -1,26 +1,11 @@
-import { ROLE_GOPS } from '../data/gops.js';
+import { CHAPTERS_BESIDE_ABKLAERUNG, CHAPTERS_SHUT_OUT_BY_KV, inChapters } from '../data/notfall-tables.js';
 import { pauschaleBandOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
 
-const CHAPTER_3_4 = /^0[34]\d{3}/;
-const CHAPTER_33_35 = /^3[345]\d{3}/;
-
-/** Per date, the indices of a GOP's services in input order. */
-function byDate(v: CaseView, gop: string): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  for (const i of v.indices(gop)) {
-    const s = v.services[i];
-    if (s === undefined) continue;
-    const list = map.get(s.date);
-    if (list === undefined) map.set(s.date, [i]);
-    else list.push(i);
-  }
-  return map;
-}
 
 /**
- * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35, NFD-02100-DAILY, NFD-02300-02350.
+ * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35.
  */
 export function exclusionRules(v: CaseView): void {
   const chapter34 = v.catalogue.region(v.region)?.chapter34Excluded === true;
@@ -29,7 +14,7 @@ export function exclusionRules(v: CaseView): void {
   const abklaerung = kindSet(v.families, 'abklaerung');
 
   v.services.forEach((s, i) => {
-    const isChapter34 = chapter34 && CHAPTER_3_4.test(s.gop);
+    const isChapter34 = chapter34 && inChapters(CHAPTERS_SHUT_OUT_BY_KV, s.gop, s.date);
     if (isChapter34) {
       v.emit({
         rule: 'NFD-CHAPTER-3-4',
@@ -38,8 +23,9 @@ export function exclusionRules(v: CaseView): void {
         message: `${s.gop} am ${when(s.date)}: Leistungen aus Kapitel 3 und 4 sind im organisierten Notfalldienst nicht berechnungsfähig.`,
         fix: { op: 'remove', service: i },
       });
-    } else if (hasTimed && excluded.has(s.gop)) {
-      // Chapter 3/4 GOPs of the list are already reported above with the stricter KVBW rule.
+    }
+    // Each rule whose condition holds reports, even beside NFD-CHAPTER-3-4: the clerk wants every reason.
+    if (hasTimed && excluded.has(s.gop)) {
       v.emit({
         rule: 'NFD-EXCLUDED',
         service: i,
@@ -50,7 +36,7 @@ export function exclusionRules(v: CaseView): void {
     }
   });
 
-  const imaging = v.services.filter((s) => CHAPTER_33_35.test(s.gop)).map((s) => s.gop);
+  const imaging = v.services.filter((s) => inChapters(CHAPTERS_BESIDE_ABKLAERUNG, s.gop, s.date)).map((s) => s.gop);
   if (imaging.length > 0) {
     for (const i of v.indicesIn(abklaerung)) {
       const s = v.services[i];
@@ -65,43 +51,5 @@ export function exclusionRules(v: CaseView): void {
         ...(to === undefined ? {} : { fix: { op: 'replace' as const, service: i, gop: to } }),
       });
     }
-  }
-
-  for (const [date, list] of byDate(v, ROLE_GOPS.infusion)) {
-    const units = list.reduce((n, i) => n + (v.services[i]?.count ?? 0), 0);
-    if (units <= 1) continue;
-    const [first, ...rest] = list;
-    const firstService = first === undefined ? undefined : v.services[first];
-    if (first !== undefined && firstService !== undefined && firstService.count > 1) {
-      v.emit({
-        rule: 'NFD-02100-DAILY',
-        service: first,
-        gop: ROLE_GOPS.infusion,
-        message: `02100 am ${when(date)} ${firstService.count}-mal: die Infusion ist nur einmal je Behandlungstag berechnungsfähig.`,
-        fix: { op: 'set-count', service: first, count: 1 },
-      });
-    }
-    for (const i of rest) {
-      v.emit({
-        rule: 'NFD-02100-DAILY',
-        service: i,
-        gop: ROLE_GOPS.infusion,
-        message: `02100 am ${when(date)} mehrfach: die Infusion ist nur einmal je Behandlungstag berechnungsfähig.`,
-        fix: { op: 'remove', service: i },
-      });
-    }
-  }
-
-  const bandageDates = new Set(v.indices(ROLE_GOPS.fixingBandage).map((i) => v.services[i]?.date));
-  for (const i of v.indices(ROLE_GOPS.woundCare)) {
-    const s = v.services[i];
-    if (s === undefined || !bandageDates.has(s.date)) continue;
-    v.emit({
-      rule: 'NFD-02300-02350',
-      service: i,
-      gop: s.gop,
-      message: `02300 am ${when(s.date)} neben 02350 am selben Tag: nicht nebeneinander berechnungsfähig; die Wundversorgung ist mit 02350 abgegolten.`,
-      fix: { op: 'remove', service: i },
-    });
   }
 }

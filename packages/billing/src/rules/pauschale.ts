@@ -98,7 +98,8 @@ export function pauschaleRules(v: CaseView): void {
         message: `${s.gop} am ${when(s.date, s.time)}: zur selben Zeit ist eine Notfallpauschale abgerechnet; die Konsultationspauschale gilt nur für einen weiteren Kontakt.`,
         fix: { op: 'remove', service: i },
       });
-    } else if (hasAbklaerung && s.justification === undefined) {
+    }
+    if (hasAbklaerung && s.justification === undefined) {
       v.emit({
         rule: 'NFD-KONSULTATION-AFTER-ABKLAERUNG',
         service: i,

@@ -2,5 +2,4 @@ export * from './local-date.js';
 export * from './quarter.js';
 export * from './berlin.js';
 export * from './holidays.js';
-export * from './time-bands.js';
 export * from './age.js';

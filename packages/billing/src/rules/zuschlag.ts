@@ -1,29 +1,30 @@
-import { NR8_SUPPLEMENT_SWAP, SEVERITY_SUPPLEMENTS } from '../data/gops.js';
+import { NR8_ZUSCHLAG_SWAP, SCHWEREGRAD_ZUSCHLAEGE } from '../data/gops.js';
 import { pauschaleBandOf, when } from '../time.js';
+import { expectedTimedGop } from './band.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
 
-const NR8 = new Set<string>(Object.values(SEVERITY_SUPPLEMENTS.nr8));
-const NR9 = SEVERITY_SUPPLEMENTS.nr9.offHours;
+const NR8 = new Set<string>(Object.values(SCHWEREGRAD_ZUSCHLAEGE.nr8));
+const NR9 = SCHWEREGRAD_ZUSCHLAEGE.nr9.offHours;
 const SEVERITY = new Set<string>([...NR8, NR9]);
 
 /**
- * The severity supplement a personal Notfallpauschale qualifies for (spec "Choosing the GOP", step 7), or
+ * The severity Zuschlag a personal Notfallpauschale qualifies for (spec "Choosing the GOP", step 7), or
  * undefined. 01224 is preferred over 01226.
  */
-export function expectedSupplement(v: CaseView, baseIndex: number): string | undefined {
+export function expectedZuschlag(v: CaseView, baseIndex: number, gop = v.services[baseIndex]?.gop): string | undefined {
   const base = v.services[baseIndex];
   if (base === undefined || base.mode !== 'personal') return undefined;
   const f = v.families;
-  if (base.gop === f.behandlung.day) return v.hasNr8(base.date) ? SEVERITY_SUPPLEMENTS.nr8.day : undefined;
-  if (base.gop !== f.behandlung.offHours) return undefined;
-  if (v.hasNr8(base.date)) return SEVERITY_SUPPLEMENTS.nr8.offHours;
+  if (gop === f.behandlung.day) return v.hasNr8(base.date) ? SCHWEREGRAD_ZUSCHLAEGE.nr8.day : undefined;
+  if (gop !== f.behandlung.offHours) return undefined;
+  if (v.hasNr8(base.date)) return SCHWEREGRAD_ZUSCHLAEGE.nr8.offHours;
   if (v.nr9Group(base.date) === null) return undefined;
   const band = base.time === undefined ? undefined : pauschaleBandOf(base.date, base.time, v.region);
   return band === 'offHours' ? NR9 : undefined;
 }
 
-/** The first service of `gops` on `date` (any date when none matches), for a supplement's base. */
+/** The first service of `gops` on `date` (any date when none matches), for a Zuschlag's base. */
 function baseOf(v: CaseView, gops: readonly string[], date: string): number | undefined {
   let any: number | undefined;
   for (const g of gops) {
@@ -39,7 +40,7 @@ function baseOf(v: CaseView, gops: readonly string[], date: string): number | un
  * NFD-ZUSCHLAG-BASE, NFD-ZUSCHLAG-DIAGNOSIS, NFD-ZUSCHLAG-PERSONAL, NFD-01226-GROUP, NFD-01226-BAND,
  * NFD-01224-01226, NFD-ZUSCHLAG-MISSING.
  */
-export function supplementRules(v: CaseView): void {
+export function zuschlagRules(v: CaseView): void {
   const zuschlag = kindSet(v.families, 'zuschlag');
   v.services.forEach((s, i) => {
     if (!zuschlag.has(s.gop)) return;
@@ -47,7 +48,7 @@ export function supplementRules(v: CaseView): void {
     const requires = def?.requires ?? [];
     const at = when(s.date, s.time);
     if (requires.length > 0 && !requires.some((g) => v.has(g))) {
-      const swap = NR8_SUPPLEMENT_SWAP[s.gop];
+      const swap = NR8_ZUSCHLAG_SWAP[s.gop];
       const swapBase = swap === undefined ? undefined : v.catalogue.definition(swap)?.requires ?? [];
       const fix =
         swap !== undefined && swapBase !== undefined && swapBase.some((g) => v.has(g))
@@ -106,33 +107,36 @@ export function supplementRules(v: CaseView): void {
           fix: { op: 'remove', service: i },
         });
       }
-      if (v.has(SEVERITY_SUPPLEMENTS.nr8.offHours)) {
+      if (v.has(SCHWEREGRAD_ZUSCHLAEGE.nr8.offHours)) {
         v.emit({
           rule: 'NFD-01224-01226',
           service: i,
           gop: s.gop,
-          message: `${s.gop} am ${at} neben ${SEVERITY_SUPPLEMENTS.nr8.offHours}: beide Zuschläge schließen sich aus; 01224 behalten, 01226 streichen.`,
+          message: `${s.gop} am ${at} neben ${SCHWEREGRAD_ZUSCHLAEGE.nr8.offHours}: beide Zuschläge schließen sich aus; 01224 behalten, 01226 streichen.`,
           fix: { op: 'remove', service: i },
         });
       }
     }
   });
 
-  // A missing supplement is only suggested when none is entered: a wrong one is reported above.
+  // A missing Zuschlag is only suggested when none is entered: a wrong one is reported above.
   if ([...SEVERITY].some((g) => v.has(g))) return;
   for (const i of v.indicesIn(v.families.pauschalen)) {
-    const supplement = expectedSupplement(v, i);
     const base = v.services[i];
-    if (supplement === undefined || base === undefined) continue;
-    const reason = NR8.has(supplement) ? 'gesicherte Diagnose der Nr. 8' : `Nr. 9: ${v.nr9Group(base.date) ?? ''}`;
+    if (base === undefined) continue;
+    // Judge the Pauschale as NFD-TIME-BAND's fix leaves it, so the suggestion agrees with the fix.
+    const gop = (base.time === undefined ? undefined : expectedTimedGop(v, base.gop, base.date, base.time)) ?? base.gop;
+    const zuschlag = expectedZuschlag(v, i, gop);
+    if (zuschlag === undefined) continue;
+    const reason = NR8.has(zuschlag) ? 'gesicherte Diagnose der Nr. 8' : `Nr. 9: ${v.nr9Group(base.date) ?? ''}`;
     v.emit({
       rule: 'NFD-ZUSCHLAG-MISSING',
       service: i,
       gop: base.gop,
-      message: `Zuschlag ${supplement} zu ${base.gop} am ${when(base.date, base.time)} möglich (${reason}).`,
+      message: `Zuschlag ${zuschlag} zu ${gop}${gop === base.gop ? '' : ` (statt ${base.gop})`} am ${when(base.date, base.time)} möglich (${reason}).`,
       fix: {
         op: 'add',
-        gop: supplement,
+        gop: zuschlag,
         date: base.date,
         ...(base.time === undefined ? {} : { time: base.time }),
         mode: 'personal',

@@ -1,10 +1,10 @@
 import type { Contact } from '@pvskit/core';
 import { ROLE_GOPS } from '../data/gops.js';
-import { travelBandOf, when } from '../time.js';
+import { wegepauschaleBandOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 
 /** Visit contacts that earn a Wegepauschale (personal, not a further patient, distance known), per date. */
-export function travelVisitsByDate(contacts: readonly Contact[]): Map<string, Contact[]> {
+export function wegepauschaleVisitsByDate(contacts: readonly Contact[]): Map<string, Contact[]> {
   const map = new Map<string, Contact[]>();
   for (const c of contacts) {
     if (c.mode !== 'personal' || c.visit === undefined || c.visit.sameSocialCommunity) continue;
@@ -17,21 +17,22 @@ export function travelVisitsByDate(contacts: readonly Contact[]): Map<string, Co
 }
 
 /**
- * NFD-TRAVEL-WITHOUT-VISIT, NFD-TRAVEL-WITH-01413, NFD-TRAVEL-WRONG, NFD-TRAVEL-MISSING.
+ * NFD-TRAVEL-WITHOUT-VISIT, NFD-TRAVEL-WITH-01413, NFD-TRAVEL-WRONG, NFD-VISIT-WITHOUT-CONTACT, NFD-TRAVEL-NO-DISTANCE,
+ * NFD-TRAVEL-MISSING.
  */
-export function travelRules(v: CaseView): void {
-  const travelByDate = new Map<string, number[]>();
+export function wegepauschaleRules(v: CaseView): void {
+  const wegepauschaleByDate = new Map<string, number[]>();
   v.services.forEach((s, i) => {
-    if (!v.catalogue.isTravelGop(v.region, s.gop)) return;
-    const list = travelByDate.get(s.date);
-    if (list === undefined) travelByDate.set(s.date, [i]);
+    if (!v.catalogue.isWegepauschale(v.region, s.gop)) return;
+    const list = wegepauschaleByDate.get(s.date);
+    if (list === undefined) wegepauschaleByDate.set(s.date, [i]);
     else list.push(i);
   });
   const visitDates = new Set(v.indices(ROLE_GOPS.visit).map((i) => v.services[i]?.date));
   const has01413 = v.has(ROLE_GOPS.visitSameCommunity);
-  const visitsByDate = travelVisitsByDate(v.c.contacts);
+  const visitsByDate = wegepauschaleVisitsByDate(v.c.contacts);
 
-  for (const [date, list] of travelByDate) {
+  for (const [date, list] of wegepauschaleByDate) {
     if (!visitDates.has(date)) {
       for (const i of list) {
         const s = v.services[i];
@@ -63,8 +64,8 @@ export function travelRules(v: CaseView): void {
     const visitService = v.indices(ROLE_GOPS.visit).map((i) => v.services[i]).find((s) => s?.date === date);
     const time = v.services[list[0] ?? -1]?.time ?? visitService?.time ?? visit.time;
     const km = visit.visit.distanceKm;
-    const band = travelBandOf(time);
-    const expected = v.catalogue.travelFor(v.region, date, km, band);
+    const band = wegepauschaleBandOf(time);
+    const expected = v.catalogue.wegepauschaleFor(v.region, date, km, band);
     if (expected === undefined) continue;
     const why = () => `${String(km).replace('.', ',')} km um ${time} Uhr, ${band === 'day' ? 'Tagsatz 7–19 Uhr' : 'Nachtsatz 19–7 Uhr'}`;
     const right = list.filter((i) => v.services[i]?.gop === expected.gop);
@@ -96,14 +97,42 @@ export function travelRules(v: CaseView): void {
     });
   }
 
+  // Typed services complete keeps although the contacts do not explain them: say why they are doubtful.
+  const contactDates = new Set(v.c.contacts.map((k) => k.date));
+  const visitContactDates = new Set(v.c.contacts.filter((k) => k.visit !== undefined).map((k) => k.date));
+  for (const i of [...v.indices(ROLE_GOPS.visit), ...v.indices(ROLE_GOPS.visitSameCommunity)]) {
+    const s = v.services[i];
+    if (s === undefined || !contactDates.has(s.date) || visitContactDates.has(s.date)) continue;
+    v.emit({
+      rule: 'NFD-VISIT-WITHOUT-CONTACT',
+      service: i,
+      gop: s.gop,
+      message: `Besuch ${s.gop} am ${when(s.date, s.time)}: kein Kontakt dieses Tages ist als Besuch erfasst. Bitte Besuch am Kontakt erfassen oder ${s.gop} prüfen.`,
+    });
+  }
+  for (const [date, list] of wegepauschaleByDate) {
+    const visits = v.c.contacts.filter((k) => k.date === date && k.visit !== undefined);
+    if (visits.length === 0 || visits.some((k) => k.visit?.distanceKm !== undefined)) continue;
+    for (const i of list) {
+      const s = v.services[i];
+      if (s === undefined) continue;
+      v.emit({
+        rule: 'NFD-TRAVEL-NO-DISTANCE',
+        service: i,
+        gop: s.gop,
+        message: `Wegepauschale ${s.gop}${s.count > 1 ? ` × ${s.count}` : ''} am ${when(date)}: der Besuch hat keine Entfernung, die Wegepauschale ist nicht prüfbar. Bitte Entfernung (Radius in km) erfassen.`,
+      });
+    }
+  }
+
   for (const i of v.indices(ROLE_GOPS.visit)) {
     const s = v.services[i];
-    if (s === undefined || travelByDate.has(s.date)) continue;
+    if (s === undefined || wegepauschaleByDate.has(s.date)) continue;
     const visits = visitsByDate.get(s.date) ?? [];
     const visit = visits[0];
     if (visits.length !== 1 || visit?.visit?.distanceKm === undefined) continue;
     const time = s.time ?? visit.time;
-    const expected = v.catalogue.travelFor(v.region, s.date, visit.visit.distanceKm, travelBandOf(time));
+    const expected = v.catalogue.wegepauschaleFor(v.region, s.date, visit.visit.distanceKm, wegepauschaleBandOf(time));
     if (expected === undefined) continue;
     v.emit({
       rule: 'NFD-TRAVEL-MISSING',
