@@ -2,6 +2,7 @@ import { PvsKitError, type Logger } from '@pvskit/core';
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
+import { VERBS } from './verbs.js';
 
 /** What `serve` needs of the sample host app (`@pvskit/host-app`'s `startHostApp`). */
 export interface HostAppStarter {
@@ -84,8 +85,7 @@ export function createServeCommand(
 ): CliCommand {
   return {
     name: 'serve',
-    summary: 'sample host app (PVS in the browser) with signaling and CDS Hooks service',
-    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset]  (env PVSKIT_CDS_TOKEN)',
+    ...VERBS.serve,
     async run(args, io) {
       const options = parseServeArgs(args);
       const startHostApp = await start();
