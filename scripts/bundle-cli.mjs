@@ -39,7 +39,9 @@ export async function bundleCli({ quiet = false } = {}) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    minifySyntax: true,
+    // Smaller source parses faster at every start; the linked source maps keep stack traces readable.
+    minify: true,
+    keepNames: true,
     sourcemap: 'linked',
     metafile: true,
     external: EXTERNAL,

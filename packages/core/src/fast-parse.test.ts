@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { z } from 'zod';
 import { fastParse } from './fast-parse.js';
@@ -78,8 +78,8 @@ function mutate(value: unknown, path: Path, how: number, replacement: unknown): 
   return copy;
 }
 
-function compare(schema: z.ZodType, input: unknown): boolean {
-  const fast = fastParse(schema, input);
+function compare(schema: z.ZodType, input: unknown, parse: typeof fastParse = fastParse): boolean {
+  const fast = parse(schema, input);
   const zod = schema.safeParse(input);
   if (fast !== undefined) {
     // Whatever the fast pass accepts, zod accepts, with the same output.
@@ -103,6 +103,30 @@ describe('fastParse agrees with zod', () => {
       },
     );
   }
+
+  fcTest.prop([fc.nat(), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), odd), { minLength: 1, maxLength: 3 })], { numRuns: 300 })(
+    'where new Function is refused (strict CSP), the interpreted readers agree too',
+    async (pick, edits) => {
+      vi.resetModules();
+      vi.stubGlobal('Function', () => {
+        throw new EvalError('refused by policy');
+      });
+      try {
+        // A fresh module compiles every schema again, now without code generation.
+        const fresh = (await import('./fast-parse.js')).fastParse;
+        const { schema, valid } = subjects[pick % 3] as (typeof subjects)[number];
+        let input = valid[0];
+        expect(compare(schema, input, fresh)).toBe(true);
+        for (const [at, how, replacement] of edits) {
+          const paths = pathsOf(input);
+          input = mutate(input, paths[at % paths.length] ?? [], how, replacement);
+        }
+        compare(schema, input, fresh);
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    },
+  );
 
   fcTest.prop([fc.anything({ maxDepth: 3 })], { numRuns: 300 })('random values', (input) => {
     for (const { schema } of subjects) compare(schema, input);
