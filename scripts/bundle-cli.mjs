@@ -28,6 +28,21 @@ const workspaceSources = {
   },
 };
 
+/**
+ * zod re-exports error messages in some fifty languages (`z.locales`); pvskit writes its own messages and
+ * only ever uses zod's default English ones. The bundle carries that one: a third less code to compile at
+ * every start. A call of another locale would fail loudly (not a function), never silently.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: join(root, 'node_modules/zod/v4/locales'),
+    }));
+  },
+};
+
 /** Builds the bundle; returns esbuild's metafile (inputs and outputs with their sizes). */
 export async function bundleCli({ quiet = false } = {}) {
   await rm(outdir, { recursive: true, force: true });
@@ -45,7 +60,7 @@ export async function bundleCli({ quiet = false } = {}) {
     sourcemap: 'linked',
     metafile: true,
     external: EXTERNAL,
-    plugins: [workspaceSources],
+    plugins: [workspaceSources, zodEnglishOnly],
     logLevel: quiet ? 'warning' : 'info',
     // CommonJS dependencies (tsyringe, reflect-metadata) call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __pvskitCreateRequire } from 'node:module'; const require = __pvskitCreateRequire(import.meta.url);" },
