@@ -25,9 +25,17 @@ export function runCliBench({ rounds = 15, ndjsonCases = 2000 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'pvskit-bench-cli-'));
   try {
     const hook = join(dir, 'maxrss.cjs');
+    // VmHWM (Linux) is the process's own peak since exec; maxRSS may start at the parent's size.
     writeFileSync(
       hook,
-      "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`maxrss=${u.maxRSS} cpu=${u.userCPUTime + u.systemCPUTime}\\n`); });\n",
+      [
+        "process.on('exit', () => {",
+        '  const u = process.resourceUsage();',
+        '  let kib = u.maxRSS;',
+        "  try { kib = Number(/VmHWM:\\s*(\\d+)/.exec(require('node:fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}",
+        '  process.stderr.write(`maxrss=${kib} cpu=${u.userCPUTime + u.systemCPUTime}\\n`);',
+        '});',
+      ].join('\n'),
     );
     const caseText = readFileSync(join(root, 'test/fixtures/contract/case.json'), 'utf8');
     const caseFile = join(dir, 'case.json');
