@@ -47,12 +47,12 @@ interface FieldCheck {
   readonly identifier: ((v: string) => IdentifierCheck) | undefined;
   /** Satzarten that must not carry the field. */
   readonly forbiddenIn: readonly string[];
-  // The same values repeat on every case (the practice's BSNR and LANR, service days): the last value's
-  // verdict is kept, so a file of 100,000 cases runs each identifier and format check a few times per value.
-  lastValue: string | undefined;
-  lastIdentifier: IdentifierCheck | undefined;
-  lastProblem: string | undefined;
+  // The same values repeat on every case (the practice's BSNR and LANR, service days, dates): verdicts are
+  // remembered per value (bounded), so a file of 100,000 cases runs each check about once per value.
+  readonly verdicts: Map<string, { identifier: IdentifierCheck | undefined; problem: string | undefined }>;
 }
+
+const MAX_REMEMBERED_VERDICTS = 4096;
 
 /** Checks indexed by the field id as a number (0–9999): an array index is cheaper than a map lookup per line. */
 function fieldChecks(): (FieldCheck | undefined)[] {
@@ -63,9 +63,7 @@ function fieldChecks(): (FieldCheck | undefined)[] {
       def: KVDT_FIELDS.get(id),
       identifier: IDENTIFIER_FIELDS.get(id),
       forbiddenIn: Object.entries(KVDT_FORBIDDEN_FIELDS).flatMap(([satzart, fields]) => (fields.includes(id) ? [satzart] : [])),
-      lastValue: undefined,
-      lastIdentifier: undefined,
-      lastProblem: undefined,
+      verdicts: new Map(),
     };
   }
   return checks;
@@ -117,6 +115,8 @@ export class KvdtValidator {
   private readonly seen = new Set<string>();
   private billingQuarter: string | undefined;
   private readonly checks = fieldChecks();
+  /** Field numbers of the current record (see fieldNumber), for checkCase. */
+  private numbers = new Int32Array(256);
   private readonly mandatorySeen = new Uint8Array(Math.max(...Object.values(KVDT_MANDATORY_FIELDS).map((ids) => ids.length)));
 
   /** Takes one event of the reader. */
@@ -154,8 +154,13 @@ export class KvdtValidator {
     const index = MANDATORY_INDEX.get(record.satzart);
     const seen = this.mandatorySeen;
     seen.fill(0);
-    for (const field of record.fields) {
+    const fields = record.fields;
+    if (this.numbers.length < fields.length) this.numbers = new Int32Array(fields.length * 2);
+    const numbers = this.numbers;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as KvdtField;
       const n = fieldNumber(field.id);
+      numbers[i] = n;
       if (n < 0) continue;
       if (index !== undefined) {
         const position = index[n] as number;
@@ -226,16 +231,20 @@ export class KvdtValidator {
     }
     if (check === undefined) return;
     const def = check.def;
-    if (check.lastValue !== value) {
-      check.lastValue = value;
-      check.lastIdentifier = check.identifier?.(value);
-      check.lastProblem = check.identifier === undefined && def !== undefined ? formatProblem(def, value) : undefined;
+    let verdict = check.verdicts.get(value);
+    if (verdict === undefined) {
+      verdict = {
+        identifier: check.identifier?.(value),
+        problem: check.identifier === undefined && def !== undefined ? formatProblem(def, value) : undefined,
+      };
+      if (check.verdicts.size >= MAX_REMEMBERED_VERDICTS) check.verdicts.clear();
+      check.verdicts.set(value, verdict);
     }
-    const result = check.lastIdentifier;
+    const result = verdict.identifier;
     if (result !== undefined) {
       if (!result.ok) this.findings.push({ rule: result.rule, severity: 'error', message: `Zeile ${line}, Feld ${id}: ${result.reasonDe}`, line, field: id });
     } else if (def !== undefined) {
-      const problem = check.lastProblem;
+      const problem = verdict.problem;
       if (problem !== undefined) {
         this.add(KVDT_RULES.FIELD_FORMAT, line, id, `Zeile ${line}: ${def.label} (${id}) „${value}“: ${problem}.`);
       }
@@ -257,16 +266,16 @@ export class KvdtValidator {
   /** Services, diagnoses and quarter of one treatment case. */
   private checkCase(record: KvdtRecord): void {
     const is0104 = record.satzart === '0104';
-    const where = `Satz ${record.satzart} ab Zeile ${record.line}`;
+    const where = () => `Satz ${record.satzart} ab Zeile ${record.line}`;
     const quarter = record.fields.find((f) => f.id === '4101')?.value;
     if (ADT_CASE_RECORDS.includes(record.satzart) && quarter !== undefined && this.billingQuarter !== undefined && quarter !== this.billingQuarter) {
       const line = record.fields.find((f) => f.id === '4101')?.line ?? record.line;
-      this.add(KVDT_RULES.QUARTER, line, '4101', `${where}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
+      this.add(KVDT_RULES.QUARTER, line, '4101', `${where()}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
     }
     if (is0104) {
       const sug = record.fields.find((f) => f.id === '4239');
       if (sug !== undefined && !SUG_0104.includes(sug.value)) {
-        this.add(KVDT_RULES.SUG, sug.line, '4239', `${where}: Scheinuntergruppe ${sug.value} ist in Satzart 0104 nicht zulässig (41–46).`);
+        this.add(KVDT_RULES.SUG, sug.line, '4239', `${where()}: Scheinuntergruppe ${sug.value} ist in Satzart 0104 nicht zulässig (41–46).`);
       }
     }
     let day: string | undefined;
@@ -280,10 +289,11 @@ export class KvdtValidator {
       service = undefined;
     };
     const fields = record.fields;
+    const numbers = this.numbers;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as KvdtField;
-      switch (f.id) {
-        case '5000':
+      switch (numbers[i]) {
+        case 5000:
           closeService();
           if (day !== undefined && f.value < day) {
             this.add(KVDT_RULES.DATE_ORDER, f.line, '5000', `Zeile ${f.line}: Leistungstag ${f.value} liegt vor dem vorigen (${day}).`);
@@ -297,21 +307,21 @@ export class KvdtValidator {
             diagnosisSeen = undefined;
           }
           break;
-        case '5001':
+        case 5001:
           closeService();
           if (day === undefined) this.add(KVDT_RULES.SERVICE_DATE, f.line, '5001', `Zeile ${f.line}: Leistung ${f.value} ohne Leistungstag (5000).`);
           service = { line: f.line, gop: f.value, bsnr: false, lanr: false };
           break;
-        case '5098':
+        case 5098:
           if (service !== undefined) service.bsnr = true;
           break;
-        case '5099':
+        case 5099:
           if (service !== undefined) service.lanr = true;
           break;
-        case '6001': {
+        case 6001: {
           closeService();
           diagnosisSeen ??= f.line;
-          if (fields[i + 1]?.id !== '6003') {
+          if (i + 1 >= fields.length || numbers[i + 1] !== 6003) {
             this.add(KVDT_RULES.DIAGNOSIS_CERTAINTY, f.line, '6001', `Zeile ${f.line}: Diagnose ${f.value} ohne Diagnosensicherheit (6003) direkt dahinter.`);
           }
           break;
