@@ -50,7 +50,7 @@ const suites = {
   },
   async cli() {
     const r = runCliBench();
-    const base = `${r.baseline.ms} ms, ${r.baseline.rssMiB} MiB (node -e 0)`;
+    const base = `${r.baseline.ms} ms (CPU ${r.baseline.cpuMs}), ${r.baseline.rssMiB} MiB (node -e 0)`;
     row('cli', 'pvskit --help: wall ms (CPU ms)', `${r.help.ms} (${r.help.cpuMs})`, base, r.help.timeRatio, '≤ 1.2×', r.help.timeRatio <= 1.2);
     row('cli', 'pvskit check one-case.json: wall ms (CPU ms)', `${r.check.ms} (${r.check.cpuMs})`, base, r.check.timeRatio, '≤ 1.5×', r.check.timeRatio <= 1.5);
     row('cli', 'pvskit check one-case.json: peak RSS MiB', r.check.rssMiB, base, r.check.rssRatio, '≤ 1.5×', r.check.rssRatio <= 1.5);

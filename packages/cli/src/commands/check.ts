@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import type { Finding } from '@pvskit/core';
 import { CliInputError, reportError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
@@ -25,6 +24,8 @@ async function loadCheck(): Promise<Check> {
  */
 async function checkLines(io: CliIo): Promise<number> {
   const check = await loadCheck();
+  // node:readline only for this mode: a one-shot check should not load it.
+  const { createInterface } = await import('node:readline');
   // Answers are collected and written once per turn of the event loop: one write per line costs more
   // than checking the case.
   let pending = '';
