@@ -33,6 +33,8 @@ export interface KvdtBenchPhase {
   casesPerSecond: number;
   /** Highest resident set size seen during the phase, MiB. */
   peakRssMiB: number;
+  /** Resident set size when the phase started (after a collection when run with --expose-gc), MiB. */
+  startRssMiB: number;
 }
 
 /** Figures of {@link runKvdtBench}. */
@@ -60,19 +62,24 @@ export interface KvdtBenchResult {
 const MiB = 1024 * 1024;
 
 class RssSampler {
-  peak = process.memoryUsage().rss;
+  readonly start: number;
+  peak: number;
   private readonly timer: NodeJS.Timeout;
   constructor() {
+    // Garbage of the previous phase would otherwise count as this phase's memory.
+    (globalThis as { gc?: () => void }).gc?.();
+    this.start = process.memoryUsage().rss;
+    this.peak = this.start;
     this.timer = setInterval(() => this.sample(), 10);
   }
   sample(): void {
     const rss = process.memoryUsage().rss;
     if (rss > this.peak) this.peak = rss;
   }
-  stop(): number {
+  stop(): { peak: number; start: number } {
     clearInterval(this.timer);
     this.sample();
-    return this.peak / MiB;
+    return { peak: this.peak / MiB, start: this.start / MiB };
   }
 }
 
@@ -83,7 +90,7 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-function phase(ms: number, cpuMs: number, bytes: number, cases: number, peakRssMiB: number): KvdtBenchPhase {
+function phase(ms: number, cpuMs: number, bytes: number, cases: number, rss: { peak: number; start: number }): KvdtBenchPhase {
   return {
     ms: round(ms),
     cpuMs: round(cpuMs),
@@ -91,7 +98,8 @@ function phase(ms: number, cpuMs: number, bytes: number, cases: number, peakRssM
     casesPerSecond: Math.round(cases / (ms / 1000)),
     cpuMbPerSecond: round(bytes / MiB / (cpuMs / 1000)),
     cpuCasesPerSecond: Math.round(cases / (cpuMs / 1000)),
-    peakRssMiB: round(peakRssMiB),
+    peakRssMiB: round(rss.peak),
+    startRssMiB: round(rss.start),
   };
 }
 

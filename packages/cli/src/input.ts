@@ -55,6 +55,11 @@ export async function readJsonInput(fileOrDash: string, io: CliIo): Promise<Json
     throw new CliInputError(name, 'not valid UTF-8 text');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseJsonText(name, text);
+}
+
+/** JSON-parses text read from `name`; a syntax error names the file and the position. */
+export function parseJsonText(name: string, text: string): JsonInput {
   try {
     return { name, value: JSON.parse(text) as unknown };
   } catch (error) {

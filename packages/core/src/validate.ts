@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
+import { fastParse } from './fast-parse.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -36,6 +37,8 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
  * name every bad path. Never throws anything else for any JSON input.
  */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
+  const fast = fastParse(schema, input);
+  if (fast !== undefined) return fast.value;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   throw new ValidationError(subject, toValidationIssues(result.error));
@@ -46,6 +49,8 @@ export function safeParseWith<S extends z.ZodType>(
   schema: S,
   input: unknown,
 ): { ok: true; value: z.output<S> } | { ok: false; issues: ValidationIssue[] } {
+  const fast = fastParse(schema, input);
+  if (fast !== undefined) return { ok: true, value: fast.value };
   const result = schema.safeParse(input);
   return result.success ? { ok: true, value: result.data } : { ok: false, issues: toValidationIssues(result.error) };
 }

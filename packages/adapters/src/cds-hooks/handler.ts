@@ -69,6 +69,20 @@ function lingerThenClose(req: IncomingMessage): void {
   };
 }
 
+// A request target of plain path characters without dot segments, query or fragment is its own pathname.
+const PLAIN_PATH = /^(?!\/\/)(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_~.-]*)+$/;
+
+/** The request's pathname; `new URL` (a measurable part of a fast call) only for targets that need it. */
+export function pathOf(url: string | undefined): string | undefined {
+  const target = url ?? '/';
+  if (PLAIN_PATH.test(target)) return target;
+  try {
+    return new URL(target, 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
 type Route =
   | { kind: 'discovery' }
   | { kind: 'service'; id: string }
@@ -147,23 +161,25 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   const secret = options.token === undefined ? undefined : tokenDigest(options.token);
   const logger = options.logger ?? silentLogger;
 
-  const discovery = (): CdsDiscovery => ({
-    services: kit.services().map((s): CdsService => {
-      const prefetch = options.prefetch?.[s.hook];
-      return {
-        hook: s.hook,
-        hookVersion: hookVersions[s.hook],
-        title: s.title,
-        description: s.description,
-        id: s.id,
-        ...(prefetch === undefined ? {} : { prefetch }),
-        pluginId: s.pluginId,
-        extension: { 'de.pvskit.contextSchema': `${basePath}/schemas/${s.hook}-context.json` },
-      };
-    }),
-  });
-
-  const findService = (id: string): CdsService | undefined => discovery().services.find((s) => s.id === id);
+  const cdsService = (s: ReturnType<typeof kit.services>[number]): CdsService => {
+    const prefetch = options.prefetch?.[s.hook];
+    return {
+      hook: s.hook,
+      hookVersion: hookVersions[s.hook],
+      title: s.title,
+      description: s.description,
+      id: s.id,
+      ...(prefetch === undefined ? {} : { prefetch }),
+      pluginId: s.pluginId,
+      extension: { 'de.pvskit.contextSchema': `${basePath}/schemas/${s.hook}-context.json` },
+    };
+  };
+  const discovery = (): CdsDiscovery => ({ services: kit.services().map(cdsService) });
+  // Per call only the one service is described, not the whole discovery.
+  const findService = (id: string): CdsService | undefined => {
+    const found = kit.services().find((s) => s.id === id);
+    return found === undefined ? undefined : cdsService(found);
+  };
 
   async function jsonBody(req: IncomingMessage): Promise<unknown> {
     requireJsonContentType(req);
@@ -294,12 +310,8 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   }
 
   return async (req, res) => {
-    let path: string;
-    try {
-      path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    } catch {
-      return false;
-    }
+    let path = pathOf(req.url);
+    if (path === undefined) return false;
     if (basePath !== '') {
       if (path !== basePath && !path.startsWith(`${basePath}/`)) return false;
       path = path.slice(basePath.length) || '/';

@@ -15,7 +15,7 @@ import {
 } from '@pvskit/core';
 import { isVideoOnlyCase, kvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
 import { CASE_REQUIREMENTS, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
-import { formatProblem, KVDT_FIELDS } from './field-table.js';
+import { formatProblem, KVDT_FIELDS, type KvdtFieldDefinition } from './field-table.js';
 import { SUG_0104 } from './rules.js';
 import { prepareText, splitText as splitTextPieces } from './text.js';
 import type { TransliterationTable } from './transliteration.js';
@@ -377,60 +377,83 @@ export function defaultRecordVersion(quarter: string): string {
   return `ADT${month}${quarter.slice(3, 5)}.01`;
 }
 
+/** Prepared lines, flat: field id, content, field id, content, … (no pair allocated per line). */
+export type PreparedLines = string[];
+
+/** True when every character is printable ASCII, which needs neither transliteration nor an encoding check. */
+function isPrintableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /**
- * Encodes field specs to `[id, content]` lines: transliteration (when enabled), ISO-8859-15 check, 5009
- * splitting, format and length checks of the field table. Problems are returned, not thrown.
+ * Encodes field specs to lines (see {@link PreparedLines}): transliteration (when enabled), ISO-8859-15 check,
+ * 5009 splitting, format and length checks of the field table. Problems are returned, not thrown.
  */
 export function prepareFields(
   specs: readonly FieldSpec[],
   caseId: string,
   table: TransliterationTable | undefined,
-): { lines: [string, string][]; problems: ExportProblem[] } {
-  const lines: [string, string][] = [];
+): { lines: PreparedLines; problems: ExportProblem[] } {
+  const lines: PreparedLines = [];
   const problems: ExportProblem[] = [];
   for (const spec of specs) {
     if (spec.safe === true) {
-      lines.push([spec.id, spec.value]);
+      lines.push(spec.id, spec.value);
       continue;
     }
     let content: string;
-    try {
-      content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);
-    } catch (e) {
-      if (e instanceof PvsKitError) {
-        problems.push({
-          code: 'ENCODING',
-          caseId,
-          path: spec.path,
-          field: spec.id,
-          message: e.message,
-          messageDe: e.userMessage,
-        });
-        continue;
+    if (isPrintableAscii(spec.value)) content = spec.value;
+    else {
+      try {
+        content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);
+      } catch (e) {
+        if (e instanceof PvsKitError) {
+          problems.push({
+            code: 'ENCODING',
+            caseId,
+            path: spec.path,
+            field: spec.id,
+            message: e.message,
+            messageDe: e.userMessage,
+          });
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
-    const pieces = spec.splitAt === undefined ? [content.trim()] : splitTextPieces(content, spec.splitAt);
     const def = KVDT_FIELDS.get(spec.id);
-    for (const piece of pieces) {
-      if (piece === '') {
-        problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, 'empty after trimming', 'ist leer.'));
-        continue;
-      }
-      const bad = def === undefined ? undefined : formatProblem(def, piece);
-      if (def !== undefined && bad !== undefined) {
-        problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `"${piece}" has the wrong format (${bad})`, `„${piece}“ hat das falsche Format (${bad}).`));
-        continue;
-      }
-      if (def?.maxBytes !== undefined && piece.length > def.maxBytes) {
-        problems.push(
-          problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `${piece.length} bytes, at most ${def.maxBytes} allowed`, `${piece.length} Zeichen, höchstens ${def.maxBytes} erlaubt (${def.label}).`),
-        );
-        continue;
-      }
-      lines.push([spec.id, piece]);
-    }
+    if (spec.splitAt === undefined) preparePiece(content.trim(), spec, def, caseId, lines, problems);
+    else for (const piece of splitTextPieces(content, spec.splitAt)) preparePiece(piece, spec, def, caseId, lines, problems);
   }
   return { lines, problems };
 }
 
+function preparePiece(
+  piece: string,
+  spec: FieldSpec,
+  def: KvdtFieldDefinition | undefined,
+  caseId: string,
+  lines: PreparedLines,
+  problems: ExportProblem[],
+): void {
+  if (piece === '') {
+    problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, 'empty after trimming', 'ist leer.'));
+    return;
+  }
+  const bad = def === undefined ? undefined : formatProblem(def, piece);
+  if (def !== undefined && bad !== undefined) {
+    problems.push(problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `"${piece}" has the wrong format (${bad})`, `„${piece}“ hat das falsche Format (${bad}).`));
+    return;
+  }
+  if (def?.maxBytes !== undefined && piece.length > def.maxBytes) {
+    problems.push(
+      problem('EXPORT_REFUSED', caseId, spec.path, spec.id, `${piece.length} bytes, at most ${def.maxBytes} allowed`, `${piece.length} Zeichen, höchstens ${def.maxBytes} erlaubt (${def.label}).`),
+    );
+    return;
+  }
+  lines.push(spec.id, piece);
+}

@@ -11,6 +11,15 @@ export const MAX_CONTENT_BYTES = MAX_LINE_BYTES - LINE_OVERHEAD;
 
 const DEFAULT_CHUNK = 64 * 1024;
 
+function isFieldId(id: string): boolean {
+  if (id.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 /**
  * Collects lines into chunks of about 64 KiB so the file is written in few large writes. `content` must be
  * the output of `prepareText` (one byte per character).
@@ -28,7 +37,7 @@ export class LineSink {
 
   /** Appends one line. Throws `PvsKitError('INTERNAL')` for a bad field id or content over 990 bytes. */
   line(fieldId: string, content: string): void {
-    if (!/^\d{4}$/.test(fieldId)) {
+    if (!isFieldId(fieldId)) {
       throw new PvsKitError('INTERNAL', `KVDT field id must be 4 digits: ${JSON.stringify(fieldId)}`);
     }
     if (content.length === 0 || content.length > MAX_CONTENT_BYTES) {
@@ -54,6 +63,11 @@ export class LineSink {
     if (this.pos > 0) this.ready.push(this.buf.subarray(0, this.pos));
     this.buf = Buffer.allocUnsafe(Math.max(this.chunkSize, needed));
     this.pos = 0;
+  }
+
+  /** True when {@link LineSink.takeReady} has chunks to give. */
+  get hasReady(): boolean {
+    return this.ready.length > 0;
   }
 
   /** Full chunks written so far (removed from the sink). */

@@ -16,7 +16,7 @@ import {
 } from '@pvskit/core';
 import { readKvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
 import { needsTime } from './export-rules.js';
-import { formatProblem, KVDT_FIELDS } from './field-table.js';
+import { formatProblem, KVDT_FIELDS, type KvdtFieldDefinition } from './field-table.js';
 import type { KvdtEvent, KvdtField, KvdtParseError, KvdtParseErrorCode, KvdtRecord } from './model.js';
 import { parseKvdt, type KvdtSource } from './reader.js';
 import {
@@ -42,6 +42,43 @@ const IDENTIFIER_FIELDS: ReadonlyMap<string, (v: string) => IdentifierCheck> = n
   ['6001', checkIcdCode],
   ['5001', checkGop],
 ]);
+
+/** Everything checked for one field id, found with one lookup per line. */
+interface FieldCheck {
+  readonly def: KvdtFieldDefinition | undefined;
+  readonly identifier: ((v: string) => IdentifierCheck) | undefined;
+  /** Satzarten that must not carry the field. */
+  readonly forbiddenIn: readonly string[];
+  // The same values repeat on every case (the practice's BSNR and LANR, service days, dates): verdicts are
+  // remembered per value (bounded), so a file of 100,000 cases runs each check about once per value.
+  readonly verdicts: Map<string, { identifier: IdentifierCheck | undefined; problem: string | undefined }>;
+}
+
+const MAX_REMEMBERED_VERDICTS = 4096;
+
+/** Checks indexed by the field id as a number (0–9999): an array index is cheaper than a map lookup per line. */
+function fieldChecks(): (FieldCheck | undefined)[] {
+  const ids = new Set([...IDENTIFIER_FIELDS.keys(), ...KVDT_FIELDS.keys(), ...Object.values(KVDT_FORBIDDEN_FIELDS).flat()]);
+  const checks = new Array<FieldCheck | undefined>(10_000).fill(undefined);
+  for (const id of ids) {
+    checks[fieldNumber(id)] = {
+      def: KVDT_FIELDS.get(id),
+      identifier: IDENTIFIER_FIELDS.get(id),
+      forbiddenIn: Object.entries(KVDT_FORBIDDEN_FIELDS).flatMap(([satzart, fields]) => (fields.includes(id) ? [satzart] : [])),
+      verdicts: new Map(),
+    };
+  }
+  return checks;
+}
+
+/** Per Satzart and field number: 1 + the field's position in the mandatory list (0 = not mandatory). */
+const MANDATORY_INDEX: ReadonlyMap<string, Uint8Array> = new Map(
+  Object.entries(KVDT_MANDATORY_FIELDS).map(([satzart, ids]) => {
+    const index = new Uint8Array(10_000);
+    ids.forEach((id, i) => (index[fieldNumber(id)] = i + 1));
+    return [satzart, index];
+  }),
+);
 
 const PARSE_RULES: Record<KvdtParseErrorCode, KvdtRule> = {
   BOM: KVDT_RULES.ENCODING,
@@ -79,6 +116,10 @@ export class KvdtValidator {
   private currentPackage: (typeof KVDT_PACKAGES)[number] | undefined;
   private readonly seen = new Set<string>();
   private billingQuarter: string | undefined;
+  private readonly checks = fieldChecks();
+  /** Field numbers of the current record (see fieldNumber), for checkCase. */
+  private numbers = new Int32Array(256);
+  private readonly mandatorySeen = new Uint8Array(Math.max(...Object.values(KVDT_MANDATORY_FIELDS).map((ids) => ids.length)));
 
   /** Takes one event of the reader. */
   onEvent(event: KvdtEvent): void {
@@ -111,8 +152,25 @@ export class KvdtValidator {
     const last = record.fields[record.fields.length - 1];
     if (last !== undefined) this.lastLine = last.line;
     if (record.satzart !== '') this.checkOrder(record);
-    for (const field of record.fields) this.checkField(record, field);
-    this.checkMandatory(record);
+    const required = KVDT_MANDATORY_FIELDS[record.satzart];
+    const index = MANDATORY_INDEX.get(record.satzart);
+    const seen = this.mandatorySeen;
+    seen.fill(0);
+    const fields = record.fields;
+    if (this.numbers.length < fields.length) this.numbers = new Int32Array(fields.length * 2);
+    const numbers = this.numbers;
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i] as KvdtField;
+      const n = fieldNumber(field.id);
+      numbers[i] = n;
+      if (n < 0) continue;
+      if (index !== undefined) {
+        const position = index[n] as number;
+        if (position > 0) seen[position - 1] = 1;
+      }
+      if (field.malformed !== true) this.checkField(record, field, this.checks[n]);
+    }
+    if (required !== undefined) this.reportMissing(record, required);
     if (record.satzart === 'adt0') this.billingQuarter = record.fields.find((f) => f.id === '9204')?.value;
     if (ADT_CASE_RECORDS.includes(record.satzart) || record.satzart === '0109') this.checkCase(record);
   }
@@ -153,14 +211,13 @@ export class KvdtValidator {
     }
   }
 
-  private checkField(record: KvdtRecord, field: KvdtField): void {
-    if (field.malformed === true || !isFieldId(field.id)) return;
+  /** One well-formed field whose id is 4 digits. */
+  private checkField(record: KvdtRecord, field: KvdtField, check: FieldCheck | undefined): void {
     const { id, value, line } = field;
     if (id === '8100') {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld 8100 gibt es in KVDT nicht (nur GDT/BDT).`);
     }
-    const forbidden = KVDT_FORBIDDEN_FIELDS[record.satzart];
-    if (forbidden !== undefined && forbidden.includes(id)) {
+    if (check !== undefined && check.forbiddenIn.length > 0 && check.forbiddenIn.includes(record.satzart)) {
       this.add(KVDT_RULES.NOT_ALLOWED, line, id, `Zeile ${line}: Feld ${id} ist in Satzart ${record.satzart} nicht erlaubt.`);
     }
     // Content holds no control characters (the parser flags those), so a blank is the only edge to look for.
@@ -171,16 +228,25 @@ export class KvdtValidator {
     if (isBlank(value.charCodeAt(0)) || isBlank(value.charCodeAt(value.length - 1))) {
       this.add(KVDT_RULES.FIELD_BLANKS, line, id, `Zeile ${line}: Feld ${id} beginnt oder endet mit Leerzeichen.`);
     }
-    if ((value.includes('Ã') || value.includes('Â')) && UTF8_SUSPECT.test(value)) {
+    if (UTF8_SUSPECT.test(value)) {
       this.add(KVDT_RULES.UTF8_SUSPECT, line, id, `Zeile ${line}: Feld ${id} („${value}“) sieht nach UTF-8 aus; KVDT verlangt ISO-8859-15.`);
     }
-    const identifier = IDENTIFIER_FIELDS.get(id);
-    const def = KVDT_FIELDS.get(id);
-    if (identifier !== undefined) {
-      const result = identifier(value);
+    if (check === undefined) return;
+    const def = check.def;
+    let verdict = check.verdicts.get(value);
+    if (verdict === undefined) {
+      verdict = {
+        identifier: check.identifier?.(value),
+        problem: check.identifier === undefined && def !== undefined ? formatProblem(def, value) : undefined,
+      };
+      if (check.verdicts.size >= MAX_REMEMBERED_VERDICTS) check.verdicts.clear();
+      check.verdicts.set(value, verdict);
+    }
+    const result = verdict.identifier;
+    if (result !== undefined) {
       if (!result.ok) this.findings.push({ rule: result.rule, severity: 'error', message: `Zeile ${line}, Feld ${id}: ${result.reasonDe}`, line, field: id });
     } else if (def !== undefined) {
-      const problem = formatProblem(def, value);
+      const problem = verdict.problem;
       if (problem !== undefined) {
         this.add(KVDT_RULES.FIELD_FORMAT, line, id, `Zeile ${line}: ${def.label} (${id}) „${value}“: ${problem}.`);
       }
@@ -190,31 +256,28 @@ export class KvdtValidator {
     }
   }
 
-  private checkMandatory(record: KvdtRecord): void {
-    const required = KVDT_MANDATORY_FIELDS[record.satzart];
-    if (required === undefined) return;
-    const fields = record.fields;
-    for (const id of required) {
-      if (!fields.some((f) => f.id === id)) {
-        const label = KVDT_FIELDS.get(id)?.label ?? id;
-        this.add(KVDT_RULES.MANDATORY, record.line, id, `Satz ${record.satzart} ab Zeile ${record.line}: Pflichtfeld ${id} (${label}) fehlt.`);
-      }
+  private reportMissing(record: KvdtRecord, required: readonly string[]): void {
+    for (let i = 0; i < required.length; i++) {
+      if (this.mandatorySeen[i] === 1) continue;
+      const id = required[i] as string;
+      const label = KVDT_FIELDS.get(id)?.label ?? id;
+      this.add(KVDT_RULES.MANDATORY, record.line, id, `Satz ${record.satzart} ab Zeile ${record.line}: Pflichtfeld ${id} (${label}) fehlt.`);
     }
   }
 
   /** Services, diagnoses and quarter of one treatment case. */
   private checkCase(record: KvdtRecord): void {
     const is0104 = record.satzart === '0104';
-    const where = `Satz ${record.satzart} ab Zeile ${record.line}`;
+    const where = () => `Satz ${record.satzart} ab Zeile ${record.line}`;
     const quarter = record.fields.find((f) => f.id === '4101')?.value;
     if (ADT_CASE_RECORDS.includes(record.satzart) && quarter !== undefined && this.billingQuarter !== undefined && quarter !== this.billingQuarter) {
       const line = record.fields.find((f) => f.id === '4101')?.line ?? record.line;
-      this.add(KVDT_RULES.QUARTER, line, '4101', `${where}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
+      this.add(KVDT_RULES.QUARTER, line, '4101', `${where()}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
     }
     if (is0104) {
       const sug = record.fields.find((f) => f.id === '4239');
       if (sug !== undefined && !SUG_0104.includes(sug.value)) {
-        this.add(KVDT_RULES.SUG, sug.line, '4239', `${where}: Scheinuntergruppe ${sug.value} ist in Satzart 0104 nicht zulässig (41–46).`);
+        this.add(KVDT_RULES.SUG, sug.line, '4239', `${where()}: Scheinuntergruppe ${sug.value} ist in Satzart 0104 nicht zulässig (41–46).`);
       }
     }
     let day: string | undefined;
@@ -229,10 +292,11 @@ export class KvdtValidator {
       service = undefined;
     };
     const fields = record.fields;
+    const numbers = this.numbers;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i] as KvdtField;
-      switch (f.id) {
-        case '5000':
+      switch (numbers[i]) {
+        case 5000:
           closeService();
           if (day !== undefined && f.value < day) {
             this.add(KVDT_RULES.DATE_ORDER, f.line, '5000', `Zeile ${f.line}: Leistungstag ${f.value} liegt vor dem vorigen (${day}).`);
@@ -246,22 +310,22 @@ export class KvdtValidator {
             diagnosisSeen = undefined;
           }
           break;
-        case '5001':
+        case 5001:
           closeService();
           if (day === undefined) this.add(KVDT_RULES.SERVICE_DATE, f.line, '5001', `Zeile ${f.line}: Leistung ${f.value} ohne Leistungstag (5000).`);
           service = { line: f.line, gop: f.value, bsnr: false, lanr: false };
           if (is0104) video.see(f, day);
           break;
-        case '5098':
+        case 5098:
           if (service !== undefined) service.bsnr = true;
           break;
-        case '5099':
+        case 5099:
           if (service !== undefined) service.lanr = true;
           break;
-        case '6001': {
+        case 6001: {
           closeService();
           diagnosisSeen ??= f.line;
-          if (fields[i + 1]?.id !== '6003') {
+          if (i + 1 >= fields.length || numbers[i + 1] !== 6003) {
             this.add(KVDT_RULES.DIAGNOSIS_CERTAINTY, f.line, '6001', `Zeile ${f.line}: Diagnose ${f.value} ohne Diagnosensicherheit (6003) direkt dahinter.`);
           }
           break;
@@ -275,13 +339,16 @@ export class KvdtValidator {
   }
 }
 
-function isFieldId(id: string): boolean {
-  if (id.length !== 4) return false;
+/** The field id as a number, or -1 when it is not 4 digits. */
+function fieldNumber(id: string): number {
+  if (id.length !== 4) return -1;
+  let n = 0;
   for (let i = 0; i < 4; i++) {
     const c = id.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
+    if (c < 0x30 || c > 0x39) return -1;
+    n = n * 10 + (c - 0x30);
   }
-  return true;
+  return n;
 }
 
 function isBlank(c: number): boolean {

@@ -28,6 +28,7 @@ import {
   type FieldSpec,
   type KvdtExportItem,
   type KvdtHeader,
+  type PreparedLines,
 } from './export-case.js';
 import { LineSink } from './sink.js';
 import { transliterationTableOf, type TransliterateOption } from './text.js';
@@ -124,9 +125,9 @@ async function* exportCases(source: KvdtItemSource, quarter: string | undefined,
 }
 
 /** Prepares a list of records (field specs) or throws the refusal naming case and field. */
-function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined, extra: ExportProblem[] = []): [string, string][][] {
+function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined, extra: ExportProblem[] = []): PreparedLines[] {
   const problems = [...extra];
-  const out: [string, string][][] = [];
+  const out: PreparedLines[] = [];
   for (const specs of records) {
     const prepared = prepareFields(specs, caseId, table);
     problems.push(...prepared.problems);
@@ -158,9 +159,10 @@ export async function writeKvdtTo(
   let cases = 0;
   const iterator = exportCases(source, options.quarter, skipped, options.trusted === true);
 
-  const writeLines = async (records: [string, string][][]) => {
-    for (const lines of records) for (const [id, content] of lines) sink.line(id, content);
-    for (const chunk of sink.takeReady()) await write(chunk);
+  const writeLines = async (records: PreparedLines[]) => {
+    for (const lines of records) for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
+    // Most cases fill no chunk: only then is there something to wait for.
+    if (sink.hasReady) for (const chunk of sink.takeReady()) await write(chunk);
   };
   const start = async (basis: readonly ExportCase[]) => {
     const derived = deriveHeader(basis, options);
@@ -185,12 +187,12 @@ export async function writeKvdtTo(
     const h = header as unknown as KvdtHeader;
     // Check every case before the first byte goes out; keep the prepared lines (up to a bound) for writing.
     const problems: ExportProblem[] = [];
-    const prepared: ([string, string][] | undefined)[] = [];
+    const prepared: (PreparedLines | undefined)[] = [];
     let kept = 0;
     for (const ec of all) {
       const p = prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table);
       problems.push(...caseProblems(ec, h, options.quarter), ...p.problems);
-      kept += p.lines.length;
+      kept += p.lines.length / 2;
       prepared.push(kept <= MAX_KEPT_LINES ? p.lines : undefined);
     }
     if (problems.length > 0) throw refusal(problems);
@@ -212,7 +214,7 @@ export async function writeKvdtTo(
     if (header === undefined) deriveHeader([], options);
   }
   const h = header as unknown as KvdtHeader;
-  await writeLines([[['8000', 'adt9']], [['8000', 'con9']]]);
+  await writeLines([['8000', 'adt9'], ['8000', 'con9']]);
   for (const chunk of sink.takeAll()) await write(chunk);
   return {
     bytes: sink.bytes,

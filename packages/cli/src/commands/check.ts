@@ -1,24 +1,82 @@
 import type { Finding } from '@pvskit/core';
-import { CliInputError } from '../errors.js';
-import { EXIT_FINDINGS, EXIT_OK, writeJson, type CliCommand } from '../io.js';
-import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
+import { CliInputError, reportError } from '../errors.js';
+import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
+import { parseArgs, parseCaseInputs, parseJsonText, readJsonInput, type CaseOrBundle } from '../input.js';
+import { VERBS } from './verbs.js';
 
 /** Exit code of the contract for a list of findings. */
 export function exitCodeFor(findings: readonly Finding[]): number {
   return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
 }
 
+type Check = (items: readonly CaseOrBundle[]) => Finding[];
+
+async function loadCheck(): Promise<Check> {
+  // Loaded on use: `pvskit schema` and `--help` should not pay for the rule engine.
+  const { check } = await import('@pvskit/billing');
+  return (items) => items.flatMap((item) => check(item.kind === 'case' ? item.case : item.bundle).findings);
+}
+
+/**
+ * `--ndjson`: a long-lived process for hosts that check case after case. Each non-empty stdin line is one
+ * input (case, bundle or array) and gets exactly one stdout line: `{"findings":[…]}`, or `{"error":…}` for
+ * a bad line (plus the usual stderr line). The exit code is the worst of all lines.
+ */
+async function checkLines(io: CliIo): Promise<number> {
+  const check = await loadCheck();
+  // node:readline only for this mode: a one-shot check should not load it.
+  const { createInterface } = await import('node:readline');
+  // Answers are collected and written once per turn of the event loop: one write per line costs more
+  // than checking the case.
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    io.stdout(text);
+  };
+  const answer = (line: string) => {
+    pending += line;
+    if (pending.length > 64 * 1024) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const lineIo: CliIo = { ...io, stdout: answer };
+  let worst = EXIT_OK;
+  let lineNo = 0;
+  for await (const line of createInterface({ input: io.stdin, crlfDelay: Infinity })) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let code: number;
+    try {
+      const findings = check(parseCaseInputs(parseJsonText(`<stdin>:${lineNo}`, line)));
+      answer(`${JSON.stringify({ findings })}\n`);
+      code = exitCodeFor(findings);
+    } catch (error) {
+      code = reportError('check', error, lineIo);
+    }
+    if (code === EXIT_INPUT || (code === EXIT_FINDINGS && worst === EXIT_OK)) worst = code;
+  }
+  flush();
+  return worst;
+}
+
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'check cases or duty bundles against the Notfalldienst rules: {"findings":[…]}',
-  usage: 'pvskit check <file|->',
+  ...VERBS.check,
   async run(args, io) {
-    const { positional } = parseArgs(args, {});
+    const { positional, flags } = parseArgs(args, { flags: ['ndjson'] });
+    if (flags.has('ndjson')) {
+      if (positional.length > 0) throw new CliInputError(undefined, '--ndjson reads stdin: no input file expected');
+      return checkLines(io);
+    }
     if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');
     const items = parseCaseInputs(await readJsonInput(positional[0] ?? '-', io));
-    // Loaded on use: `pvskit schema` and `--help` should not pay for the rule engine.
-    const { check } = await import('@pvskit/billing');
-    const findings = items.flatMap((item) => check(item.kind === 'case' ? item.case : item.bundle).findings);
+    const findings = (await loadCheck())(items);
     writeJson(io, { findings });
     return exitCodeFor(findings);
   },

@@ -3,11 +3,11 @@ import { CliInputError } from '../errors.js';
 import { writeJson, type CliCommand } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
 import { exitCodeFor } from './check.js';
+import { VERBS } from './verbs.js';
 
 export const completeCommand: CliCommand = {
   name: 'complete',
-  summary: 'derive fee codes from the contacts, add pseudo cases: {"case":…} or {"cases":[…]} with findings',
-  usage: 'pvskit complete <file|->',
+  ...VERBS.complete,
   async run(args, io) {
     const { positional } = parseArgs(args, {});
     if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');

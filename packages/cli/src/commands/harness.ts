@@ -14,6 +14,7 @@ import { ValidationError } from '@pvskit/core';
 import { CliInputError, FileValidationError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
+import { VERBS } from './verbs.js';
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${process.pid}.tmp`;
@@ -36,8 +37,7 @@ function progress(io: CliIo): (done: number, total: number, name: string) => voi
  */
 export const harnessCommand: CliCommand = {
   name: 'harness',
-  summary: 'run partner scenarios against the SDK or a CDS Hooks endpoint (report + JUnit XML)',
-  usage: 'pvskit harness [dir] [--endpoint URL] [--service ID] [--token T] [--junit FILE] [--quiet]',
+  ...VERBS.harness,
   async run(args, io) {
     const { positional, values, flags } = parseArgs(args, { values: ['endpoint', 'token', 'junit', 'service'], flags: ['quiet'] });
     if (positional.length > 1) throw new CliInputError(undefined, `expected at most one scenario directory, got ${positional.length}`);

@@ -1,17 +1,17 @@
-import type { CliCommand } from '../io.js';
-import { checkCommand } from './check.js';
-import { completeCommand } from './complete.js';
-import { harnessCommand } from './harness.js';
-import { kvdtCommand } from './kvdt.js';
-import { schemaCommand } from './schema.js';
-import { serveCommand } from './serve.js';
+import type { CliCommand, CliIo } from '../io.js';
+import { VERBS, type VerbName } from './verbs.js';
+
+/** A verb whose code is imported when it runs. */
+function lazy(name: VerbName, load: () => Promise<CliCommand>): CliCommand {
+  return { name, ...VERBS[name], run: async (args: readonly string[], io: CliIo) => (await load()).run(args, io) };
+}
 
 /** Every verb of the contract, in help order. */
 export const commands: readonly CliCommand[] = [
-  checkCommand,
-  completeCommand,
-  kvdtCommand,
-  schemaCommand,
-  serveCommand,
-  harnessCommand,
+  lazy('check', async () => (await import('./check.js')).checkCommand),
+  lazy('complete', async () => (await import('./complete.js')).completeCommand),
+  lazy('kvdt', async () => (await import('./kvdt.js')).kvdtCommand),
+  lazy('schema', async () => (await import('./schema.js')).schemaCommand),
+  lazy('serve', async () => (await import('./serve.js')).serveCommand),
+  lazy('harness', async () => (await import('./harness.js')).harnessCommand),
 ];

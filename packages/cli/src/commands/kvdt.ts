@@ -4,12 +4,8 @@ import { CliInputError } from '../errors.js';
 import { EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
 import { exitCodeFor } from './check.js';
+import { VERBS } from './verbs.js';
 
-const USAGE = [
-  'pvskit kvdt export <file…> --out <dir|file.con> [--quarter QJJJJ] [--transliterate]',
-  'pvskit kvdt read <file.con>',
-  'pvskit kvdt check <file.con>',
-].join('\n       ');
 
 async function runExport(args: readonly string[], io: CliIo): Promise<number> {
   const { positional, values, flags } = parseArgs(args, { values: ['out', 'quarter'], flags: ['transliterate'] });
@@ -55,8 +51,7 @@ async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
 
 export const kvdtCommand: CliCommand = {
   name: 'kvdt',
-  summary: 'write, read and check KVDT billing files (ISO-8859-15)',
-  usage: USAGE,
+  ...VERBS.kvdt,
   run(args, io) {
     const [sub, ...rest] = args;
     switch (sub) {

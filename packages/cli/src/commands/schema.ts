@@ -2,11 +2,11 @@ import { jsonSchemaOf, publishedSchemaNames, type PublishedSchemaName } from '@p
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, writeJson, type CliCommand } from '../io.js';
 import { parseArgs } from '../input.js';
+import { VERBS } from './verbs.js';
 
 export const schemaCommand: CliCommand = {
   name: 'schema',
-  summary: 'print the JSON Schema of a payload',
-  usage: `pvskit schema <${publishedSchemaNames.join('|')}>`,
+  ...VERBS.schema,
   run(args, io) {
     const { positional } = parseArgs(args, {});
     const name = positional[0];

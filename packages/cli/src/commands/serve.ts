@@ -9,6 +9,7 @@ import { accessControlFromVideoService, createSignalingService, createVideoServi
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
+import { VERBS } from './verbs.js';
 
 /*
  * `pvskit serve`: the production services a PVS runs beside itself, nothing else: the CDS Hooks service
@@ -113,9 +114,7 @@ function notFound(res: ServerResponse): void {
 export function createServeCommand(stopped: (url: string) => Promise<unknown> = untilSignal): CliCommand {
   return {
     name: 'serve',
-    summary: 'CDS Hooks service (billing, KVDT export) and, with a video store, the signaling server',
-    usage:
-      'pvskit serve [--port N] [--host H] [--export-dir DIR] [--video-store FILE]  (env PVSKIT_CDS_TOKEN; with --video-store PVSKIT_VIDEO_SERVER_SECRET, PVSKIT_SIGNALING_SECRET)',
+    ...VERBS.serve,
     async run(args, io) {
       const options = parseServeArgs(args);
       const token = io.env['PVSKIT_CDS_TOKEN'];

@@ -1,10 +1,11 @@
 /**
- * Statutory holidays per Land (from `date-holidays`) and the EBM notion of a rest day.
+ * Statutory holidays per Land (computed by `date-holidays`, shipped as a table: see holidays-data.ts) and
+ * the EBM notion of a rest day.
  *
- * `date-holidays` is asked once per region and year; the result is frozen into a map keyed by plain local
- * dates, so the billing hot path only does a string lookup.
+ * The table is read once per region and year into a map keyed by plain local dates, so the billing hot
+ * path only does a string lookup.
  */
-import Holidays from 'date-holidays';
+import { HOLIDAY_TABLE } from './holidays-data.js';
 import type { Region } from '../schemas/domain.js';
 import type { LocalDate } from '../schemas/primitives.js';
 import { PvsKitError } from '../errors.js';
@@ -53,7 +54,6 @@ const HOLIDAY_REGIONS: ReadonlySet<string> = new Set([
   'DE', 'BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH',
 ]);
 
-const sources = new Map<HolidayRegion, Holidays>();
 const cache = new Map<string, ReadonlyMap<LocalDate, string>>();
 // restDayReason runs for every contact of every case; its answers per region are memoised. A date only
 // enters after validation, so a hit needs no re-parsing. Bounded so a long-running service cannot grow it
@@ -61,13 +61,16 @@ const cache = new Map<string, ReadonlyMap<LocalDate, string>>();
 const REST_MEMO_LIMIT = 50_000;
 const restMemo = new Map<HolidayRegion, Map<string, string | null>>();
 
-function sourceFor(region: HolidayRegion): Holidays {
-  let h = sources.get(region);
-  if (h === undefined) {
-    h = region === 'DE' ? new Holidays('DE') : new Holidays('DE', region);
-    sources.set(region, h);
-  }
-  return h;
+/** The table's entries of one region and year, in date-holidays' order: `[YYYY-MM-DD, name]`. */
+function tableEntries(region: HolidayRegion, year: number): [LocalDate, string][] {
+  const { digits, names, regions, years, firstYear } = HOLIDAY_TABLE;
+  const [entries = '', ...perRegion] = (years[year - firstYear] as string).split('|');
+  const own = perRegion[(regions as readonly string[]).indexOf(region)] ?? '';
+  return Array.from(own, (digit) => {
+    const at = digits.indexOf(digit) * 5;
+    const date = `${String(year).padStart(4, '0')}-${entries.slice(at, at + 2)}-${entries.slice(at + 2, at + 4)}`;
+    return [date, names[digits.indexOf(entries.charAt(at + 4))] as string];
+  });
 }
 
 /**
@@ -87,18 +90,13 @@ export function holidaysOf(region: HolidayRegion, year: number): ReadonlyMap<Loc
       details: { region },
     });
   }
-  if (!Number.isInteger(year) || year < 1900 || year > 2199) {
+  if (!Number.isInteger(year) || year < HOLIDAY_TABLE.firstYear || year > HOLIDAY_TABLE.lastYear) {
     throw new PvsKitError('CALENDAR', `holiday year out of range 1900–2199: ${year}`, {
       userMessage: `Feiertage für das Jahr ${year} sind nicht verfügbar.`,
       details: { year },
     });
   }
-  const map = new Map<LocalDate, string>();
-  for (const h of sourceFor(region).getHolidays(year, 'de')) {
-    // `h.date` is the local calendar date ("YYYY-MM-DD hh:mm:ss") in the holiday's own zone: no Date involved.
-    if (h.type === 'public') map.set(h.date.slice(0, 10), h.name);
-  }
-  const frozen: ReadonlyMap<LocalDate, string> = map;
+  const frozen: ReadonlyMap<LocalDate, string> = new Map(tableEntries(region, year));
   cache.set(key, frozen);
   return frozen;
 }

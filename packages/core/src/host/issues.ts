@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
+import { fastParse } from '../fast-parse.js';
 import { toValidationIssues } from '../validate.js';
 
 type Issue = z.core.$ZodIssue;
@@ -54,6 +55,8 @@ export function unionAwareIssues(error: z.ZodError): ValidationIssue[] {
 
 /** Parses with `schema`; throws a {@link ValidationError} with union-aware issues. */
 export function parseStrict<S extends z.ZodType>(schema: S, input: unknown, subject: string): z.output<S> {
+  const fast = fastParse(schema, input);
+  if (fast !== undefined) return fast.value;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   // Parsed again with reportInput only on failure (it slows the happy path): it lets the union heuristic
