@@ -7,7 +7,8 @@ import { assertPlanIncludes } from '../plans/entitlements.js';
 import { DAY_MS, MINUTE_MS, type VideoContext } from '../service/context.js';
 import type { AppointmentKind, AppointmentRow } from '../storage/port.js';
 import { berlinToEpoch } from './berlin-time.js';
-import { accessCodeMac, generateCodePair } from './codes.js';
+import { splitAccessCode } from '../access-code/access-code.js';
+import { doctorCodeMac, generateCodePair, locatorMac } from './codes.js';
 import {
   bookingSchema,
   MAX_CONFERENCE_PARTICIPANTS,
@@ -106,27 +107,22 @@ export function toAppointment(ctx: VideoContext, row: AppointmentRow, s: Appoint
   };
 }
 
-/** Stores the MACs of a new pair; a (vanishingly rare) collision with any live code draws a new pair. */
-function storeCodePair(ctx: VideoContext, appointmentId: string, deleteAfter: number): { doctor: string; patient: string } {
+/**
+ * Stores the MACs of a new pair (locators of both, the whole doctor code) until the end of the code window,
+ * when the purge deletes them; a locator already taken by a live code draws a new pair.
+ */
+function storeCodePair(ctx: VideoContext, appointmentId: string, validUntil: number): { doctor: string; patient: string } {
   for (let attempt = 0; attempt < 8; attempt++) {
     const pair = generateCodePair();
+    const rows = [
+      { mac: locatorMac(ctx.codeKey, splitAccessCode(pair.doctor).locator), role: 'doctor' as const },
+      { mac: doctorCodeMac(ctx.codeKey, pair.doctor), role: 'doctor' as const },
+      { mac: locatorMac(ctx.codeKey, splitAccessCode(pair.patient).locator), role: 'patient' as const },
+    ];
     const ok = ctx.store.transaction(() => {
-      const doctorOk = ctx.store.insertAccessCode({
-        mac: accessCodeMac(ctx.codeKey, pair.doctor),
-        appointmentId,
-        role: 'doctor',
-        deleteAfter,
-      });
-      const patientOk =
-        doctorOk &&
-        ctx.store.insertAccessCode({
-          mac: accessCodeMac(ctx.codeKey, pair.patient),
-          appointmentId,
-          role: 'patient',
-          deleteAfter,
-        });
-      if (!patientOk) ctx.store.deleteAccessCodes(appointmentId);
-      return patientOk;
+      const all = rows.every((r) => ctx.store.insertAccessCode({ ...r, appointmentId, deleteAfter: validUntil }));
+      if (!all) ctx.store.deleteAccessCodes(appointmentId);
+      return all;
     });
     if (ok) return pair;
   }
@@ -169,7 +165,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       return store.transaction(() => {
         // The row goes in first so code MACs never point at nothing; it is re-sealed once the codes exist.
         store.insertAppointment({ ...row, sealed: new Uint8Array(1) });
-        const codes = storeCodePair(ctx, id, deleteAfter);
+        const codes = storeCodePair(ctx, id, row.validUntil);
         const secret: AppointmentSecret = {
           v: 1,
           patient: b.patient,
@@ -205,7 +201,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       const secret = openAppointmentSecret(dataKeyOf(session), row);
       return store.transaction(() => {
         store.deleteAccessCodes(row.id);
-        const codes = storeCodePair(ctx, row.id, row.deleteAfter);
+        const codes = storeCodePair(ctx, row.id, row.validUntil);
         const next: AppointmentRow = {
           ...row,
           failedAttempts: 0,

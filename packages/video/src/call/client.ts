@@ -4,8 +4,9 @@ import type { Instance as PeerInstance, SignalData } from 'simple-peer';
 import { z } from 'zod';
 import { serverMessageSchema, type ServerMessage, CLOSE_CODES } from '../signaling/protocol.js';
 import { fromBase64Url, toBase64Url } from './bytes.js';
-import { CPaceParty, normalizeAccessCode } from './cpace.js';
-import { deriveLinkKey, deriveSessionKey, sealedEnvelopeSchema, SecureChannel, type CallRole } from './e2e.js';
+import { normaliseAccessCode, normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
+import { CPaceParty } from './cpace.js';
+import { deriveLinkKey, deriveSessionKey, nonceCommitment, sealedEnvelopeSchema, SecureChannel, shortAuthenticationString, type CallRole } from './e2e.js';
 import { TypedEmitter } from './emitter.js';
 import { loadSodium, type Sodium } from './sodium.js';
 import { readQualityStats, type QualityStats } from './stats.js';
@@ -40,12 +41,23 @@ export interface CallClientOptions {
   role: CallRole;
   /** Link secret (32 bytes, or base64url as in `#k=`). The doctor passes it to accept link guests. */
   secret?: Uint8Array | string;
-  /** Patient: the code they typed. Doctor: the patient's code, to run the PAKE with code guests. */
+  /**
+   * Patient: the code they typed. Doctor: the patient's code, to run the PAKE with code guests. Only its PAKE
+   * part (after the locator) is used, and only inside CPace; it never goes to the relay.
+   */
   code?: string;
   /** Doctor ticket (from the PVS via `issueDoctorTicket`, or redeeming the doctor code). Doctor only. */
   ticket?: string;
   /** Patient's full name (R3); travels only sealed, end to end. */
   name?: string;
+  /**
+   * Patient: the consent they gave on the join page (R16), with the version of the text shown. It travels inside
+   * the sealed introduction, so only the doctor's client (which proved the code or link) can receive and
+   * record it.
+   */
+  consent?: { textVersion: string };
+  /** Doctor: failed PAKE handshakes after which this client refuses further code guests. Default 10. */
+  maxPakeFailures?: number;
   /** WebRTC implementation; browsers use their globals when omitted. */
   wrtc?: WrtcLike;
   /** WebSocket implementation; `globalThis.WebSocket` when omitted. */
@@ -86,6 +98,7 @@ export type CallAuditEvent =
   | { type: 'connected'; peerId: string }
   | { type: 'ended'; peerId: string; by: 'self' | 'remote'; reason: string }
   | { type: 'crypto-failure'; peerId: string; reason: string }
+  | { type: 'sas'; peerId: string; sas: string }
   | { type: 'admitted'; peerId: string };
 
 /** A waiting patient whose identity was proven end to end (link secret or PAKE). */
@@ -94,6 +107,10 @@ export interface Knock {
   /** Full name the patient entered. */
   name: string;
   mode: 'link' | 'pake';
+  /** Short authentication string; the patient's screen shows the same one unless someone sits in between. */
+  sas: string;
+  /** The consent the patient gave on the join page, if any (sealed, so nobody else could send it). */
+  consent?: { textVersion: string };
 }
 
 /** Events of a {@link CallClient}. */
@@ -105,6 +122,8 @@ export interface CallClientEvents {
   'knock-failed': (event: { peerId: string; reason: string }) => void;
   /** Patient: we are in the waiting room. */
   waiting: () => void;
+  /** Both: the handshake with `peerId` is complete; `sas` is what both screens show to compare aloud. */
+  sas: (event: { peerId: string; sas: string }) => void;
   admitted: () => void;
   connected: (event: { peerId: string }) => void;
   track: (track: MediaStreamTrack, stream: MediaStream, peerId: string) => void;
@@ -122,16 +141,25 @@ export interface CallClientEvents {
   error: (error: PvsKitError) => void;
 }
 
+/*
+ * The handshake (v2): the patient commits to its nonce in `open` and reveals it only in `intro`, after the
+ * doctor's answer. Whoever sits in between must fix its own answer before it learns the patient's nonce, so it
+ * cannot grind its values until the SAS of its two sessions agree.
+ */
 const knockSchema = z.discriminatedUnion('k', [
-  z.strictObject({ k: z.literal('open'), v: z.literal(1), mode: z.enum(['link', 'pake']), nP: z.string().max(64), Y: z.string().max(64).optional() }),
+  z.strictObject({ k: z.literal('open'), v: z.literal(2), mode: z.enum(['link', 'pake']), c: z.string().max(64), Y: z.string().max(64).optional() }),
   z.strictObject({ k: z.literal('accept'), nD: z.string().max(64), Y: z.string().max(64).optional(), mac: z.string().max(64).optional() }),
-  z.strictObject({ k: z.literal('intro'), mac: z.string().max(64).optional(), env: sealedEnvelopeSchema }),
+  z.strictObject({ k: z.literal('intro'), nP: z.string().max(64), mac: z.string().max(64).optional(), env: sealedEnvelopeSchema }),
   z.strictObject({ k: z.literal('env'), env: sealedEnvelopeSchema }),
 ]);
 type KnockMessage = z.infer<typeof knockSchema>;
 
 const sealedPayloadSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('intro'), name: z.string().min(1).max(200) }),
+  z.strictObject({
+    t: z.literal('intro'),
+    name: z.string().min(1).max(200),
+    consent: z.strictObject({ textVersion: z.string().min(1).max(40) }).optional(),
+  }),
   z.strictObject({ t: z.literal('signal'), data: z.record(z.string(), z.unknown()) }),
   z.strictObject({ t: z.literal('bye') }),
 ]);
@@ -146,10 +174,18 @@ interface Session {
   peerId: string;
   mode: 'link' | 'pake' | undefined;
   patientNonce: Uint8Array | undefined;
+  /** Doctor: the patient's commitment to its nonce, and our own nonce. */
+  commitment: Uint8Array | undefined;
+  doctorNonce: Uint8Array | undefined;
+  /** Doctor: link key or CPace key, until the patient reveals its nonce. */
+  baseKey: Uint8Array | undefined;
   cpace: CPaceParty | undefined;
   /** Doctor: the patient's expected PAKE confirmation. */
   verifyPeerMac: ((mac: Uint8Array) => boolean) | undefined;
+  /** Doctor: our PAKE confirmation went out; from now on every end but success is a failed try. */
+  confirmationSent: boolean;
   channel: SecureChannel | undefined;
+  sas: string | undefined;
   name: string | undefined;
   verified: boolean;
   admitted: boolean;
@@ -190,7 +226,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private reconnectAttempt = 0;
   private fatalError: PvsKitError | undefined;
   private readonly linkKey: Uint8Array | undefined;
+  /** The PAKE part of the patient code (never the locator, never sent anywhere). */
   private readonly code: string | undefined;
+  private pakeFailures = 0;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -217,11 +255,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       this.linkKey = deriveLinkKey(sodium, secret, options.appointmentId);
     }
     if (options.code !== undefined) {
-      const code = normalizeAccessCode(options.code);
-      if (code === undefined) {
+      const code = normaliseAccessCode(options.code);
+      if (code === null) {
         throw new PvsKitError('AUTH', 'Access code has the wrong form', { userMessage: 'Zugangscode unbekannt' });
       }
-      this.code = code;
+      this.code = splitAccessCode(code).secret;
     }
     if (options.role === 'patient' && this.linkKey === undefined && this.code === undefined) {
       throw new PvsKitError('AUTH', 'A patient needs the link secret or the access code', {
@@ -238,6 +276,16 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /** Our participant id once connected. */
   get id(): string | undefined {
     return this.peerId;
+  }
+
+  /**
+   * The short authentication string of the session with `peerId` (patient: the doctor; omitted: the first
+   * completed session), once the handshake is complete. Both screens show the same value unless someone sits
+   * in between; the doctor may compare it aloud when in doubt.
+   */
+  sas(peerId?: string): string | undefined {
+    if (peerId !== undefined) return this.sessions.get(peerId)?.sas;
+    return [...this.sessions.values()].find((x) => x.sas !== undefined)?.sas;
   }
 
   /** Whether the own picture is hidden in the UI. */
@@ -368,18 +416,18 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
           this.setState(this.options.role === 'patient' ? 'waiting' : 'ready');
           if (this.options.role === 'patient') this.emit('waiting');
         }
-        for (const peer of msg.peers) this.onPeerPresent(peer.peerId, peer.role);
+        for (const peer of msg.peers) this.onPeerPresent(peer.peerId, peer.role, peer.admitted);
         return;
       }
       case 'peer-joined':
-        this.onPeerPresent(msg.peer.peerId, msg.peer.role);
+        this.onPeerPresent(msg.peer.peerId, msg.peer.role, msg.peer.admitted);
         return;
       case 'peer-left': {
         const s = this.sessions.get(msg.peerId);
         this.emit('peer-left', { peerId: msg.peerId, reason: msg.reason });
-        if (s !== undefined && this.options.role === 'doctor' && s.verifyPeerMac !== undefined && !s.verified) {
-          // The guesser saw our confirmation MAC, so the try is spent even if it never reports.
-          this.pakeFailed(msg.peerId, cryptoFailure('Patient left during the PAKE', 'pake'));
+        if (s !== undefined && this.options.role === 'doctor' && s.confirmationSent && !s.verified) {
+          // Leaving mid-handshake: after our confirmation went out, the try is spent.
+          this.rejectKnock(s, cryptoFailure('Patient left during the handshake', 'left'));
           return;
         }
         if (s !== undefined) {
@@ -405,6 +453,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       case 'admitted':
         this.resumeToken = msg.resumeToken;
         this.admitted = true;
+        // Admitted again into a slot the server had lost while the call ran peer to peer: nothing changes here.
+        if (this.anyConnected()) return;
         this.emit('admitted');
         this.setState('ready');
         for (const s of this.sessions.values()) {
@@ -444,9 +494,14 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       peerId,
       mode: undefined,
       patientNonce: undefined,
+      commitment: undefined,
+      doctorNonce: undefined,
+      baseKey: undefined,
       cpace: undefined,
       verifyPeerMac: undefined,
+      confirmationSent: false,
       channel: undefined,
+      sas: undefined,
       name: undefined,
       verified: false,
       admitted: false,
@@ -461,8 +516,15 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     return s;
   }
 
-  private onPeerPresent(peerId: string, role: CallRole): void {
-    if (this.options.role !== 'patient' || role !== 'doctor' || this.sessions.has(peerId)) return;
+  private onPeerPresent(peerId: string, role: CallRole, admitted: boolean): void {
+    if (this.options.role === 'doctor') {
+      // A patient we had admitted comes back into a slot the server no longer held (restart, long drop): the
+      // server made it wait again; our sealed session with it still stands, so we admit it again.
+      const s = this.sessions.get(peerId);
+      if (role === 'patient' && !admitted && s !== undefined && s.verified && s.admitted && !s.closed) this.sendServer({ t: 'admit', peer: peerId });
+      return;
+    }
+    if (role !== 'doctor' || this.sessions.has(peerId)) return;
     // A new doctor id means a new session (the old doctor left or reloaded).
     for (const old of [...this.sessions.values()]) {
       this.destroySession(old);
@@ -472,7 +534,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.newSession(peerId);
     s.admitted = this.admitted;
     s.patientNonce = sodium.randombytes_buf(16);
-    const open: KnockMessage = { k: 'open', v: 1, mode: this.linkKey !== undefined ? 'link' : 'pake', nP: toBase64Url(s.patientNonce) };
+    const open: KnockMessage = {
+      k: 'open',
+      v: 2,
+      mode: this.linkKey !== undefined ? 'link' : 'pake',
+      c: toBase64Url(nonceCommitment(sodium, this.options.appointmentId, s.patientNonce)),
+    };
     s.mode = open.mode;
     if (open.mode === 'pake') {
       s.cpace = new CPaceParty(sodium, this.code ?? '', this.options.appointmentId, 'initiator');
@@ -499,84 +566,115 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   }
 
   private onDoctorRelay(from: string, msg: KnockMessage): void {
-    const sodium = this.requireSodium();
     if (msg.k === 'open') {
-      const existing = this.sessions.get(from);
-      if (existing !== undefined) {
-        this.sessionFailure(from, cryptoFailure('Handshake restarted within a session', 'replayed-open'));
-        return;
-      }
-      const s = this.newSession(from);
-      s.mode = msg.mode;
-      const nP = fromBase64Url(msg.nP);
-      const nD = sodium.randombytes_buf(16);
-      if (nP === undefined || nP.length !== 16) {
-        this.sessionFailure(from, cryptoFailure('Bad patient nonce', 'malformed'));
-        return;
-      }
-      if (msg.mode === 'link') {
-        if (this.linkKey === undefined) {
-          this.sessionFailure(from, cryptoFailure('Patient came by link but no link secret is configured', 'no-secret'));
-          return;
-        }
-        s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, this.linkKey, this.options.appointmentId, nP, nD), this.options.appointmentId, 'doctor');
-        this.relay(from, { k: 'accept', nD: toBase64Url(nD) });
-        return;
-      }
-      const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
-      if (this.code === undefined || share === undefined) {
-        this.sessionFailure(from, cryptoFailure('Patient came by code but no patient code is configured', 'no-code'));
-        return;
-      }
-      const party = new CPaceParty(sodium, this.code, this.options.appointmentId, 'responder');
-      let result;
-      try {
-        result = party.finish(share);
-      } catch (error) {
-        this.pakeFailed(from, error as PvsKitError);
-        return;
-      }
-      s.verifyPeerMac = result.verifyPeerConfirmation;
-      s.confirmTimer = setTimeout(() => {
-        if (!s.verified && !s.closed) this.pakeFailed(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
-      }, PAKE_CONFIRM_TIMEOUT_MS);
-      s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, result.sessionKey, this.options.appointmentId, nP, nD), this.options.appointmentId, 'doctor');
-      this.relay(from, { k: 'accept', nD: toBase64Url(nD), Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
+      this.onOpen(from, msg);
       return;
     }
     const s = this.sessions.get(from);
-    if (s === undefined || s.channel === undefined || s.closed) return;
-    if (msg.k === 'intro') {
-      if (s.verified) {
-        this.sessionFailure(from, cryptoFailure('Second introduction in one session', 'replayed-intro'));
-        return;
-      }
-      if (s.mode === 'pake') {
-        const mac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
-        if (mac === undefined || s.verifyPeerMac === undefined || !s.verifyPeerMac(mac)) {
-          this.pakeFailed(from, cryptoFailure('PAKE key confirmation failed: the patient used another code', 'pake'));
-          return;
-        }
-      }
-      let payload;
-      try {
-        payload = sealedPayloadSchema.parse(s.channel.open(msg.env));
-      } catch (error) {
-        if (s.mode === 'pake') this.pakeFailed(from, asCrypto(error));
-        else this.rejectKnock(s, asCrypto(error));
-        return;
-      }
-      if (payload.t !== 'intro') {
-        this.rejectKnock(s, cryptoFailure('Expected the introduction first', 'protocol'));
-        return;
-      }
-      s.verified = true;
-      if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
-      s.name = payload.name;
-      this.emit('knock', { peerId: from, name: payload.name, mode: s.mode ?? 'link' });
+    if (s === undefined || s.closed) return;
+    if (msg.k === 'intro') this.onIntro(s, msg);
+    else if (msg.k === 'env' && s.channel !== undefined) this.onEnvelope(s, msg.env);
+    else this.sessionFailure(from, cryptoFailure(`Unexpected handshake message ${msg.k}`, 'protocol'));
+  }
+
+  /** Doctor: a patient knocks. We answer with our nonce (and CPace share and confirmation). */
+  private onOpen(from: string, msg: Extract<KnockMessage, { k: 'open' }>): void {
+    const sodium = this.requireSodium();
+    if (this.sessions.has(from)) {
+      this.sessionFailure(from, cryptoFailure('Handshake restarted within a session', 'replayed-open'));
       return;
     }
-    if (msg.k === 'env') this.onEnvelope(s, msg.env);
+    const s = this.newSession(from);
+    s.mode = msg.mode;
+    s.commitment = fromBase64Url(msg.c);
+    if (s.commitment === undefined || s.commitment.length !== 32) {
+      this.sessionFailure(from, cryptoFailure('Bad nonce commitment', 'malformed'));
+      return;
+    }
+    s.doctorNonce = sodium.randombytes_buf(16);
+    const nD = toBase64Url(s.doctorNonce);
+    if (msg.mode === 'link') {
+      if (this.linkKey === undefined) {
+        this.sessionFailure(from, cryptoFailure('Patient came by link but no link secret is configured', 'no-secret'));
+        return;
+      }
+      s.baseKey = this.linkKey;
+      this.relay(from, { k: 'accept', nD });
+      return;
+    }
+    const maxFailures = this.options.maxPakeFailures ?? 10;
+    const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
+    if (this.code === undefined || share === undefined || this.pakeFailures >= maxFailures) {
+      // After too many failed tries we send no further confirmation a guesser could test a code against, even
+      // if the relay never counted them.
+      this.sessionFailure(from, cryptoFailure('No PAKE with code guests (no patient code, or too many failed tries)', 'no-code'));
+      return;
+    }
+    const party = new CPaceParty(sodium, this.code, this.options.appointmentId, 'responder');
+    let result;
+    try {
+      result = party.finish(share);
+    } catch (error) {
+      this.sessionFailure(from, asCrypto(error));
+      return;
+    }
+    s.verifyPeerMac = result.verifyPeerConfirmation;
+    s.baseKey = result.sessionKey;
+    s.confirmTimer = setTimeout(() => {
+      if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
+    }, PAKE_CONFIRM_TIMEOUT_MS);
+    s.confirmationSent = true;
+    this.relay(from, { k: 'accept', nD, Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
+  }
+
+  /** Doctor: the patient proves its key (CPace confirmation), reveals its nonce and introduces itself, sealed. */
+  private onIntro(s: Session, msg: Extract<KnockMessage, { k: 'intro' }>): void {
+    const sodium = this.requireSodium();
+    if (s.verified || s.baseKey === undefined || s.commitment === undefined || s.doctorNonce === undefined) {
+      this.sessionFailure(s.peerId, cryptoFailure('Introduction out of turn', 'replayed-intro'));
+      return;
+    }
+    if (s.mode === 'pake') {
+      const mac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
+      if (mac === undefined || s.verifyPeerMac === undefined || !s.verifyPeerMac(mac)) {
+        this.sessionFailure(s.peerId, cryptoFailure('PAKE key confirmation failed: the patient used another code', 'pake'));
+        return;
+      }
+    }
+    const nP = fromBase64Url(msg.nP);
+    const committed = nP === undefined ? undefined : nonceCommitment(sodium, this.options.appointmentId, nP);
+    if (nP === undefined || nP.length !== 16 || committed === undefined || !sodium.memcmp(committed, s.commitment)) {
+      this.sessionFailure(s.peerId, cryptoFailure('The revealed nonce does not match its commitment', 'commitment'));
+      return;
+    }
+    const sessionKey = deriveSessionKey(sodium, s.baseKey, this.options.appointmentId, nP, s.doctorNonce);
+    s.channel = new SecureChannel(sodium, sessionKey, this.options.appointmentId, 'doctor');
+    let payload;
+    try {
+      payload = sealedPayloadSchema.parse(s.channel.open(msg.env));
+    } catch (error) {
+      this.sessionFailure(s.peerId, asCrypto(error));
+      return;
+    }
+    if (payload.t !== 'intro') {
+      this.sessionFailure(s.peerId, cryptoFailure('Expected the introduction first', 'protocol'));
+      return;
+    }
+    s.verified = true;
+    if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
+    s.name = payload.name;
+    s.sas = this.completeHandshake(s, sessionKey);
+    const knock: Knock = { peerId: s.peerId, name: payload.name, mode: s.mode ?? 'link', sas: s.sas };
+    if (payload.consent !== undefined) knock.consent = payload.consent;
+    this.emit('knock', knock);
+  }
+
+  /** The SAS of a finished handshake: audited and announced. */
+  private completeHandshake(s: Session, sessionKey: Uint8Array): string {
+    const sas = shortAuthenticationString(this.requireSodium(), sessionKey, this.options.appointmentId);
+    this.audit({ type: 'sas', peerId: s.peerId, sas });
+    this.emit('sas', { peerId: s.peerId, sas });
+    return sas;
   }
 
   private onPatientRelay(from: string, msg: KnockMessage): void {
@@ -624,10 +722,14 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         baseKey = result.sessionKey;
         mac = toBase64Url(result.ownConfirmation);
       }
-      s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, baseKey, this.options.appointmentId, s.patientNonce, nD), this.options.appointmentId, 'patient');
-      const intro: KnockMessage = { k: 'intro', env: s.channel.seal({ t: 'intro', name: (this.options.name ?? '').trim() }) };
+      const sessionKey = deriveSessionKey(sodium, baseKey, this.options.appointmentId, s.patientNonce, nD);
+      s.channel = new SecureChannel(sodium, sessionKey, this.options.appointmentId, 'patient');
+      const introPayload: z.infer<typeof sealedPayloadSchema> = { t: 'intro', name: (this.options.name ?? '').trim() };
+      if (this.options.consent !== undefined) introPayload.consent = { textVersion: this.options.consent.textVersion };
+      const intro: KnockMessage = { k: 'intro', nP: toBase64Url(s.patientNonce), env: s.channel.seal(introPayload) };
       if (mac !== undefined) intro.mac = mac;
       this.relay(from, intro);
+      s.sas = this.completeHandshake(s, sessionKey);
       if (this.admitted) void this.startPatientPeer(s);
       return;
     }
@@ -662,40 +764,51 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.relay(s.peerId, { k: 'env', env: s.channel.seal(payload) });
   }
 
+  /** Patient: the doctor's PAKE answer did not confirm (wrong code, or someone in between). */
   private pakeFailed(peerId: string, error: PvsKitError): void {
-    // Both sides report; the server counts the try once per waiting patient (lockout after 10).
-    this.sendServer({ t: 'pake-failed', peer: peerId });
-    if (this.options.role === 'doctor') {
-      const s = this.sessions.get(peerId);
-      if (s !== undefined) this.destroySession(s);
-      this.sessions.delete(peerId);
-      this.audit({ type: 'crypto-failure', peerId, reason: 'pake' });
-      this.emit('knock-failed', { peerId, reason: 'pake' });
-      return;
-    }
     this.audit({ type: 'crypto-failure', peerId, reason: 'pake' });
     this.failAll(error);
   }
 
+  /**
+   * Doctor: a waiting patient's handshake ended without success. Once our PAKE confirmation went out, a
+   * guesser could test one code against it, so every such end (wrong or missing confirmation, malformed,
+   * second or out-of-turn message, leaving, timeout) is a failed try: reported to the server and counted here,
+   * where a hostile relay cannot undo it.
+   */
   private rejectKnock(s: Session, error: PvsKitError): void {
-    this.sendServer({ t: 'deny', peer: s.peerId });
+    const reason = String(error.details?.reason ?? 'crypto');
+    const spentTry = s.confirmationSent && !s.verified;
+    if (spentTry) {
+      this.pakeFailures++;
+      this.sendServer({ t: 'pake-failed', peer: s.peerId });
+      if (this.pakeFailures === (this.options.maxPakeFailures ?? 10)) this.emit('locked');
+    } else {
+      this.sendServer({ t: 'deny', peer: s.peerId });
+    }
     this.destroySession(s);
     this.sessions.delete(s.peerId);
-    this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: String(error.details?.reason ?? 'crypto') });
-    this.emit('knock-failed', { peerId: s.peerId, reason: String(error.details?.reason ?? 'crypto') });
+    this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: spentTry ? 'pake' : reason });
+    this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
   }
 
   /** A crypto failure inside a session: the session (and for two-party calls the call) stops. */
   private sessionFailure(peerId: string, error: PvsKitError): void {
     const s = this.sessions.get(peerId);
-    this.audit({ type: 'crypto-failure', peerId, reason: String(error.details?.reason ?? 'crypto') });
     if (this.options.role === 'doctor' && s !== undefined && !s.admitted) {
       this.rejectKnock(s, error);
       return;
     }
+    this.audit({ type: 'crypto-failure', peerId, reason: String(error.details?.reason ?? 'crypto') });
     if (s !== undefined) {
       this.destroySession(s);
       this.sessions.delete(peerId);
+    }
+    if (this.options.role === 'doctor' && s === undefined) {
+      // No session yet (e.g. an unparsable first message): turn the knock away.
+      this.sendServer({ t: 'deny', peer: peerId });
+      this.emit('knock-failed', { peerId, reason: String(error.details?.reason ?? 'crypto') });
+      return;
     }
     if (this.options.role === 'patient' || this.connectedCount() === 0) this.failAll(error);
     else this.emit('error', error);
@@ -997,15 +1110,27 @@ export function parseInvitationLink(link: string): { appointmentId: string; secr
   return { appointmentId: match[1], secret: secret as string };
 }
 
-/** Redeems a typed code at `{signaling http url}/redeem` (browser-safe, uses `fetch`). */
+/**
+ * Redeems a typed code at `{signaling http url}/redeem` (browser-safe, uses `fetch`). A patient's page sends
+ * only the code's locator (the relay must never learn the PAKE part); with `role: 'doctor'` the whole doctor
+ * code goes, which is no end-to-end key and yields a doctor ticket.
+ */
 export async function redeemAccessCode(input: {
   signalingUrl: string;
   code: string;
+  /** Who types: `patient` (default) sends the locator only, `doctor` the whole doctor code. */
+  role?: CallRole;
   fetch?: typeof fetch;
 }): Promise<{ appointmentId: string; role: CallRole; ticket?: string }> {
   const doFetch = input.fetch ?? fetch;
   const url = `${input.signalingUrl.replace(/^ws/, 'http')}/redeem`;
-  const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: input.code }) });
+  const locator = normaliseLocator(input.code);
+  const whole = normaliseAccessCode(input.code);
+  if (locator === null || (input.role === 'doctor' && whole === null)) {
+    throw new PvsKitError('AUTH', 'Access code has the wrong form', { userMessage: 'Zugangscode unbekannt' });
+  }
+  const payload = input.role === 'doctor' ? { code: whole } : { locator };
+  const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   const body = (await res.json()) as Record<string, unknown>;
   if (!res.ok) {
     throw new PvsKitError((body.code as PvsKitError['code'] | undefined) ?? 'AUTH', String(body.message ?? 'redeem failed'), {

@@ -1,6 +1,8 @@
 import type { PvsKitError } from '@pvskit/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CallClient, Knock } from './client.js';
+import { toBase64Url } from './bytes.js';
+import { loadSodium, type Sodium } from './sodium.js';
 import { createCallTestbed, nextEvent, startTamperingRelay, type CallTestbed, type RelayHook } from './testkit.js';
 
 /**
@@ -10,6 +12,8 @@ import { createCallTestbed, nextEvent, startTamperingRelay, type CallTestbed, ty
  */
 
 const beds: CallTestbed[] = [];
+const sodium: Sodium = await loadSodium();
+const ristrettoPoint = (): Uint8Array => sodium.crypto_core_ristretto255_from_hash(sodium.randombytes_buf(64));
 afterEach(async () => {
   for (const b of beds.splice(0)) await b.dispose();
 });
@@ -124,16 +128,37 @@ describe('tampering relay is detected', () => {
     const o = await callThrough((dir, text) => {
       const f = parse(text);
       if (dir === 'up' && !done && f.t === 'relay' && typeof f.body === 'string') {
-        const body = JSON.parse(f.body) as { k: string; nP?: string };
-        if (body.k === 'open' && body.nP !== undefined) {
+        const body = JSON.parse(f.body) as { k: string; Y?: string };
+        if (body.k === 'open' && body.Y !== undefined) {
           done = true;
-          body.nP = body.nP.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+          // Another valid point: the patient's share as seen by the doctor is now someone else's.
+          body.Y = toBase64Url(ristrettoPoint());
           return [JSON.stringify({ ...f, body: JSON.stringify(body) })];
         }
       }
       return [text];
     }, 'pake');
+    expect(done).toBe(true);
     expect((o.patientError ?? o.doctorError)?.code).toBe('CRYPTO');
+    expect(o.connected).toEqual([]);
+  });
+
+  test('a swapped nonce commitment is caught when the nonce is revealed', async () => {
+    let done = false;
+    const o = await callThrough((dir, text) => {
+      const f = parse(text);
+      if (dir === 'up' && !done && f.t === 'relay' && typeof f.body === 'string') {
+        const body = JSON.parse(f.body) as { k: string; c?: string };
+        if (body.k === 'open' && body.c !== undefined) {
+          done = true;
+          body.c = body.c.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+          return [JSON.stringify({ ...f, body: JSON.stringify(body) })];
+        }
+      }
+      return [text];
+    });
+    expect(done).toBe(true);
+    expect(reasonOf(o)).toBe('commitment');
     expect(o.connected).toEqual([]);
   });
 

@@ -125,6 +125,11 @@ export function nextEvent<T>(
   });
 }
 
+/** The same code with another PAKE part (its last digit changed): it still locates the appointment. */
+export function withWrongPakePart(code: string): string {
+  return code.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'));
+}
+
 /** Random 32-byte link secret, base64url (as the invitation link carries it). */
 export function randomLinkSecret(): string {
   const bytes = new Uint8Array(32);

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { PvsKitError, silentLogger, type Logger } from '@pvskit/core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { clientAddressKey } from '../base/client-address.js';
 import type { AccessControl } from './access.js';
 import {
   createMemoryMetadataStore,
@@ -56,6 +57,8 @@ export interface SignalingLimits {
   metadataTtlDays: number;
   /** Interval of the sweep (room expiry, metadata purge). Default 60 s. */
   sweepIntervalMs: number;
+  /** Metadata records one room may write (beyond it nothing more is stored for the room). Default 200. */
+  maxRecordsPerRoom: number;
 }
 
 const limitsSchema = z.strictObject({
@@ -75,6 +78,7 @@ const limitsSchema = z.strictObject({
   tokenTtlMs: z.number().int().min(1000),
   metadataTtlDays: z.number().min(0).max(MAX_METADATA_TTL_DAYS),
   sweepIntervalMs: z.number().int().min(10),
+  maxRecordsPerRoom: z.number().int().min(10).max(100_000),
 });
 
 /** The defaults of {@link SignalingLimits}. */
@@ -95,6 +99,7 @@ export const DEFAULT_SIGNALING_LIMITS: Readonly<SignalingLimits> = Object.freeze
   tokenTtlMs: 12 * 3_600_000,
   metadataTtlDays: MAX_METADATA_TTL_DAYS,
   sweepIntervalMs: 60_000,
+  maxRecordsPerRoom: 200,
 });
 
 /** What passes through the server, for audits and tests that prove it holds no content. */
@@ -128,7 +133,7 @@ export interface SignalingServiceOptions {
 export interface RedeemResult {
   appointmentId: string;
   role: 'doctor' | 'patient';
-  /** A doctor ticket for `hello` (doctor codes only). */
+  /** A doctor ticket for `hello` (whole doctor codes only). */
   ticket?: string;
 }
 
@@ -149,7 +154,10 @@ export interface SignalingService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Handles `POST {path}/redeem`; returns false for other requests. */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Verifies a typed code through the access port (rate-limited per IP); doctor codes yield a ticket. */
+  /**
+   * Locates an appointment by a code's locator, or checks a whole doctor code, through the access port
+   * (rate-limited per IP, IPv6 per /64); only a whole doctor code yields a ticket.
+   */
   redeemCode(input: { code: string; ip: string }): Promise<RedeemResult>;
   /** A doctor ticket for a doctor the host has authenticated itself (PVS login). */
   issueDoctorTicket(appointmentId: string, ttlMs?: number): string;
@@ -187,6 +195,8 @@ interface Participant {
   conn: Connection | undefined;
   queue: string[];
   graceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The one candidate-type report an admitted participant may file has been stored. */
+  reported: boolean;
 }
 
 interface Room {
@@ -201,11 +211,15 @@ interface Room {
   recentPakeFailures: Map<string, number>;
   /** Participants who left or timed out; their resume tokens no longer restore a slot. */
   departed: Set<string>;
+  /** Metadata records written for this room (bounded by `maxRecordsPerRoom`). */
+  records: number;
 }
 
 interface Connection {
   ws: WebSocket;
   ip: string;
+  /** The key of `ip` for rate limits (IPv6 per /64). */
+  ipKey: string;
   alive: boolean;
   room: Room | undefined;
   participant: Participant | undefined;
@@ -217,6 +231,9 @@ interface Connection {
 function refusal(code: PvsKitError['code'], message: string, userMessage: string): PvsKitError {
   return new PvsKitError(code, message, { userMessage });
 }
+
+/** Patients send only their code's locator; the doctor sends the whole doctor code (it is no E2E key). */
+const redeemBodySchema = z.union([z.strictObject({ locator: z.string().max(16) }), z.strictObject({ code: z.string().max(32) })]);
 
 const UNKNOWN_APPOINTMENT = (): PvsKitError =>
   refusal('NOT_FOUND', 'Unknown or expired appointment', 'Dieser Termin ist nicht (mehr) gültig.');
@@ -243,6 +260,8 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   let closed = false;
 
   const record = (room: Room, event: SignalingEventKind, extra: { role?: 'doctor' | 'patient'; detail?: Record<string, string | number | boolean> } = {}): void => {
+    if (room.records >= limits.maxRecordsPerRoom) return;
+    room.records++;
     const at = now();
     const entry = { appointmentId: room.id, event, ...extra, at, deleteAfter: at + limits.metadataTtlDays * 86_400_000 };
     inspect?.({ direction: 'store', data: JSON.stringify(entry) });
@@ -312,6 +331,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       orphans: new Map(),
       recentPakeFailures: new Map(),
       departed: new Set(),
+      records: 0,
     };
     rooms.set(appointmentId, room);
     record(room, 'room-opened');
@@ -350,72 +370,84 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     record(room, resumed ? 'resumed' : 'joined', { role: p.role });
   };
 
-  const onHello = async (conn: Connection, msg: Extract<ClientMessage, { t: 'hello' }>): Promise<void> => {
-    if (!helloLimiter.take(conn.ip, now())) {
-      throw refusal('RATE_LIMITED', 'Too many join attempts from this address', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
-    }
-    if (msg.resume !== undefined) {
-      const claims = signer.checkResume(msg.resume, msg.appointmentId, now());
-      // Only admitted participants resume; a waiting patient simply knocks again (a new handshake).
-      if (claims !== undefined && claims.r === msg.role && claims.adm) {
-        const room = await openRoom(msg.appointmentId);
-        if (room.departed.has(claims.p)) {
-          throw refusal('CONFLICT', 'This participant has left; join again', 'Sie haben die Sprechstunde verlassen. Bitte erneut beitreten.');
-        }
-        let p = room.participants.get(claims.p);
-        const isNew = p === undefined;
-        if (p === undefined) {
-          p = { peerId: claims.p, role: claims.r, admitted: claims.adm, ip: conn.ip, conn: undefined, queue: [], graceTimer: undefined };
-          room.participants.set(p.peerId, p);
-        }
-        attach(conn, room, p, true, isNew);
-        return;
-      }
-    }
-    const room = await openRoom(msg.appointmentId);
+  /** Room facts change underneath (new codes lift a lock, the window ends): asked again at every hello. */
+  const refreshRoom = async (room: Room): Promise<void> => {
+    const described = await access.describeAppointment(room.id);
+    if (described === undefined) throw UNKNOWN_APPOINTMENT();
+    room.locked = described.locked;
+    room.maxParticipants = described.maxParticipants;
+  };
+
+  /** The checks of every new slot: a valid ticket for the doctor; lock, capacity and waiting room for patients. */
+  const admissionCheck = (room: Room, msg: Extract<ClientMessage, { t: 'hello' }>): void => {
     if (msg.role === 'doctor') {
       if (msg.ticket === undefined || signer.checkTicket(msg.ticket, room.id, now()) === undefined) {
         throw refusal('AUTH', 'Doctor ticket missing or invalid', 'Anmeldung als Arzt/Ärztin fehlgeschlagen.');
       }
+      return;
+    }
+    if (room.locked) {
+      throw refusal('LOCKED', 'Appointment locked after too many wrong tries', 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.');
+    }
+    // Slots of admitted participants who dropped (e.g. reloaded the page) do not block the waiting room;
+    // the doctor decides on admission whether the new knock takes such a slot.
+    const present = [...room.participants.values()].filter((p) => p.admitted && p.conn !== undefined).length;
+    if (present >= room.maxParticipants) {
+      throw refusal('FORBIDDEN', 'Appointment is full', 'Diese Sprechstunde ist bereits vollständig besetzt.');
+    }
+    const waiting = [...room.participants.values()].filter((p) => !p.admitted).length;
+    if (waiting >= limits.maxWaitingPerRoom) {
+      throw refusal('RATE_LIMITED', 'Waiting room is full', 'Das Wartezimmer ist voll. Bitte später erneut versuchen.');
+    }
+  };
+
+  const newParticipant = (room: Room, conn: Connection, peerId: string, role: 'doctor' | 'patient'): Participant => {
+    if (role === 'doctor') {
       for (const other of [...room.participants.values()]) {
         if (other.role === 'doctor') {
           other.conn?.ws.close(CLOSE_CODES.left, 'replaced');
           removeParticipant(room, other, 'replaced');
         }
       }
-    } else {
-      if (room.locked) {
-        throw refusal('LOCKED', 'Appointment locked after too many wrong tries', 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.');
-      }
-      // Slots of admitted participants who dropped (e.g. reloaded the page) do not block the waiting room;
-      // the doctor decides on admission whether the new knock takes such a slot.
-      const present = [...room.participants.values()].filter((p) => p.admitted && p.conn !== undefined).length;
-      if (present >= room.maxParticipants) {
-        throw refusal('FORBIDDEN', 'Appointment is full', 'Diese Sprechstunde ist bereits vollständig besetzt.');
-      }
-      const waiting = [...room.participants.values()].filter((p) => !p.admitted).length;
-      if (waiting >= limits.maxWaitingPerRoom) {
-        throw refusal('RATE_LIMITED', 'Waiting room is full', 'Das Wartezimmer ist voll. Bitte später erneut versuchen.');
-      }
     }
-    const p: Participant = {
-      peerId: randomBytes(12).toString('base64url'),
-      role: msg.role,
-      admitted: msg.role === 'doctor',
-      ip: conn.ip,
-      conn: undefined,
-      queue: [],
-      graceTimer: undefined,
-    };
+    const p: Participant = { peerId, role, admitted: role === 'doctor', ip: conn.ip, conn: undefined, queue: [], graceTimer: undefined, reported: false };
     room.participants.set(p.peerId, p);
-    attach(conn, room, p, false, true);
+    return p;
+  };
+
+  const onHello = async (conn: Connection, msg: Extract<ClientMessage, { t: 'hello' }>): Promise<void> => {
+    if (!helloLimiter.take(conn.ipKey, now())) {
+      throw refusal('RATE_LIMITED', 'Too many join attempts from this address', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
+    }
+    const room = await openRoom(msg.appointmentId);
+    await refreshRoom(room);
+    const claims = msg.resume === undefined ? undefined : signer.checkResume(msg.resume, msg.appointmentId, now());
+    // Only admitted participants resume; a waiting patient simply knocks again (a new handshake).
+    if (claims !== undefined && claims.r === msg.role && claims.adm) {
+      if (room.departed.has(claims.p)) {
+        throw refusal('CONFLICT', 'This participant has left; join again', 'Sie haben die Sprechstunde verlassen. Bitte erneut beitreten.');
+      }
+      const held = room.participants.get(claims.p);
+      if (held !== undefined) {
+        attach(conn, room, held, true, false);
+        return;
+      }
+      // The slot is gone (server restart, or away longer than the grace period): a token proves nothing about
+      // admission then. The participant keeps its id, so the doctor's client can recognise the sealed session
+      // and admit again, but passes the ticket, lock and capacity checks like any newcomer.
+      admissionCheck(room, msg);
+      attach(conn, room, newParticipant(room, conn, claims.p, msg.role), true, true);
+      return;
+    }
+    admissionCheck(room, msg);
+    attach(conn, room, newParticipant(room, conn, randomBytes(12).toString('base64url'), msg.role), false, true);
   };
 
   const onRelay = (conn: Connection, room: Room, self: Participant, msg: Extract<ClientMessage, { t: 'relay' }>): void => {
     const target = room.participants.get(msg.to);
     if (!self.admitted) {
       const t = now();
-      if (!knockIpLimiter.take(conn.ip, t) || !knockRoomLimiter.take(room.id, t)) {
+      if (!knockIpLimiter.take(conn.ipKey, t) || !knockRoomLimiter.take(room.id, t)) {
         throw refusal('RATE_LIMITED', 'Too many waiting-room messages', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
       }
     }
@@ -466,14 +498,19 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     removeParticipant(room, target, reason);
   };
 
+  /**
+   * Only the doctor's client moves the lockout: it alone knows that it sent its PAKE confirmation (the value a
+   * guesser can test one guess against) and that the handshake did not end in success. A waiting patient's
+   * report about itself would let anyone lock an appointment without a code, so it is not accepted.
+   */
   const onPakeFailed = async (room: Room, self: Participant, peer: string): Promise<void> => {
-    const patient = self.role === 'patient' ? self : room.participants.get(peer);
+    if (self.role !== 'doctor') return;
+    const patient = room.participants.get(peer);
     // The doctor is trusted to report a guesser that already left (it never reports itself).
-    const patientId = patient?.peerId ?? (self.role === 'doctor' ? peer : undefined);
-    if (patientId === undefined || (patient !== undefined && (patient.role !== 'patient' || patient.admitted))) return;
-    // Both clients notice a failed PAKE; count it once per waiting patient connection.
-    if (room.recentPakeFailures.has(patientId)) return;
-    room.recentPakeFailures.set(patientId, now());
+    if (patient !== undefined && (patient.role !== 'patient' || patient.admitted)) return;
+    // Count a try once per patient connection, however often it is reported.
+    if (room.recentPakeFailures.has(peer)) return;
+    room.recentPakeFailures.set(peer, now());
     record(room, 'pake-failed');
     const outcome = await access.registerFailure({ appointmentId: room.id, ip: patient?.ip ?? 'unknown', reason: 'pake' });
     if (outcome.locked && !room.locked) {
@@ -537,6 +574,9 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
         await onPakeFailed(room, self, parsed.peer);
         return;
       case 'report':
+        // One report per admitted participant: nobody in the waiting room can fill the metadata store.
+        if (!self.admitted || self.reported) return;
+        self.reported = true;
         record(room, 'candidate-type', { role: self.role, detail: { local: parsed.local, remote: parsed.remote } });
         return;
       case 'leave':
@@ -548,9 +588,11 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   };
 
   const onConnection = (ws: WebSocket, req: IncomingMessage): void => {
+    const ip = clientIp(req);
     const conn: Connection = {
       ws,
-      ip: clientIp(req),
+      ip,
+      ipKey: clientAddressKey(ip),
       alive: true,
       room: undefined,
       participant: undefined,
@@ -658,18 +700,19 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   sweeper.unref?.();
 
   const redeemCode = async ({ code, ip }: { code: string; ip: string }): Promise<RedeemResult> => {
-    if (!redeemLimiter.take(ip, now())) {
+    if (!redeemLimiter.take(clientAddressKey(ip), now())) {
       throw refusal('RATE_LIMITED', 'Too many code attempts from this address', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
     }
     const verified = await access.verifyAccessCode({ code, ip });
-    if (verified.role === 'doctor') {
+    // A ticket only for the whole doctor code; a doctor locator alone opens nothing.
+    if (verified.role === 'doctor' && verified.proof === 'code') {
       return { appointmentId: verified.appointmentId, role: 'doctor', ticket: signer.issueTicket(verified.appointmentId, now(), limits.tokenTtlMs) };
     }
-    return { appointmentId: verified.appointmentId, role: 'patient' };
+    return { appointmentId: verified.appointmentId, role: verified.role };
   };
 
   const statusOf = (error: PvsKitError): number =>
-    ({ AUTH: 401, LOCKED: 423, RATE_LIMITED: 429, VALIDATION: 400, NOT_FOUND: 404, FORBIDDEN: 403 })[error.code as string] ?? 500;
+    ({ AUTH: 401, EXPIRED: 404, LOCKED: 423, RATE_LIMITED: 429, VALIDATION: 400, NOT_FOUND: 404, FORBIDDEN: 403 })[error.code as string] ?? 500;
 
   return {
     path,
@@ -704,9 +747,10 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
         };
         let code: string;
         try {
-          code = z.strictObject({ code: z.string().max(32) }).parse(JSON.parse(body)).code;
+          const input = redeemBodySchema.parse(JSON.parse(body));
+          code = 'locator' in input ? input.locator : input.code;
         } catch {
-          reply(400, { code: 'VALIDATION', message: 'Expected {"code": "xxx-xxx-xxx"}', userMessage: 'Ungültige Eingabe.' });
+          reply(400, { code: 'VALIDATION', message: 'Expected {"locator": "xxxx"} or, for the doctor code, {"code": "xxx-xxx-xxx"}', userMessage: 'Ungültige Eingabe.' });
           return;
         }
         redeemCode({ code, ip: clientIp(req) }).then(
