@@ -121,7 +121,14 @@ export function createConsentApi(ctx: VideoContext): ConsentApi {
       if (consentTextVersion(c.textVersion) === undefined) {
         throw new PvsKitError('VALIDATION', `unknown consent text version ${c.textVersion}`);
       }
-      return record(live(c.appointmentId), 'consent', { textVersion: c.textVersion, channel: c.channel });
+      const row = live(c.appointmentId);
+      // One consent per appointment: the same consent arriving again (a reload, a second knock) adds nothing.
+      const current = latest(store.listEvidence(row.id), ['consent', 'consent-withdrawn']);
+      if (current?.kind === 'consent') {
+        const same = toRecord(current);
+        if (same.data['textVersion'] === c.textVersion && same.data['channel'] === c.channel) return same;
+      }
+      return record(row, 'consent', { textVersion: c.textVersion, channel: c.channel });
     },
 
     withdrawConsent(input) {
