@@ -58,6 +58,8 @@ export interface CallClientOptions {
   consent?: { textVersion: string };
   /** Doctor: failed PAKE handshakes after which this client refuses further code guests. Default 10. */
   maxPakeFailures?: number;
+  /** Doctor: how long a code guest may take to confirm the PAKE before the try counts as failed. Default 20 s. */
+  pakeConfirmTimeoutMs?: number;
   /** WebRTC implementation; browsers use their globals when omitted. */
   wrtc?: WrtcLike;
   /** WebSocket implementation; `globalThis.WebSocket` when omitted. */
@@ -622,7 +624,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     s.baseKey = result.sessionKey;
     s.confirmTimer = setTimeout(() => {
       if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
-    }, PAKE_CONFIRM_TIMEOUT_MS);
+    }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
     s.confirmationSent = true;
     this.relay(from, { k: 'accept', nD, Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
   }
