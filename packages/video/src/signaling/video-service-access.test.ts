@@ -1,4 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
+import { splitAccessCode } from '../access-code/access-code.js';
 import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient, type CallClientOptions, type Knock } from '../call/client.js';
 import { countFrames, nextEvent, nodeClientDefaults, syntheticCamera, withWrongPakePart } from '../call/testkit.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
@@ -84,4 +85,16 @@ test('a booked appointment of the video service runs as a call: invitation link,
   const frames = countFrames(await track);
   cleanups.push(() => frames.stop());
   await frames.waitFor(5, 15_000);
+
+  // After the window a code answers exactly like an unknown one: no 5xx, no date (the relay passes it on).
+  rig.clock.set('2026-11-26T18:00:00Z');
+  const redeem = async (locator: string): Promise<{ status: number; body: string }> => {
+    const res = await fetch(`${server.url.replace(/^ws/, 'http')}/redeem`, { method: 'POST', body: JSON.stringify({ locator }) });
+    return { status: res.status, body: await res.text() };
+  };
+  const locator = splitAccessCode(appointment.codes.patient).locator;
+  const expired = await redeem(locator);
+  expect(expired).toEqual(await redeem(locator === 'ffff' ? 'fffe' : 'ffff'));
+  expect(expired.status).toBeLessThan(500);
+  expect(expired.body).toContain('Zugangscode unbekannt');
 });
