@@ -464,6 +464,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
           void this.startPatientPeer(s);
         }
         return;
+      case 'token':
+        this.resumeToken = msg.resumeToken;
+        return;
       case 'denied':
         this.endLocal('remote', 'denied');
         return;

@@ -227,7 +227,7 @@ describe('a hostile signaling operator (real signaling server, real WebRTC)', ()
     expect(ends.d.sas((ends.knocks[0] as Knock).peerId)).toBe(doctorSas);
     expect(ends.p.sas()).toBe(ends.patientSas);
     // To hold the media keys it swaps the DTLS fingerprints: DTLS then fails, no media flows.
-    await expect.poll(() => ends.patientError ?? ends.doctorError, { timeout: 30_000 }).toBeDefined();
+    await expect.poll(() => ends.patientError ?? ends.doctorError, { timeout: 20_000 }).toBeDefined();
     expect((ends.patientError ?? ends.doctorError)?.message).toMatch(/WebRTC: Connection failed/);
     expect(ends.connected).toEqual([]);
   });

@@ -307,3 +307,23 @@ describe('bounded state: nobody outside a call fills the server', () => {
     expect((await redeem(locator)).status).toBe(401);
   });
 });
+
+describe('resume tokens live for the grace period only', () => {
+  test('admitted participants get a fresh token every heartbeat; an old one no longer resumes', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const s = await start({ now: () => clock, limits: { heartbeatMs: 100, resumeGraceMs: 1000 } });
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const welcome = await d.next((m) => m.t === 'welcome');
+    clock += 5000;
+    await expect.poll(() => d.messages.filter((m) => m.t === 'token').length, { timeout: 5000 }).toBeGreaterThan(0);
+    const fresh = [...d.messages].reverse().find((m) => m.t === 'token')?.resumeToken as string;
+    // The token from the welcome is older than grace + heartbeat: without a ticket it opens nothing.
+    const stale = await raw(s.server.url);
+    stale.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: welcome.resumeToken });
+    expect(await stale.next((m) => m.t === 'error')).toMatchObject({ code: 'AUTH', fatal: true });
+    const again = await raw(s.server.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: fresh });
+    expect(await again.next((m) => m.t === 'welcome')).toMatchObject({ resumed: true, peerId: welcome.peerId });
+  });
+});

@@ -51,7 +51,7 @@ export interface SignalingLimits {
   roomIdleTtlMs: number;
   /** Any room is closed after this. Default 12 h. */
   roomMaxAgeMs: number;
-  /** Doctor ticket and resume token lifetime. Default 12 h. */
+  /** Doctor ticket lifetime. Default 12 h. (Resume tokens live for the grace period plus one heartbeat.) */
   tokenTtlMs: number;
   /** Retention of metadata records in days, at most 90 (R10). Default 90. */
   metadataTtlDays: number;
@@ -298,7 +298,9 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const info = (p: Participant): PeerInfo => ({ peerId: p.peerId, role: p.role, admitted: p.admitted });
   const admittedCount = (room: Room): number => [...room.participants.values()].filter((p) => p.admitted).length;
   const resumeToken = (room: Room, p: Participant): string =>
-    signer.issueResume({ a: room.id, r: p.role, p: p.peerId, adm: p.admitted, exp: now() + limits.tokenTtlMs });
+    // A token outlives its connection by the grace period only; connected participants get a fresh one with
+    // every heartbeat, so the one in hand at a drop still covers the grace period.
+    signer.issueResume({ a: room.id, r: p.role, p: p.peerId, adm: p.admitted, exp: now() + limits.resumeGraceMs + limits.heartbeatMs });
 
   const removeParticipant = (room: Room, p: Participant, reason: string): void => {
     if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
@@ -666,6 +668,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       }
       conn.alive = false;
       conn.ws.ping();
+      if (conn.room !== undefined && conn.participant?.admitted === true) send(conn, { t: 'token', resumeToken: resumeToken(conn.room, conn.participant) });
     }
   }, limits.heartbeatMs);
   heartbeat.unref?.();
