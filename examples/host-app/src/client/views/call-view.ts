@@ -1,4 +1,4 @@
-import type { CallClient } from '@pvskit/video';
+import type { CallClient } from '@pvskit/video/browser';
 import { h, mount } from '../dom.js';
 
 /** Camera and microphone of this device; German message when the browser refuses. */

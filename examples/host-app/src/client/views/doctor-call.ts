@@ -1,4 +1,4 @@
-import { createCallClient, type CallClient, type Knock } from '@pvskit/video';
+import { createCallClient, type CallClient, type Knock } from '@pvskit/video/browser';
 import type { AppointmentView, DoctorCallInfo } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, germanDateTime, h, mount } from '../dom.js';

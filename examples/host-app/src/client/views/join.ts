@@ -1,4 +1,4 @@
-import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient } from '@pvskit/video';
+import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient } from '@pvskit/video/browser';
 import type { ConsentTextResponse } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, h, mount } from '../dom.js';
