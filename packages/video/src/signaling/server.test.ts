@@ -311,7 +311,7 @@ describe('bounded state: nobody outside a call fills the server', () => {
 describe('resume tokens live for the grace period only', () => {
   test('admitted participants get a fresh token every heartbeat; an old one no longer resumes', async () => {
     let clock = Date.parse('2026-01-10T10:00:00Z');
-    const s = await start({ now: () => clock, limits: { heartbeatMs: 100, resumeGraceMs: 1000 } });
+    const s = await start({ now: () => clock, limits: { heartbeatMs: 400, resumeGraceMs: 1000 } });
     const d = await raw(s.server.url);
     d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
     const welcome = await d.next((m) => m.t === 'welcome');
