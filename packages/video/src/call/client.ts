@@ -3,168 +3,31 @@ import SimplePeer from 'simple-peer';
 import type { Instance as PeerInstance, SignalData } from 'simple-peer';
 import { z } from 'zod';
 import { serverMessageSchema, type ServerMessage, CLOSE_CODES } from '../signaling/protocol.js';
-import { fromBase64Url, toBase64Url } from './bytes.js';
-import { normaliseAccessCode, normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
-import { CPaceParty } from './cpace.js';
-import { deriveLinkKey, deriveSessionKey, nonceCommitment, sealedEnvelopeSchema, SecureChannel, shortAuthenticationString, type CallRole } from './e2e.js';
+import { normaliseAccessCode, splitAccessCode } from '../access-code/access-code.js';
+import { fromBase64Url } from './bytes.js';
+import { deriveLinkKey, type CallRole } from './e2e.js';
+import {
+  asCrypto,
+  cryptoFailure,
+  doctorAccept,
+  doctorVerifyIntro,
+  knockSchema,
+  newHandshake,
+  patientIntro,
+  patientOpen,
+  sealedPayloadSchema,
+  type HandshakeSecrets,
+  type HandshakeState,
+  type IntroPayload,
+  type KnockMessage,
+} from './handshake.js';
 import { TypedEmitter } from './emitter.js';
 import { loadSodium, type Sodium } from './sodium.js';
 import { readQualityStats, type QualityStats } from './stats.js';
+import type { CallAuditEvent, CallClientEvents, CallClientOptions, CallState, Knock, WebSocketConstructorLike, WebSocketLike } from './types.js';
 
-/** The subset of the WebSocket API the client uses (browser `WebSocket` and the `ws` package both fit). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-
-/** A WebSocket constructor (browser global `WebSocket`, or `WebSocket` from the `ws` package in Node). */
-export type WebSocketConstructorLike = new (url: string) => WebSocketLike;
-
-/** A WebRTC implementation for simple-peer (browser globals, or `@roamhq/wrtc` in Node). */
-export interface WrtcLike {
-  RTCPeerConnection: unknown;
-  RTCSessionDescription: unknown;
-  RTCIceCandidate: unknown;
-}
-
-/** Options of {@link createCallClient}. */
-export interface CallClientOptions {
-  /** `ws://…/signal` or `wss://…/signal`. */
-  signalingUrl: string;
-  /** Random appointment id (from the invitation link or a code redemption). */
-  appointmentId: string;
-  role: CallRole;
-  /** Link secret (32 bytes, or base64url as in `#k=`). The doctor passes it to accept link guests. */
-  secret?: Uint8Array | string;
-  /**
-   * Patient: the code they typed. Doctor: the patient's code, to run the PAKE with code guests. Only its PAKE
-   * part (after the locator) is used, and only inside CPace; it never goes to the relay.
-   */
-  code?: string;
-  /** Doctor ticket (from the PVS via `issueDoctorTicket`, or redeeming the doctor code). Doctor only. */
-  ticket?: string;
-  /** Patient's full name (R3); travels only sealed, end to end. */
-  name?: string;
-  /**
-   * Patient: the consent they gave on the join page (R16), with the version of the text shown. It travels inside
-   * the sealed introduction, so only the doctor's client (which proved the code or link) can receive and
-   * record it.
-   */
-  consent?: { textVersion: string };
-  /** Doctor: failed PAKE handshakes after which this client refuses further code guests. Default 10. */
-  maxPakeFailures?: number;
-  /** Doctor: how long a code guest may take to confirm the PAKE before the try counts as failed. Default 20 s. */
-  pakeConfirmTimeoutMs?: number;
-  /** WebRTC implementation; browsers use their globals when omitted. */
-  wrtc?: WrtcLike;
-  /** WebSocket implementation; `globalThis.WebSocket` when omitted. */
-  WebSocket?: WebSocketConstructorLike;
-  /** ICE servers (EU-only, host configuration). Default `[]`: no third-party STUN (R9). */
-  iceServers?: RTCIceServer[];
-  /** Local camera/microphone. */
-  mediaStream?: MediaStream;
-  /** Resolves once consent (R16) and the introduction (R18) are recorded; throws otherwise. Called before
-   * the doctor admits and before the patient's peer starts. */
-  mayStart?: () => Promise<void>;
-  /** Keeps only ICE candidates for which this returns true (e.g. loopback only in tests). */
-  candidateFilter?: (candidate: RTCIceCandidateInit) => boolean;
-  /** Receives audit events (candidate pair type, connected, ended, crypto failures). */
-  audit?: (event: CallAuditEvent) => void;
-  /** Reconnect attempts after the signaling connection drops. Default 30. */
-  maxReconnectAttempts?: number;
-  /** First reconnect delay; doubles up to 2 s. Default 100 ms. */
-  reconnectDelayMs?: number;
-  /** Emit `stats` every this many ms while in a call; 0 (default) disables. */
-  statsIntervalMs?: number;
-}
-
-/** Client lifecycle. */
-export type CallState =
-  | 'idle'
-  | 'connecting'
-  | 'waiting'
-  | 'ready'
-  | 'in-call'
-  | 'reconnecting'
-  | 'ended'
-  | 'failed';
-
-/** What the client records for the audit log (metadata only). */
-export type CallAuditEvent =
-  | { type: 'candidate-pair'; peerId: string; local: string; remote: string; protocol: string | undefined }
-  | { type: 'connected'; peerId: string }
-  | { type: 'ended'; peerId: string; by: 'self' | 'remote'; reason: string }
-  | { type: 'crypto-failure'; peerId: string; reason: string }
-  | { type: 'sas'; peerId: string; sas: string }
-  | { type: 'admitted'; peerId: string };
-
-/** A waiting patient whose identity was proven end to end (link secret or PAKE). */
-export interface Knock {
-  peerId: string;
-  /** Full name the patient entered. */
-  name: string;
-  mode: 'link' | 'pake';
-  /** Short authentication string; the patient's screen shows the same one unless someone sits in between. */
-  sas: string;
-  /** The consent the patient gave on the join page, if any (sealed, so nobody else could send it). */
-  consent?: { textVersion: string };
-}
-
-/** Events of a {@link CallClient}. */
-export interface CallClientEvents {
-  state: (state: CallState) => void;
-  /** Doctor: a verified patient is waiting; call `admit(peerId)` to let them in. */
-  knock: (knock: Knock) => void;
-  /** Doctor: a waiting patient failed the handshake (wrong code or secret). */
-  'knock-failed': (event: { peerId: string; reason: string }) => void;
-  /** Patient: we are in the waiting room. */
-  waiting: () => void;
-  /** Both: the handshake with `peerId` is complete; `sas` is what both screens show to compare aloud. */
-  sas: (event: { peerId: string; sas: string }) => void;
-  admitted: () => void;
-  connected: (event: { peerId: string }) => void;
-  track: (track: MediaStreamTrack, stream: MediaStream, peerId: string) => void;
-  stream: (stream: MediaStream, peerId: string) => void;
-  chat: (message: { from: CallRole; text: string; at: number }) => void;
-  'remote-media': (state: { peerId: string; microphone: boolean; camera: boolean }) => void;
-  'self-view': (hidden: boolean) => void;
-  stats: (stats: QualityStats & { peerId: string }) => void;
-  audit: (event: CallAuditEvent) => void;
-  reconnecting: (attempt: number) => void;
-  resumed: () => void;
-  'peer-left': (event: { peerId: string; reason: string }) => void;
-  ended: (event: { by: 'self' | 'remote'; reason: string; peerId?: string }) => void;
-  locked: () => void;
-  error: (error: PvsKitError) => void;
-}
-
-/*
- * The handshake (v2): the patient commits to its nonce in `open` and reveals it only in `intro`, after the
- * doctor's answer. Whoever sits in between must fix its own answer before it learns the patient's nonce, so it
- * cannot grind its values until the SAS of its two sessions agree.
- */
-const knockSchema = z.discriminatedUnion('k', [
-  z.strictObject({ k: z.literal('open'), v: z.literal(2), mode: z.enum(['link', 'pake']), c: z.string().max(64), Y: z.string().max(64).optional() }),
-  z.strictObject({ k: z.literal('accept'), nD: z.string().max(64), Y: z.string().max(64).optional(), mac: z.string().max(64).optional() }),
-  z.strictObject({ k: z.literal('intro'), nP: z.string().max(64), mac: z.string().max(64).optional(), env: sealedEnvelopeSchema }),
-  z.strictObject({ k: z.literal('env'), env: sealedEnvelopeSchema }),
-]);
-type KnockMessage = z.infer<typeof knockSchema>;
-
-const sealedPayloadSchema = z.discriminatedUnion('t', [
-  z.strictObject({
-    t: z.literal('intro'),
-    name: z.string().min(1).max(200),
-    consent: z.strictObject({ textVersion: z.string().min(1).max(40) }).optional(),
-  }),
-  z.strictObject({ t: z.literal('signal'), data: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ t: z.literal('bye') }),
-]);
+export type * from './types.js';
+export { parseInvitationLink, redeemAccessCode } from './invitation.js';
 
 const dataMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('chat'), text: z.string().max(10_000), at: z.number() }),
@@ -172,22 +35,9 @@ const dataMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('bye') }),
 ]);
 
-interface Session {
+/** Everything about one peer: the handshake and, once admitted, the P2P connection. */
+interface Session extends HandshakeState {
   peerId: string;
-  mode: 'link' | 'pake' | undefined;
-  patientNonce: Uint8Array | undefined;
-  /** Doctor: the patient's commitment to its nonce, and our own nonce. */
-  commitment: Uint8Array | undefined;
-  doctorNonce: Uint8Array | undefined;
-  /** Doctor: link key or CPace key, until the patient reveals its nonce. */
-  baseKey: Uint8Array | undefined;
-  cpace: CPaceParty | undefined;
-  /** Doctor: the patient's expected PAKE confirmation. */
-  verifyPeerMac: ((mac: Uint8Array) => boolean) | undefined;
-  /** Doctor: our PAKE confirmation went out; from now on every end but success is a failed try. */
-  confirmationSent: boolean;
-  channel: SecureChannel | undefined;
-  sas: string | undefined;
   name: string | undefined;
   verified: boolean;
   admitted: boolean;
@@ -203,13 +53,6 @@ interface Session {
 const OPEN = 1;
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
 const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
-
-function cryptoFailure(message: string, reason: string): PvsKitError {
-  return new PvsKitError('CRYPTO', message, {
-    userMessage: 'Die Verbindung wurde aus Sicherheitsgründen abgebrochen.',
-    details: { reason },
-  });
-}
 
 /**
  * A video call participant: signaling with end-to-end sealed envelopes, waiting room, and a simple-peer
@@ -227,9 +70,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private intentionalClose = false;
   private reconnectAttempt = 0;
   private fatalError: PvsKitError | undefined;
-  private readonly linkKey: Uint8Array | undefined;
-  /** The PAKE part of the patient code (never the locator, never sent anywhere). */
-  private readonly code: string | undefined;
+  /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
+  private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
   private pakeFailures = 0;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
@@ -254,16 +96,16 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (options.secret !== undefined) {
       const secret = typeof options.secret === 'string' ? fromBase64Url(options.secret) : options.secret;
       if (secret === undefined) throw cryptoFailure('Link secret is not base64url', 'link-secret');
-      this.linkKey = deriveLinkKey(sodium, secret, options.appointmentId);
+      this.secrets.linkKey = deriveLinkKey(sodium, secret, options.appointmentId);
     }
     if (options.code !== undefined) {
       const code = normaliseAccessCode(options.code);
       if (code === null) {
         throw new PvsKitError('AUTH', 'Access code has the wrong form', { userMessage: 'Zugangscode unbekannt' });
       }
-      this.code = splitAccessCode(code).secret;
+      this.secrets.code = splitAccessCode(code).secret;
     }
-    if (options.role === 'patient' && this.linkKey === undefined && this.code === undefined) {
+    if (options.role === 'patient' && this.secrets.linkKey === undefined && this.secrets.code === undefined) {
       throw new PvsKitError('AUTH', 'A patient needs the link secret or the access code', {
         userMessage: 'Bitte öffnen Sie den Einladungslink oder geben Sie Ihren Zugangscode ein.',
       });
@@ -496,17 +338,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private newSession(peerId: string): Session {
     const s: Session = {
+      ...newHandshake(),
       peerId,
-      mode: undefined,
-      patientNonce: undefined,
-      commitment: undefined,
-      doctorNonce: undefined,
-      baseKey: undefined,
-      cpace: undefined,
-      verifyPeerMac: undefined,
-      confirmationSent: false,
-      channel: undefined,
-      sas: undefined,
       name: undefined,
       verified: false,
       admitted: false,
@@ -535,22 +368,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       this.destroySession(old);
       this.sessions.delete(old.peerId);
     }
-    const sodium = this.requireSodium();
     const s = this.newSession(peerId);
     s.admitted = this.admitted;
-    s.patientNonce = sodium.randombytes_buf(16);
-    const open: KnockMessage = {
-      k: 'open',
-      v: 2,
-      mode: this.linkKey !== undefined ? 'link' : 'pake',
-      c: toBase64Url(nonceCommitment(sodium, this.options.appointmentId, s.patientNonce)),
-    };
-    s.mode = open.mode;
-    if (open.mode === 'pake') {
-      s.cpace = new CPaceParty(sodium, this.code ?? '', this.options.appointmentId, 'initiator');
-      open.Y = toBase64Url(s.cpace.share);
-    }
-    this.relay(peerId, open);
+    this.relay(peerId, patientOpen(this.requireSodium(), this.options.appointmentId, this.secrets, s));
   }
 
   private requireSodium(): Sodium {
@@ -584,157 +404,71 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Doctor: a patient knocks. We answer with our nonce (and CPace share and confirmation). */
   private onOpen(from: string, msg: Extract<KnockMessage, { k: 'open' }>): void {
-    const sodium = this.requireSodium();
     if (this.sessions.has(from)) {
       this.sessionFailure(from, cryptoFailure('Handshake restarted within a session', 'replayed-open'));
       return;
     }
     const s = this.newSession(from);
-    s.mode = msg.mode;
-    s.commitment = fromBase64Url(msg.c);
-    if (s.commitment === undefined || s.commitment.length !== 32) {
-      this.sessionFailure(from, cryptoFailure('Bad nonce commitment', 'malformed'));
-      return;
-    }
-    s.doctorNonce = sodium.randombytes_buf(16);
-    const nD = toBase64Url(s.doctorNonce);
-    if (msg.mode === 'link') {
-      if (this.linkKey === undefined) {
-        this.sessionFailure(from, cryptoFailure('Patient came by link but no link secret is configured', 'no-secret'));
-        return;
-      }
-      s.baseKey = this.linkKey;
-      this.relay(from, { k: 'accept', nD });
-      return;
-    }
-    const maxFailures = this.options.maxPakeFailures ?? 10;
-    const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
-    if (this.code === undefined || share === undefined || this.pakeFailures >= maxFailures) {
-      // After too many failed tries we send no further confirmation a guesser could test a code against, even
-      // if the relay never counted them.
-      this.sessionFailure(from, cryptoFailure('No PAKE with code guests (no patient code, or too many failed tries)', 'no-code'));
-      return;
-    }
-    const party = new CPaceParty(sodium, this.code, this.options.appointmentId, 'responder');
-    let result;
+    // After too many failed tries we send no further confirmation a guesser could test a code against, even
+    // if the relay never counted them.
+    const pakeAllowed = this.pakeFailures < (this.options.maxPakeFailures ?? 10);
+    let accept: KnockMessage;
     try {
-      result = party.finish(share);
+      accept = doctorAccept(this.requireSodium(), this.options.appointmentId, msg, this.secrets, pakeAllowed, s);
     } catch (error) {
       this.sessionFailure(from, asCrypto(error));
       return;
     }
-    s.verifyPeerMac = result.verifyPeerConfirmation;
-    s.baseKey = result.sessionKey;
-    s.confirmTimer = setTimeout(() => {
-      if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
-    }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
-    s.confirmationSent = true;
-    this.relay(from, { k: 'accept', nD, Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
+    if (s.confirmationSent) {
+      s.confirmTimer = setTimeout(() => {
+        if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
+      }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
+    }
+    this.relay(from, accept);
   }
 
   /** Doctor: the patient proves its key (CPace confirmation), reveals its nonce and introduces itself, sealed. */
   private onIntro(s: Session, msg: Extract<KnockMessage, { k: 'intro' }>): void {
-    const sodium = this.requireSodium();
-    if (s.verified || s.baseKey === undefined || s.commitment === undefined || s.doctorNonce === undefined) {
-      this.sessionFailure(s.peerId, cryptoFailure('Introduction out of turn', 'replayed-intro'));
-      return;
-    }
-    if (s.mode === 'pake') {
-      const mac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
-      if (mac === undefined || s.verifyPeerMac === undefined || !s.verifyPeerMac(mac)) {
-        this.sessionFailure(s.peerId, cryptoFailure('PAKE key confirmation failed: the patient used another code', 'pake'));
-        return;
-      }
-    }
-    const nP = fromBase64Url(msg.nP);
-    const committed = nP === undefined ? undefined : nonceCommitment(sodium, this.options.appointmentId, nP);
-    if (nP === undefined || nP.length !== 16 || committed === undefined || !sodium.memcmp(committed, s.commitment)) {
-      this.sessionFailure(s.peerId, cryptoFailure('The revealed nonce does not match its commitment', 'commitment'));
-      return;
-    }
-    const sessionKey = deriveSessionKey(sodium, s.baseKey, this.options.appointmentId, nP, s.doctorNonce);
-    s.channel = new SecureChannel(sodium, sessionKey, this.options.appointmentId, 'doctor');
     let payload;
     try {
-      payload = sealedPayloadSchema.parse(s.channel.open(msg.env));
+      payload = doctorVerifyIntro(this.requireSodium(), this.options.appointmentId, msg, s.verified, s);
     } catch (error) {
       this.sessionFailure(s.peerId, asCrypto(error));
-      return;
-    }
-    if (payload.t !== 'intro') {
-      this.sessionFailure(s.peerId, cryptoFailure('Expected the introduction first', 'protocol'));
       return;
     }
     s.verified = true;
     if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
     s.name = payload.name;
-    s.sas = this.completeHandshake(s, sessionKey);
-    const knock: Knock = { peerId: s.peerId, name: payload.name, mode: s.mode ?? 'link', sas: s.sas };
+    this.announceSas(s);
+    const knock: Knock = { peerId: s.peerId, name: payload.name, mode: s.mode ?? 'link', sas: s.sas as string };
     if (payload.consent !== undefined) knock.consent = payload.consent;
     this.emit('knock', knock);
   }
 
   /** The SAS of a finished handshake: audited and announced. */
-  private completeHandshake(s: Session, sessionKey: Uint8Array): string {
-    const sas = shortAuthenticationString(this.requireSodium(), sessionKey, this.options.appointmentId);
-    this.audit({ type: 'sas', peerId: s.peerId, sas });
-    this.emit('sas', { peerId: s.peerId, sas });
-    return sas;
+  private announceSas(s: Session): void {
+    if (s.sas === undefined) return;
+    this.audit({ type: 'sas', peerId: s.peerId, sas: s.sas });
+    this.emit('sas', { peerId: s.peerId, sas: s.sas });
   }
 
   private onPatientRelay(from: string, msg: KnockMessage): void {
     const s = this.sessions.get(from);
     if (s === undefined || s.closed) return;
-    const sodium = this.requireSodium();
     if (msg.k === 'accept') {
-      if (s.channel !== undefined || s.patientNonce === undefined) {
-        this.sessionFailure(from, cryptoFailure('Unexpected second handshake answer', 'replayed-accept'));
+      const intro: IntroPayload = { t: 'intro', name: (this.options.name ?? '').trim() };
+      if (this.options.consent !== undefined) intro.consent = { textVersion: this.options.consent.textVersion };
+      let message: KnockMessage;
+      try {
+        message = patientIntro(this.requireSodium(), this.options.appointmentId, msg, this.secrets, intro, s);
+      } catch (error) {
+        const e = asCrypto(error);
+        if (e.details?.reason === 'pake') this.pakeFailed(from, e);
+        else this.sessionFailure(from, e);
         return;
       }
-      const nD = fromBase64Url(msg.nD);
-      if (nD === undefined || nD.length !== 16) {
-        this.sessionFailure(from, cryptoFailure('Bad doctor nonce', 'malformed'));
-        return;
-      }
-      let baseKey: Uint8Array;
-      let mac: string | undefined;
-      if (s.mode === 'link') {
-        baseKey = this.linkKey as Uint8Array;
-      } else {
-        const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
-        const peerMac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
-        if (share === undefined || peerMac === undefined || s.cpace === undefined) {
-          this.pakeFailed(from, cryptoFailure('Incomplete PAKE answer', 'pake'));
-          return;
-        }
-        let result;
-        try {
-          result = s.cpace.finish(share);
-        } catch (error) {
-          this.pakeFailed(from, asCrypto(error));
-          return;
-        }
-        if (!result.verifyPeerConfirmation(peerMac)) {
-          this.pakeFailed(
-            from,
-            new PvsKitError('CRYPTO', 'PAKE key confirmation failed: wrong access code', {
-              userMessage: 'Zugangscode unbekannt',
-              details: { reason: 'pake' },
-            }),
-          );
-          return;
-        }
-        baseKey = result.sessionKey;
-        mac = toBase64Url(result.ownConfirmation);
-      }
-      const sessionKey = deriveSessionKey(sodium, baseKey, this.options.appointmentId, s.patientNonce, nD);
-      s.channel = new SecureChannel(sodium, sessionKey, this.options.appointmentId, 'patient');
-      const introPayload: z.infer<typeof sealedPayloadSchema> = { t: 'intro', name: (this.options.name ?? '').trim() };
-      if (this.options.consent !== undefined) introPayload.consent = { textVersion: this.options.consent.textVersion };
-      const intro: KnockMessage = { k: 'intro', nP: toBase64Url(s.patientNonce), env: s.channel.seal(introPayload) };
-      if (mac !== undefined) intro.mac = mac;
-      this.relay(from, intro);
-      s.sas = this.completeHandshake(s, sessionKey);
+      this.relay(from, message);
+      this.announceSas(s);
       if (this.admitted) void this.startPatientPeer(s);
       return;
     }
@@ -1093,56 +827,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   }
 }
 
-function asCrypto(error: unknown): PvsKitError {
-  if (error instanceof PvsKitError) return error;
-  return cryptoFailure(`Sealed payload rejected: ${String(error)}`, 'malformed');
-}
-
 /** Creates a call client (loads libsodium first). Call `connect()` on the result. */
 export async function createCallClient(options: CallClientOptions): Promise<CallClient> {
   return new CallClient(options, await loadSodium());
 }
 
-/** Parses an invitation link `…/j/<appointmentId>#k=<secret>` (browser-safe). */
-export function parseInvitationLink(link: string): { appointmentId: string; secret: string } {
-  const url = new URL(link);
-  const match = /\/j\/([A-Za-z0-9_-]{16,64})\/?$/.exec(url.pathname);
-  const secret = new URLSearchParams(url.hash.replace(/^#/, '')).get('k');
-  const bytes = secret === null ? undefined : fromBase64Url(secret);
-  if (match?.[1] === undefined || bytes === undefined || bytes.length !== 32) {
-    throw new PvsKitError('VALIDATION', 'Not an invitation link', { userMessage: 'Der Einladungslink ist ungültig oder unvollständig.' });
-  }
-  return { appointmentId: match[1], secret: secret as string };
-}
-
-/**
- * Redeems a typed code at `{signaling http url}/redeem` (browser-safe, uses `fetch`). A patient's page sends
- * only the code's locator (the relay must never learn the PAKE part); with `role: 'doctor'` the whole doctor
- * code goes, which is no end-to-end key and yields a doctor ticket.
- */
-export async function redeemAccessCode(input: {
-  signalingUrl: string;
-  code: string;
-  /** Who types: `patient` (default) sends the locator only, `doctor` the whole doctor code. */
-  role?: CallRole;
-  fetch?: typeof fetch;
-}): Promise<{ appointmentId: string; role: CallRole; ticket?: string }> {
-  const doFetch = input.fetch ?? fetch;
-  const url = `${input.signalingUrl.replace(/^ws/, 'http')}/redeem`;
-  const locator = normaliseLocator(input.code);
-  const whole = normaliseAccessCode(input.code);
-  if (locator === null || (input.role === 'doctor' && whole === null)) {
-    throw new PvsKitError('AUTH', 'Access code has the wrong form', { userMessage: 'Zugangscode unbekannt' });
-  }
-  const payload = input.role === 'doctor' ? { code: whole } : { locator };
-  const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) {
-    throw new PvsKitError((body.code as PvsKitError['code'] | undefined) ?? 'AUTH', String(body.message ?? 'redeem failed'), {
-      userMessage: String(body.userMessage ?? 'Zugangscode unbekannt'),
-    });
-  }
-  return z
-    .object({ appointmentId: z.string(), role: z.enum(['doctor', 'patient']), ticket: z.string().optional() })
-    .parse(body) as { appointmentId: string; role: CallRole; ticket?: string };
-}
