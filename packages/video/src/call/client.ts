@@ -2,7 +2,7 @@ import { PvsKitError } from '@pvskit/core';
 import SimplePeer from 'simple-peer';
 import type { Instance as PeerInstance, SignalData } from 'simple-peer';
 import { z } from 'zod';
-import { serverMessageSchema, type ServerMessage, CLOSE_CODES } from '../signaling/protocol.js';
+import type { ServerMessage } from '../signaling/protocol.js';
 import { normaliseAccessCode, splitAccessCode } from '../access-code/access-code.js';
 import { fromBase64Url } from './bytes.js';
 import { deriveLinkKey, type CallRole } from './e2e.js';
@@ -21,10 +21,11 @@ import {
   type IntroPayload,
   type KnockMessage,
 } from './handshake.js';
+import { SignalingConnection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
 import { loadSodium, type Sodium } from './sodium.js';
 import { readQualityStats, type QualityStats } from './stats.js';
-import type { CallAuditEvent, CallClientEvents, CallClientOptions, CallState, Knock, WebSocketConstructorLike, WebSocketLike } from './types.js';
+import type { CallAuditEvent, CallClientEvents, CallClientOptions, CallState, Knock } from './types.js';
 
 export type * from './types.js';
 export { parseInvitationLink, redeemAccessCode } from './invitation.js';
@@ -50,7 +51,6 @@ interface Session extends HandshakeState {
   confirmTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-const OPEN = 1;
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
 const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
 
@@ -60,16 +60,10 @@ const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
  */
 export class CallClient extends TypedEmitter<CallClientEvents> {
   private sodium: Sodium | undefined;
-  private ws: WebSocketLike | undefined;
-  private readonly outbox: string[] = [];
+  private readonly connection: SignalingConnection;
   private readonly sessions = new Map<string, Session>();
-  private peerId: string | undefined;
-  private resumeToken: string | undefined;
   private admitted = false;
   private stateValue: CallState = 'idle';
-  private intentionalClose = false;
-  private reconnectAttempt = 0;
-  private fatalError: PvsKitError | undefined;
   /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
   private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
   private pakeFailures = 0;
@@ -85,6 +79,23 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   ) {
     super();
     this.sodium = sodium;
+    this.connection = new SignalingConnection(
+      {
+        url: options.signalingUrl,
+        WebSocket: options.WebSocket,
+        appointmentId: options.appointmentId,
+        role: options.role,
+        ticket: options.ticket,
+        maxReconnectAttempts: options.maxReconnectAttempts,
+        reconnectDelayMs: options.reconnectDelayMs,
+      },
+      {
+        message: (msg) => this.onServerMessage(msg),
+        failed: (error) => this.failAll(error),
+        reconnecting: (attempt) => this.emit('reconnecting', attempt),
+        error: (error) => this.emit('error', error),
+      },
+    );
     if (options.role === 'patient' && (options.name === undefined || options.name.trim().split(/\s+/).length < 2)) {
       throw new PvsKitError('VALIDATION', 'Patients must give first and last name', {
         userMessage: 'Bitte geben Sie Ihren vollständigen Vor- und Nachnamen ein.',
@@ -119,7 +130,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Our participant id once connected. */
   get id(): string | undefined {
-    return this.peerId;
+    return this.connection.peerId;
   }
 
   /**
@@ -149,66 +160,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.setState('connecting');
     return new Promise<void>((resolve, reject) => {
       this.connectWaiter = { resolve, reject };
-      this.openSocket();
+      this.connection.open();
     });
-  }
-
-  private openSocket(): void {
-    const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-    if (Ctor === undefined) {
-      this.failAll(new PvsKitError('CONFIG', 'No WebSocket implementation: pass options.WebSocket'));
-      return;
-    }
-    const ws = new Ctor(this.options.signalingUrl);
-    this.ws = ws;
-    ws.onopen = () => {
-      const hello: Record<string, unknown> = { t: 'hello', appointmentId: this.options.appointmentId, role: this.options.role };
-      if (this.options.ticket !== undefined) hello.ticket = this.options.ticket;
-      if (this.resumeToken !== undefined) hello.resume = this.resumeToken;
-      ws.send(JSON.stringify(hello));
-    };
-    ws.onmessage = (event) => {
-      const text = typeof event.data === 'string' ? event.data : String(event.data);
-      let msg: ServerMessage;
-      try {
-        msg = serverMessageSchema.parse(JSON.parse(text));
-      } catch {
-        return;
-      }
-      try {
-        this.onServerMessage(msg);
-      } catch (cause) {
-        this.emit('error', cause instanceof PvsKitError ? cause : new PvsKitError('INTERNAL', String(cause)));
-      }
-    };
-    ws.onerror = () => {};
-    ws.onclose = (event) => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
-      this.onSocketClosed(event.code);
-    };
-  }
-
-  private onSocketClosed(code: number): void {
-    if (this.intentionalClose || this.stateValue === 'ended' || this.stateValue === 'failed') return;
-    const fatalCodes: number[] = [CLOSE_CODES.refused, CLOSE_CODES.rateLimited, CLOSE_CODES.protocol, CLOSE_CODES.left];
-    if (fatalCodes.includes(code) || this.peerId === undefined) {
-      const error =
-        this.fatalError ?? new PvsKitError('TRANSPORT', `Signaling connection closed (${code})`, { userMessage: 'Verbindung zum Server getrennt.' });
-      this.failAll(error);
-      return;
-    }
-    const max = this.options.maxReconnectAttempts ?? 30;
-    if (this.reconnectAttempt >= max) {
-      this.failAll(new PvsKitError('TRANSPORT', 'Signaling server unreachable', { userMessage: 'Der Server ist nicht erreichbar.' }));
-      return;
-    }
-    const attempt = ++this.reconnectAttempt;
-    this.emit('reconnecting', attempt);
-    const delay = Math.min(2000, (this.options.reconnectDelayMs ?? 100) * 2 ** (attempt - 1));
-    setTimeout(() => {
-      if (!this.intentionalClose && this.stateValue !== 'ended' && this.stateValue !== 'failed') this.openSocket();
-    }, delay);
   }
 
   private failAll(error: PvsKitError): void {
@@ -219,15 +172,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.pendingAdmits.clear();
     for (const s of this.sessions.values()) this.destroySession(s);
     this.setState('failed');
-    this.intentionalClose = true;
-    this.ws?.close(1000, 'failed');
+    this.connection.stop('failed');
     this.emit('error', error);
   }
 
   private sendServer(msg: Record<string, unknown>): void {
-    const text = JSON.stringify(msg);
-    if (this.ws !== undefined && this.ws.readyState === OPEN && this.peerId !== undefined) this.ws.send(text);
-    else if (this.outbox.length < 1000) this.outbox.push(text);
+    this.connection.send(msg);
   }
 
   private relay(peerId: string, body: KnockMessage): void {
@@ -237,13 +187,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private onServerMessage(msg: ServerMessage): void {
     switch (msg.t) {
       case 'welcome': {
-        const wasResume = msg.resumed && this.peerId === msg.peerId;
-        this.peerId = msg.peerId;
-        this.resumeToken = msg.resumeToken;
+        const wasResume = msg.resumed && this.connection.peerId === msg.peerId;
+        this.connection.joined(msg.peerId, msg.resumeToken);
         this.admitted = msg.admitted;
-        this.reconnectAttempt = 0;
-        const queued = this.outbox.splice(0);
-        for (const text of queued) this.ws?.send(text);
         if (this.connectWaiter !== undefined) {
           this.connectWaiter.resolve();
           this.connectWaiter = undefined;
@@ -295,7 +241,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         return;
       }
       case 'admitted':
-        this.resumeToken = msg.resumeToken;
+        this.connection.refreshToken(msg.resumeToken);
         this.admitted = true;
         // Admitted again into a slot the server had lost while the call ran peer to peer: nothing changes here.
         if (this.anyConnected()) return;
@@ -307,7 +253,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         }
         return;
       case 'token':
-        this.resumeToken = msg.resumeToken;
+        this.connection.refreshToken(msg.resumeToken);
         return;
       case 'denied':
         this.endLocal('remote', 'denied');
@@ -321,7 +267,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       case 'error': {
         const error = new PvsKitError(msg.code as PvsKitError['code'], msg.message, { userMessage: msg.userMessage });
         if (msg.fatal) {
-          this.fatalError = error;
+          this.connection.fatal(error);
           return;
         }
         const pending = [...this.pendingAdmits.entries()][0];
@@ -781,13 +727,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private endLocal(by: 'self' | 'remote', reason: string): void {
     if (this.stateValue === 'ended' || this.stateValue === 'failed') return;
-    this.intentionalClose = true;
     for (const s of this.sessions.values()) this.destroySession(s);
     this.sessions.clear();
-    if (this.ws !== undefined && this.ws.readyState === OPEN) {
-      this.ws.send(JSON.stringify({ t: 'leave' }));
-      this.ws.close(1000, 'bye');
-    }
+    this.connection.stop('bye', true);
     this.connectWaiter?.reject(new PvsKitError('CONFLICT', `Call ended before it started (${reason})`));
     this.connectWaiter = undefined;
     this.setState('ended');
@@ -820,9 +762,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Closes without the goodbye (e.g. page unload); the server keeps the slot for resume. */
   close(): void {
-    this.intentionalClose = true;
     for (const s of this.sessions.values()) this.destroySession(s);
-    this.ws?.close(1000, 'closed');
+    this.connection.stop('closed');
     if (this.stateValue !== 'ended' && this.stateValue !== 'failed') this.setState('ended');
   }
 }
