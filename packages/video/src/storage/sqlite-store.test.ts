@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
 import { createRecordingSmsTransport } from '../invitations/transports.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
-import { fromB64 } from '../account/crypto.js';
+import { fromB64 } from '../base/crypto.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const BOOKING = {
