@@ -7,6 +7,8 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export const pvskitAliases = {
   '@pvskit/core': src('./packages/core/src/index.ts'),
   '@pvskit/billing': src('./packages/billing/src/index.ts'),
+  // The browser entry first: a prefix alias would otherwise swallow it.
+  '@pvskit/video/browser': src('./packages/video/src/call/browser.ts'),
   '@pvskit/video': src('./packages/video/src/index.ts'),
   '@pvskit/adapters': src('./packages/adapters/src/index.ts'),
   '@pvskit/harness': src('./packages/harness/src/index.ts'),

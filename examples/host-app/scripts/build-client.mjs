@@ -46,6 +46,7 @@ export async function buildClient({ quiet = false } = {}) {
     alias: {
       '@pvskit/core': `${repo}/packages/core/src/index.ts`,
       '@pvskit/video': `${repo}/packages/video/src/index.ts`,
+      '@pvskit/video/browser': `${repo}/packages/video/src/call/browser.ts`,
     },
     define: { 'process.env.NODE_DEBUG': 'false', global: 'globalThis' },
     plugins: [browserStubs],

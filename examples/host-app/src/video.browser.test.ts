@@ -119,6 +119,10 @@ describe('video consultation', () => {
     await admitFromWaitingRoom(doctor, 'Max Mustermann');
     await expectPlayingFrames(patient);
     await expectPlayingFrames(doctor);
+    // Both screens show the same Sicherheitscode (SAS): nobody sits in between.
+    const sas = await doctor.getByTestId('sas').textContent();
+    expect(sas).toMatch(/^\d{3} \d{3}$/);
+    expect(await patient.getByTestId('sas').textContent()).toBe(sas);
     await patient.getByTestId('hang-up').click();
     await doctor.getByText('Videosprechstunde beendet').waitFor();
     // A wrong code is an expected 4xx answer; the browser logs failed requests as console errors, nothing else may.

@@ -3,21 +3,22 @@ export * from './service/create.js';
 export type { VideoServiceOptions } from './service/options.js';
 export type { AccountApi, DeviceInfo, RegistrationResult, UserInfo } from './account/account.js';
 export { generateDeviceKeyPair, loginFailed } from './account/account.js';
-export type { DeviceKeyPair, KdfParams, KdfPreset } from './account/crypto.js';
-export type { PracticeSession } from './account/session.js';
+export type { DeviceKeyPair, KdfParams, KdfPreset } from './base/crypto.js';
+export type { PracticeSession } from './base/session.js';
 export * from './account/schemas.js';
 export type { AccessApi, AccessGrant, AppointmentAccessMetadata, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
 export { verifyAccessCodeSchema } from './appointments/access.js';
 export type { Appointment, AppointmentStatus, AppointmentsApi } from './appointments/appointments.js';
-export { generateAccessCode, normaliseAccessCode } from './appointments/codes.js';
+export { generateAccessCode } from './appointments/codes.js';
+export { ACCESS_CODE_DIGITS, LOCATOR_DIGITS, normaliseAccessCode, normaliseLocator, splitAccessCode } from './access-code/access-code.js';
 export * from './appointments/schemas.js';
-export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './appointments/plugin.js';
+export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './service/plugin.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
 export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';
 export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
 export * from './invitations/transports.js';
-export type { AuditEntry, AuditMeta } from './consent/audit.js';
+export type { AuditEntry, AuditMeta } from './base/audit.js';
 export {
   consentSchema,
   introductionSchema,
@@ -43,7 +44,7 @@ export { CLOSE_CODES, clientMessageSchema, peerInfoSchema, serverMessageSchema, 
 export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
 export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
 export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
-export { deriveLinkKey, deriveSessionKey, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
+export { deriveLinkKey, deriveSessionKey, nonceCommitment, SAS_DIGITS, shortAuthenticationString, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
 export { readQualityStats, type QualityStats } from './call/stats.js';
 export { accessControlFromVideoService, type VideoServiceAccessInput } from './signaling/video-service-access.js';
 export type { TypedEmitter } from './call/emitter.js';

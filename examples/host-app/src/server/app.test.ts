@@ -139,8 +139,13 @@ describe('video API', () => {
     expect(a.consent).toBeNull();
 
     const consentText = await json<{ version: string }>('/api/join/consent-text');
-    expect((await json(`/api/join/${a.id}/consent`, { body: { textVersion: consentText.body.version } })).status).toBe(200);
-    expect((await json(`/api/join/unknown-appointment-id/consent`, { body: { textVersion: consentText.body.version } })).status).toBe(404);
+    // Knowing an appointment id records nothing: the join page's consent reaches the practice only sealed,
+    // through the doctor's call client, which records it on the practice's own route.
+    expect((await json(`/api/join/${a.id}/consent`, { body: { textVersion: consentText.body.version } })).status).toBe(404);
+    expect((await json<AppointmentView>(`/api/appointments/${a.id}`)).body.consent).toBeNull();
+    const body = { channel: 'join-page', textVersion: consentText.body.version };
+    expect((await json(`/api/appointments/${a.id}/consent`, { body })).status).toBe(200);
+    expect((await json(`/api/appointments/${a.id}/consent`, { body })).status).toBe(200);
     const after = await json<AppointmentView>(`/api/appointments/${a.id}`);
     expect(after.body.consent?.channel).toBe('join-page');
 

@@ -56,7 +56,6 @@ describe('only the practice gets in', () => {
     // The routes anyone may call: anything else added later is a practice route and is tested below.
     expect(routes.filter((r) => r.access !== 'practice').map((r) => `${r.method} ${r.path} ${r.access}`).sort()).toEqual([
       'GET /api/join/consent-text patient',
-      'POST /api/join/:id/consent patient',
       'POST /api/login login',
       'POST /api/logout login',
     ]);

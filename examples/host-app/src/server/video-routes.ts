@@ -11,9 +11,16 @@ const bookingBodySchema = z.strictObject({
   durationMinutes: z.number().int().min(5).max(240),
 });
 
-const practiceConsentSchema = z.strictObject({ channel: z.enum(['verbal', 'written']) });
+/**
+ * Consent recorded by the practice: taken orally or in writing, or given on the join page. The latter reaches
+ * the doctor's browser only inside the patient's sealed introduction (after the code or link was proven end to
+ * end), so only the logged-in practice can record it, with the text version the patient saw.
+ */
+const practiceConsentSchema = z.union([
+  z.strictObject({ channel: z.enum(['verbal', 'written']) }),
+  z.strictObject({ channel: z.literal('join-page'), textVersion: z.string().min(1).max(40) }),
+]);
 const introductionBodySchema = z.strictObject({ personsPresent: z.number().int().min(2).max(50) });
-const guestConsentSchema = z.strictObject({ textVersion: z.string().min(1).max(40) });
 
 /** The path parameter as an appointment id (random, URL-safe); anything else is simply not found. */
 function appointmentIdOf(value: string | undefined): string {
@@ -118,8 +125,8 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
   router.on('POST', '/api/appointments/:id/consent', async ({ res, params, body }) => {
     const { appointment, patientId } = ownAppointment(appointmentIdOf(params['id']));
     const input = parseWith(practiceConsentSchema, await body(), 'consent');
-    const text = video.consentText(berlinDateTimeOf(new Date()).date);
-    service.consent.recordConsent({ appointmentId: appointment.id, textVersion: text.version, channel: input.channel });
+    const textVersion = input.channel === 'join-page' ? input.textVersion : video.consentText(berlinDateTimeOf(new Date()).date).version;
+    service.consent.recordConsent({ appointmentId: appointment.id, textVersion, channel: input.channel });
     sendJson(res, 200, view(appointment, patientId));
   });
 
@@ -149,25 +156,11 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
     res.end(html);
   });
 
-  // The patient's side: no PVS login. Knowing the appointment id means holding the link or a redeemed code.
+  // The patient's side: no PVS login, and nothing to record there: the patient's consent travels sealed to the
+  // doctor's browser (see the consent route above), so knowing an appointment id records nothing.
   router.on('GET', '/api/join/consent-text', ({ res }) => {
     const text = video.consentText(berlinDateTimeOf(new Date()).date);
     const body: ConsentTextResponse = { version: text.version, text: text.text };
     sendJson(res, 200, body);
-  });
-
-  router.on('POST', '/api/join/:id/consent', async ({ res, params, body }) => {
-    const appointmentId = appointmentIdOf(params['id']);
-    const input = parseWith(guestConsentSchema, await body(), 'consent');
-    // Same answer for unknown and expired appointments: the join page must not reveal which ids exist.
-    try {
-      service.consent.recordConsent({ appointmentId, textVersion: input.textVersion, channel: 'join-page' });
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'NOT_FOUND' || code === 'CONFLICT') throw new HttpError(404, 'NOT_FOUND', 'appointment not found', 'Dieser Termin ist nicht (mehr) gültig.');
-      throw error;
-    }
-    sendJson(res, 200, { recorded: true });
   });
 }

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { parseWith, PvsKitError } from '@pvskit/core';
-import { writeAudit } from '../consent/audit.js';
-import type { VideoContext } from '../service/context.js';
+import { writeAudit } from '../base/audit.js';
+import type { VideoContext } from '../base/context.js';
 import type { AccessRole, AppointmentKind, AppointmentRow } from '../storage/port.js';
-import { formatBerlin } from './berlin-time.js';
-import { accessCodeMac, normaliseAccessCode } from './codes.js';
+import { normaliseAccessCode, normaliseLocator } from '../access-code/access-code.js';
+import { doctorCodeMac, locatorMac } from './codes.js';
 import { createIpLimiter } from './ip-limiter.js';
 
 /** What a correct code opens: one appointment, one role. No patient data (the server has none in clear). */
@@ -17,6 +17,11 @@ export interface AccessGrant {
   /** Epoch ms. */
   validFrom: number;
   validUntil: number;
+  /**
+   * What was proven: `code` = the whole doctor code; `locator` = only the locator (a patient code's rest is
+   * the PAKE password, which no server ever sees or can check).
+   */
+  proof: 'code' | 'locator';
 }
 
 /** What the signaling server may know about an appointment: no patient data, no codes. */
@@ -42,6 +47,7 @@ export interface AttemptState {
 
 /** Input of `verifyAccessCode`. */
 export const verifyAccessCodeSchema = z.strictObject({
+  /** A whole code `xxx-xxx-xxx` or only its locator (first four digits). */
   code: z.string().max(64),
   /** From the link or the signaling room: then a wrong code counts against this appointment. */
   appointmentId: z.string().min(1).max(64).optional(),
@@ -56,9 +62,11 @@ export type VerifyAccessCodeInput = z.input<typeof verifyAccessCodeSchema>;
 /** Server-side access checks, shared with the signaling server. */
 export interface AccessApi {
   /**
-   * Checks a typed access code. Throws `NOT_FOUND` ("Zugangscode unbekannt") for any code that is not a live
-   * code of the given appointment/role, `LOCKED` after too many misses (even for the right code, until a new
-   * pair is issued), `EXPIRED` outside the validity window, `RATE_LIMITED` for a client that guesses too often.
+   * Checks a typed access code or its locator. For a patient code only the locator can be checked (the rest
+   * is the PAKE password); a whole doctor code is checked whole (`proof: 'code'`). Throws `NOT_FOUND`
+   * ("Zugangscode unbekannt") for any code that is not a live code of the given appointment/role, also outside
+   * the validity window (the answer never tells a date), `LOCKED` after too many misses (even for the right
+   * code, until a new pair is issued), `RATE_LIMITED` for a client that guesses too often.
    */
   verifyAccessCode(input: VerifyAccessCodeInput): AccessGrant;
   /** Counts one failed attempt (e.g. a failed PAKE run in the signaling server); locks at the limit. */
@@ -123,13 +131,18 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
       const target = v.appointmentId === undefined ? undefined : store.getAppointment(v.appointmentId);
       if (target !== undefined && target.lockedAt !== null) throw locked(target.id);
 
-      const canonical = normaliseAccessCode(v.code);
-      const code = canonical === null ? undefined : store.findAccessCode(accessCodeMac(ctx.codeKey, canonical));
+      const locator = normaliseLocator(v.code);
+      const whole = normaliseAccessCode(v.code);
+      const code = locator === null ? undefined : store.findAccessCode(locatorMac(ctx.codeKey, locator));
       const appointment = code === undefined ? undefined : store.getAppointment(code.appointmentId);
+      // A whole doctor code is checked whole; a wrong rest makes it as unknown as a wrong locator.
+      const proof = whole !== null && code?.role === 'doctor' ? 'code' : 'locator';
+      const wholeOk = proof === 'locator' || store.findAccessCode(doctorCodeMac(ctx.codeKey, whole as string))?.appointmentId === code?.appointmentId;
       const matches =
         code !== undefined &&
         appointment !== undefined &&
         appointment.cancelledAt === null &&
+        wholeOk &&
         (v.appointmentId === undefined || v.appointmentId === code.appointmentId) &&
         (v.role === undefined || v.role === code.role);
       if (!matches) {
@@ -139,12 +152,9 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
       }
       if (appointment.lockedAt !== null) throw locked(appointment.id);
       if (now < appointment.validFrom || now > appointment.validUntil) {
-        throw new PvsKitError('EXPIRED', 'access code used outside its validity window', {
-          userMessage: `Der Zugangscode gilt nur von ${formatBerlin(appointment.validFrom)} Uhr bis ${formatBerlin(
-            appointment.validUntil,
-          )} Uhr.`,
-          details: { validFrom: appointment.validFrom, validUntil: appointment.validUntil },
-        });
+        // Exactly like an unknown code: no date, no other status (the relay would pass it on to anyone).
+        if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
+        throw unknownCode();
       }
       writeAudit(ctx, appointment.practiceId, 'code.accepted', { role: code.role }, appointment);
       return {
@@ -155,6 +165,7 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         maxParticipants: appointment.maxParticipants,
         validFrom: appointment.validFrom,
         validUntil: appointment.validUntil,
+        proof,
       };
     },
 

@@ -1,3 +1,4 @@
+import { splitAccessCode } from '../access-code/access-code.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
@@ -140,21 +141,39 @@ describe('access codes', () => {
     expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, appointmentId: a.id })).code).toBe('LOCKED');
   });
 
-  it('codes fail outside the window (30 min before to 2 h after the start) with EXPIRED', async () => {
+  it('outside the window (30 min before to 2 h after the start) a code answers exactly like an unknown code', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
+    const unknown = error(() => rig.service.verifyAccessCode({ code: '000-000-000' }));
     rig.clock.set('2026-11-26T13:59:59Z');
     const early = error(() => rig.service.verifyAccessCode({ code: a.codes.patient }));
-    expect(early.code).toBe('EXPIRED');
-    expect(early.userMessage).toContain('26.11.2026, 15:00');
+    expect({ code: early.code, message: early.message, userMessage: early.userMessage, details: early.details }).toEqual({
+      code: unknown.code,
+      message: unknown.message,
+      userMessage: unknown.userMessage,
+      details: unknown.details,
+    });
     rig.clock.set('2026-11-26T14:00:00Z');
     expect(rig.service.verifyAccessCode({ code: a.codes.patient }).appointmentId).toBe(a.id);
     rig.clock.set('2026-11-26T16:30:00Z');
     expect(rig.service.verifyAccessCode({ code: a.codes.patient }).appointmentId).toBe(a.id);
     rig.clock.set('2026-11-26T16:30:01Z');
-    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor })).code).toBe('EXPIRED');
-    // Expired checks do not count as wrong tries.
+    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor })).userMessage).toBe('Zugangscode unbekannt');
+    // Out-of-window checks do not count as wrong tries on the appointment.
     expect(rig.service.access.attemptState(a.id).failedAttempts).toBe(0);
+  });
+
+  it('a patient code is found by its locator alone; a whole doctor code is checked whole', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const patient = splitAccessCode(a.codes.patient);
+    expect(rig.service.verifyAccessCode({ code: patient.locator })).toMatchObject({ appointmentId: a.id, role: 'patient', proof: 'locator' });
+    expect(rig.service.verifyAccessCode({ code: a.codes.doctor })).toMatchObject({ role: 'doctor', proof: 'code' });
+    expect(rig.service.verifyAccessCode({ code: splitAccessCode(a.codes.doctor).locator })).toMatchObject({ role: 'doctor', proof: 'locator' });
+    // The doctor code's rest is checked: a wrong rest is an unknown code.
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRest = `${doctor.locator}${doctor.secret === '00000' ? '00001' : '00000'}`;
+    expect(error(() => rig.service.verifyAccessCode({ code: wrongRest })).userMessage).toBe('Zugangscode unbekannt');
   });
 
   it('describeAppointment gives the signaling server metadata only', async () => {

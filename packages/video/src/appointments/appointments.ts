@@ -1,13 +1,13 @@
-import { parseWith, PvsKitError } from '@pvskit/core';
-import { fromUtf8, newId, open, randomBytes, seal, toB64, utf8 } from '../account/crypto.js';
-import { practiceOf } from '../account/account.js';
-import { dataKeyOf, type PracticeSession } from '../account/session.js';
-import { writeAudit } from '../consent/audit.js';
+import { berlinInstantOf, parseWith, PvsKitError } from '@pvskit/core';
+import { fromUtf8, newId, open, randomBytes, seal, toB64, utf8 } from '../base/crypto.js';
+import { practiceOf } from '../base/session.js';
+import { dataKeyOf, type PracticeSession } from '../base/session.js';
+import { writeAudit } from '../base/audit.js';
 import { assertPlanIncludes } from '../plans/entitlements.js';
-import { DAY_MS, MINUTE_MS, type VideoContext } from '../service/context.js';
+import { DAY_MS, MINUTE_MS, type VideoContext } from '../base/context.js';
 import type { AppointmentKind, AppointmentRow } from '../storage/port.js';
-import { berlinToEpoch } from './berlin-time.js';
-import { accessCodeMac, generateCodePair } from './codes.js';
+import { splitAccessCode } from '../access-code/access-code.js';
+import { doctorCodeMac, generateCodePair, locatorMac } from './codes.js';
 import {
   bookingSchema,
   MAX_CONFERENCE_PARTICIPANTS,
@@ -106,27 +106,22 @@ export function toAppointment(ctx: VideoContext, row: AppointmentRow, s: Appoint
   };
 }
 
-/** Stores the MACs of a new pair; a (vanishingly rare) collision with any live code draws a new pair. */
-function storeCodePair(ctx: VideoContext, appointmentId: string, deleteAfter: number): { doctor: string; patient: string } {
+/**
+ * Stores the MACs of a new pair (locators of both, the whole doctor code) until the end of the code window,
+ * when the purge deletes them; a locator already taken by a live code draws a new pair.
+ */
+function storeCodePair(ctx: VideoContext, appointmentId: string, validUntil: number): { doctor: string; patient: string } {
   for (let attempt = 0; attempt < 8; attempt++) {
     const pair = generateCodePair();
+    const rows = [
+      { mac: locatorMac(ctx.codeKey, splitAccessCode(pair.doctor).locator), role: 'doctor' as const },
+      { mac: doctorCodeMac(ctx.codeKey, pair.doctor), role: 'doctor' as const },
+      { mac: locatorMac(ctx.codeKey, splitAccessCode(pair.patient).locator), role: 'patient' as const },
+    ];
     const ok = ctx.store.transaction(() => {
-      const doctorOk = ctx.store.insertAccessCode({
-        mac: accessCodeMac(ctx.codeKey, pair.doctor),
-        appointmentId,
-        role: 'doctor',
-        deleteAfter,
-      });
-      const patientOk =
-        doctorOk &&
-        ctx.store.insertAccessCode({
-          mac: accessCodeMac(ctx.codeKey, pair.patient),
-          appointmentId,
-          role: 'patient',
-          deleteAfter,
-        });
-      if (!patientOk) ctx.store.deleteAccessCodes(appointmentId);
-      return patientOk;
+      const all = rows.every((r) => ctx.store.insertAccessCode({ ...r, appointmentId, deleteAfter: validUntil }));
+      if (!all) ctx.store.deleteAccessCodes(appointmentId);
+      return all;
     });
     if (ok) return pair;
   }
@@ -147,7 +142,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       if (b.kind === 'conference') assertPlanIncludes(practice.plan, 'conferences');
       const maxParticipants =
         b.kind === 'standard' ? STANDARD_PARTICIPANTS : (b.participants ?? MAX_CONFERENCE_PARTICIPANTS);
-      const start = berlinToEpoch(b.slot.start);
+      const start = berlinInstantOf(b.slot.start);
       const end = start + b.slot.durationMinutes * MINUTE_MS;
       const id = newId();
       const deleteAfter = end + ctx.retentionDays * DAY_MS;
@@ -169,7 +164,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       return store.transaction(() => {
         // The row goes in first so code MACs never point at nothing; it is re-sealed once the codes exist.
         store.insertAppointment({ ...row, sealed: new Uint8Array(1) });
-        const codes = storeCodePair(ctx, id, deleteAfter);
+        const codes = storeCodePair(ctx, id, row.validUntil);
         const secret: AppointmentSecret = {
           v: 1,
           patient: b.patient,
@@ -205,7 +200,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       const secret = openAppointmentSecret(dataKeyOf(session), row);
       return store.transaction(() => {
         store.deleteAccessCodes(row.id);
-        const codes = storeCodePair(ctx, row.id, row.deleteAfter);
+        const codes = storeCodePair(ctx, row.id, row.validUntil);
         const next: AppointmentRow = {
           ...row,
           failedAttempts: 0,

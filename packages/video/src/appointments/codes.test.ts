@@ -1,8 +1,8 @@
 import { describe, expect } from 'vitest';
 import { fc, it } from '@fast-check/vitest';
-import { cryptoReady } from '../account/crypto.js';
-import { accessCodeMac, generateAccessCode, generateCodePair, normaliseAccessCode } from './codes.js';
-import { berlinToEpoch, describeLocal } from './berlin-time.js';
+import { cryptoReady } from '../base/crypto.js';
+import { normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
+import { doctorCodeMac, generateAccessCode, generateCodePair, locatorMac, normaliseAccessCode } from './codes.js';
 
 await cryptoReady();
 
@@ -32,21 +32,31 @@ describe('access code format', () => {
     expect(normaliseAccessCode(s)).toBeNull();
   });
 
-  it('the MAC depends on the server key, not only on the code', () => {
+  it('the MACs depend on the server key, not only on the code, and locator and doctor code never collide', () => {
     const k1 = new Uint8Array(32).fill(1);
     const k2 = new Uint8Array(32).fill(2);
-    expect(accessCodeMac(k1, 'c3f-e04-d96')).not.toBe(accessCodeMac(k2, 'c3f-e04-d96'));
-    expect(accessCodeMac(k1, 'c3f-e04-d96')).toMatch(/^[0-9a-f]{64}$/);
+    expect(locatorMac(k1, 'c3fe')).not.toBe(locatorMac(k2, 'c3fe'));
+    expect(doctorCodeMac(k1, 'c3f-e04-d96')).not.toBe(doctorCodeMac(k2, 'c3f-e04-d96'));
+    expect(doctorCodeMac(k1, 'c3f-e04-d96')).toMatch(/^[0-9a-f]{64}$/);
+    expect(locatorMac(k1, 'c3fe')).not.toBe(doctorCodeMac(k1, 'c3fe'));
   });
-});
 
-describe('Berlin wall-clock conversion', () => {
-  it('handles winter, summer, the spring gap and the autumn overlap', () => {
-    expect(new Date(berlinToEpoch('2026-01-15T12:00')).toISOString()).toBe('2026-01-15T11:00:00.000Z');
-    expect(new Date(berlinToEpoch('2026-07-15T12:00')).toISOString()).toBe('2026-07-15T10:00:00.000Z');
-    expect(new Date(berlinToEpoch('2026-03-29T02:30')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
-    expect(new Date(berlinToEpoch('2026-10-25T02:30')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
-    expect(new Date(berlinToEpoch('2026-10-25T03:30')).toISOString()).toBe('2026-10-25T02:30:00.000Z');
-    expect(describeLocal('2026-11-26T15:30')).toEqual({ weekday: 'Donnerstag', date: '26.11.2026', time: '15:30' });
+  it.prop([fc.stringMatching(/^[0-9a-f]{9}$/)])('a code splits into a 4-digit locator and a 5-digit PAKE part, nothing shared', (digits) => {
+    const code = normaliseAccessCode(digits) as string;
+    const { locator, secret } = splitAccessCode(code);
+    expect(locator + secret).toBe(digits);
+    expect(locator).toHaveLength(4);
+    expect(secret).toHaveLength(5);
+    expect(normaliseLocator(code)).toBe(locator);
+    expect(normaliseLocator(locator.toUpperCase())).toBe(locator);
+  });
+
+  it('the two codes of a pair never share a locator', () => {
+    for (let i = 0; i < 200; i++) {
+      const pair = generateCodePair();
+      expect(splitAccessCode(pair.doctor).locator).not.toBe(splitAccessCode(pair.patient).locator);
+    }
+    expect(normaliseLocator('c3f')).toBeNull();
+    expect(normaliseLocator('c3fe0')).toBeNull();
   });
 });

@@ -26,3 +26,8 @@ test('the browser entry reaches no Node-only module', () => {
   );
   for (const f of files) expect(readFileSync(f, 'utf8'), f).not.toMatch(NODE_ONLY);
 });
+
+test('the package exports the browser entry as @pvskit/video/browser', () => {
+  const pkg = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as { exports: Record<string, { import: string; types: string }> };
+  expect(pkg.exports['./browser']).toEqual({ types: './dist/call/browser.d.ts', import: './dist/call/browser.js' });
+});

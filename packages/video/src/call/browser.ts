@@ -19,7 +19,7 @@ export {
   type WebSocketLike,
   type WrtcLike,
 } from './client.js';
-export { normalizeAccessCode } from './cpace.js';
+export { normaliseAccessCode, normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
 export type { CallRole, SealedEnvelope } from './e2e.js';
 export type { QualityStats } from './stats.js';
 export { CLOSE_CODES } from '../signaling/protocol.js';

@@ -1,159 +1,41 @@
 import { PvsKitError } from '@pvskit/core';
-import SimplePeer from 'simple-peer';
-import type { Instance as PeerInstance, SignalData } from 'simple-peer';
-import { z } from 'zod';
-import { serverMessageSchema, type ServerMessage, CLOSE_CODES } from '../signaling/protocol.js';
-import { fromBase64Url, toBase64Url } from './bytes.js';
-import { CPaceParty, normalizeAccessCode } from './cpace.js';
-import { deriveLinkKey, deriveSessionKey, sealedEnvelopeSchema, SecureChannel, type CallRole } from './e2e.js';
+import type { SignalData } from 'simple-peer';
+import type { ServerMessage } from '../signaling/protocol.js';
+import { normaliseAccessCode, splitAccessCode } from '../access-code/access-code.js';
+import { fromBase64Url } from './bytes.js';
+import { deriveLinkKey, type CallRole } from './e2e.js';
+import {
+  asCrypto,
+  cryptoFailure,
+  doctorAccept,
+  doctorVerifyIntro,
+  knockSchema,
+  newHandshake,
+  patientIntro,
+  patientOpen,
+  sealedPayloadSchema,
+  type HandshakeSecrets,
+  type HandshakeState,
+  type IntroPayload,
+  type KnockMessage,
+} from './handshake.js';
+import { SignalingConnection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
+import { PeerLink } from './media.js';
 import { loadSodium, type Sodium } from './sodium.js';
-import { readQualityStats, type QualityStats } from './stats.js';
+import type { QualityStats } from './stats.js';
+import type { CallAuditEvent, CallClientEvents, CallClientOptions, CallState, Knock } from './types.js';
 
-/** The subset of the WebSocket API the client uses (browser `WebSocket` and the `ws` package both fit). */
-export interface WebSocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
+export type * from './types.js';
+export { parseInvitationLink, redeemAccessCode } from './invitation.js';
 
-/** A WebSocket constructor (browser global `WebSocket`, or `WebSocket` from the `ws` package in Node). */
-export type WebSocketConstructorLike = new (url: string) => WebSocketLike;
-
-/** A WebRTC implementation for simple-peer (browser globals, or `@roamhq/wrtc` in Node). */
-export interface WrtcLike {
-  RTCPeerConnection: unknown;
-  RTCSessionDescription: unknown;
-  RTCIceCandidate: unknown;
-}
-
-/** Options of {@link createCallClient}. */
-export interface CallClientOptions {
-  /** `ws://…/signal` or `wss://…/signal`. */
-  signalingUrl: string;
-  /** Random appointment id (from the invitation link or a code redemption). */
-  appointmentId: string;
-  role: CallRole;
-  /** Link secret (32 bytes, or base64url as in `#k=`). The doctor passes it to accept link guests. */
-  secret?: Uint8Array | string;
-  /** Patient: the code they typed. Doctor: the patient's code, to run the PAKE with code guests. */
-  code?: string;
-  /** Doctor ticket (from the PVS via `issueDoctorTicket`, or redeeming the doctor code). Doctor only. */
-  ticket?: string;
-  /** Patient's full name (R3); travels only sealed, end to end. */
-  name?: string;
-  /** WebRTC implementation; browsers use their globals when omitted. */
-  wrtc?: WrtcLike;
-  /** WebSocket implementation; `globalThis.WebSocket` when omitted. */
-  WebSocket?: WebSocketConstructorLike;
-  /** ICE servers (EU-only, host configuration). Default `[]`: no third-party STUN (R9). */
-  iceServers?: RTCIceServer[];
-  /** Local camera/microphone. */
-  mediaStream?: MediaStream;
-  /** Resolves once consent (R16) and the introduction (R18) are recorded; throws otherwise. Called before
-   * the doctor admits and before the patient's peer starts. */
-  mayStart?: () => Promise<void>;
-  /** Keeps only ICE candidates for which this returns true (e.g. loopback only in tests). */
-  candidateFilter?: (candidate: RTCIceCandidateInit) => boolean;
-  /** Receives audit events (candidate pair type, connected, ended, crypto failures). */
-  audit?: (event: CallAuditEvent) => void;
-  /** Reconnect attempts after the signaling connection drops. Default 30. */
-  maxReconnectAttempts?: number;
-  /** First reconnect delay; doubles up to 2 s. Default 100 ms. */
-  reconnectDelayMs?: number;
-  /** Emit `stats` every this many ms while in a call; 0 (default) disables. */
-  statsIntervalMs?: number;
-}
-
-/** Client lifecycle. */
-export type CallState =
-  | 'idle'
-  | 'connecting'
-  | 'waiting'
-  | 'ready'
-  | 'in-call'
-  | 'reconnecting'
-  | 'ended'
-  | 'failed';
-
-/** What the client records for the audit log (metadata only). */
-export type CallAuditEvent =
-  | { type: 'candidate-pair'; peerId: string; local: string; remote: string; protocol: string | undefined }
-  | { type: 'connected'; peerId: string }
-  | { type: 'ended'; peerId: string; by: 'self' | 'remote'; reason: string }
-  | { type: 'crypto-failure'; peerId: string; reason: string }
-  | { type: 'admitted'; peerId: string };
-
-/** A waiting patient whose identity was proven end to end (link secret or PAKE). */
-export interface Knock {
+/** Everything about one peer: the handshake and, once admitted, the P2P connection. */
+interface Session extends HandshakeState {
   peerId: string;
-  /** Full name the patient entered. */
-  name: string;
-  mode: 'link' | 'pake';
-}
-
-/** Events of a {@link CallClient}. */
-export interface CallClientEvents {
-  state: (state: CallState) => void;
-  /** Doctor: a verified patient is waiting; call `admit(peerId)` to let them in. */
-  knock: (knock: Knock) => void;
-  /** Doctor: a waiting patient failed the handshake (wrong code or secret). */
-  'knock-failed': (event: { peerId: string; reason: string }) => void;
-  /** Patient: we are in the waiting room. */
-  waiting: () => void;
-  admitted: () => void;
-  connected: (event: { peerId: string }) => void;
-  track: (track: MediaStreamTrack, stream: MediaStream, peerId: string) => void;
-  stream: (stream: MediaStream, peerId: string) => void;
-  chat: (message: { from: CallRole; text: string; at: number }) => void;
-  'remote-media': (state: { peerId: string; microphone: boolean; camera: boolean }) => void;
-  'self-view': (hidden: boolean) => void;
-  stats: (stats: QualityStats & { peerId: string }) => void;
-  audit: (event: CallAuditEvent) => void;
-  reconnecting: (attempt: number) => void;
-  resumed: () => void;
-  'peer-left': (event: { peerId: string; reason: string }) => void;
-  ended: (event: { by: 'self' | 'remote'; reason: string; peerId?: string }) => void;
-  locked: () => void;
-  error: (error: PvsKitError) => void;
-}
-
-const knockSchema = z.discriminatedUnion('k', [
-  z.strictObject({ k: z.literal('open'), v: z.literal(1), mode: z.enum(['link', 'pake']), nP: z.string().max(64), Y: z.string().max(64).optional() }),
-  z.strictObject({ k: z.literal('accept'), nD: z.string().max(64), Y: z.string().max(64).optional(), mac: z.string().max(64).optional() }),
-  z.strictObject({ k: z.literal('intro'), mac: z.string().max(64).optional(), env: sealedEnvelopeSchema }),
-  z.strictObject({ k: z.literal('env'), env: sealedEnvelopeSchema }),
-]);
-type KnockMessage = z.infer<typeof knockSchema>;
-
-const sealedPayloadSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('intro'), name: z.string().min(1).max(200) }),
-  z.strictObject({ t: z.literal('signal'), data: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ t: z.literal('bye') }),
-]);
-
-const dataMessageSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('chat'), text: z.string().max(10_000), at: z.number() }),
-  z.strictObject({ t: z.literal('media'), microphone: z.boolean(), camera: z.boolean() }),
-  z.strictObject({ t: z.literal('bye') }),
-]);
-
-interface Session {
-  peerId: string;
-  mode: 'link' | 'pake' | undefined;
-  patientNonce: Uint8Array | undefined;
-  cpace: CPaceParty | undefined;
-  /** Doctor: the patient's expected PAKE confirmation. */
-  verifyPeerMac: ((mac: Uint8Array) => boolean) | undefined;
-  channel: SecureChannel | undefined;
   name: string | undefined;
   verified: boolean;
   admitted: boolean;
-  peer: PeerInstance | undefined;
+  peer: PeerLink | undefined;
   pendingSignals: SignalData[];
   connected: boolean;
   closed: boolean;
@@ -162,16 +44,8 @@ interface Session {
   confirmTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-const OPEN = 1;
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
 const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
-
-function cryptoFailure(message: string, reason: string): PvsKitError {
-  return new PvsKitError('CRYPTO', message, {
-    userMessage: 'Die Verbindung wurde aus Sicherheitsgründen abgebrochen.',
-    details: { reason },
-  });
-}
 
 /**
  * A video call participant: signaling with end-to-end sealed envelopes, waiting room, and a simple-peer
@@ -179,18 +53,13 @@ function cryptoFailure(message: string, reason: string): PvsKitError {
  */
 export class CallClient extends TypedEmitter<CallClientEvents> {
   private sodium: Sodium | undefined;
-  private ws: WebSocketLike | undefined;
-  private readonly outbox: string[] = [];
+  private readonly connection: SignalingConnection;
   private readonly sessions = new Map<string, Session>();
-  private peerId: string | undefined;
-  private resumeToken: string | undefined;
   private admitted = false;
   private stateValue: CallState = 'idle';
-  private intentionalClose = false;
-  private reconnectAttempt = 0;
-  private fatalError: PvsKitError | undefined;
-  private readonly linkKey: Uint8Array | undefined;
-  private readonly code: string | undefined;
+  /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
+  private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
+  private pakeFailures = 0;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -203,6 +72,23 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   ) {
     super();
     this.sodium = sodium;
+    this.connection = new SignalingConnection(
+      {
+        url: options.signalingUrl,
+        WebSocket: options.WebSocket,
+        appointmentId: options.appointmentId,
+        role: options.role,
+        ticket: options.ticket,
+        maxReconnectAttempts: options.maxReconnectAttempts,
+        reconnectDelayMs: options.reconnectDelayMs,
+      },
+      {
+        message: (msg) => this.onServerMessage(msg),
+        failed: (error) => this.failAll(error),
+        reconnecting: (attempt) => this.emit('reconnecting', attempt),
+        error: (error) => this.emit('error', error),
+      },
+    );
     if (options.role === 'patient' && (options.name === undefined || options.name.trim().split(/\s+/).length < 2)) {
       throw new PvsKitError('VALIDATION', 'Patients must give first and last name', {
         userMessage: 'Bitte geben Sie Ihren vollständigen Vor- und Nachnamen ein.',
@@ -214,16 +100,16 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (options.secret !== undefined) {
       const secret = typeof options.secret === 'string' ? fromBase64Url(options.secret) : options.secret;
       if (secret === undefined) throw cryptoFailure('Link secret is not base64url', 'link-secret');
-      this.linkKey = deriveLinkKey(sodium, secret, options.appointmentId);
+      this.secrets.linkKey = deriveLinkKey(sodium, secret, options.appointmentId);
     }
     if (options.code !== undefined) {
-      const code = normalizeAccessCode(options.code);
-      if (code === undefined) {
+      const code = normaliseAccessCode(options.code);
+      if (code === null) {
         throw new PvsKitError('AUTH', 'Access code has the wrong form', { userMessage: 'Zugangscode unbekannt' });
       }
-      this.code = code;
+      this.secrets.code = splitAccessCode(code).secret;
     }
-    if (options.role === 'patient' && this.linkKey === undefined && this.code === undefined) {
+    if (options.role === 'patient' && this.secrets.linkKey === undefined && this.secrets.code === undefined) {
       throw new PvsKitError('AUTH', 'A patient needs the link secret or the access code', {
         userMessage: 'Bitte öffnen Sie den Einladungslink oder geben Sie Ihren Zugangscode ein.',
       });
@@ -237,7 +123,17 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Our participant id once connected. */
   get id(): string | undefined {
-    return this.peerId;
+    return this.connection.peerId;
+  }
+
+  /**
+   * The short authentication string of the session with `peerId` (patient: the doctor; omitted: the first
+   * completed session), once the handshake is complete. Both screens show the same value unless someone sits
+   * in between; the doctor may compare it aloud when in doubt.
+   */
+  sas(peerId?: string): string | undefined {
+    if (peerId !== undefined) return this.sessions.get(peerId)?.sas;
+    return [...this.sessions.values()].find((x) => x.sas !== undefined)?.sas;
   }
 
   /** Whether the own picture is hidden in the UI. */
@@ -257,66 +153,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.setState('connecting');
     return new Promise<void>((resolve, reject) => {
       this.connectWaiter = { resolve, reject };
-      this.openSocket();
+      this.connection.open();
     });
-  }
-
-  private openSocket(): void {
-    const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
-    if (Ctor === undefined) {
-      this.failAll(new PvsKitError('CONFIG', 'No WebSocket implementation: pass options.WebSocket'));
-      return;
-    }
-    const ws = new Ctor(this.options.signalingUrl);
-    this.ws = ws;
-    ws.onopen = () => {
-      const hello: Record<string, unknown> = { t: 'hello', appointmentId: this.options.appointmentId, role: this.options.role };
-      if (this.options.ticket !== undefined) hello.ticket = this.options.ticket;
-      if (this.resumeToken !== undefined) hello.resume = this.resumeToken;
-      ws.send(JSON.stringify(hello));
-    };
-    ws.onmessage = (event) => {
-      const text = typeof event.data === 'string' ? event.data : String(event.data);
-      let msg: ServerMessage;
-      try {
-        msg = serverMessageSchema.parse(JSON.parse(text));
-      } catch {
-        return;
-      }
-      try {
-        this.onServerMessage(msg);
-      } catch (cause) {
-        this.emit('error', cause instanceof PvsKitError ? cause : new PvsKitError('INTERNAL', String(cause)));
-      }
-    };
-    ws.onerror = () => {};
-    ws.onclose = (event) => {
-      if (this.ws !== ws) return;
-      this.ws = undefined;
-      this.onSocketClosed(event.code);
-    };
-  }
-
-  private onSocketClosed(code: number): void {
-    if (this.intentionalClose || this.stateValue === 'ended' || this.stateValue === 'failed') return;
-    const fatalCodes: number[] = [CLOSE_CODES.refused, CLOSE_CODES.rateLimited, CLOSE_CODES.protocol, CLOSE_CODES.left];
-    if (fatalCodes.includes(code) || this.peerId === undefined) {
-      const error =
-        this.fatalError ?? new PvsKitError('TRANSPORT', `Signaling connection closed (${code})`, { userMessage: 'Verbindung zum Server getrennt.' });
-      this.failAll(error);
-      return;
-    }
-    const max = this.options.maxReconnectAttempts ?? 30;
-    if (this.reconnectAttempt >= max) {
-      this.failAll(new PvsKitError('TRANSPORT', 'Signaling server unreachable', { userMessage: 'Der Server ist nicht erreichbar.' }));
-      return;
-    }
-    const attempt = ++this.reconnectAttempt;
-    this.emit('reconnecting', attempt);
-    const delay = Math.min(2000, (this.options.reconnectDelayMs ?? 100) * 2 ** (attempt - 1));
-    setTimeout(() => {
-      if (!this.intentionalClose && this.stateValue !== 'ended' && this.stateValue !== 'failed') this.openSocket();
-    }, delay);
   }
 
   private failAll(error: PvsKitError): void {
@@ -327,15 +165,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.pendingAdmits.clear();
     for (const s of this.sessions.values()) this.destroySession(s);
     this.setState('failed');
-    this.intentionalClose = true;
-    this.ws?.close(1000, 'failed');
+    this.connection.stop('failed');
     this.emit('error', error);
   }
 
   private sendServer(msg: Record<string, unknown>): void {
-    const text = JSON.stringify(msg);
-    if (this.ws !== undefined && this.ws.readyState === OPEN && this.peerId !== undefined) this.ws.send(text);
-    else if (this.outbox.length < 1000) this.outbox.push(text);
+    this.connection.send(msg);
   }
 
   private relay(peerId: string, body: KnockMessage): void {
@@ -345,13 +180,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private onServerMessage(msg: ServerMessage): void {
     switch (msg.t) {
       case 'welcome': {
-        const wasResume = msg.resumed && this.peerId === msg.peerId;
-        this.peerId = msg.peerId;
-        this.resumeToken = msg.resumeToken;
+        const wasResume = msg.resumed && this.connection.peerId === msg.peerId;
+        this.connection.joined(msg.peerId, msg.resumeToken);
         this.admitted = msg.admitted;
-        this.reconnectAttempt = 0;
-        const queued = this.outbox.splice(0);
-        for (const text of queued) this.ws?.send(text);
         if (this.connectWaiter !== undefined) {
           this.connectWaiter.resolve();
           this.connectWaiter = undefined;
@@ -368,18 +199,18 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
           this.setState(this.options.role === 'patient' ? 'waiting' : 'ready');
           if (this.options.role === 'patient') this.emit('waiting');
         }
-        for (const peer of msg.peers) this.onPeerPresent(peer.peerId, peer.role);
+        for (const peer of msg.peers) this.onPeerPresent(peer.peerId, peer.role, peer.admitted);
         return;
       }
       case 'peer-joined':
-        this.onPeerPresent(msg.peer.peerId, msg.peer.role);
+        this.onPeerPresent(msg.peer.peerId, msg.peer.role, msg.peer.admitted);
         return;
       case 'peer-left': {
         const s = this.sessions.get(msg.peerId);
         this.emit('peer-left', { peerId: msg.peerId, reason: msg.reason });
-        if (s !== undefined && this.options.role === 'doctor' && s.verifyPeerMac !== undefined && !s.verified) {
-          // The guesser saw our confirmation MAC, so the try is spent even if it never reports.
-          this.pakeFailed(msg.peerId, cryptoFailure('Patient left during the PAKE', 'pake'));
+        if (s !== undefined && this.options.role === 'doctor' && s.confirmationSent && !s.verified) {
+          // Leaving mid-handshake: after our confirmation went out, the try is spent.
+          this.rejectKnock(s, cryptoFailure('Patient left during the handshake', 'left'));
           return;
         }
         if (s !== undefined) {
@@ -403,14 +234,19 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         return;
       }
       case 'admitted':
-        this.resumeToken = msg.resumeToken;
+        this.connection.refreshToken(msg.resumeToken);
         this.admitted = true;
+        // Admitted again into a slot the server had lost while the call ran peer to peer: nothing changes here.
+        if (this.anyConnected()) return;
         this.emit('admitted');
         this.setState('ready');
         for (const s of this.sessions.values()) {
           s.admitted = true;
           void this.startPatientPeer(s);
         }
+        return;
+      case 'token':
+        this.connection.refreshToken(msg.resumeToken);
         return;
       case 'denied':
         this.endLocal('remote', 'denied');
@@ -424,7 +260,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       case 'error': {
         const error = new PvsKitError(msg.code as PvsKitError['code'], msg.message, { userMessage: msg.userMessage });
         if (msg.fatal) {
-          this.fatalError = error;
+          this.connection.fatal(error);
           return;
         }
         const pending = [...this.pendingAdmits.entries()][0];
@@ -441,12 +277,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private newSession(peerId: string): Session {
     const s: Session = {
+      ...newHandshake(),
       peerId,
-      mode: undefined,
-      patientNonce: undefined,
-      cpace: undefined,
-      verifyPeerMac: undefined,
-      channel: undefined,
       name: undefined,
       verified: false,
       admitted: false,
@@ -461,24 +293,23 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     return s;
   }
 
-  private onPeerPresent(peerId: string, role: CallRole): void {
-    if (this.options.role !== 'patient' || role !== 'doctor' || this.sessions.has(peerId)) return;
+  private onPeerPresent(peerId: string, role: CallRole, admitted: boolean): void {
+    if (this.options.role === 'doctor') {
+      // A patient we had admitted comes back into a slot the server no longer held (restart, long drop): the
+      // server made it wait again; our sealed session with it still stands, so we admit it again.
+      const s = this.sessions.get(peerId);
+      if (role === 'patient' && !admitted && s !== undefined && s.verified && s.admitted && !s.closed) this.sendServer({ t: 'admit', peer: peerId });
+      return;
+    }
+    if (role !== 'doctor' || this.sessions.has(peerId)) return;
     // A new doctor id means a new session (the old doctor left or reloaded).
     for (const old of [...this.sessions.values()]) {
       this.destroySession(old);
       this.sessions.delete(old.peerId);
     }
-    const sodium = this.requireSodium();
     const s = this.newSession(peerId);
     s.admitted = this.admitted;
-    s.patientNonce = sodium.randombytes_buf(16);
-    const open: KnockMessage = { k: 'open', v: 1, mode: this.linkKey !== undefined ? 'link' : 'pake', nP: toBase64Url(s.patientNonce) };
-    s.mode = open.mode;
-    if (open.mode === 'pake') {
-      s.cpace = new CPaceParty(sodium, this.code ?? '', this.options.appointmentId, 'initiator');
-      open.Y = toBase64Url(s.cpace.share);
-    }
-    this.relay(peerId, open);
+    this.relay(peerId, patientOpen(this.requireSodium(), this.options.appointmentId, this.secrets, s));
   }
 
   private requireSodium(): Sodium {
@@ -499,135 +330,84 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   }
 
   private onDoctorRelay(from: string, msg: KnockMessage): void {
-    const sodium = this.requireSodium();
     if (msg.k === 'open') {
-      const existing = this.sessions.get(from);
-      if (existing !== undefined) {
-        this.sessionFailure(from, cryptoFailure('Handshake restarted within a session', 'replayed-open'));
-        return;
-      }
-      const s = this.newSession(from);
-      s.mode = msg.mode;
-      const nP = fromBase64Url(msg.nP);
-      const nD = sodium.randombytes_buf(16);
-      if (nP === undefined || nP.length !== 16) {
-        this.sessionFailure(from, cryptoFailure('Bad patient nonce', 'malformed'));
-        return;
-      }
-      if (msg.mode === 'link') {
-        if (this.linkKey === undefined) {
-          this.sessionFailure(from, cryptoFailure('Patient came by link but no link secret is configured', 'no-secret'));
-          return;
-        }
-        s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, this.linkKey, this.options.appointmentId, nP, nD), this.options.appointmentId, 'doctor');
-        this.relay(from, { k: 'accept', nD: toBase64Url(nD) });
-        return;
-      }
-      const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
-      if (this.code === undefined || share === undefined) {
-        this.sessionFailure(from, cryptoFailure('Patient came by code but no patient code is configured', 'no-code'));
-        return;
-      }
-      const party = new CPaceParty(sodium, this.code, this.options.appointmentId, 'responder');
-      let result;
-      try {
-        result = party.finish(share);
-      } catch (error) {
-        this.pakeFailed(from, error as PvsKitError);
-        return;
-      }
-      s.verifyPeerMac = result.verifyPeerConfirmation;
-      s.confirmTimer = setTimeout(() => {
-        if (!s.verified && !s.closed) this.pakeFailed(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
-      }, PAKE_CONFIRM_TIMEOUT_MS);
-      s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, result.sessionKey, this.options.appointmentId, nP, nD), this.options.appointmentId, 'doctor');
-      this.relay(from, { k: 'accept', nD: toBase64Url(nD), Y: toBase64Url(party.share), mac: toBase64Url(result.ownConfirmation) });
+      this.onOpen(from, msg);
       return;
     }
     const s = this.sessions.get(from);
-    if (s === undefined || s.channel === undefined || s.closed) return;
-    if (msg.k === 'intro') {
-      if (s.verified) {
-        this.sessionFailure(from, cryptoFailure('Second introduction in one session', 'replayed-intro'));
-        return;
-      }
-      if (s.mode === 'pake') {
-        const mac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
-        if (mac === undefined || s.verifyPeerMac === undefined || !s.verifyPeerMac(mac)) {
-          this.pakeFailed(from, cryptoFailure('PAKE key confirmation failed: the patient used another code', 'pake'));
-          return;
-        }
-      }
-      let payload;
-      try {
-        payload = sealedPayloadSchema.parse(s.channel.open(msg.env));
-      } catch (error) {
-        if (s.mode === 'pake') this.pakeFailed(from, asCrypto(error));
-        else this.rejectKnock(s, asCrypto(error));
-        return;
-      }
-      if (payload.t !== 'intro') {
-        this.rejectKnock(s, cryptoFailure('Expected the introduction first', 'protocol'));
-        return;
-      }
-      s.verified = true;
-      if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
-      s.name = payload.name;
-      this.emit('knock', { peerId: from, name: payload.name, mode: s.mode ?? 'link' });
+    if (s === undefined || s.closed) return;
+    if (msg.k === 'intro') this.onIntro(s, msg);
+    else if (msg.k === 'env' && s.channel !== undefined) this.onEnvelope(s, msg.env);
+    else this.sessionFailure(from, cryptoFailure(`Unexpected handshake message ${msg.k}`, 'protocol'));
+  }
+
+  /** Doctor: a patient knocks. We answer with our nonce (and CPace share and confirmation). */
+  private onOpen(from: string, msg: Extract<KnockMessage, { k: 'open' }>): void {
+    if (this.sessions.has(from)) {
+      this.sessionFailure(from, cryptoFailure('Handshake restarted within a session', 'replayed-open'));
       return;
     }
-    if (msg.k === 'env') this.onEnvelope(s, msg.env);
+    const s = this.newSession(from);
+    // After too many failed tries we send no further confirmation a guesser could test a code against, even
+    // if the relay never counted them.
+    const pakeAllowed = this.pakeFailures < (this.options.maxPakeFailures ?? 10);
+    let accept: KnockMessage;
+    try {
+      accept = doctorAccept(this.requireSodium(), this.options.appointmentId, msg, this.secrets, pakeAllowed, s);
+    } catch (error) {
+      this.sessionFailure(from, asCrypto(error));
+      return;
+    }
+    if (s.confirmationSent) {
+      s.confirmTimer = setTimeout(() => {
+        if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
+      }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
+    }
+    this.relay(from, accept);
+  }
+
+  /** Doctor: the patient proves its key (CPace confirmation), reveals its nonce and introduces itself, sealed. */
+  private onIntro(s: Session, msg: Extract<KnockMessage, { k: 'intro' }>): void {
+    let payload;
+    try {
+      payload = doctorVerifyIntro(this.requireSodium(), this.options.appointmentId, msg, s.verified, s);
+    } catch (error) {
+      this.sessionFailure(s.peerId, asCrypto(error));
+      return;
+    }
+    s.verified = true;
+    if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
+    s.name = payload.name;
+    this.announceSas(s);
+    const knock: Knock = { peerId: s.peerId, name: payload.name, mode: s.mode ?? 'link', sas: s.sas as string };
+    if (payload.consent !== undefined) knock.consent = payload.consent;
+    this.emit('knock', knock);
+  }
+
+  /** The SAS of a finished handshake: audited and announced. */
+  private announceSas(s: Session): void {
+    if (s.sas === undefined) return;
+    this.audit({ type: 'sas', peerId: s.peerId, sas: s.sas });
+    this.emit('sas', { peerId: s.peerId, sas: s.sas });
   }
 
   private onPatientRelay(from: string, msg: KnockMessage): void {
     const s = this.sessions.get(from);
     if (s === undefined || s.closed) return;
-    const sodium = this.requireSodium();
     if (msg.k === 'accept') {
-      if (s.channel !== undefined || s.patientNonce === undefined) {
-        this.sessionFailure(from, cryptoFailure('Unexpected second handshake answer', 'replayed-accept'));
+      const intro: IntroPayload = { t: 'intro', name: (this.options.name ?? '').trim() };
+      if (this.options.consent !== undefined) intro.consent = { textVersion: this.options.consent.textVersion };
+      let message: KnockMessage;
+      try {
+        message = patientIntro(this.requireSodium(), this.options.appointmentId, msg, this.secrets, intro, s);
+      } catch (error) {
+        const e = asCrypto(error);
+        if (e.details?.reason === 'pake') this.pakeFailed(from, e);
+        else this.sessionFailure(from, e);
         return;
       }
-      const nD = fromBase64Url(msg.nD);
-      if (nD === undefined || nD.length !== 16) {
-        this.sessionFailure(from, cryptoFailure('Bad doctor nonce', 'malformed'));
-        return;
-      }
-      let baseKey: Uint8Array;
-      let mac: string | undefined;
-      if (s.mode === 'link') {
-        baseKey = this.linkKey as Uint8Array;
-      } else {
-        const share = msg.Y === undefined ? undefined : fromBase64Url(msg.Y);
-        const peerMac = msg.mac === undefined ? undefined : fromBase64Url(msg.mac);
-        if (share === undefined || peerMac === undefined || s.cpace === undefined) {
-          this.pakeFailed(from, cryptoFailure('Incomplete PAKE answer', 'pake'));
-          return;
-        }
-        let result;
-        try {
-          result = s.cpace.finish(share);
-        } catch (error) {
-          this.pakeFailed(from, asCrypto(error));
-          return;
-        }
-        if (!result.verifyPeerConfirmation(peerMac)) {
-          this.pakeFailed(
-            from,
-            new PvsKitError('CRYPTO', 'PAKE key confirmation failed: wrong access code', {
-              userMessage: 'Zugangscode unbekannt',
-              details: { reason: 'pake' },
-            }),
-          );
-          return;
-        }
-        baseKey = result.sessionKey;
-        mac = toBase64Url(result.ownConfirmation);
-      }
-      s.channel = new SecureChannel(sodium, deriveSessionKey(sodium, baseKey, this.options.appointmentId, s.patientNonce, nD), this.options.appointmentId, 'patient');
-      const intro: KnockMessage = { k: 'intro', env: s.channel.seal({ t: 'intro', name: (this.options.name ?? '').trim() }) };
-      if (mac !== undefined) intro.mac = mac;
-      this.relay(from, intro);
+      this.relay(from, message);
+      this.announceSas(s);
       if (this.admitted) void this.startPatientPeer(s);
       return;
     }
@@ -662,40 +442,51 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.relay(s.peerId, { k: 'env', env: s.channel.seal(payload) });
   }
 
+  /** Patient: the doctor's PAKE answer did not confirm (wrong code, or someone in between). */
   private pakeFailed(peerId: string, error: PvsKitError): void {
-    // Both sides report; the server counts the try once per waiting patient (lockout after 10).
-    this.sendServer({ t: 'pake-failed', peer: peerId });
-    if (this.options.role === 'doctor') {
-      const s = this.sessions.get(peerId);
-      if (s !== undefined) this.destroySession(s);
-      this.sessions.delete(peerId);
-      this.audit({ type: 'crypto-failure', peerId, reason: 'pake' });
-      this.emit('knock-failed', { peerId, reason: 'pake' });
-      return;
-    }
     this.audit({ type: 'crypto-failure', peerId, reason: 'pake' });
     this.failAll(error);
   }
 
+  /**
+   * Doctor: a waiting patient's handshake ended without success. Once our PAKE confirmation went out, a
+   * guesser could test one code against it, so every such end (wrong or missing confirmation, malformed,
+   * second or out-of-turn message, leaving, timeout) is a failed try: reported to the server and counted here,
+   * where a hostile relay cannot undo it.
+   */
   private rejectKnock(s: Session, error: PvsKitError): void {
-    this.sendServer({ t: 'deny', peer: s.peerId });
+    const reason = String(error.details?.reason ?? 'crypto');
+    const spentTry = s.confirmationSent && !s.verified;
+    if (spentTry) {
+      this.pakeFailures++;
+      this.sendServer({ t: 'pake-failed', peer: s.peerId });
+      if (this.pakeFailures === (this.options.maxPakeFailures ?? 10)) this.emit('locked');
+    } else {
+      this.sendServer({ t: 'deny', peer: s.peerId });
+    }
     this.destroySession(s);
     this.sessions.delete(s.peerId);
-    this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: String(error.details?.reason ?? 'crypto') });
-    this.emit('knock-failed', { peerId: s.peerId, reason: String(error.details?.reason ?? 'crypto') });
+    this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: spentTry ? 'pake' : reason });
+    this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
   }
 
   /** A crypto failure inside a session: the session (and for two-party calls the call) stops. */
   private sessionFailure(peerId: string, error: PvsKitError): void {
     const s = this.sessions.get(peerId);
-    this.audit({ type: 'crypto-failure', peerId, reason: String(error.details?.reason ?? 'crypto') });
     if (this.options.role === 'doctor' && s !== undefined && !s.admitted) {
       this.rejectKnock(s, error);
       return;
     }
+    this.audit({ type: 'crypto-failure', peerId, reason: String(error.details?.reason ?? 'crypto') });
     if (s !== undefined) {
       this.destroySession(s);
       this.sessions.delete(peerId);
+    }
+    if (this.options.role === 'doctor' && s === undefined) {
+      // No session yet (e.g. an unparsable first message): turn the knock away.
+      this.sendServer({ t: 'deny', peer: peerId });
+      this.emit('knock-failed', { peerId, reason: String(error.details?.reason ?? 'crypto') });
+      return;
     }
     if (this.options.role === 'patient' || this.connectedCount() === 0) this.failAll(error);
     else this.emit('error', error);
@@ -738,82 +529,58 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private startPeer(s: Session, initiator: boolean): void {
     if (s.peer !== undefined || s.closed) return;
-    const peerOptions: ConstructorParameters<typeof SimplePeer>[0] = {
-      initiator,
-      trickle: true,
-      config: { iceServers: this.options.iceServers ?? [] },
-    };
-    if (this.options.wrtc !== undefined) peerOptions.wrtc = this.options.wrtc as NonNullable<typeof peerOptions.wrtc>;
-    if (this.options.mediaStream !== undefined) peerOptions.stream = this.options.mediaStream;
-    const peer = new SimplePeer(peerOptions);
+    const peer = new PeerLink(
+      {
+        initiator,
+        wrtc: this.options.wrtc,
+        iceServers: this.options.iceServers ?? [],
+        stream: this.options.mediaStream,
+        candidateFilter: this.options.candidateFilter,
+      },
+      {
+        signal: (data) => this.sealTo(s, { t: 'signal', data }),
+        connect: () => this.onPeerConnected(s),
+        track: (track, stream) => this.emit('track', track, stream, s.peerId),
+        stream: (stream) => this.emit('stream', stream, s.peerId),
+        chat: (text, at) => this.emit('chat', { from: this.options.role === 'doctor' ? 'patient' : 'doctor', text, at }),
+        media: (state) => this.emit('remote-media', { peerId: s.peerId, ...state }),
+        bye: () => this.remoteEnded(s, 'hang-up'),
+        close: () => {
+          if (!s.closed && s.connected) this.remoteEnded(s, 'connection-closed');
+        },
+        error: (error) => {
+          if (!s.closed) this.emit('error', new PvsKitError('TRANSPORT', `WebRTC: ${error.message}`, { userMessage: 'Die Verbindung ist abgebrochen.' }));
+        },
+      },
+    );
     s.peer = peer;
-    peer.on('signal', (data: SignalData) => {
-      const candidate = (data as { candidate?: RTCIceCandidateInit }).candidate;
-      if (candidate !== undefined && this.options.candidateFilter !== undefined && !this.options.candidateFilter(candidate)) return;
-      this.sealTo(s, { t: 'signal', data });
-    });
-    peer.on('connect', () => {
-      s.connected = true;
-      this.setState('in-call');
-      this.audit({ type: 'connected', peerId: s.peerId });
-      this.emit('connected', { peerId: s.peerId });
-      this.sendMediaState(s);
-      void this.recordCandidatePair(s);
-      const every = this.options.statsIntervalMs ?? 0;
-      if (every > 0) {
-        s.statsTimer = setInterval(() => {
-          void this.statsOf(s).then((stats) => stats !== undefined && this.emit('stats', { ...stats, peerId: s.peerId }));
-        }, every);
-      }
-    });
-    peer.on('track', (track: MediaStreamTrack, stream: MediaStream) => this.emit('track', track, stream, s.peerId));
-    peer.on('stream', (stream: MediaStream) => this.emit('stream', stream, s.peerId));
-    peer.on('data', (raw: Uint8Array | string) => this.onData(s, typeof raw === 'string' ? raw : new TextDecoder().decode(raw)));
-    peer.on('close', () => {
-      if (!s.closed && s.connected) this.remoteEnded(s, 'connection-closed');
-    });
-    peer.on('error', (error: Error) => {
-      if (!s.closed) this.emit('error', new PvsKitError('TRANSPORT', `WebRTC: ${error.message}`, { userMessage: 'Die Verbindung ist abgebrochen.' }));
-    });
     for (const data of s.pendingSignals.splice(0)) peer.signal(data);
   }
 
-  private onData(s: Session, text: string): void {
-    let msg;
-    try {
-      msg = dataMessageSchema.parse(JSON.parse(text));
-    } catch {
-      return;
+  private onPeerConnected(s: Session): void {
+    s.connected = true;
+    this.setState('in-call');
+    this.audit({ type: 'connected', peerId: s.peerId });
+    this.emit('connected', { peerId: s.peerId });
+    s.peer?.sendMediaState(this.options.mediaStream);
+    void this.recordCandidatePair(s);
+    const every = this.options.statsIntervalMs ?? 0;
+    if (every > 0) {
+      s.statsTimer = setInterval(() => {
+        void this.statsOf(s).then((stats) => stats !== undefined && this.emit('stats', { ...stats, peerId: s.peerId }));
+      }, every);
     }
-    const peerRole: CallRole = this.options.role === 'doctor' ? 'patient' : 'doctor';
-    if (msg.t === 'chat') this.emit('chat', { from: peerRole, text: msg.text, at: msg.at });
-    else if (msg.t === 'media') this.emit('remote-media', { peerId: s.peerId, microphone: msg.microphone, camera: msg.camera });
-    else this.remoteEnded(s, 'hang-up');
   }
 
   private async recordCandidatePair(s: Session): Promise<void> {
-    const stats = await this.statsOf(s);
-    if (stats === undefined) return;
-    const local = stats.localCandidateType ?? 'unknown';
-    const remote = stats.remoteCandidateType ?? 'unknown';
-    this.audit({ type: 'candidate-pair', peerId: s.peerId, local, remote, protocol: stats.protocol });
-    const known = ['host', 'srflx', 'prflx', 'relay'];
-    this.sendServer({
-      t: 'report',
-      kind: 'candidate-type',
-      local: known.includes(local) ? local : 'unknown',
-      remote: known.includes(remote) ? remote : 'unknown',
-    });
+    const pair = s.closed ? undefined : await s.peer?.candidatePair();
+    if (pair === undefined) return;
+    this.audit({ type: 'candidate-pair', peerId: s.peerId, local: pair.local, remote: pair.remote, protocol: pair.protocol });
+    this.sendServer({ t: 'report', kind: 'candidate-type', ...pair.report });
   }
 
   private async statsOf(s: Session): Promise<QualityStats | undefined> {
-    const pc = (s.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc;
-    if (pc === undefined || s.closed) return undefined;
-    try {
-      return readQualityStats(await pc.getStats());
-    } catch {
-      return undefined;
-    }
+    return s.closed ? undefined : s.peer?.stats();
   }
 
   /** Quality figures of the (first) connected peer (R7): bitrate, frames, loss, RTT, candidate types. */
@@ -839,8 +606,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   sendChat(text: string): void {
     const peers = [...this.sessions.values()].filter((s) => s.connected && s.peer !== undefined);
     if (peers.length === 0) throw new PvsKitError('CONFLICT', 'Not in a call', { userMessage: 'Keine Verbindung.' });
-    const message = JSON.stringify({ t: 'chat', text, at: Date.now() });
-    for (const s of peers) s.peer?.send(message);
+    const at = Date.now();
+    for (const s of peers) s.peer?.sendChat(text, at);
   }
 
   private localTracks(kind: 'audio' | 'video'): MediaStreamTrack[] {
@@ -849,18 +616,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     return kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
   }
 
-  private sendMediaState(s: Session): void {
-    const microphone = this.localTracks('audio').some((t) => t.enabled);
-    const camera = this.localTracks('video').some((t) => t.enabled);
-    try {
-      s.peer?.send(JSON.stringify({ t: 'media', microphone, camera }));
-    } catch {
-      // Channel not open yet; the state is sent again on connect.
-    }
-  }
-
   private broadcastMediaState(): void {
-    for (const s of this.sessions.values()) if (s.connected) this.sendMediaState(s);
+    for (const s of this.sessions.values()) if (s.connected) s.peer?.sendMediaState(this.options.mediaStream);
   }
 
   /** Mutes or unmutes the microphone (the track stays, nothing is renegotiated). */
@@ -929,13 +686,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private endLocal(by: 'self' | 'remote', reason: string): void {
     if (this.stateValue === 'ended' || this.stateValue === 'failed') return;
-    this.intentionalClose = true;
     for (const s of this.sessions.values()) this.destroySession(s);
     this.sessions.clear();
-    if (this.ws !== undefined && this.ws.readyState === OPEN) {
-      this.ws.send(JSON.stringify({ t: 'leave' }));
-      this.ws.close(1000, 'bye');
-    }
+    this.connection.stop('bye', true);
     this.connectWaiter?.reject(new PvsKitError('CONFLICT', `Call ended before it started (${reason})`));
     this.connectWaiter = undefined;
     this.setState('ended');
@@ -953,13 +706,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /** Hangs up cleanly: tells every peer (data channel and sealed signaling), closes media and signaling. */
   hangUp(): void {
     for (const s of this.sessions.values()) {
-      if (s.connected) {
-        try {
-          s.peer?.send(JSON.stringify({ t: 'bye' }));
-        } catch {
-          // The sealed bye below still reaches the peer.
-        }
-      }
+      if (s.connected) s.peer?.sendBye();
       if (s.channel !== undefined) this.sealTo(s, { t: 'bye' });
       this.audit({ type: 'ended', peerId: s.peerId, by: 'self', reason: 'hang-up' });
     }
@@ -968,16 +715,10 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Closes without the goodbye (e.g. page unload); the server keeps the slot for resume. */
   close(): void {
-    this.intentionalClose = true;
     for (const s of this.sessions.values()) this.destroySession(s);
-    this.ws?.close(1000, 'closed');
+    this.connection.stop('closed');
     if (this.stateValue !== 'ended' && this.stateValue !== 'failed') this.setState('ended');
   }
-}
-
-function asCrypto(error: unknown): PvsKitError {
-  if (error instanceof PvsKitError) return error;
-  return cryptoFailure(`Sealed payload rejected: ${String(error)}`, 'malformed');
 }
 
 /** Creates a call client (loads libsodium first). Call `connect()` on the result. */
@@ -985,34 +726,3 @@ export async function createCallClient(options: CallClientOptions): Promise<Call
   return new CallClient(options, await loadSodium());
 }
 
-/** Parses an invitation link `…/j/<appointmentId>#k=<secret>` (browser-safe). */
-export function parseInvitationLink(link: string): { appointmentId: string; secret: string } {
-  const url = new URL(link);
-  const match = /\/j\/([A-Za-z0-9_-]{16,64})\/?$/.exec(url.pathname);
-  const secret = new URLSearchParams(url.hash.replace(/^#/, '')).get('k');
-  const bytes = secret === null ? undefined : fromBase64Url(secret);
-  if (match?.[1] === undefined || bytes === undefined || bytes.length !== 32) {
-    throw new PvsKitError('VALIDATION', 'Not an invitation link', { userMessage: 'Der Einladungslink ist ungültig oder unvollständig.' });
-  }
-  return { appointmentId: match[1], secret: secret as string };
-}
-
-/** Redeems a typed code at `{signaling http url}/redeem` (browser-safe, uses `fetch`). */
-export async function redeemAccessCode(input: {
-  signalingUrl: string;
-  code: string;
-  fetch?: typeof fetch;
-}): Promise<{ appointmentId: string; role: CallRole; ticket?: string }> {
-  const doFetch = input.fetch ?? fetch;
-  const url = `${input.signalingUrl.replace(/^ws/, 'http')}/redeem`;
-  const res = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: input.code }) });
-  const body = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) {
-    throw new PvsKitError((body.code as PvsKitError['code'] | undefined) ?? 'AUTH', String(body.message ?? 'redeem failed'), {
-      userMessage: String(body.userMessage ?? 'Zugangscode unbekannt'),
-    });
-  }
-  return z
-    .object({ appointmentId: z.string(), role: z.enum(['doctor', 'patient']), ticket: z.string().optional() })
-    .parse(body) as { appointmentId: string; role: CallRole; ticket?: string };
-}

@@ -4,7 +4,7 @@ import type { Sodium } from './sodium.js';
 
 /**
  * CPace (draft-irtf-cfrg-cpace) over ristretto255 with BLAKE2b-512 (libsodium generichash) as H.
- * The patient's typed access code is the password; both clients derive the same key only if both hold the
+ * The PAKE part of the patient's access code (after the locator) is the password; both clients derive the same key only if both hold the
  * same code, and the relay in between learns nothing it could test guesses against offline.
  */
 
@@ -91,17 +91,4 @@ export class CPaceParty {
       verifyPeerConfirmation: (peerMac: Uint8Array) => peerMac.length === expected.length && s.memcmp(peerMac, expected),
     };
   }
-}
-
-const CODE_CHARS = /^[0-9a-f]{9}$/;
-
-/**
- * Canonical form of a typed access code (`c3f-e04-d96`): case and separators are forgiven, so a patient
- * typing `C3F E04 D96` derives the same PAKE password as the doctor's copy. Returns undefined if it is not
- * nine hex digits.
- */
-export function normalizeAccessCode(typed: string): string | undefined {
-  const compact = typed.toLowerCase().replace(/[\s-]/g, '');
-  if (!CODE_CHARS.test(compact)) return undefined;
-  return `${compact.slice(0, 3)}-${compact.slice(3, 6)}-${compact.slice(6, 9)}`;
 }

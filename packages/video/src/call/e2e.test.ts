@@ -2,8 +2,8 @@ import { fc, test as fcTest } from '@fast-check/vitest';
 import { PvsKitError } from '@pvskit/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { fromBase64Url, toBase64Url } from './bytes.js';
-import { CPaceParty, normalizeAccessCode } from './cpace.js';
-import { deriveLinkKey, deriveSessionKey, SecureChannel, type SealedEnvelope } from './e2e.js';
+import { CPaceParty } from './cpace.js';
+import { deriveLinkKey, deriveSessionKey, nonceCommitment, SecureChannel, shortAuthenticationString, type SealedEnvelope } from './e2e.js';
 import { loadSodium, type Sodium } from './sodium.js';
 
 let sodium: Sodium;
@@ -128,23 +128,24 @@ describe('CPace over ristretto255', () => {
   });
 });
 
-describe('normalizeAccessCode', () => {
-  fcTest.prop([fc.stringMatching(/^[0-9a-f]{9}$/), fc.boolean(), fc.constantFrom('-', ' ', '')])(
-    'case and separators are forgiven',
-    (hex, upper, sep) => {
-      const typed = `${hex.slice(0, 3)}${sep}${hex.slice(3, 6)}${sep}${hex.slice(6)}`;
-      expect(normalizeAccessCode(upper ? typed.toUpperCase() : typed)).toBe(`${hex.slice(0, 3)}-${hex.slice(3, 6)}-${hex.slice(6)}`);
-    },
-  );
-
-  fcTest.prop([fc.string()])('anything else is refused or canonical', (s) => {
-    const n = normalizeAccessCode(s);
-    if (n !== undefined) expect(n).toMatch(/^[0-9a-f]{3}-[0-9a-f]{3}-[0-9a-f]{3}$/);
+describe('short authentication string and nonce commitment', () => {
+  test('same key: same SAS on both ends; another key or appointment: another SAS', () => {
+    const key = sodium.randombytes_buf(32);
+    const sas = shortAuthenticationString(sodium, key, APPT);
+    expect(sas).toMatch(/^\d{3} \d{3}$/);
+    expect(shortAuthenticationString(sodium, Uint8Array.from(key), APPT)).toBe(sas);
+    const others = new Set(Array.from({ length: 50 }, () => shortAuthenticationString(sodium, sodium.randombytes_buf(32), APPT)));
+    expect(others.has(sas)).toBe(false);
+    expect(others.size).toBeGreaterThan(45);
   });
 
-  test('wrong lengths and non-hex are refused', () => {
-    expect(normalizeAccessCode('c3f-e04-d9')).toBeUndefined();
-    expect(normalizeAccessCode('c3f-e04-d96a')).toBeUndefined();
-    expect(normalizeAccessCode('g3f-e04-d96')).toBeUndefined();
+  test('the commitment binds nonce and appointment', () => {
+    const nonce = sodium.randombytes_buf(16);
+    const c = nonceCommitment(sodium, APPT, nonce);
+    expect(nonceCommitment(sodium, APPT, Uint8Array.from(nonce))).toEqual(c);
+    const flipped = Uint8Array.from(nonce);
+    flipped[0] = (flipped[0] ?? 0) ^ 1;
+    expect(nonceCommitment(sodium, APPT, flipped)).not.toEqual(c);
+    expect(nonceCommitment(sodium, `${APPT}x`, nonce)).not.toEqual(c);
   });
 });

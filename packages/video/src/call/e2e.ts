@@ -81,6 +81,32 @@ export function deriveSessionKey(
   );
 }
 
+/**
+ * The patient's commitment to its handshake nonce, sent in `open`; the nonce itself follows only in `intro`,
+ * after the doctor answered. A relay in between therefore fixes its answer before the patient's nonce (and so
+ * the session key and SAS) is known to it, and cannot search for values that make two sessions' SAS agree.
+ */
+export function nonceCommitment(sodium: Sodium, appointmentId: string, patientNonce: Uint8Array): Uint8Array {
+  return sodium.crypto_generichash(32, concatBytes(utf8(`${LABEL}/commit|${appointmentId}|`), patientNonce), null);
+}
+
+/** Digits of the short authentication string: 10^6 values. */
+export const SAS_DIGITS = 6;
+
+/**
+ * The short authentication string of a session, `123 456`: both ends derive it from the session key (which
+ * covers the CPace transcript or link key and both nonces). Two sessions with someone in between have
+ * independent keys, so their SAS agree with probability 10^-6 (the nonce commitment stops the middle from
+ * searching for a match).
+ */
+export function shortAuthenticationString(sodium: Sodium, sessionKey: Uint8Array, appointmentId: string): string {
+  const bytes = sodium.crypto_generichash(8, utf8(`${LABEL}/sas|${appointmentId}`), sessionKey);
+  let value = 0n;
+  for (const b of bytes) value = (value << 8n) | BigInt(b);
+  const digits = (value % 10n ** BigInt(SAS_DIGITS)).toString().padStart(SAS_DIGITS, '0');
+  return `${digits.slice(0, 3)} ${digits.slice(3)}`;
+}
+
 function aad(appointmentId: string, direction: EnvelopeDirection, seq: number): Uint8Array {
   return utf8(`${LABEL}/env|${appointmentId}|${direction}|${seq}`);
 }

@@ -1,6 +1,8 @@
 import type { PvsKitError } from '@pvskit/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CallClient, Knock } from './client.js';
+import { toBase64Url } from './bytes.js';
+import { loadSodium, type Sodium } from './sodium.js';
 import { createCallTestbed, nextEvent, startTamperingRelay, type CallTestbed, type RelayHook } from './testkit.js';
 
 /**
@@ -10,6 +12,8 @@ import { createCallTestbed, nextEvent, startTamperingRelay, type CallTestbed, ty
  */
 
 const beds: CallTestbed[] = [];
+const sodium: Sodium = await loadSodium();
+const ristrettoPoint = (): Uint8Array => sodium.crypto_core_ristretto255_from_hash(sodium.randombytes_buf(64));
 afterEach(async () => {
   for (const b of beds.splice(0)) await b.dispose();
 });
@@ -119,21 +123,38 @@ describe('tampering relay is detected', () => {
     expect(o.connected).toEqual([]);
   });
 
-  test('a tampered PAKE share fails key confirmation and never yields a session', async () => {
+  /** Changes one field of the patient's first `open` on its way to the doctor. */
+  const tamperOpen = (field: 'Y' | 'c', change: (value: string) => string): { hook: RelayHook; done: () => boolean } => {
     let done = false;
-    const o = await callThrough((dir, text) => {
+    const hook: RelayHook = (dir, text) => {
       const f = parse(text);
       if (dir === 'up' && !done && f.t === 'relay' && typeof f.body === 'string') {
-        const body = JSON.parse(f.body) as { k: string; nP?: string };
-        if (body.k === 'open' && body.nP !== undefined) {
+        const body = JSON.parse(f.body) as Record<string, unknown>;
+        if (body.k === 'open' && typeof body[field] === 'string') {
           done = true;
-          body.nP = body.nP.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+          body[field] = change(body[field]);
           return [JSON.stringify({ ...f, body: JSON.stringify(body) })];
         }
       }
       return [text];
-    }, 'pake');
+    };
+    return { hook, done: () => done };
+  };
+
+  test('a tampered PAKE share fails key confirmation and never yields a session', async () => {
+    // Another valid point: the patient's share as seen by the doctor is now someone else's.
+    const tamper = tamperOpen('Y', () => toBase64Url(ristrettoPoint()));
+    const o = await callThrough(tamper.hook, 'pake');
+    expect(tamper.done()).toBe(true);
     expect((o.patientError ?? o.doctorError)?.code).toBe('CRYPTO');
+    expect(o.connected).toEqual([]);
+  });
+
+  test('a swapped nonce commitment is caught when the nonce is revealed', async () => {
+    const tamper = tamperOpen('c', (c) => c.replace(/^./, (x) => (x === 'A' ? 'B' : 'A')));
+    const o = await callThrough(tamper.hook);
+    expect(tamper.done()).toBe(true);
+    expect(reasonOf(o)).toBe('commitment');
     expect(o.connected).toEqual([]);
   });
 

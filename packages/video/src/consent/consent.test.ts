@@ -63,7 +63,10 @@ describe('consent and introduction gate the call', () => {
     const a = rig.service.appointments.book(session, BOOKING);
     rig.clock.set('2026-11-26T14:25:00Z');
     rig.service.verifyAccessCode({ code: a.codes.patient });
-    rig.service.consent.recordConsent({ appointmentId: a.id, textVersion: currentConsentText('2026-11-26').version, channel: 'join-page' });
+    const consent = { appointmentId: a.id, textVersion: currentConsentText('2026-11-26').version, channel: 'join-page' } as const;
+    const first = rig.service.consent.recordConsent(consent);
+    // One consent per appointment: the same consent again (a reload, a second knock) records nothing new.
+    expect(rig.service.consent.recordConsent(consent)).toEqual(first);
     rig.service.consent.acknowledgeIntroduction({ appointmentId: a.id, personsPresent: 3 });
     rig.service.consent.recordUnknownPatientAuthentication({ appointmentId: a.id, method: 'egk-camera', result: 'confirmed' });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { parseWith, PvsKitError } from '@pvskit/core';
-import { newId } from '../account/crypto.js';
-import type { PracticeSession } from '../account/session.js';
+import { newId } from '../base/crypto.js';
+import type { PracticeSession } from '../base/session.js';
 import { appointmentOf } from '../appointments/appointments.js';
-import type { VideoContext } from '../service/context.js';
+import type { VideoContext } from '../base/context.js';
 import type { AppointmentRow, EvidenceKind, EvidenceRow } from '../storage/port.js';
-import { toAuditEntry, writeAudit, type AuditEntry } from './audit.js';
+import { toAuditEntry, writeAudit, type AuditEntry } from '../base/audit.js';
 import { consentTextVersion } from './texts.js';
 
 /*
@@ -121,7 +121,14 @@ export function createConsentApi(ctx: VideoContext): ConsentApi {
       if (consentTextVersion(c.textVersion) === undefined) {
         throw new PvsKitError('VALIDATION', `unknown consent text version ${c.textVersion}`);
       }
-      return record(live(c.appointmentId), 'consent', { textVersion: c.textVersion, channel: c.channel });
+      const row = live(c.appointmentId);
+      // One consent per appointment: the same consent arriving again (a reload, a second knock) adds nothing.
+      const current = latest(store.listEvidence(row.id), ['consent', 'consent-withdrawn']);
+      if (current?.kind === 'consent') {
+        const same = toRecord(current);
+        if (same.data['textVersion'] === c.textVersion && same.data['channel'] === c.channel) return same;
+      }
+      return record(row, 'consent', { textVersion: c.textVersion, channel: c.channel });
     },
 
     withdrawConsent(input) {

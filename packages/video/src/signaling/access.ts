@@ -16,6 +16,8 @@ export interface VerifiedAccessCode {
   appointmentId: string;
   role: 'doctor' | 'patient';
   maxParticipants: number;
+  /** `code`: the whole doctor code was checked; `locator`: only the locator (all a patient ever sends). */
+  proof: 'code' | 'locator';
 }
 
 /** Outcome of counting one failed attempt. */
@@ -30,7 +32,8 @@ export interface AccessControl {
   /** Info for a known, currently valid appointment; `undefined` for unknown or outside its window. */
   describeAppointment(appointmentId: string): Promise<AppointmentAccessInfo | undefined>;
   /**
-   * Verifies a typed code (HMAC under the server secret, lockout after 10 wrong tries). Throws
+   * Verifies a code's locator, or a whole doctor code (HMACs under the server secret, lockout after 10 wrong
+   * tries; outside the window a code is unknown). The relay never gets a patient code's PAKE part. Throws
    * `PvsKitError('AUTH', …, { userMessage: 'Zugangscode unbekannt' })` for any unknown code and
    * `PvsKitError('LOCKED')` for a locked appointment.
    */

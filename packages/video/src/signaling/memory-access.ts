@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PvsKitError } from '@pvskit/core';
 import type { AccessControl, AppointmentAccessInfo, FailureOutcome, VerifiedAccessCode } from './access.js';
-import { normalizeAccessCode } from '../call/cpace.js';
+import { normaliseAccessCode, normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
 
 /** Options of {@link createMemoryAccessControl}. */
 export interface MemoryAccessControlOptions {
@@ -38,8 +38,10 @@ interface Entry {
   maxParticipants: number;
   validFrom: number;
   validUntil: number;
+  /** HMACs of the two locators and of the whole doctor code (nothing of the patient code's PAKE part). */
+  doctorLocatorMac: Buffer;
   doctorMac: Buffer;
-  patientMac: Buffer;
+  patientLocatorMac: Buffer;
   failures: number;
   consent: boolean;
   introduced: boolean;
@@ -63,7 +65,8 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
   const maxFailures = options.maxFailures ?? 10;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
-  const mac = (code: string): Buffer => createHmac('sha256', secret).update(`pvskit/code|${code}`).digest();
+  const mac = (label: string, value: string): Buffer => createHmac('sha256', secret).update(`pvskit/code/${label}|${value}`).digest();
+  const same = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
   const valid = (e: Entry): boolean => now() >= e.validFrom && now() <= e.validUntil;
   const get = (appointmentId: string): Entry => {
@@ -72,11 +75,18 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
     return e;
   };
   const newPair = (e: Entry): { doctorCode: string; patientCode: string } => {
-    let doctorCode = randomCode();
-    let patientCode = randomCode();
-    while (patientCode === doctorCode) patientCode = randomCode();
-    e.doctorMac = mac(doctorCode);
-    e.patientMac = mac(patientCode);
+    const taken = new Set([...entries.values()].filter((o) => o !== e).flatMap((o) => [o.doctorLocatorMac.toString('hex'), o.patientLocatorMac.toString('hex')]));
+    const fresh = (): string => {
+      let code = randomCode();
+      while (taken.has(mac('locator', splitAccessCode(code).locator).toString('hex'))) code = randomCode();
+      taken.add(mac('locator', splitAccessCode(code).locator).toString('hex'));
+      return code;
+    };
+    let doctorCode = fresh();
+    let patientCode = fresh();
+    e.doctorLocatorMac = mac('locator', splitAccessCode(doctorCode).locator);
+    e.doctorMac = mac('doctor', doctorCode);
+    e.patientLocatorMac = mac('locator', splitAccessCode(patientCode).locator);
     e.failures = 0;
     const pair = { doctorCode, patientCode };
     doctorCode = '';
@@ -91,8 +101,9 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
         maxParticipants: input.maxParticipants ?? 2,
         validFrom: input.validFrom ?? now() - 30 * 60_000,
         validUntil: input.validUntil ?? now() + 2 * 3_600_000,
+        doctorLocatorMac: Buffer.alloc(0),
         doctorMac: Buffer.alloc(0),
-        patientMac: Buffer.alloc(0),
+        patientLocatorMac: Buffer.alloc(0),
         failures: 0,
         consent: false,
         introduced: false,
@@ -115,21 +126,22 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
       return { maxParticipants: e.maxParticipants, locked: e.failures >= maxFailures };
     },
     async verifyAccessCode({ code }): Promise<VerifiedAccessCode> {
-      const normal = normalizeAccessCode(code);
-      if (normal === undefined) throw unknownCode();
-      const given = mac(normal);
+      const locator = normaliseLocator(code);
+      if (locator === null) throw unknownCode();
+      const whole = normaliseAccessCode(code);
+      const given = mac('locator', locator);
       for (const [appointmentId, e] of entries) {
         for (const role of ['doctor', 'patient'] as const) {
-          const stored = role === 'doctor' ? e.doctorMac : e.patientMac;
-          if (stored.length === given.length && timingSafeEqual(stored, given)) {
-            if (e.failures >= maxFailures) {
-              throw new PvsKitError('LOCKED', 'Appointment locked after too many wrong tries', {
-                userMessage: 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.',
-              });
-            }
-            if (!valid(e)) throw unknownCode();
-            return { appointmentId, role, maxParticipants: e.maxParticipants };
+          if (!same(role === 'doctor' ? e.doctorLocatorMac : e.patientLocatorMac, given)) continue;
+          const proof = whole !== null && role === 'doctor' ? 'code' : 'locator';
+          if (proof === 'code' && !same(e.doctorMac, mac('doctor', whole as string))) throw unknownCode();
+          if (e.failures >= maxFailures) {
+            throw new PvsKitError('LOCKED', 'Appointment locked after too many wrong tries', {
+              userMessage: 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.',
+            });
           }
+          if (!valid(e)) throw unknownCode();
+          return { appointmentId, role, maxParticipants: e.maxParticipants, proof };
         }
       }
       throw unknownCode();

@@ -60,6 +60,8 @@ export const serverMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('peer-left'), peerId: peerIdSchema, reason: z.string() }),
   z.strictObject({ t: z.literal('peer-admitted'), peerId: peerIdSchema }),
   z.strictObject({ t: z.literal('admitted'), resumeToken: z.string() }),
+  /** A fresh resume token (every heartbeat): a token lives for the grace period only. */
+  z.strictObject({ t: z.literal('token'), resumeToken: z.string() }),
   z.strictObject({ t: z.literal('denied') }),
   z.strictObject({ t: z.literal('relay'), from: peerIdSchema, body: z.string() }),
   z.strictObject({ t: z.literal('locked') }),

@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { createRecordingLogger } from '@pvskit/core';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
+import { splitAccessCode } from '../access-code/access-code.js';
+import { clientAddressKey } from '../base/client-address.js';
+import { createIpLimiter } from '../appointments/ip-limiter.js';
 import { createMemoryAccessControl } from './memory-access.js';
 import { createMemoryMetadataStore } from './metadata.js';
 import { createSignalingServer, createSignalingService, type SignalingServerOptions } from './server.js';
@@ -227,11 +230,100 @@ describe('mounting inside an existing HTTP server', () => {
     c.send({ t: 'hello', appointmentId, role: 'patient' });
     expect((await c.next((m) => m.t === 'welcome')).role).toBe('patient');
     await expect(raw(`ws://${base}/elsewhere`)).rejects.toThrow();
-    const res = await fetch(`http://${base}/signal/redeem`, { method: 'POST', body: JSON.stringify({ code: patientCode }) });
+    const res = await fetch(`http://${base}/signal/redeem`, { method: 'POST', body: JSON.stringify({ locator: splitAccessCode(patientCode).locator }) });
     expect(await res.json()).toEqual({ appointmentId, role: 'patient' });
     const bad = await fetch(`http://${base}/signal/redeem`, { method: 'POST', body: JSON.stringify({ code: 'fff-fff-fff' }) });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { userMessage: string }).userMessage).toBe('Zugangscode unbekannt');
     expect(await (await fetch(`http://${base}/`)).text()).toBe('host app');
+  });
+});
+
+describe('bounded state: nobody outside a call fills the server', () => {
+  test('one candidate report per admitted participant; none from the waiting room; records per room capped', async () => {
+    const metadata = createMemoryMetadataStore();
+    const s = await start({ metadata, limits: { maxRecordsPerRoom: 20 } });
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    await d.next((m) => m.t === 'welcome');
+    const p = await raw(s.server.url);
+    p.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const welcome = await p.next((m) => m.t === 'welcome');
+    const reports = (): number => metadata.records.filter((r) => r.event === 'candidate-type').length;
+    const report = { t: 'report', kind: 'candidate-type', local: 'host', remote: 'host' };
+    for (let i = 0; i < 50; i++) p.send(report);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reports()).toBe(0);
+    s.access.recordConsent(s.appointmentId);
+    s.access.recordIntroduction(s.appointmentId);
+    d.send({ t: 'admit', peer: welcome.peerId });
+    await p.next((m) => m.t === 'admitted');
+    for (let i = 0; i < 50; i++) p.send(report);
+    d.send(report);
+    d.send(report);
+    await expect.poll(reports, { timeout: 5000 }).toBe(2);
+    // However many joins and leaves a room sees, it writes at most maxRecordsPerRoom records.
+    for (let i = 0; i < 15; i++) {
+      const g = await raw(s.server.url);
+      g.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+      await g.next((m) => m.t === 'welcome');
+      g.ws.close();
+      await g.closed;
+    }
+    await expect.poll(() => metadata.records.length, { timeout: 5000 }).toBe(20);
+  });
+
+  test('rate limits count IPv6 per /64; the code-miss limiter forgets addresses once their window passed', () => {
+    expect(clientAddressKey('2001:db8:1:2:aaaa::1')).toBe(clientAddressKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
+    expect(clientAddressKey('2001:db8:1:2::1')).not.toBe(clientAddressKey('2001:db8:1:3::1'));
+    expect(clientAddressKey('2001:0db8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(clientAddressKey('::ffff:192.0.2.1')).toBe('192.0.2.1');
+    expect(clientAddressKey('192.0.2.1')).toBe('192.0.2.1');
+    const limiter = createIpLimiter(3, 1000);
+    for (let i = 0; i < 3; i++) limiter.recordFailure(`2001:db8:1:2::${i + 1}`, 0);
+    expect(limiter.isBlocked('2001:db8:1:2:ffff::9', 10)).toBe(true);
+    for (let i = 0; i < 100; i++) limiter.recordFailure(`198.51.100.${i}`, 10);
+    expect(limiter.size).toBe(101);
+    limiter.recordFailure('203.0.113.1', 2000);
+    expect(limiter.size).toBe(1);
+  });
+
+  test('a code outside its window answers /redeem exactly like an unknown code', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const access = createMemoryAccessControl({ now: () => clock });
+    const server = await createSignalingServer({ port: 0, access, now: () => clock });
+    cleanups.push(() => server.close());
+    const { patientCode } = access.addAppointment({ validFrom: clock, validUntil: clock + 60_000 });
+    const http = server.url.replace(/^ws/, 'http');
+    const redeem = async (locator: string): Promise<{ status: number; body: string }> => {
+      const res = await fetch(`${http}/redeem`, { method: 'POST', body: JSON.stringify({ locator }) });
+      return { status: res.status, body: await res.text() };
+    };
+    const locator = splitAccessCode(patientCode).locator;
+    expect((await redeem(locator)).status).toBe(200);
+    clock += 61_000;
+    const other = locator === 'ffff' ? 'fffe' : 'ffff';
+    expect(await redeem(locator)).toEqual(await redeem(other));
+    expect((await redeem(locator)).status).toBe(401);
+  });
+});
+
+describe('resume tokens live for the grace period only', () => {
+  test('admitted participants get a fresh token every heartbeat; an old one no longer resumes', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const s = await start({ now: () => clock, limits: { heartbeatMs: 400, resumeGraceMs: 1000 } });
+    const d = await raw(s.server.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const welcome = await d.next((m) => m.t === 'welcome');
+    clock += 5000;
+    await expect.poll(() => d.messages.filter((m) => m.t === 'token').length, { timeout: 5000 }).toBeGreaterThan(0);
+    const fresh = [...d.messages].reverse().find((m) => m.t === 'token')?.resumeToken as string;
+    // The token from the welcome is older than grace + heartbeat: without a ticket it opens nothing.
+    const stale = await raw(s.server.url);
+    stale.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: welcome.resumeToken });
+    expect(await stale.next((m) => m.t === 'error')).toMatchObject({ code: 'AUTH', fatal: true });
+    const again = await raw(s.server.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: fresh });
+    expect(await again.next((m) => m.t === 'welcome')).toMatchObject({ resumed: true, peerId: welcome.peerId });
   });
 });

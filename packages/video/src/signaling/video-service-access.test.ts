@@ -1,6 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
+import { splitAccessCode } from '../access-code/access-code.js';
 import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient, type CallClientOptions, type Knock } from '../call/client.js';
-import { countFrames, nextEvent, nodeClientDefaults, syntheticCamera } from '../call/testkit.js';
+import { countFrames, nextEvent, nodeClientDefaults, syntheticCamera, withWrongPakePart } from '../call/testkit.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
 import { createSignalingServer } from './server.js';
 import { accessControlFromVideoService } from './video-service-access.js';
@@ -42,7 +43,7 @@ test('a booked appointment of the video service runs as a call: invitation link,
   cleanups.push(() => server.close());
 
   // The doctor logs in with the doctor code; the patient opens the invitation link (secret in the fragment).
-  const doctorGrant = await redeemAccessCode({ signalingUrl: server.url, code: appointment.codes.doctor });
+  const doctorGrant = await redeemAccessCode({ signalingUrl: server.url, code: appointment.codes.doctor, role: 'doctor' });
   const link = parseInvitationLink(appointment.link);
   expect(link.appointmentId).toBe(appointment.id);
   const d = await client({
@@ -70,7 +71,7 @@ test('a booked appointment of the video service runs as a call: invitation link,
   await expect(d.admit(k.peerId)).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
   // A wrong typed code (PAKE) counts on the appointment's failure counter of the video service.
-  const wrong = appointment.codes.patient.replace(/^./, (c) => (c === 'a' ? 'b' : 'a'));
+  const wrong = withWrongPakePart(appointment.codes.patient);
   const guesser = await client({ signalingUrl: server.url, role: 'patient', appointmentId: appointment.id, code: wrong, name: 'Eve Rater' });
   const failed = nextEvent<unknown>(guesser, 'error', 10_000);
   await guesser.connect();
@@ -84,4 +85,16 @@ test('a booked appointment of the video service runs as a call: invitation link,
   const frames = countFrames(await track);
   cleanups.push(() => frames.stop());
   await frames.waitFor(5, 15_000);
+
+  // After the window a code answers exactly like an unknown one: no 5xx, no date (the relay passes it on).
+  rig.clock.set('2026-11-26T18:00:00Z');
+  const redeem = async (locator: string): Promise<{ status: number; body: string }> => {
+    const res = await fetch(`${server.url.replace(/^ws/, 'http')}/redeem`, { method: 'POST', body: JSON.stringify({ locator }) });
+    return { status: res.status, body: await res.text() };
+  };
+  const locator = splitAccessCode(appointment.codes.patient).locator;
+  const expired = await redeem(locator);
+  expect(expired).toEqual(await redeem(locator === 'ffff' ? 'fffe' : 'ffff'));
+  expect(expired.status).toBeLessThan(500);
+  expect(expired.body).toContain('Zugangscode unbekannt');
 });

@@ -28,7 +28,7 @@ export function accessControlFromVideoService(input: VideoServiceAccessInput): A
     },
     async verifyAccessCode({ code, ip }) {
       const grant = input.service.verifyAccessCode({ code, ip });
-      return { appointmentId: grant.appointmentId, role: grant.role, maxParticipants: grant.maxParticipants };
+      return { appointmentId: grant.appointmentId, role: grant.role, maxParticipants: grant.maxParticipants, proof: grant.proof };
     },
     async registerFailure({ appointmentId }) {
       const state = input.service.registerFailedAttempt(appointmentId);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
 import { createRecordingSmsTransport } from '../invitations/transports.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
-import { fromB64 } from '../account/crypto.js';
+import { fromB64 } from '../base/crypto.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 const BOOKING = {
@@ -125,6 +125,10 @@ describe('retention and purge', () => {
     const sealedBefore = Buffer.from(rig.store.getAppointment(a.id)?.sealed ?? []);
     db.close();
 
+    // Code MACs go as soon as the code window has passed (16:30 UTC here), long before the rest.
+    const windowEnd = Date.parse('2026-11-26T16:30:00Z');
+    expect(rig.service.purgeExpired(new Date(windowEnd - 1)).accessCodes).toBe(0);
+    expect(rig.service.purgeExpired(new Date(windowEnd)).accessCodes).toBe(3);
     expect(rig.service.purgeExpired(new Date(limit - 1))).toEqual({
       appointments: 0,
       accessCodes: 0,
@@ -133,7 +137,7 @@ describe('retention and purge', () => {
       outbox: 0,
     });
     const counts = rig.service.purgeExpired(new Date(limit));
-    expect(counts).toEqual({ appointments: 1, accessCodes: 2, evidence: 2, audit: auditRows.length, outbox: 1 });
+    expect(counts).toEqual({ appointments: 1, accessCodes: 0, evidence: 2, audit: auditRows.length, outbox: 1 });
     expect(rig.logger.entries.find((e) => e.message.startsWith('video purge') && e.data?.appointments === 1)?.data).toMatchObject(counts);
     expect(rig.store.getAppointment(a.id)).toBeUndefined();
     expect(() => rig.service.verifyAccessCode({ code: a.codes.patient })).toThrow(PvsKitError);

@@ -1,4 +1,4 @@
-import type { CallClient } from '@pvskit/video';
+import type { CallClient } from '@pvskit/video/browser';
 import { h, mount } from '../dom.js';
 
 /** Camera and microphone of this device; German message when the browser refuses. */
@@ -34,6 +34,8 @@ export interface CallViewOptions {
   localStream: MediaStream;
   /** Shown over the remote picture, e.g. the patient's name or the practice. */
   remoteLabel: string;
+  /** Short authentication string of this session: both screens show the same one unless someone sits between. */
+  sas?: string | undefined;
   /** After hang-up or when the other side ended the call. */
   onEnded: (by: 'self' | 'remote') => void;
 }
@@ -168,6 +170,16 @@ export function renderCall(options: CallViewOptions): HTMLElement {
     if (e.by === 'remote') finish('remote');
   });
 
+  const sas =
+    options.sas === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'sas muted' },
+          'Sicherheitscode: ',
+          h('strong', { 'data-testid': 'sas' }, options.sas),
+          ' – bei Zweifel vorlesen lassen: Beide Seiten müssen denselben Code sehen.',
+        );
   const controls = h(
     'div',
     { class: 'controls', role: 'toolbar', 'aria-label': 'Anrufsteuerung' },
@@ -179,7 +191,7 @@ export function renderCall(options: CallViewOptions): HTMLElement {
     soundButton,
     hangUp,
   );
-  return h('div', { class: 'call' }, videos, controls, chat);
+  return h('div', { class: 'call' }, videos, sas, controls, chat);
 }
 
 /** Replaces the call with a short German note once it ended. */

@@ -1,4 +1,4 @@
-import { createCallClient, type CallClient, type Knock } from '@pvskit/video';
+import { createCallClient, type CallClient, type Knock } from '@pvskit/video/browser';
 import type { AppointmentView, DoctorCallInfo } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, germanDateTime, h, mount } from '../dom.js';
@@ -89,7 +89,7 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
         h(
           'li',
           { 'data-peer-id': k.peerId },
-          h('span', {}, h('strong', {}, k.name), ` (${k.mode === 'link' ? 'per Einladungslink' : 'per Zugangscode'}, Identität Ende-zu-Ende geprüft)`),
+          h('span', {}, h('strong', {}, k.name), ` (${k.mode === 'link' ? 'per Einladungslink' : 'per Zugangscode'}, Identität Ende-zu-Ende geprüft, Sicherheitscode ${k.sas})`),
           h('button', { type: 'button', class: 'primary', 'data-testid': 'admit', disabled: !ready(), title: ready() ? undefined : 'Erst Einwilligung und Vorstellung erfassen', onclick: () => void admit(k) }, `${k.name} hereinlassen`),
           h('button', { type: 'button', onclick: () => deny(k) }, 'Abweisen'),
         ),
@@ -112,6 +112,7 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
           client,
           localStream,
           remoteLabel: k.name,
+          sas: k.sas,
           onEnded: (by) => {
             inCall = false;
             renderEnded(stage, by, h('p', {}, h('a', { href: `#/patients/${encodeURIComponent(appointment.patientId)}` }, 'Zur Patientenakte')));
@@ -157,8 +158,8 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
         knocks.set(k.peerId, k);
         renderWaiting();
         roomStatus.textContent = `${k.name} wartet im Wartezimmer.`;
-        // Consent may just have been given on the join page.
-        void refresh();
+        // Consent given on the join page arrives sealed with the knock; the practice records it.
+        if (k.consent !== undefined && appointment.consent === null) void record('consent', { channel: 'join-page', textVersion: k.consent.textVersion });
       });
       c.on('knock-failed', () => {
         roomStatus.textContent = 'Eine Einwahl ist an der Prüfung gescheitert (falscher Code oder Link).';

@@ -1,4 +1,4 @@
-import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient } from '@pvskit/video';
+import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient } from '@pvskit/video/browser';
 import type { ConsentTextResponse } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, h, mount } from '../dom.js';
@@ -72,13 +72,14 @@ export async function showJoin(root: HTMLElement): Promise<void> {
         if (redeemed.role !== 'patient') throw new Error('Das ist der Zugangscode der Praxis. Bitte nutzen Sie Ihren eigenen Code aus der Einladung.');
         appointmentId = redeemed.appointmentId;
       }
-      await api.post(`/api/join/${encodeURIComponent(appointmentId)}/consent`, { textVersion: consent.version });
       stream = await openLocalMedia();
       client = await createCallClient({
         signalingUrl: signalingUrl(),
         appointmentId,
         role: 'patient',
         name: fullName,
+        // Sealed inside the introduction: only the practice's call client receives and records it.
+        consent: { textVersion: consent.version },
         mediaStream: stream,
         ...(link !== undefined ? { secret: link.secret } : { code: code.value.trim() }),
       });
@@ -97,7 +98,7 @@ export async function showJoin(root: HTMLElement): Promise<void> {
       mount(root, h('div', { class: 'join' }, h('h1', {}, 'Videosprechstunde'), stage));
       c.on('admitted', () => {
         preview.srcObject = null;
-        mount(stage, renderCall({ client: c, localStream: s, remoteLabel: 'Praxis', onEnded: (by) => renderEnded(stage, by) }));
+        mount(stage, renderCall({ client: c, localStream: s, remoteLabel: 'Praxis', sas: c.sas(), onEnded: (by) => renderEnded(stage, by) }));
       });
       c.on('locked', () => {
         mount(stage, h('p', { class: 'error', role: 'alert' }, 'Zu viele falsche Versuche: Der Termin ist gesperrt. Bitte wenden Sie sich an die Praxis.'));

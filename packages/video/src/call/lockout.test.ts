@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { toBase64Url } from './bytes.js';
+import type { CallClient } from './client.js';
+import { CPaceParty } from './cpace.js';
+import { nonceCommitment } from './e2e.js';
+import { loadSodium } from './sodium.js';
+import { createCallTestbed, joinAsRawPatient, nextEvent, type CallTestbed, type RawPatient } from './testkit.js';
+
+/**
+ * Item 3 of the hostile-relay issue: the lockout counter moves once per failed PAKE handshake, counted from the
+ * doctor's side. A guesser learns one guess's answer from the doctor's `accept` (its confirmation MAC); every
+ * way of ending the handshake after that, other than success, must cost a try.
+ */
+
+const sodium = await loadSodium();
+let bed: CallTestbed | undefined;
+afterEach(async () => {
+  await bed?.dispose();
+  bed = undefined;
+});
+
+interface Guesser extends RawPatient {
+  /** The doctor's answer: the guesser can now test its one guess offline. */
+  accept: { nD: string; Y: string; mac: string };
+  /** The committed nonce, for a reveal. */
+  nonce: Uint8Array;
+}
+
+/** A wrong code's knock: a CPace share for a guessed PAKE part and a commitment to a fresh nonce. */
+function wrongKnock(t: CallTestbed, nonce = sodium.randombytes_buf(16)): Record<string, unknown> {
+  const guess = new CPaceParty(sodium, '00000', t.appointmentId, 'initiator');
+  return { k: 'open', v: 2, mode: 'pake', c: toBase64Url(nonceCommitment(sodium, t.appointmentId, nonce)), Y: toBase64Url(guess.share) };
+}
+
+/** A patient socket that knocks with a wrong code and waits for the doctor's confirmation. */
+async function guessUntilAccept(t: CallTestbed): Promise<Guesser> {
+  const patient = await joinAsRawPatient(t);
+  const nonce = sodium.randombytes_buf(16);
+  patient.send(wrongKnock(t, nonce));
+  await expect.poll(() => patient.messages.some((m) => m.t === 'relay'), { timeout: 5000 }).toBe(true);
+  const relayed = patient.messages.find((m) => m.t === 'relay') as { body: string };
+  const accept = JSON.parse(relayed.body) as Guesser['accept'] & { k: string };
+  expect(accept.k).toBe('accept');
+  expect(accept.mac).toBeDefined();
+  return { ...patient, accept, nonce };
+}
+
+/** `times` guessers in a row, each leaving once it has the doctor's confirmation. */
+async function guessAndLeave(t: CallTestbed, d: CallClient, times: number, before: () => unknown = () => {}): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    before();
+    const failed = nextEvent<unknown>(d, 'knock-failed', 10_000);
+    const g = await guessUntilAccept(t);
+    g.raw.close();
+    await failed;
+  }
+}
+
+/** A patient with `code` gets through the handshake to the doctor's waiting room. */
+async function expectKnockWith(t: CallTestbed, d: CallClient, code: string): Promise<void> {
+  const knock = nextEvent<unknown>(d, 'knock', 10_000);
+  const p = await t.patient({ code });
+  await p.connect();
+  await knock;
+}
+
+async function expectOneTryBurnt(t: CallTestbed, d: CallClient, act: (g: Guesser) => void): Promise<void> {
+  const failed = nextEvent<{ reason: string }>(d, 'knock-failed', 10_000);
+  const g = await guessUntilAccept(t);
+  act(g);
+  expect((await failed).reason).toBe('pake');
+  await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(1);
+}
+
+describe('every exit after the doctor sent its PAKE confirmation, other than success, burns one try', () => {
+  test('a malformed message', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) => g.raw.send(JSON.stringify({ t: 'relay', to: g.doctorId, body: '{"k":"intro"' })));
+  });
+
+  test('a second open (a "duplicate" knock in the same session)', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) => g.send({ k: 'open', v: 2, mode: 'pake', c: toBase64Url(sodium.randombytes_buf(32)), Y: g.accept.Y }));
+  });
+
+  test('an introduction with a wrong confirmation', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) =>
+      g.send({ k: 'intro', nP: toBase64Url(g.nonce), mac: toBase64Url(sodium.randombytes_buf(32)), env: { v: 1, from: 'patient', seq: 0, n: 'AA', c: 'AA' } }),
+    );
+  });
+
+  test('an envelope instead of the introduction', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) => g.send({ k: 'env', env: { v: 1, from: 'patient', seq: 0, n: 'AA', c: 'AA' } }));
+  });
+
+  test('leaving', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) => g.raw.close());
+  });
+
+  test('silence until the confirmation times out', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor({ pakeConfirmTimeoutMs: 300 });
+    await d.connect();
+    await expectOneTryBurnt(t, d, () => {});
+  });
+
+  test('the same malformed message twice still counts once', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    await expectOneTryBurnt(t, d, (g) => {
+      g.raw.send(JSON.stringify({ t: 'relay', to: g.doctorId, body: 'x' }));
+      g.raw.send(JSON.stringify({ t: 'relay', to: g.doctorId, body: 'x' }));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(t.access.failures(t.appointmentId)).toBe(1);
+  });
+});
+
+describe('only the genuine parties move the lockout', () => {
+  test('waiting patients reporting pake-failed about themselves lock nothing', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor();
+    await d.connect();
+    for (let i = 0; i < 12; i++) {
+      const p = await joinAsRawPatient(t);
+      const self = p.messages.find((m) => m.t === 'welcome')?.peerId;
+      p.raw.send(JSON.stringify({ t: 'pake-failed', peer: self }));
+      p.raw.close();
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.access.failures(t.appointmentId)).toBe(0);
+    await expectKnockWith(t, d, t.patientCode);
+  });
+
+  test('new codes unlock an open room at once', async () => {
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor({ maxPakeFailures: 100 });
+    await d.connect();
+    await guessAndLeave(t, d, 10);
+    await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(10);
+    const refused = await t.patient({ code: t.patientCode });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'LOCKED' });
+    // The room stays open (the doctor is still in it); new codes must work in it right away.
+    const { patientCode } = t.access.reissueCodes(t.appointmentId);
+    const d2 = await t.doctor({ code: patientCode });
+    await d2.connect();
+    await expectKnockWith(t, d2, patientCode);
+  });
+
+  test('a relay that swallows the reports cannot get more than maxPakeFailures confirmations out of the doctor', async () => {
+    // The test server here plays a relay that never counts: the doctor client keeps its own count.
+    const t = (bed = await createCallTestbed());
+    const d = await t.doctor({ maxPakeFailures: 3 });
+    await d.connect();
+    const locked = nextEvent<void>(d, 'locked', 10_000);
+    // New codes before every guess keep the server-side counter from locking the room.
+    await guessAndLeave(t, d, 3, () => t.access.reissueCodes(t.appointmentId));
+    await locked;
+    t.access.reissueCodes(t.appointmentId);
+    const late = await joinAsRawPatient(t);
+    late.send(wrongKnock(t));
+    // Turned away without an accept: no confirmation to test a guess against.
+    await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
+  });
+});
