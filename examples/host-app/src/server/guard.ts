@@ -93,9 +93,36 @@ function refused(status: number, code: string, message: string, userMessage: str
   return new HttpError(status, code, message, userMessage);
 }
 
-/** Whom the request's Host header names; refuses a name that is not ours (421: not served here). */
+const badTarget = (): HttpError => new HttpError(400, 'PATH', 'malformed request target', 'Die Adresse ist ungültig.');
+
+/**
+ * The request target as a URL on `base`. An origin-form target is a path: `//evil/api/x` is the path
+ * `//evil/api/x`, not a URL naming the host `evil`. An absolute-form target (`GET http://name/path`) keeps its own
+ * authority, which is the request's host (RFC 9112 §3.2.2: the Host header is ignored then); {@link checkHost}
+ * checks that one.
+ */
+export function requestTarget(req: IncomingMessage, base: string): URL {
+  const target = req.url ?? '/';
+  try {
+    if (target.startsWith('/')) return new URL(`${base}${target}`);
+    if (/^https?:\/\//i.test(target)) return new URL(target);
+  } catch {
+    throw badTarget();
+  }
+  throw badTarget();
+}
+
+/** The host a request names: the absolute-form target's authority, else the Host header (lower case). */
+function hostOf(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  if (target.startsWith('/')) return (req.headers.host ?? '').toLowerCase();
+  const m = /^https?:\/\/([^/?#]*)/i.exec(target);
+  return (m?.[1] ?? '').toLowerCase();
+}
+
+/** Whom the request's host names; refuses a name that is not ours (421: not served here). */
 export function checkHost(req: IncomingMessage, guard: RequestGuard): Audience {
-  const host = (req.headers.host ?? '').toLowerCase();
+  const host = hostOf(req);
   if (guard.hosts.has(host)) return 'practice';
   if (guard.patient?.host === host) return 'patient';
   throw refused(421, 'HOST', `host "${host.slice(0, 100)}" is not served here`, 'Diese Adresse wird von der Praxissoftware nicht bedient.');

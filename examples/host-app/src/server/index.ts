@@ -16,7 +16,7 @@ import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard } from './guard.js';
+import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
@@ -273,7 +273,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         // Refused before anything is read or routed: a foreign name, a cross-site write, a body that is not JSON.
         const audience = checkHost(req, guard);
         checkStateChange(req, guard, audience);
-        const reqUrl = new URL(req.url ?? '/', url);
+        const reqUrl = requestTarget(req, url);
         if (guard.patient !== undefined && !servedTo(audience, reqUrl.pathname)) {
           throw new HttpError(404, 'NOT_FOUND', `${reqUrl.pathname} is not served to the ${audience} origin`, 'Diese Seite gibt es unter dieser Adresse nicht.');
         }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentView, CaseRecord } from '../shared/api.js';
 // A complete case as the KVDT writer's own tests use it.
 import { sampleCaseInput } from '../../../../packages/adapters/src/kvdt/sample.js';
-import { AppClient, request } from '../testing/http-client.js';
+import { AppClient, rawRequest, request } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 
 let dir: string;
@@ -156,6 +156,29 @@ describe('requests from elsewhere', () => {
     for (const host of [`localhost:${app.port}`, `127.0.0.1:${app.port}`]) expect((await request(`${app.url}/styles.css`, { headers: { host } })).status).toBe(200);
   });
 
+  it('takes the host of an absolute-form request target, not the Host header, and reads a // path as a path', async () => {
+    const cookie = practice.cookie ?? '';
+    const get = (target: string, host: string) => rawRequest(app.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    // RFC 9112 §3.2.2: with an absolute-form target the Host header is ignored, so the target's name is checked.
+    const foreign = await get('http://evil.example/api/patients', `127.0.0.1:${app.port}`);
+    expect(foreign.status).toBe(421);
+    expect(foreign.body).not.toContain('Muster');
+    expect((await get(`http://127.0.0.1:${app.port}/api/patients`, 'evil.example')).status).toBe(200);
+    // `//evil.example/api/patients` is a path no route has, not a URL naming another host with the path /api/patients.
+    expect((await get('//evil.example/api/patients', `127.0.0.1:${app.port}`)).status).toBe(404);
+  });
+
+  it('answers climbing or malformed static paths with a client error: no file outside public/, no internal error', async () => {
+    const before = logged.length;
+    for (const target of ['/%E0%A4%A', '/../package.json', '/..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/..\\package.json', '/%5c..%5cpackage.json', '/styles.css%00.js']) {
+      const res = await rawRequest(app.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nConnection: close\r\n\r\n`);
+      expect([400, 404], target).toContain(res.status);
+      expect(res.body, target).not.toContain('"devDependencies"');
+      errorBody(res.body);
+    }
+    expect(logged.slice(before).filter((l) => l.message.includes('internal error'))).toEqual([]);
+  });
+
   it('refuses a cross-site HTML form and a cross-site fetch, and changes nothing', async () => {
     const before = (await practice.json<CaseRecord[]>('/api/duty')).body;
     const signed = (await practice.json<CaseRecord>('/api/cases/c-1')).body;
@@ -215,6 +238,7 @@ describe('login throttling', () => {
     expect((await guesser.login(credentials)).status).toBe(200);
     expect((await guesser.send('POST', '/api/login', wrong)).status).toBe(401);
   });
+
 });
 
 describe('what lies on disk', () => {
