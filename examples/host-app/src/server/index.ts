@@ -14,7 +14,7 @@ import { accessOf, servedTo, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
 import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
-import { LoginThrottle } from './auth/throttle.js';
+import { addressKey, LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
 import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
@@ -209,7 +209,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         baseUrl: `${patientBase}/video`,
         settings: store.settings(),
         logger,
-        clientIp: (req) => clientAddress(req, trustedProxies),
+        // Code guesses count per IPv6 /64 too, as failed logins do.
+        clientIp: (req) => addressKey(clientAddress(req, trustedProxies)),
       });
     } catch (error) {
       if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;

@@ -88,12 +88,20 @@ describe('reverse-proxy mode', () => {
     for (let i = 0; i < 7; i++) statuses.push((await client.send('POST', '/api/login', { ...wrong, user: `u${i}` }, viaProxy('198.51.100.9'))).status);
     expect(statuses.at(-1)).toBe(429);
     expect((await client.send('POST', '/api/login', { ...wrong, user: 'u-other' }, viaProxy('198.51.100.10'))).status).toBe(401);
+    // An IPv6 client counts per /64 (one subscriber's block): a fresh address from it is the same guesser.
+    const v6: number[] = [];
+    for (let i = 0; i < 7; i++) v6.push((await client.send('POST', '/api/login', { ...wrong, user: `v${i}` }, viaProxy(`2001:db8:7:7::${i + 1}`))).status);
+    expect(v6.at(-1)).toBe(429);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'v-other' }, viaProxy('2001:db8:7:8::1'))).status).toBe(401);
     // The signaling's limit on typed codes counts per client address too, not per proxy.
     const redeem = (address: string) => client.send('POST', '/signal/redeem', { code: '000-000-000' }, viaProxy(address));
     const redeemed: number[] = [];
     for (let i = 0; i < 11; i++) redeemed.push((await redeem('198.51.100.20')).status);
     expect(redeemed.at(-1)).toBe(429);
     expect((await redeem('198.51.100.21')).status).not.toBe(429);
+    const redeemedV6: number[] = [];
+    for (let i = 0; i < 11; i++) redeemedV6.push((await redeem(`2001:db8:9:9::${i + 1}`)).status);
+    expect(redeemedV6.at(-1)).toBe(429);
   });
 
   it('still refuses a foreign Host in proxy mode', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, LOGIN_BACKOFF, LoginThrottle } from './throttle.js';
+import { addressKey, Backoff, LOGIN_BACKOFF, LoginThrottle } from './throttle.js';
 
 function clock() {
   let t = 1_000_000;
@@ -53,5 +53,14 @@ describe('login backoff', () => {
     for (let i = 0; i < 12; i++) t.failed(`org|user${i}`, '10.9.9.9');
     expect(t.waitMs('org|fresh-user', '10.9.9.9')).toBeGreaterThan(60_000);
     expect(t.waitMs('org|fresh-user', '10.9.9.10')).toBe(0);
+  });
+
+  it('counts an IPv6 client per /64, an IPv4 client per address', () => {
+    expect(addressKey('2001:db8:1:2::7')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:DB8:1:2:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
   });
 });
