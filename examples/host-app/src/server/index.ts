@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit
 import { berlinDateTimeOf, PvsKitError, silentLogger, type Logger } from '@pvskit/core';
 import { accessOf, servedTo, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
+import { KnownBrowsers } from './auth/known-browsers.js';
 import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { addressKey, LoginThrottle } from './auth/throttle.js';
@@ -227,11 +229,14 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
 
     const live = video;
-    sessions = new SessionStore({ secure: options.tls !== undefined || behindProxy }, (s) => live?.logout(s));
+    const cookiePolicy = { secure: options.tls !== undefined || behindProxy };
+    sessions = new SessionStore(cookiePolicy, (s) => live?.logout(s));
+    // Without the video module nobody logs in, so a key of this run only is enough then.
+    const knownBrowsers = new KnownBrowsers(video?.knownBrowserKey ?? randomBytes(32), cookiePolicy);
     const openSessions = sessions;
     const router = new Router();
     const extraFeatures = { cdsHooks: cds !== undefined, video: video !== undefined, signaling: video !== undefined };
-    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), login: video?.login, addressOf: (req) => clientAddress(req, trustedProxies), logger });
+    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), knownBrowsers, login: video?.login, addressOf: (req) => clientAddress(req, trustedProxies), logger });
     registerApi(router, { store, integrations, logger, exportDir }, kit, () => extraFeatures);
     if (video !== undefined) registerVideoRoutes(router, store, kit, video);
     const signaling = video?.signaling;

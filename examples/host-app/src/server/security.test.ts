@@ -239,6 +239,27 @@ describe('login throttling', () => {
     expect((await guesser.send('POST', '/api/login', wrong)).status).toBe(401);
   });
 
+  it("a stranger guessing the practice user keeps unknown browsers waiting, never the practice's own browser", async () => {
+    // The practice's browser logged in before, so it carries the known-browser cookie.
+    const own = await new AppClient(app.url).login(credentials);
+    const set = (own.headers['set-cookie'] ?? []).find((c) => c.startsWith('pvskit-known-browser=')) ?? '';
+    expect(set).toMatch(/^pvskit-known-browser=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const known = set.split(';')[0] ?? '';
+    // A stranger on the same machine types wrong passwords for the practice's user until the throttle holds.
+    const wrong = { organisation: credentials.organisation, user: credentials.user, password: 'falsch' };
+    const stranger = new AppClient(app.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await stranger.send('POST', '/api/login', wrong)).status);
+    expect(statuses.at(-1)).toBe(429);
+    const right = { ...wrong, password: credentials.password };
+    // Unknown browsers wait (the throttle still slows guessing), and so does a forged known-browser cookie ...
+    expect((await new AppClient(app.url).send('POST', '/api/login', right)).status).toBe(429);
+    const first = known.split('=')[1]?.[0];
+    const forged = known.replace(`=${first}`, `=${first === 'A' ? 'B' : 'A'}`);
+    expect((await new AppClient(app.url).send('POST', '/api/login', right, { cookie: forged })).status).toBe(429);
+    // ... but the practice's own browser gets in at once, from the very same address.
+    expect((await new AppClient(app.url).send('POST', '/api/login', right, { cookie: known })).status).toBe(200);
+  });
 });
 
 describe('what lies on disk', () => {

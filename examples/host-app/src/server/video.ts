@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { existsSync, rmSync } from 'node:fs';
 import type { Logger, PvsKitPlugin } from '@pvskit/core';
@@ -45,6 +45,8 @@ export interface VideoIntegration {
   store: VideoStore;
   signaling: SignalingService;
   plugin: PvsKitPlugin;
+  /** Key of the known-browser cookies (auth/known-browsers.ts), derived from the server's secrets. */
+  knownBrowserKey: Buffer;
   /** The logged-in practice of the current request (AUTH outside one). */
   session(): PracticeSession;
   /** Logs a practice user in on this server's device; the one AUTH error for any wrong part. */
@@ -142,6 +144,7 @@ export async function startVideo(options: {
     store,
     signaling,
     plugin: videoPlugin(service, { session: currentPracticeSession }),
+    knownBrowserKey: createHmac('sha256', Buffer.from(secrets.signalingSecret, 'base64url')).update('pvskit host-app known-browser cookie').digest(),
     session: currentPracticeSession,
     login: (c) => service.account.login({ ...c, device }),
     logout: (session) => service.account.logout(session),

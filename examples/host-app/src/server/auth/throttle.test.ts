@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
+import { KNOWN_BROWSER_MAX_AGE_S, KnownBrowsers } from './known-browsers.js';
 import { addressKey, Backoff, LOGIN_BACKOFF, LoginThrottle } from './throttle.js';
 
 function clock() {
@@ -62,5 +64,31 @@ describe('login backoff', () => {
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('holds a known browser back by its own failures only', () => {
+    const c = clock();
+    const t = new LoginThrottle(LOGIN_BACKOFF, c.now);
+    for (let i = 0; i < 20; i++) t.failed('org|user', '10.0.0.1');
+    expect(t.waitMs('org|user', '10.0.0.1')).toBeGreaterThan(0);
+    expect(t.waitMs('org|user', '10.0.0.1', 'browser-1')).toBe(0);
+    for (let i = 0; i < 6; i++) t.failed('org|user', '10.0.0.1', 'browser-1');
+    expect(t.waitMs('org|user', '10.0.0.1', 'browser-1')).toBeGreaterThan(0);
+  });
+});
+
+describe('known browsers', () => {
+  const withCookie = (setCookie: string) => ({ headers: { cookie: setCookie.split(';')[0] } }) as unknown as IncomingMessage;
+
+  it('knows a browser for the user it logged in as, until the cookie is too old', () => {
+    const c = clock();
+    const known = new KnownBrowsers(Buffer.alloc(32, 7), { secure: true }, c.now);
+    const set = known.issue('org|anna');
+    expect(set).toMatch(/^__Host-pvskit-known-browser=.*; Secure$/);
+    expect(known.idOf(withCookie(set), 'org|anna')).toMatch(/^[\w-]{22}$/);
+    expect(known.idOf(withCookie(set), 'org|bert')).toBeUndefined();
+    expect(new KnownBrowsers(Buffer.alloc(32, 8), { secure: true }, c.now).idOf(withCookie(set), 'org|anna')).toBeUndefined();
+    c.advance(KNOWN_BROWSER_MAX_AGE_S * 1000 + 1000);
+    expect(known.idOf(withCookie(set), 'org|anna')).toBeUndefined();
   });
 });

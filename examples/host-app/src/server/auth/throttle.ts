@@ -73,29 +73,39 @@ export class Backoff {
   }
 }
 
-/** The login throttle: one backoff per user (practice short name + user short name), one per client address. */
+/**
+ * The login throttle: one backoff per user (practice short name + user short name), one per client address, and
+ * one per known browser (see known-browsers.ts). A browser the practice logged in from before is held back by its
+ * own failures only: neither a stranger's guesses at the user nor one from the same address (a shared NAT, the
+ * same machine) can keep it out.
+ */
 export class LoginThrottle {
   private readonly users: Backoff;
   private readonly addresses: Backoff;
+  private readonly browsers: Backoff;
 
   constructor(policies = LOGIN_BACKOFF, now: () => number = Date.now) {
     this.users = new Backoff(policies.user, now);
     this.addresses = new Backoff(policies.address, now);
+    this.browsers = new Backoff(policies.user, now);
   }
 
-  /** Milliseconds until this user from this address may try again; 0 when now. */
-  waitMs(user: string, address: string): number {
+  /** Milliseconds until this user from this address (and known browser, if any) may try again; 0 when now. */
+  waitMs(user: string, address: string, knownBrowser?: string): number {
+    if (knownBrowser !== undefined) return this.browsers.waitMs(knownBrowser);
     return Math.max(this.users.waitMs(userKey(user)), this.addresses.waitMs(addressKey(address)));
   }
 
-  failed(user: string, address: string): void {
+  failed(user: string, address: string, knownBrowser?: string): void {
     this.users.fail(userKey(user));
     this.addresses.fail(addressKey(address));
+    if (knownBrowser !== undefined) this.browsers.fail(knownBrowser);
   }
 
-  succeeded(user: string, address: string): void {
+  succeeded(user: string, address: string, knownBrowser?: string): void {
     this.users.succeed(userKey(user));
     this.addresses.succeed(addressKey(address));
+    if (knownBrowser !== undefined) this.browsers.succeed(knownBrowser);
   }
 }
 
@@ -120,4 +130,4 @@ export function addressKey(address: string): string {
 }
 
 /** Short names compare case-insensitively here, so `Demo|A` and `demo|a` share one counter. */
-const userKey = (user: string): string => user.trim().toLowerCase();
+export const userKey = (user: string): string => user.trim().toLowerCase();
