@@ -276,6 +276,13 @@ describe('what lies on disk', () => {
     }
   });
 
+  it('keeps patient data from other users of the machine: data and export directories private, databases 0600', async () => {
+    expect((await practice.json('/api/export', { body: {} })).status).toBe(200);
+    const data = join(dir, 'data');
+    for (const d of [data, join(data, 'exports')]) expect(statSync(d).mode & 0o077, d).toBe(0);
+    for (const f of readdirSync(data).filter((f) => f.includes('.sqlite'))) expect(statSync(join(data, f)).mode & 0o077, f).toBe(0);
+  });
+
   it('refuses secrets inside the data directory and secrets others can read', async () => {
     const other = join(dir, 'other');
     await expect(startHostApp({ port: 0, dataFile: join(other, 'x.sqlite'), secretsDir: join(other, 'keys') })).rejects.toMatchObject({ code: 'CONFIG' });

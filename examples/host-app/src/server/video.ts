@@ -18,6 +18,7 @@ import {
 import type { HostSettings } from '../shared/api.js';
 import { currentPracticeSession } from './auth/sessions.js';
 import { readSecrets, writeSecrets, type HostSecrets } from './secrets.js';
+import { keepPrivate } from './store.js';
 
 /*
  * The sample PVS as a video practice: on first start it registers the demo practice with the video service and
@@ -121,6 +122,7 @@ export async function startVideo(options: {
   if (existsSync(files.store) !== existsSync(options.secretsFile)) for (const f of [files.store, options.secretsFile]) rmSync(f, { force: true });
   let secrets = readSecrets(options.secretsFile);
   const store = openSqliteStore({ path: files.store });
+  keepPrivate(files.store);
   const serverSecret = secrets?.serverSecret ?? b64url(32);
   // 'interactive' Argon2id: every login derives the key; a demo login must not take seconds and 256 MiB.
   const service = await createVideoService({ store, serverSecret, baseUrl: options.baseUrl, logger: options.logger, kdf: 'interactive' });
