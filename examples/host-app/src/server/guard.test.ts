@@ -33,6 +33,9 @@ describe('request guard', () => {
     // The client's own (forged) entry comes first; the proxy appends the real one last.
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4, 203.0.113.7' }, 'GET', '127.0.0.1'), proxies)).toBe('203.0.113.7');
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4' }, 'GET', '198.51.100.2'), proxies)).toBe('198.51.100.2');
+    // Some proxies append the client's port.
+    expect(clientAddress(req({ 'x-forwarded-for': '203.0.113.7:51234' }, 'GET', '127.0.0.1'), proxies)).toBe('203.0.113.7');
+    expect(clientAddress(req({ 'x-forwarded-for': '[2001:DB8::7]:51234' }, 'GET', '127.0.0.1'), proxies)).toBe('2001:db8::7');
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4' }, 'GET', '127.0.0.1'), new Set())).toBe('127.0.0.1');
   });
 });

@@ -162,13 +162,24 @@ export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<
   if (!trustedProxies.has(peer)) return peer;
   const forwarded = String(req.headers['x-forwarded-for'] ?? '')
     .split(',')
-    .map((a) => normaliseAddress(a.trim()))
+    .map((a) => normaliseAddress(withoutPort(a.trim())))
     .filter((a) => a !== '');
   for (let i = forwarded.length - 1; i >= 0; i--) {
     const a = forwarded[i] as string;
     if (!trustedProxies.has(a)) return a;
   }
   return peer;
+}
+
+/**
+ * An `X-Forwarded-For` entry without the port some proxies append (`203.0.113.7:51234`, `[2001:db8::7]:51234`):
+ * with the port, every connection of one client would be a fresh address to the throttles.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed !== null) return bracketed[1] ?? entry;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(entry);
+  return v4 === null ? entry : (v4[1] ?? entry);
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IPv4 peers on a dual-stack socket match their configured form. */

@@ -88,6 +88,12 @@ describe('reverse-proxy mode', () => {
     for (let i = 0; i < 7; i++) statuses.push((await client.send('POST', '/api/login', { ...wrong, user: `u${i}` }, viaProxy('198.51.100.9'))).status);
     expect(statuses.at(-1)).toBe(429);
     expect((await client.send('POST', '/api/login', { ...wrong, user: 'u-other' }, viaProxy('198.51.100.10'))).status).toBe(401);
+    // A proxy that appends the client's port does not make each connection a fresh client.
+    const ported: number[] = [];
+    for (let i = 0; i < 7; i++) ported.push((await client.send('POST', '/api/login', { ...wrong, user: `p${i}` }, viaProxy(`198.51.100.40:${40000 + i}`))).status);
+    expect(ported.at(-1)).toBe(429);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'p-v6' }, viaProxy('[2001:db8:5:5::1]:40000'))).status).toBe(401);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'p-v6' }, viaProxy('2001:db8:5:5::2'))).status).toBe(401);
     // An IPv6 client counts per /64 (one subscriber's block): a fresh address from it is the same guesser.
     const v6: number[] = [];
     for (let i = 0; i < 7; i++) v6.push((await client.send('POST', '/api/login', { ...wrong, user: `v${i}` }, viaProxy(`2001:db8:7:7::${i + 1}`))).status);
