@@ -143,6 +143,18 @@ export function checkOrigin(req: IncomingMessage, guard: RequestGuard, audience:
   }
 }
 
+/**
+ * Reads of PVS data come from the PVS's own pages or a typed address / bookmark (`Sec-Fetch-Site` same-origin
+ * or none). A page of another port on the same machine is same-site, and SameSite cookies travel to it: it cannot
+ * read the answer, but it can tell 200 from 404 (which patient ids exist) by a script or image tag.
+ */
+export function checkPracticeRead(req: IncomingMessage): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw refused(403, 'CROSS_SITE', `request from another site refused (Sec-Fetch-Site: ${site})`, 'Anfragen von fremden Webseiten werden abgelehnt.');
+  }
+}
+
 /** Checks of a state-changing request: same origin, JSON body. */
 export function checkStateChange(req: IncomingMessage, guard: RequestGuard, audience: Audience = 'practice'): void {
   if (SAFE_METHODS.has(req.method ?? 'GET')) return;

@@ -18,7 +18,7 @@ import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { addressKey, LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
+import { checkHost, checkOrigin, checkPracticeRead, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
@@ -259,6 +259,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
 
     const runRoute = async (route: MatchedRoute, req: IncomingMessage): Promise<void> => {
       if (accessOf(route) !== 'practice') return route.run();
+      checkPracticeRead(req);
       const practice = openSessions.lookup(req);
       if (practice === undefined) throw notLoggedIn();
       return runAsPractice(practice, route.run);

@@ -179,6 +179,20 @@ describe('requests from elsewhere', () => {
     expect(logged.slice(before).filter((l) => l.message.includes('internal error'))).toEqual([]);
   });
 
+  it('refuses a practice read from a page of another site or another port (no 200-or-404 probing of patient ids)', async () => {
+    const cookie = practice.cookie ?? '';
+    // A page on http://localhost:3000 is same-site with the PVS: the browser sends the SameSite cookie with its <script src>.
+    for (const site of ['same-site', 'cross-site']) {
+      for (const path of ['/api/patients/p-1', '/api/patients/p-999', '/print/p-1']) {
+        const res = await request(`${app.url}${path}`, { headers: { cookie, 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' } });
+        expect(res.status, `${site} ${path}`).toBe(403);
+        expect(res.text).not.toContain('Muster');
+      }
+    }
+    // The PVS's own page and a typed address or bookmark read as before.
+    for (const site of ['same-origin', 'none']) expect((await request(`${app.url}/api/patients/p-1`, { headers: { cookie, 'sec-fetch-site': site } })).status).toBe(200);
+  });
+
   it('refuses a cross-site HTML form and a cross-site fetch, and changes nothing', async () => {
     const before = (await practice.json<CaseRecord[]>('/api/duty')).body;
     const signed = (await practice.json<CaseRecord>('/api/cases/c-1')).body;
