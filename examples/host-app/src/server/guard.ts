@@ -166,6 +166,19 @@ export function checkStateChange(req: IncomingMessage, guard: RequestGuard, audi
 }
 
 /**
+ * In reverse-proxy mode only the proxies may connect: a client on the network talking to the app directly would
+ * speak plain HTTP and pass by whatever the proxy enforces (TLS, client certificates, address rules).
+ * `proxies` is empty when the app is not behind a proxy (or speaks TLS itself).
+ */
+export function checkPeer(req: IncomingMessage, proxies: ReadonlySet<string>): void {
+  if (proxies.size === 0) return;
+  const peer = normaliseAddress(req.socket.remoteAddress ?? '');
+  if (!proxies.has(peer)) {
+    throw refused(403, 'PROXY', `${peer} is not a trusted proxy; connect through the reverse proxy`, 'Die Praxissoftware ist nur über ihre Adresse (Reverse-Proxy) erreichbar.');
+  }
+}
+
+/**
  * The client's address: the socket's peer, or, when that peer is a trusted reverse proxy, the last address in
  * `X-Forwarded-For` the proxy appended. Untrusted peers cannot choose their address by sending the header.
  */

@@ -18,7 +18,7 @@ import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { addressKey, LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { checkHost, checkOrigin, checkPracticeRead, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
+import { checkHost, checkOrigin, checkPeer, checkPracticeRead, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
@@ -152,6 +152,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   const today = options.today ?? berlinDateTimeOf(new Date()).date;
   const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
   const behindProxy = trustedProxies.size > 0;
+  // Without TLS of its own, the app behind a proxy answers the proxies only.
+  const onlyPeers: ReadonlySet<string> = options.tls === undefined ? trustedProxies : new Set();
   const roots = staticRoots();
   if (!roots.bundleBuilt) logger.warn('host-app: client bundle missing; run "npm run build"', { dir: roots.bundleDir });
   const store = HostStore.open(dataFile, { reset: options.reset === true, today });
@@ -267,6 +269,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
 
     upgrade = (req, socket, head) => {
       try {
+        checkPeer(req, onlyPeers);
         checkOrigin(req, guard, checkHost(req, guard));
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 400;
@@ -278,6 +281,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     handle = async (req, res) => {
       try {
         // Refused before anything is read or routed: a foreign name, a cross-site write, a body that is not JSON.
+        checkPeer(req, onlyPeers);
         const audience = checkHost(req, guard);
         checkStateChange(req, guard, audience);
         const reqUrl = requestTarget(req, url);

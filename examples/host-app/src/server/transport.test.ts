@@ -114,6 +114,28 @@ describe('reverse-proxy mode', () => {
     const res = await request(`${app.url}/api/state`, { headers: { host: 'evil.example' } });
     expect(res.status).toBe(421);
   });
+
+  it('answers the trusted proxy only: a client talking to the app directly (plain HTTP, past the proxy) is refused', async () => {
+    // 127.0.0.2 is another machine on the network here; the proxy is 127.0.0.1.
+    const direct = { host: 'praxis.example.de', 'content-type': 'application/json', origin: 'https://praxis.example.de' };
+    const login = await request(`${app.url}/api/login`, {
+      method: 'POST',
+      headers: direct,
+      body: JSON.stringify({ organisation: credentials.organisation, user: credentials.user, password: credentials.password }),
+      localAddress: '127.0.0.2',
+    });
+    expect(login.status).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    expect(JSON.parse(login.text)).toMatchObject({ error: { code: 'PROXY' } });
+    for (const path of ['/', '/api/join/consent-text']) expect((await request(`${app.url}${path}`, { headers: { host: 'praxis.example.de' }, localAddress: '127.0.0.2' })).status, path).toBe(403);
+    const upgrade = await request(`${app.url}/signal`, {
+      headers: { host: 'praxis.example.de', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      localAddress: '127.0.0.2',
+    });
+    expect(upgrade.status).toBe(403);
+    // Through the proxy the same request is served.
+    expect((await request(`${app.url}/api/join/consent-text`, { headers: { host: 'praxis.example.de' } })).status).toBe(200);
+  });
 });
 
 describe('patient pages on their own origin', () => {

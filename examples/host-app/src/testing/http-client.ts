@@ -20,6 +20,8 @@ export interface RawRequest {
   body?: string;
   /** CA certificate for an HTTPS server with a test certificate. */
   ca?: string | Buffer;
+  /** Local address to connect from, e.g. `127.0.0.2` to be another machine than the proxy at 127.0.0.1. */
+  localAddress?: string;
 }
 
 /** One HTTP(S) request with exactly these headers (plus Content-Length for a body). */
@@ -33,6 +35,7 @@ export function request(url: string, init: RawRequest = {}): Promise<RawResponse
         method: init.method ?? 'GET',
         headers: { ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }), ...init.headers },
         ...(init.ca === undefined ? {} : { ca: init.ca }),
+        ...(init.localAddress === undefined ? {} : { localAddress: init.localAddress }),
         timeout: 20_000,
       },
       (res) => {
