@@ -9,7 +9,9 @@ describe('request guard', () => {
   it('accepts loopback names with the port and the public name, nothing else', () => {
     const g = requestGuard({ port: 8443, listenHost: '127.0.0.1', tls: false, behindProxy: true, publicHost: 'praxis.example.de' });
     for (const host of ['127.0.0.1:8443', 'localhost:8443', '[::1]:8443', 'praxis.example.de', 'PRAXIS.example.de']) expect(() => checkHost(req({ host }), g), host).not.toThrow();
-    for (const host of ['evil.example', '127.0.0.1', 'localhost:80', 'praxis.example.de:8443', '']) expect(() => checkHost(req({ host }), g), host).toThrow(/not served/);
+    for (const host of ['evil.example', '127.0.0.1', 'localhost:80', 'praxis.example.de:8443', '', '127.0.0.1.:8443', 'localhost.:8443', 'praxis.example.de.', '::1:8443', '127.1:8443', 'user@localhost:8443']) {
+      expect(() => checkHost(req({ host }), g), host).toThrow(/not served/);
+    }
     expect(g.origins.has('https://praxis.example.de')).toBe(true);
     expect(g.origins.has('http://praxis.example.de')).toBe(false);
   });
@@ -33,6 +35,9 @@ describe('request guard', () => {
     // The client's own (forged) entry comes first; the proxy appends the real one last.
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4, 203.0.113.7' }, 'GET', '127.0.0.1'), proxies)).toBe('203.0.113.7');
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4' }, 'GET', '198.51.100.2'), proxies)).toBe('198.51.100.2');
+    // Some proxies append the client's port.
+    expect(clientAddress(req({ 'x-forwarded-for': '203.0.113.7:51234' }, 'GET', '127.0.0.1'), proxies)).toBe('203.0.113.7');
+    expect(clientAddress(req({ 'x-forwarded-for': '[2001:DB8::7]:51234' }, 'GET', '127.0.0.1'), proxies)).toBe('2001:db8::7');
     expect(clientAddress(req({ 'x-forwarded-for': '1.2.3.4' }, 'GET', '127.0.0.1'), new Set())).toBe('127.0.0.1');
   });
 });

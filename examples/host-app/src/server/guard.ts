@@ -93,9 +93,36 @@ function refused(status: number, code: string, message: string, userMessage: str
   return new HttpError(status, code, message, userMessage);
 }
 
-/** Whom the request's Host header names; refuses a name that is not ours (421: not served here). */
+const badTarget = (): HttpError => new HttpError(400, 'PATH', 'malformed request target', 'Die Adresse ist ungültig.');
+
+/**
+ * The request target as a URL on `base`. An origin-form target is a path: `//evil/api/x` is the path
+ * `//evil/api/x`, not a URL naming the host `evil`. An absolute-form target (`GET http://name/path`) keeps its own
+ * authority, which is the request's host (RFC 9112 §3.2.2: the Host header is ignored then); {@link checkHost}
+ * checks that one.
+ */
+export function requestTarget(req: IncomingMessage, base: string): URL {
+  const target = req.url ?? '/';
+  try {
+    if (target.startsWith('/')) return new URL(`${base}${target}`);
+    if (/^https?:\/\//i.test(target)) return new URL(target);
+  } catch {
+    throw badTarget();
+  }
+  throw badTarget();
+}
+
+/** The host a request names: the absolute-form target's authority, else the Host header (lower case). */
+function hostOf(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  if (target.startsWith('/')) return (req.headers.host ?? '').toLowerCase();
+  const m = /^https?:\/\/([^/?#]*)/i.exec(target);
+  return (m?.[1] ?? '').toLowerCase();
+}
+
+/** Whom the request's host names; refuses a name that is not ours (421: not served here). */
 export function checkHost(req: IncomingMessage, guard: RequestGuard): Audience {
-  const host = (req.headers.host ?? '').toLowerCase();
+  const host = hostOf(req);
   if (guard.hosts.has(host)) return 'practice';
   if (guard.patient?.host === host) return 'patient';
   throw refused(421, 'HOST', `host "${host.slice(0, 100)}" is not served here`, 'Diese Adresse wird von der Praxissoftware nicht bedient.');
@@ -116,6 +143,18 @@ export function checkOrigin(req: IncomingMessage, guard: RequestGuard, audience:
   }
 }
 
+/**
+ * Reads of PVS data come from the PVS's own pages or a typed address / bookmark (`Sec-Fetch-Site` same-origin
+ * or none). A page of another port on the same machine is same-site, and SameSite cookies travel to it: it cannot
+ * read the answer, but it can tell 200 from 404 (which patient ids exist) by a script or image tag.
+ */
+export function checkPracticeRead(req: IncomingMessage): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw refused(403, 'CROSS_SITE', `request from another site refused (Sec-Fetch-Site: ${site})`, 'Anfragen von fremden Webseiten werden abgelehnt.');
+  }
+}
+
 /** Checks of a state-changing request: same origin, JSON body. */
 export function checkStateChange(req: IncomingMessage, guard: RequestGuard, audience: Audience = 'practice'): void {
   if (SAFE_METHODS.has(req.method ?? 'GET')) return;
@@ -123,6 +162,19 @@ export function checkStateChange(req: IncomingMessage, guard: RequestGuard, audi
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') {
     throw refused(415, 'MEDIA_TYPE', `${req.method ?? '?'} requests must send Content-Type application/json`, 'Die Anfrage hat ein unerwartetes Format.');
+  }
+}
+
+/**
+ * In reverse-proxy mode only the proxies may connect: a client on the network talking to the app directly would
+ * speak plain HTTP and pass by whatever the proxy enforces (TLS, client certificates, address rules).
+ * `proxies` is empty when the app is not behind a proxy (or speaks TLS itself).
+ */
+export function checkPeer(req: IncomingMessage, proxies: ReadonlySet<string>): void {
+  if (proxies.size === 0) return;
+  const peer = normaliseAddress(req.socket.remoteAddress ?? '');
+  if (!proxies.has(peer)) {
+    throw refused(403, 'PROXY', `${peer} is not a trusted proxy; connect through the reverse proxy`, 'Die Praxissoftware ist nur über ihre Adresse (Reverse-Proxy) erreichbar.');
   }
 }
 
@@ -135,13 +187,24 @@ export function clientAddress(req: IncomingMessage, trustedProxies: ReadonlySet<
   if (!trustedProxies.has(peer)) return peer;
   const forwarded = String(req.headers['x-forwarded-for'] ?? '')
     .split(',')
-    .map((a) => normaliseAddress(a.trim()))
+    .map((a) => normaliseAddress(withoutPort(a.trim())))
     .filter((a) => a !== '');
   for (let i = forwarded.length - 1; i >= 0; i--) {
     const a = forwarded[i] as string;
     if (!trustedProxies.has(a)) return a;
   }
   return peer;
+}
+
+/**
+ * An `X-Forwarded-For` entry without the port some proxies append (`203.0.113.7:51234`, `[2001:db8::7]:51234`):
+ * with the port, every connection of one client would be a fresh address to the throttles.
+ */
+function withoutPort(entry: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(entry);
+  if (bracketed !== null) return bracketed[1] ?? entry;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(entry);
+  return v4 === null ? entry : (v4[1] ?? entry);
 }
 
 /** `::ffff:127.0.0.1` → `127.0.0.1`, so IPv4 peers on a dual-stack socket match their configured form. */

@@ -84,7 +84,7 @@ export class Router {
           params[key] = decodeURIComponent(m[i + 1] ?? '');
         });
       } catch {
-        throw new HttpError(400, 'PATH', 'malformed percent-encoding in path', 'Die Adresse ist ungültig.');
+        throw malformedPath();
       }
       let cached: Promise<unknown> | undefined;
       const body = (): Promise<unknown> => (cached ??= readJsonBody(req));
@@ -138,6 +138,10 @@ export function sendError(res: ServerResponse, error: unknown, log: (message: st
     log('host-app: internal error', error);
     sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal error', userMessage: 'Interner Fehler. Bitte erneut versuchen.' } });
   }
+}
+
+export function malformedPath(): HttpError {
+  return new HttpError(400, 'PATH', 'malformed percent-encoding in path', 'Die Adresse ist ungültig.');
 }
 
 export function notFound(what: string): HttpError {

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,11 +13,12 @@ import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit
 import { berlinDateTimeOf, PvsKitError, silentLogger, type Logger } from '@pvskit/core';
 import { accessOf, servedTo, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
+import { KnownBrowsers } from './auth/known-browsers.js';
 import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
-import { LoginThrottle } from './auth/throttle.js';
+import { addressKey, LoginThrottle } from './auth/throttle.js';
 import { dutyBundle } from './cases.js';
-import { checkHost, checkOrigin, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard } from './guard.js';
+import { checkHost, checkOrigin, checkPeer, checkPracticeRead, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
 import { startMaintenance, type Maintenance } from './maintenance.js';
@@ -150,6 +152,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
   const today = options.today ?? berlinDateTimeOf(new Date()).date;
   const trustedProxies = new Set((options.trustedProxies ?? []).map(normaliseAddress));
   const behindProxy = trustedProxies.size > 0;
+  // Without TLS of its own, the app behind a proxy answers the proxies only.
+  const onlyPeers: ReadonlySet<string> = options.tls === undefined ? trustedProxies : new Set();
   const roots = staticRoots();
   if (!roots.bundleBuilt) logger.warn('host-app: client bundle missing; run "npm run build"', { dir: roots.bundleDir });
   const store = HostStore.open(dataFile, { reset: options.reset === true, today });
@@ -209,7 +213,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         baseUrl: `${patientBase}/video`,
         settings: store.settings(),
         logger,
-        clientIp: (req) => clientAddress(req, trustedProxies),
+        // Code guesses count per IPv6 /64 too, as failed logins do.
+        clientIp: (req) => addressKey(clientAddress(req, trustedProxies)),
       });
     } catch (error) {
       if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;
@@ -226,11 +231,14 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const cds = cdsAllowed ? createCdsHooksHandler({ kit, logger, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) }) : undefined;
 
     const live = video;
-    sessions = new SessionStore({ secure: options.tls !== undefined || behindProxy }, (s) => live?.logout(s));
+    const cookiePolicy = { secure: options.tls !== undefined || behindProxy };
+    sessions = new SessionStore(cookiePolicy, (s) => live?.logout(s));
+    // Without the video module nobody logs in, so a key of this run only is enough then.
+    const knownBrowsers = new KnownBrowsers(video?.knownBrowserKey ?? randomBytes(32), cookiePolicy);
     const openSessions = sessions;
     const router = new Router();
     const extraFeatures = { cdsHooks: cds !== undefined, video: video !== undefined, signaling: video !== undefined };
-    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), login: video?.login, addressOf: (req) => clientAddress(req, trustedProxies), logger });
+    registerLoginRoutes(router, { sessions, throttle: new LoginThrottle(), knownBrowsers, login: video?.login, addressOf: (req) => clientAddress(req, trustedProxies), logger });
     registerApi(router, { store, integrations, logger, exportDir }, kit, () => extraFeatures);
     if (video !== undefined) registerVideoRoutes(router, store, kit, video);
     const signaling = video?.signaling;
@@ -253,6 +261,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
 
     const runRoute = async (route: MatchedRoute, req: IncomingMessage): Promise<void> => {
       if (accessOf(route) !== 'practice') return route.run();
+      checkPracticeRead(req);
       const practice = openSessions.lookup(req);
       if (practice === undefined) throw notLoggedIn();
       return runAsPractice(practice, route.run);
@@ -260,6 +269,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
 
     upgrade = (req, socket, head) => {
       try {
+        checkPeer(req, onlyPeers);
         checkOrigin(req, guard, checkHost(req, guard));
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 400;
@@ -271,9 +281,10 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     handle = async (req, res) => {
       try {
         // Refused before anything is read or routed: a foreign name, a cross-site write, a body that is not JSON.
+        checkPeer(req, onlyPeers);
         const audience = checkHost(req, guard);
         checkStateChange(req, guard, audience);
-        const reqUrl = new URL(req.url ?? '/', url);
+        const reqUrl = requestTarget(req, url);
         if (guard.patient !== undefined && !servedTo(audience, reqUrl.pathname)) {
           throw new HttpError(404, 'NOT_FOUND', `${reqUrl.pathname} is not served to the ${audience} origin`, 'Diese Seite gibt es unter dieser Adresse nicht.');
         }

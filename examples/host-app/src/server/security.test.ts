@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentView, CaseRecord } from '../shared/api.js';
 // A complete case as the KVDT writer's own tests use it.
 import { sampleCaseInput } from '../../../../packages/adapters/src/kvdt/sample.js';
-import { AppClient, request } from '../testing/http-client.js';
+import { AppClient, rawRequest, request } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 
 let dir: string;
@@ -155,6 +155,43 @@ describe('requests from elsewhere', () => {
     for (const host of [`localhost:${app.port}`, `127.0.0.1:${app.port}`]) expect((await request(`${app.url}/styles.css`, { headers: { host } })).status).toBe(200);
   });
 
+  it('takes the host of an absolute-form request target, not the Host header, and reads a // path as a path', async () => {
+    const cookie = practice.cookie ?? '';
+    const get = (target: string, host: string) => rawRequest(app.port, `GET ${target} HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nConnection: close\r\n\r\n`);
+    // RFC 9112 §3.2.2: with an absolute-form target the Host header is ignored, so the target's name is checked.
+    const foreign = await get('http://evil.example/api/patients', `127.0.0.1:${app.port}`);
+    expect(foreign.status).toBe(421);
+    expect(foreign.body).not.toContain('Muster');
+    expect((await get(`http://127.0.0.1:${app.port}/api/patients`, 'evil.example')).status).toBe(200);
+    // `//evil.example/api/patients` is a path no route has, not a URL naming another host with the path /api/patients.
+    expect((await get('//evil.example/api/patients', `127.0.0.1:${app.port}`)).status).toBe(404);
+  });
+
+  it('answers climbing or malformed static paths with a client error: no file outside public/, no internal error', async () => {
+    const before = logged.length;
+    for (const target of ['/%E0%A4%A', '/../package.json', '/..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/..\\package.json', '/%5c..%5cpackage.json', '/styles.css%00.js']) {
+      const res = await rawRequest(app.port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nConnection: close\r\n\r\n`);
+      expect([400, 404], target).toContain(res.status);
+      expect(res.body, target).not.toContain('"devDependencies"');
+      errorBody(res.body);
+    }
+    expect(logged.slice(before).filter((l) => l.message.includes('internal error'))).toEqual([]);
+  });
+
+  it('refuses a practice read from a page of another site or another port (no 200-or-404 probing of patient ids)', async () => {
+    const cookie = practice.cookie ?? '';
+    // A page on http://localhost:3000 is same-site with the PVS: the browser sends the SameSite cookie with its <script src>.
+    for (const site of ['same-site', 'cross-site']) {
+      for (const path of ['/api/patients/p-1', '/api/patients/p-999', '/print/p-1']) {
+        const res = await request(`${app.url}${path}`, { headers: { cookie, 'sec-fetch-site': site, 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' } });
+        expect(res.status, `${site} ${path}`).toBe(403);
+        expect(res.text).not.toContain('Muster');
+      }
+    }
+    // The PVS's own page and a typed address or bookmark read as before.
+    for (const site of ['same-origin', 'none']) expect((await request(`${app.url}/api/patients/p-1`, { headers: { cookie, 'sec-fetch-site': site } })).status).toBe(200);
+  });
+
   it('refuses a cross-site HTML form and a cross-site fetch, and changes nothing', async () => {
     const before = (await practice.json<CaseRecord[]>('/api/duty')).body;
     const signed = (await practice.json<CaseRecord>('/api/cases/c-1')).body;
@@ -214,6 +251,28 @@ describe('login throttling', () => {
     expect((await guesser.login(credentials)).status).toBe(200);
     expect((await guesser.send('POST', '/api/login', wrong)).status).toBe(401);
   });
+
+  it("a stranger guessing the practice user keeps unknown browsers waiting, never the practice's own browser", async () => {
+    // The practice's browser logged in before, so it carries the known-browser cookie.
+    const own = await new AppClient(app.url).login(credentials);
+    const set = (own.headers['set-cookie'] ?? []).find((c) => c.startsWith('pvskit-known-browser=')) ?? '';
+    expect(set).toMatch(/^pvskit-known-browser=[\w.-]+; Path=\/; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    const known = set.split(';')[0] ?? '';
+    // A stranger on the same machine types wrong passwords for the practice's user until the throttle holds.
+    const wrong = { organisation: credentials.organisation, user: credentials.user, password: 'falsch' };
+    const stranger = new AppClient(app.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await stranger.send('POST', '/api/login', wrong)).status);
+    expect(statuses.at(-1)).toBe(429);
+    const right = { ...wrong, password: credentials.password };
+    // Unknown browsers wait (the throttle still slows guessing), and so does a forged known-browser cookie ...
+    expect((await new AppClient(app.url).send('POST', '/api/login', right)).status).toBe(429);
+    const first = known.split('=')[1]?.[0];
+    const forged = known.replace(`=${first}`, `=${first === 'A' ? 'B' : 'A'}`);
+    expect((await new AppClient(app.url).send('POST', '/api/login', right, { cookie: forged })).status).toBe(429);
+    // ... but the practice's own browser gets in at once, from the very same address.
+    expect((await new AppClient(app.url).send('POST', '/api/login', right, { cookie: known })).status).toBe(200);
+  });
 });
 
 describe('what lies on disk', () => {
@@ -228,6 +287,13 @@ describe('what lies on disk', () => {
     for (const f of readdirSync(join(dir, 'data'))) {
       if (statSync(join(dir, 'data', f)).isFile()) expect(readFileSync(join(dir, 'data', f)).includes(credentials.password), f).toBe(false);
     }
+  });
+
+  it('keeps patient data from other users of the machine: data and export directories private, databases 0600', async () => {
+    expect((await practice.json('/api/export', { body: {} })).status).toBe(200);
+    const data = join(dir, 'data');
+    for (const d of [data, join(data, 'exports')]) expect(statSync(d).mode & 0o077, d).toBe(0);
+    for (const f of readdirSync(data).filter((f) => f.includes('.sqlite'))) expect(statSync(join(data, f)).mode & 0o077, f).toBe(0);
   });
 
   it('refuses secrets inside the data directory and secrets others can read', async () => {

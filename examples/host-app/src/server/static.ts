@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HttpError } from './http.js';
+import { HttpError, malformedPath } from './http.js';
 
 export interface StaticRoots {
   /** Hand-written files: index.html, styles.css. */
@@ -63,7 +63,13 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
   if (isAppPath(url.pathname)) file = join(roots.publicDir, 'index.html');
   else if (url.pathname === '/app.js' || url.pathname === '/app.js.map') file = join(roots.bundleDir, url.pathname.slice(1));
   else {
-    const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      throw malformedPath();
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     if (rel.startsWith('..') || rel.includes(`${sep}..`)) throw new HttpError(404, 'NOT_FOUND', 'not found', 'Nicht gefunden.');
     file = join(roots.publicDir, rel);
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BundleCaseInput, CaseRecord, CaseStatus, HostSettings, PatientRecord } from '../shared/api.js';
@@ -36,9 +36,11 @@ export class HostStore {
     if (options.reset === true && file !== ':memory:') {
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
     }
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // The data directory holds patient records: other users of the machine may not even list it.
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
+    if (file !== ':memory:') keepPrivate(file);
     db.pragma('foreign_keys = ON');
     const store = new HostStore(db);
     store.migrate();
@@ -233,4 +235,13 @@ function toCaseRecord(row: CaseRow): CaseRecord {
     updatedAt: row.updated_at,
     case: JSON.parse(row.data) as BundleCaseInput,
   };
+}
+
+/**
+ * Makes an SQLite file and its WAL/SHM files readable by this user only: a data directory chosen by the practice
+ * may be readable by others. SQLite gives journal files it creates later the mode of the database file.
+ */
+export function keepPrivate(file: string): void {
+  if (process.platform === 'win32') return;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(`${file}${suffix}`)) chmodSync(`${file}${suffix}`, 0o600);
 }

@@ -88,17 +88,53 @@ describe('reverse-proxy mode', () => {
     for (let i = 0; i < 7; i++) statuses.push((await client.send('POST', '/api/login', { ...wrong, user: `u${i}` }, viaProxy('198.51.100.9'))).status);
     expect(statuses.at(-1)).toBe(429);
     expect((await client.send('POST', '/api/login', { ...wrong, user: 'u-other' }, viaProxy('198.51.100.10'))).status).toBe(401);
+    // A proxy that appends the client's port does not make each connection a fresh client.
+    const ported: number[] = [];
+    for (let i = 0; i < 7; i++) ported.push((await client.send('POST', '/api/login', { ...wrong, user: `p${i}` }, viaProxy(`198.51.100.40:${40000 + i}`))).status);
+    expect(ported.at(-1)).toBe(429);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'p-v6' }, viaProxy('[2001:db8:5:5::1]:40000'))).status).toBe(401);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'p-v6' }, viaProxy('2001:db8:5:5::2'))).status).toBe(401);
+    // An IPv6 client counts per /64 (one subscriber's block): a fresh address from it is the same guesser.
+    const v6: number[] = [];
+    for (let i = 0; i < 7; i++) v6.push((await client.send('POST', '/api/login', { ...wrong, user: `v${i}` }, viaProxy(`2001:db8:7:7::${i + 1}`))).status);
+    expect(v6.at(-1)).toBe(429);
+    expect((await client.send('POST', '/api/login', { ...wrong, user: 'v-other' }, viaProxy('2001:db8:7:8::1'))).status).toBe(401);
     // The signaling's limit on typed codes counts per client address too, not per proxy.
     const redeem = (address: string) => client.send('POST', '/signal/redeem', { code: '000-000-000' }, viaProxy(address));
     const redeemed: number[] = [];
     for (let i = 0; i < 11; i++) redeemed.push((await redeem('198.51.100.20')).status);
     expect(redeemed.at(-1)).toBe(429);
     expect((await redeem('198.51.100.21')).status).not.toBe(429);
+    const redeemedV6: number[] = [];
+    for (let i = 0; i < 11; i++) redeemedV6.push((await redeem(`2001:db8:9:9::${i + 1}`)).status);
+    expect(redeemedV6.at(-1)).toBe(429);
   });
 
   it('still refuses a foreign Host in proxy mode', async () => {
     const res = await request(`${app.url}/api/state`, { headers: { host: 'evil.example' } });
     expect(res.status).toBe(421);
+  });
+
+  it('answers the trusted proxy only: a client talking to the app directly (plain HTTP, past the proxy) is refused', async () => {
+    // 127.0.0.2 is another machine on the network here; the proxy is 127.0.0.1.
+    const direct = { host: 'praxis.example.de', 'content-type': 'application/json', origin: 'https://praxis.example.de' };
+    const login = await request(`${app.url}/api/login`, {
+      method: 'POST',
+      headers: direct,
+      body: JSON.stringify({ organisation: credentials.organisation, user: credentials.user, password: credentials.password }),
+      localAddress: '127.0.0.2',
+    });
+    expect(login.status).toBe(403);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    expect(JSON.parse(login.text)).toMatchObject({ error: { code: 'PROXY' } });
+    for (const path of ['/', '/api/join/consent-text']) expect((await request(`${app.url}${path}`, { headers: { host: 'praxis.example.de' }, localAddress: '127.0.0.2' })).status, path).toBe(403);
+    const upgrade = await request(`${app.url}/signal`, {
+      headers: { host: 'praxis.example.de', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+      localAddress: '127.0.0.2',
+    });
+    expect(upgrade.status).toBe(403);
+    // Through the proxy the same request is served.
+    expect((await request(`${app.url}/api/join/consent-text`, { headers: { host: 'praxis.example.de' } })).status).toBe(200);
   });
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { existsSync, rmSync } from 'node:fs';
 import type { Logger, PvsKitPlugin } from '@pvskit/core';
@@ -18,6 +18,7 @@ import {
 import type { HostSettings } from '../shared/api.js';
 import { currentPracticeSession } from './auth/sessions.js';
 import { readSecrets, writeSecrets, type HostSecrets } from './secrets.js';
+import { keepPrivate } from './store.js';
 
 /*
  * The sample PVS as a video practice: on first start it registers the demo practice with the video service and
@@ -45,6 +46,8 @@ export interface VideoIntegration {
   store: VideoStore;
   signaling: SignalingService;
   plugin: PvsKitPlugin;
+  /** Key of the known-browser cookies (auth/known-browsers.ts), derived from the server's secrets. */
+  knownBrowserKey: Buffer;
   /** The logged-in practice of the current request (AUTH outside one). */
   session(): PracticeSession;
   /** Logs a practice user in on this server's device; the one AUTH error for any wrong part. */
@@ -119,6 +122,7 @@ export async function startVideo(options: {
   if (existsSync(files.store) !== existsSync(options.secretsFile)) for (const f of [files.store, options.secretsFile]) rmSync(f, { force: true });
   let secrets = readSecrets(options.secretsFile);
   const store = openSqliteStore({ path: files.store });
+  keepPrivate(files.store);
   const serverSecret = secrets?.serverSecret ?? b64url(32);
   // 'interactive' Argon2id: every login derives the key; a demo login must not take seconds and 256 MiB.
   const service = await createVideoService({ store, serverSecret, baseUrl: options.baseUrl, logger: options.logger, kdf: 'interactive' });
@@ -142,6 +146,7 @@ export async function startVideo(options: {
     store,
     signaling,
     plugin: videoPlugin(service, { session: currentPracticeSession }),
+    knownBrowserKey: createHmac('sha256', Buffer.from(secrets.signalingSecret, 'base64url')).update('pvskit host-app known-browser cookie').digest(),
     session: currentPracticeSession,
     login: (c) => service.account.login({ ...c, device }),
     logout: (session) => service.account.logout(session),

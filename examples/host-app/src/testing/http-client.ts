@@ -4,6 +4,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import type { DemoCredentials } from '../server/index.js';
 
 export interface RawResponse {
@@ -19,6 +20,8 @@ export interface RawRequest {
   body?: string;
   /** CA certificate for an HTTPS server with a test certificate. */
   ca?: string | Buffer;
+  /** Local address to connect from, e.g. `127.0.0.2` to be another machine than the proxy at 127.0.0.1. */
+  localAddress?: string;
 }
 
 /** One HTTP(S) request with exactly these headers (plus Content-Length for a body). */
@@ -32,6 +35,7 @@ export function request(url: string, init: RawRequest = {}): Promise<RawResponse
         method: init.method ?? 'GET',
         headers: { ...(init.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(init.body)) }), ...init.headers },
         ...(init.ca === undefined ? {} : { ca: init.ca }),
+        ...(init.localAddress === undefined ? {} : { localAddress: init.localAddress }),
         timeout: 20_000,
       },
       (res) => {
@@ -47,6 +51,26 @@ export function request(url: string, init: RawRequest = {}): Promise<RawResponse
     req.on('timeout', () => req.destroy(new Error(`request to ${url} timed out`)));
     req.on('error', reject);
     req.end(init.body);
+  });
+}
+
+/**
+ * Bytes written as they are to a plain-HTTP server on 127.0.0.1: request lines no HTTP client sends (an
+ * absolute-form target, `..` in the path, no Host). Resolves with the status and the body after the headers.
+ */
+export function rawRequest(port: number, text: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // Written, not ended: a half-closed socket may be dropped before an asynchronous answer. `Connection: close` ends it.
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    const chunks: Buffer[] = [];
+    socket.setTimeout(20_000, () => socket.destroy(new Error('raw request timed out')));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const answer = Buffer.concat(chunks).toString('utf8');
+      const head = answer.indexOf('\r\n\r\n');
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(answer)?.[1] ?? 0), body: head < 0 ? '' : answer.slice(head + 4) });
+    });
   });
 }
 

@@ -34,11 +34,12 @@ async function realpathOfNearest(path: string): Promise<string> {
  * resolving links, created if missing; undefined if it lies outside (nothing is created then).
  */
 export async function exportDirectoryBelow(root: string, requested: string | undefined): Promise<string | undefined> {
-  await mkdir(root, { recursive: true });
+  // KVDT files name patients and diagnoses: directories created here are this user's only.
+  await mkdir(root, { recursive: true, mode: 0o700 });
   const realRoot = await realpath(root);
   const target = resolve(realRoot, requested ?? '.');
   if (!inside(realRoot, target) || !inside(realRoot, await realpathOfNearest(target))) return undefined;
-  await mkdir(target, { recursive: true });
+  await mkdir(target, { recursive: true, mode: 0o700 });
   const realTarget = await realpath(target);
   return inside(realRoot, realTarget) ? realTarget : undefined;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, symlink, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,8 @@ describe('billing-export is confined to the export directory', () => {
     expect(b.results[0]?.data).toMatchObject({ path: join(root, 'q1', FILE) });
     const c = await kit(root).callHook('billing-export', { items: [sampleCaseInput(1)], outDir: join(root, 'q2') });
     expect(c.results[0]?.data).toMatchObject({ path: join(root, 'q2', FILE) });
+    // Directories it creates are the user's only: the files name patients.
+    if (process.platform !== 'win32') for (const d of [root, join(root, 'q1')]) expect((await stat(d)).mode & 0o077, d).toBe(0);
   });
 
   it('refuses a path outside (absolute, ../, through a symbolic link) and writes or creates nothing there', async () => {

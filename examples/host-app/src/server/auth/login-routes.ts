@@ -4,8 +4,9 @@ import type { PracticeSession } from '@pvskit/video';
 import { z } from 'zod';
 import type { LoginResponse } from '../../shared/api.js';
 import { HttpError, sendJson, type Router } from '../http.js';
+import type { KnownBrowsers } from './known-browsers.js';
 import type { SessionStore } from './sessions.js';
-import type { LoginThrottle } from './throttle.js';
+import { userKey, type LoginThrottle } from './throttle.js';
 
 const loginBodySchema = z.strictObject({
   organisation: z.string().trim().min(1).max(64),
@@ -19,6 +20,7 @@ const MAX_WAITING_LOGINS = 4;
 export interface LoginDeps {
   sessions: SessionStore;
   throttle: LoginThrottle;
+  knownBrowsers: KnownBrowsers;
   /** The keyring login; undefined when the video module (which holds the keyring) is unavailable. */
   login: ((c: { organisation: string; user: string; password: string }) => Promise<PracticeSession>) | undefined;
   addressOf(req: IncomingMessage): string;
@@ -30,16 +32,17 @@ const wrongLogin = (): HttpError =>
 
 /** `POST /api/login`, `POST /api/logout`, `GET /api/session`. */
 export function registerLoginRoutes(router: Router, deps: LoginDeps): void {
-  const { sessions, throttle } = deps;
+  const { sessions, throttle, knownBrowsers } = deps;
   // One Argon2id derivation at a time: each takes tens of MiB, and parallel tries must not exhaust the machine.
   let queue: Promise<unknown> = Promise.resolve();
   let waiting = 0;
 
   router.on('POST', '/api/login', async ({ req, res, body }) => {
     const input = parseWith(loginBodySchema, await body(), 'login');
-    const userKey = `${input.organisation}|${input.user}`;
+    const who = userKey(`${input.organisation}|${input.user}`);
     const address = deps.addressOf(req);
-    const wait = throttle.waitMs(userKey, address);
+    const browser = knownBrowsers.idOf(req, who);
+    const wait = throttle.waitMs(who, address, browser);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       res.setHeader('retry-after', String(seconds));
@@ -59,17 +62,17 @@ export function registerLoginRoutes(router: Router, deps: LoginDeps): void {
       practice = await attempt;
     } catch (error) {
       if (!isPvsKitError(error) || (error.code !== 'AUTH' && error.code !== 'FORBIDDEN')) throw error;
-      throttle.failed(userKey, address);
-      deps.logger.warn('host-app: failed login', { address, code: error.code });
+      throttle.failed(who, address, browser);
+      deps.logger.warn('host-app: failed login', { address, knownBrowser: browser !== undefined, code: error.code });
       if (error.code === 'FORBIDDEN') throw new HttpError(403, 'DEVICE', error.message, error.userMessage);
       throw wrongLogin();
     } finally {
       waiting--;
     }
-    throttle.succeeded(userKey, address);
+    throttle.succeeded(who, address, browser);
     // A session the browser already carried ends here: a login always gets a fresh token (no fixation).
     sessions.close(req);
-    res.setHeader('set-cookie', sessions.open(practice));
+    res.setHeader('set-cookie', [sessions.open(practice), knownBrowsers.issue(who)]);
     const response: LoginResponse = { user: practice.userShortName, role: practice.role };
     sendJson(res, 200, response);
   });

@@ -39,17 +39,19 @@ export function clearedSessionCookie(policy: CookiePolicy): string {
   return `${cookieName(policy)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${policy.secure ? '; Secure' : ''}`;
 }
 
-function tokenFrom(req: IncomingMessage, policy: CookiePolicy): string | undefined {
-  const name = cookieName(policy);
+/** The value of the first cookie called `name` that has the form `pattern`. */
+export function cookieValue(req: IncomingMessage, name: string, pattern: RegExp): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === name) {
       const value = part.slice(eq + 1).trim();
-      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+      if (pattern.test(value)) return value;
     }
   }
   return undefined;
 }
+
+const tokenFrom = (req: IncomingMessage, policy: CookiePolicy): string | undefined => cookieValue(req, cookieName(policy), /^[A-Za-z0-9_-]{43}$/);
 
 export class SessionStore {
   private readonly live = new Map<string, LiveSession>();

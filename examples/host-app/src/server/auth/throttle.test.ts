@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff, LOGIN_BACKOFF, LoginThrottle } from './throttle.js';
+import type { IncomingMessage } from 'node:http';
+import { KNOWN_BROWSER_MAX_AGE_S, KnownBrowsers } from './known-browsers.js';
+import { addressKey, Backoff, LOGIN_BACKOFF, LoginThrottle } from './throttle.js';
 
 function clock() {
   let t = 1_000_000;
@@ -53,5 +55,40 @@ describe('login backoff', () => {
     for (let i = 0; i < 12; i++) t.failed(`org|user${i}`, '10.9.9.9');
     expect(t.waitMs('org|fresh-user', '10.9.9.9')).toBeGreaterThan(60_000);
     expect(t.waitMs('org|fresh-user', '10.9.9.10')).toBe(0);
+  });
+
+  it('counts an IPv6 client per /64, an IPv4 client per address', () => {
+    expect(addressKey('2001:db8:1:2::7')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:DB8:1:2:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('holds a known browser back by its own failures only', () => {
+    const c = clock();
+    const t = new LoginThrottle(LOGIN_BACKOFF, c.now);
+    for (let i = 0; i < 20; i++) t.failed('org|user', '10.0.0.1');
+    expect(t.waitMs('org|user', '10.0.0.1')).toBeGreaterThan(0);
+    expect(t.waitMs('org|user', '10.0.0.1', 'browser-1')).toBe(0);
+    for (let i = 0; i < 6; i++) t.failed('org|user', '10.0.0.1', 'browser-1');
+    expect(t.waitMs('org|user', '10.0.0.1', 'browser-1')).toBeGreaterThan(0);
+  });
+});
+
+describe('known browsers', () => {
+  const withCookie = (setCookie: string) => ({ headers: { cookie: setCookie.split(';')[0] } }) as unknown as IncomingMessage;
+
+  it('knows a browser for the user it logged in as, until the cookie is too old', () => {
+    const c = clock();
+    const known = new KnownBrowsers(Buffer.alloc(32, 7), { secure: true }, c.now);
+    const set = known.issue('org|anna');
+    expect(set).toMatch(/^__Host-pvskit-known-browser=.*; Secure$/);
+    expect(known.idOf(withCookie(set), 'org|anna')).toMatch(/^[\w-]{22}$/);
+    expect(known.idOf(withCookie(set), 'org|bert')).toBeUndefined();
+    expect(new KnownBrowsers(Buffer.alloc(32, 8), { secure: true }, c.now).idOf(withCookie(set), 'org|anna')).toBeUndefined();
+    c.advance(KNOWN_BROWSER_MAX_AGE_S * 1000 + 1000);
+    expect(known.idOf(withCookie(set), 'org|anna')).toBeUndefined();
   });
 });

@@ -5,6 +5,8 @@
  * the one trying. Nothing here runs Argon2id: a throttled try is refused before the keyring is asked.
  */
 
+import { isIP } from 'node:net';
+
 /** How one kind of key backs off. */
 export interface BackoffPolicy {
   /** Failures allowed before any wait. */
@@ -71,31 +73,61 @@ export class Backoff {
   }
 }
 
-/** The login throttle: one backoff per user (practice short name + user short name), one per client address. */
+/**
+ * The login throttle: one backoff per user (practice short name + user short name), one per client address, and
+ * one per known browser (see known-browsers.ts). A browser the practice logged in from before is held back by its
+ * own failures only: neither a stranger's guesses at the user nor one from the same address (a shared NAT, the
+ * same machine) can keep it out.
+ */
 export class LoginThrottle {
   private readonly users: Backoff;
   private readonly addresses: Backoff;
+  private readonly browsers: Backoff;
 
   constructor(policies = LOGIN_BACKOFF, now: () => number = Date.now) {
     this.users = new Backoff(policies.user, now);
     this.addresses = new Backoff(policies.address, now);
+    this.browsers = new Backoff(policies.user, now);
   }
 
-  /** Milliseconds until this user from this address may try again; 0 when now. */
-  waitMs(user: string, address: string): number {
-    return Math.max(this.users.waitMs(userKey(user)), this.addresses.waitMs(address));
+  /** Milliseconds until this user from this address (and known browser, if any) may try again; 0 when now. */
+  waitMs(user: string, address: string, knownBrowser?: string): number {
+    if (knownBrowser !== undefined) return this.browsers.waitMs(knownBrowser);
+    return Math.max(this.users.waitMs(userKey(user)), this.addresses.waitMs(addressKey(address)));
   }
 
-  failed(user: string, address: string): void {
+  failed(user: string, address: string, knownBrowser?: string): void {
     this.users.fail(userKey(user));
-    this.addresses.fail(address);
+    this.addresses.fail(addressKey(address));
+    if (knownBrowser !== undefined) this.browsers.fail(knownBrowser);
   }
 
-  succeeded(user: string, address: string): void {
+  succeeded(user: string, address: string, knownBrowser?: string): void {
     this.users.succeed(userKey(user));
-    this.addresses.succeed(address);
+    this.addresses.succeed(addressKey(address));
+    if (knownBrowser !== undefined) this.browsers.succeed(knownBrowser);
   }
 }
 
+/**
+ * The throttle's key of a client address: an IPv4 address itself, an IPv6 address its /64. One IPv6 subscriber
+ * holds a whole /64 (2^64 addresses); counted per address, each guess could come from a fresh one.
+ */
+export function addressKey(address: string): string {
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  if (isIP(bare) !== 6) return address;
+  const [head = '', tail] = bare.split('::');
+  const groupsOf = (part: string | undefined): string[] => (part === undefined || part === '' ? [] : part.split(':'));
+  // An embedded IPv4 address (`::ffff:1.2.3.4`) stands for two groups.
+  const width = (groups: string[]): number => groups.reduce((n, g) => n + (g.includes('.') ? 2 : 1), 0);
+  const before = groupsOf(head);
+  const after = groupsOf(tail);
+  const groups = tail === undefined ? before : [...before, ...Array<string>(8 - width(before) - width(after)).fill('0'), ...after];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (g.includes('.') ? g : parseInt(g, 16).toString(16)))
+    .join(':')}::/64`;
+}
+
 /** Short names compare case-insensitively here, so `Demo|A` and `demo|a` share one counter. */
-const userKey = (user: string): string => user.trim().toLowerCase();
+export const userKey = (user: string): string => user.trim().toLowerCase();
