@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput } from '@pvskit/core';
 import { PvsKitError } from '@pvskit/core';
 import { parseKvdt, parseKvdtBytes } from './reader.js';
-import { sampleCaseInput, SAMPLE_SOFTWARE } from './sample.js';
+import { sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes, type KvdtWriteOptions } from './writer.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseInput } from '@pvskit/core';
 import { kvdtCaseView } from './case-view.js';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 
