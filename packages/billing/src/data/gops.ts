@@ -127,6 +127,8 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '32025', title: 'Blutzucker-Teststreifen (Akut-Labor)', kind: 'procedure' }),
   def({ gop: '32033', title: 'Harnstreifentest (mindestens fünf Parameter)', kind: 'procedure' }),
+  // Billable chapter 40 cost, except in a KV that shuts it out of the Notfalldienst (GOPS_SHUT_OUT_BY_KV).
+  def({ gop: '40110', title: 'Porto (Kostenpauschale Kapitel 40)', kind: 'procedure' }),
   def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),
