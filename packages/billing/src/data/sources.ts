@@ -21,6 +21,10 @@ export const SOURCES = {
   kbvIdentifiers: 'KBV Prüfziffer- und Formatvorgaben (LANR, BSNR, eGK-KVNR, IK), ICD-10-GM, EBM-GOP',
   /** A hint of pvskit, not a billing rule of its own: the sources leave room (see the package README). */
   pvskit: 'pvskit (Hinweis der Software; die Quellen lassen Raum)',
+  /** 01444's end date: the Bewertungsausschuss extended it from 2025-12-31 to 2026-12-31. */
+  kvBerlin01444:
+    'KV Berlin Praxis-News 05.09.2025 (www.kvberlin.de/fuer-praxen/aktuelles/praxis-news/detailansicht/pn250905-3): ' +
+    '01444 bis 31.12.2026 verlängert',
   /** EBM Allgemeine Bestimmungen 4.3.1: 10 % off 01210/01212 in a case with video contacts only. */
   ebmVideoReduction: 'EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (Abschlag 10 % auf 01210/01212 bei ausschließlichem Videokontakt)',
 } as const;
