@@ -167,6 +167,32 @@ describe('6 and 15: points and amounts', () => {
     expect(done.case.services[0]).toMatchObject({ gop: '01212', points: null, euro: null });
   });
 
+  // EBM Stand 2026/2 points and the listing's own euro column (points × 12,7404 ct, Orientierungswert 2026).
+  const STAND_2026_2: readonly (readonly [string, number, number, number])[] = [
+    ['01413', 1, 106, 13.5],
+    ['01418', 1, 778, 99.12],
+    ['01440', 2, 352, 89.69], // ×2: the points are per unit, the euro for the count
+    ['02100', 1, 67, 8.54],
+    ['02300', 1, 68, 8.66],
+    ['02301', 1, 133, 16.94],
+    ['02302', 1, 230, 29.3],
+    ['02320', 1, 48, 6.12],
+    ['02323', 1, 68, 8.66],
+  ];
+  const typed = (date: string) =>
+    completeOne(baseCase({ services: STAND_2026_2.map(([gop, count]) => svc(gop, date, undefined, { count })) })).case.services;
+
+  it('from EBM Stand 2026/2 (2026-04-01) the visit, Verweilen and procedure GOPs carry points and euro', () => {
+    const byGop = new Map(typed('2026-04-15').map((s) => [s.gop, [s.points, s.euro]] as const));
+    for (const [gop, , points, euro] of STAND_2026_2) expect([gop, ...(byGop.get(gop) ?? [])]).toEqual([gop, points, euro]);
+  });
+
+  it('near-miss: the day before Stand 2026/2 they stay unpriced (no earlier source), and 02350 has no points at all', () => {
+    for (const s of typed('2026-03-31')) expect([s.gop, s.points, s.euro]).toEqual([s.gop, null, null]);
+    const bandage = completeOne(baseCase({ services: [svc('02350', '2026-04-15')] })).case.services[0];
+    expect([bandage?.points, bandage?.euro]).toEqual([null, null]);
+  });
+
   it('private and BG cases are not priced by the EBM', () => {
     for (const type of ['PKV', 'BG'] as const) {
       const c = baseCase({ patient: patient('1960-05-05', { insurance: { type } }), contacts: [{ date: '2026-01-14', time: '21:00', visit: { distanceKm: 3 } }] });
