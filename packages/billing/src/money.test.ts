@@ -74,6 +74,17 @@ describe('3: frequency limits come from the catalogue', () => {
     expect(rules(many(48), 'NFD-FREQUENCY').map((x) => x.service)).toEqual([47]);
     expect(rules(many(47), 'NFD-FREQUENCY')).toHaveLength(0);
   });
+
+  it('15 (scope, see README): the 01450 cap counts within one case and quarter, not across a bundle or quarters', () => {
+    const video = (n: number, month: string) =>
+      Array.from({ length: n }, (_, i) => svc('01450', `2026-${month}-${String(1 + (i % 28)).padStart(2, '0')}`, `${String(8 + Math.floor(i / 28)).padStart(2, '0')}:00`, { mode: 'video' }));
+    // 30 in Q1 and 30 in Q2 of one case: two quarters, 30 each.
+    expect(rules(baseCase({ services: [...video(30, '03'), ...video(30, '04')] }), 'NFD-FREQUENCY')).toHaveLength(0);
+    // Two cases of one doctor in one bundle, 30 each: not summed (the doctor's quarter is the KV's to total).
+    const duty = { id: 'd-q', start: '2026-02-01T00:00', end: '2026-03-01T00:00' };
+    const cases = ['a', 'b'].map((id) => ({ id, patient: patient('1960-01-01', { id: `p-${id}` }), services: video(30, '02') }));
+    expect(rules({ duty, region: 'BW', practice: PRACTICE, physician: PHYSICIAN, cases }, 'NFD-FREQUENCY')).toHaveLength(0);
+  });
 });
 
 describe('4: one Notfallpauschale per patient, physician and duty', () => {

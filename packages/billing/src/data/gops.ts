@@ -59,7 +59,7 @@ const ONCE_PER_CASE: readonly FrequencyLimit[] = [{ max: 1, per: 'dienstfall', s
 
 /**
  * 01450: once per video contact; its points are capped at 1,899 per doctor and quarter, i.e. 47 units of 40
- * points (spec/video.md). Checked within the input (one case or one duty's cases of that doctor).
+ * points (spec/video.md). Checked per case and calendar quarter only (see the package README, "01450 cap").
  */
 const TECHNIK_LIMITS: readonly FrequencyLimit[] = [
   { max: 1, per: 'contact', source: SOURCES.videoSpec },
