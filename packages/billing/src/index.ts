@@ -57,6 +57,7 @@ export { EXCLUSIONS, type Exclusion, type ExclusionScope } from './data/exclusio
 export {
   CHAPTERS_BESIDE_ABKLAERUNG,
   CHAPTERS_SHUT_OUT_BY_KV,
+  GOPS_SHUT_OUT_BY_KV,
   NOTFALL_SCHEINUNTERGRUPPEN,
   NR9_AGE_LIMITS,
   type AgeLimits,

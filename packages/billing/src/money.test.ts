@@ -74,6 +74,17 @@ describe('3: frequency limits come from the catalogue', () => {
     expect(rules(many(48), 'NFD-FREQUENCY').map((x) => x.service)).toEqual([47]);
     expect(rules(many(47), 'NFD-FREQUENCY')).toHaveLength(0);
   });
+
+  it('15 (scope, see README): the 01450 cap counts within one case and quarter, not across a bundle or quarters', () => {
+    const video = (n: number, month: string) =>
+      Array.from({ length: n }, (_, i) => svc('01450', `2026-${month}-${String(1 + (i % 28)).padStart(2, '0')}`, `${String(8 + Math.floor(i / 28)).padStart(2, '0')}:00`, { mode: 'video' }));
+    // 30 in Q1 and 30 in Q2 of one case: two quarters, 30 each.
+    expect(rules(baseCase({ services: [...video(30, '03'), ...video(30, '04')] }), 'NFD-FREQUENCY')).toHaveLength(0);
+    // Two cases of one doctor in one bundle, 30 each: not summed (the doctor's quarter is the KV's to total).
+    const duty = { id: 'd-q', start: '2026-02-01T00:00', end: '2026-03-01T00:00' };
+    const cases = ['a', 'b'].map((id) => ({ id, patient: patient('1960-01-01', { id: `p-${id}` }), services: video(30, '02') }));
+    expect(rules({ duty, region: 'BW', practice: PRACTICE, physician: PHYSICIAN, cases }, 'NFD-FREQUENCY')).toHaveLength(0);
+  });
 });
 
 describe('4: one Notfallpauschale per patient, physician and duty', () => {
@@ -165,6 +176,32 @@ describe('6 and 15: points and amounts', () => {
   it('near-miss: 2023 has no sourced points, so no euro either', () => {
     const done = completeOne(baseCase({ contacts: [{ date: '2023-03-15', time: '21:00' }] }));
     expect(done.case.services[0]).toMatchObject({ gop: '01212', points: null, euro: null });
+  });
+
+  // EBM Stand 2026/2 points and the listing's own euro column (points × 12,7404 ct, Orientierungswert 2026).
+  const STAND_2026_2: readonly (readonly [string, number, number, number])[] = [
+    ['01413', 1, 106, 13.5],
+    ['01418', 1, 778, 99.12],
+    ['01440', 2, 352, 89.69], // ×2: the points are per unit, the euro for the count
+    ['02100', 1, 67, 8.54],
+    ['02300', 1, 68, 8.66],
+    ['02301', 1, 133, 16.94],
+    ['02302', 1, 230, 29.3],
+    ['02320', 1, 48, 6.12],
+    ['02323', 1, 68, 8.66],
+  ];
+  const typed = (date: string) =>
+    completeOne(baseCase({ services: STAND_2026_2.map(([gop, count]) => svc(gop, date, undefined, { count })) })).case.services;
+
+  it('from EBM Stand 2026/2 (2026-04-01) the visit, Verweilen and procedure GOPs carry points and euro', () => {
+    const byGop = new Map(typed('2026-04-15').map((s) => [s.gop, [s.points, s.euro]] as const));
+    for (const [gop, , points, euro] of STAND_2026_2) expect([gop, ...(byGop.get(gop) ?? [])]).toEqual([gop, points, euro]);
+  });
+
+  it('near-miss: the day before Stand 2026/2 they stay unpriced (no earlier source), and 02350 has no points at all', () => {
+    for (const s of typed('2026-03-31')) expect([s.gop, s.points, s.euro]).toEqual([s.gop, null, null]);
+    const bandage = completeOne(baseCase({ services: [svc('02350', '2026-04-15')] })).case.services[0];
+    expect([bandage?.points, bandage?.euro]).toEqual([null, null]);
   });
 
   it('private and BG cases are not priced by the EBM', () => {

@@ -227,6 +227,23 @@ describe('exclusion rules', () => {
     expect(found(withServices([svc('01212', '2026-01-10', '10:00'), svc('05310', '2026-01-10')]), 'NFD-CHAPTER-3-4')).toHaveLength(0);
   });
 
+  it('NFD-CHAPTER-40-PORTO: postage 40110 in a BW duty case fires with a remove fix; other costs and other KVs pass', () => {
+    const services = [svc('01212', '2026-01-10', '10:00'), svc('40110', '2026-01-10')];
+    const f = found(withServices(services), 'NFD-CHAPTER-40-PORTO');
+    expect(f).toHaveLength(1);
+    expect(f[0]?.severity).toBe('error');
+    expect(f[0]?.fix).toEqual({ op: 'remove', service: 1 });
+    expect(f[0]?.message).toContain('Porto nach GOP 40110');
+    // 40110 is in the catalogue: the only finding on it is the shut-out, not an unknown GOP.
+    expect(found(withServices(services), 'EBM-UNKNOWN-GOP')).toHaveLength(0);
+    // Near misses: another chapter-40 cost (40144) is billable; outside BW the KV rule does not apply.
+    expect(found(withServices([svc('01212', '2026-01-10', '10:00'), svc('40144', '2026-01-10')]), 'NFD-CHAPTER-40-PORTO')).toHaveLength(0);
+    expect(found(withServices(services, { region: 'BY' }), 'NFD-CHAPTER-40-PORTO')).toHaveLength(0);
+    // Applying the fix leaves no finding of the rule.
+    const input = withServices(services);
+    expect(found(applyFix(input, f[0]?.fix ?? { op: 'remove', service: 99 }), 'NFD-CHAPTER-40-PORTO')).toHaveLength(0);
+  });
+
   it('NFD-ABKLAERUNG-CHAPTER-33-35: 01207 beside 33042, 01212 beside 33042 fine', () => {
     expect(found(withServices([svc('01207', '2026-01-10', '10:00'), svc('33042', '2026-01-10')]), 'NFD-ABKLAERUNG-CHAPTER-33-35')).toHaveLength(1);
     expect(found(withServices([svc('01212', '2026-01-10', '10:00'), svc('33042', '2026-01-10')]), 'NFD-ABKLAERUNG-CHAPTER-33-35')).toHaveLength(0);

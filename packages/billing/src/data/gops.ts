@@ -4,9 +4,11 @@ import type { FrequencyLimit, GopDefinition, PointsPeriod, Validity } from './ty
 
 /*
  * The built-in EBM excerpt: every GOP the KVBW guide names for the organised emergency service, the pseudo
- * GOPs and the video GOPs. Points are sourced from 2024-01-01 on (SOURCES.kbvEbm); earlier dates get `null`.
- * 01413, 01418, 01440, 02100, 02300–02302, 02320, 02323 and 02350 have no points here: no source for their
- * values was at hand, so they stay `null` (never guessed) until an SDEBM file is loaded.
+ * GOPs and the video GOPs. Points of 01205–01226, 01444 and 01450 are sourced from 2024-01-01 on (SOURCES.kbvEbm);
+ * those of 01413, 01418, 01440, 02100, 02300–02302, 02320 and 02323 only from EBM Stand 2026/2 (2026-04-01,
+ * SOURCES.ebmListing2026): no source for earlier quarters was found, so earlier dates get `null` (never guessed).
+ * 02350 has no points: the one value found (106 Punkte, hausarzt.digital "Tape-Verband …", undated) has no
+ * validity period. An SDEBM file fills any gap.
  */
 
 const ALL: readonly ContactMode[] = ['personal', 'video', 'phone'];
@@ -24,6 +26,13 @@ const VIDEO_IN_NOTFALL = { video: { validFrom: '2022-07-01', validTo: null, sour
 
 function pts(points: number): readonly PointsPeriod[] {
   return [{ validFrom: EBM_POINTS_FROM, validTo: null, points, source: SOURCES.kbvEbm }];
+}
+
+/** First day of EBM Stand 2026/2, the only quarter the points of SOURCES.ebmListing2026 are read for. */
+const EBM_2026_2 = '2026-04-01';
+
+function pts2026(points: number): readonly PointsPeriod[] {
+  return [{ validFrom: EBM_2026_2, validTo: null, points, source: SOURCES.ebmListing2026 }];
 }
 
 /** 01210/01212 by video: the KV's reduction for video-only cases (120 → 108, 195 → 176 points). */
@@ -50,7 +59,7 @@ const ONCE_PER_CASE: readonly FrequencyLimit[] = [{ max: 1, per: 'dienstfall', s
 
 /**
  * 01450: once per video contact; its points are capped at 1,899 per doctor and quarter, i.e. 47 units of 40
- * points (EBM 01450). Checked within the input (one case or one duty's cases of that doctor).
+ * points (EBM 01450). Checked per case and calendar quarter only (see the package README, "01450 cap").
  */
 const TECHNIK_LIMITS: readonly FrequencyLimit[] = [
   { max: 1, per: 'contact', source: SOURCES.videoSpec },
@@ -105,28 +114,33 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
   def({ gop: '01226', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
     modes: PERSONAL, frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01224'], points: pts(90) }),
   def({ gop: '01413', title: 'Besuch eines weiteren Kranken in derselben sozialen Gemeinschaft', kind: 'visit',
-    modes: PERSONAL }),
-  def({ gop: '01418', title: 'Besuch im organisierten Not(-fall)dienst', kind: 'visit', modes: PERSONAL }),
-  def({ gop: '01440', title: 'Verweilen außerhalb der Praxis je vollendete 30 Min.', kind: 'procedure', modes: PERSONAL }),
+    modes: PERSONAL, points: pts2026(106) }),
+  def({ gop: '01418', title: 'Besuch im organisierten Not(-fall)dienst', kind: 'visit', modes: PERSONAL, points: pts2026(778) }),
+  def({ gop: '01440', title: 'Verweilen außerhalb der Praxis je vollendete 30 Min.', kind: 'procedure', modes: PERSONAL,
+    points: pts2026(352) }),
   def({ gop: '01444', title: 'Authentifizierung eines unbekannten Patienten (Videosprechstunde)', kind: 'technik',
-    modes: ['video'], validFrom: '2019-10-01', validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10), source: SOURCES.kbvEbm }),
+    modes: ['video'], validFrom: '2019-10-01', validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10),
+    source: `${SOURCES.kbvEbm}; ${SOURCES.kvBerlin01444}` }),
   def({ gop: '01450', title: 'Technikzuschlag Videosprechstunde', kind: 'technik', modes: ['video'],
     frequency: TECHNIK_LIMITS, points: pts(40), source: SOURCES.videoSpec }),
   def({ gop: '01451', title: 'Anschubförderung Videosprechstunde', kind: 'technik', modes: ['video'],
     validFrom: '2019-10-01', validTo: '2021-09-30', source: SOURCES.videoSpec }),
-  def({ gop: '02100', title: 'Infusion', kind: 'procedure', modes: PERSONAL, frequency: [{ max: 1, per: 'day', source: SOURCES.kvbwGuide }] }),
+  def({ gop: '02100', title: 'Infusion', kind: 'procedure', modes: PERSONAL, frequency: [{ max: 1, per: 'day', source: SOURCES.kvbwGuide }],
+    points: pts2026(67) }),
   def({ gop: '02300', title: 'Kleinchirurgischer Eingriff I / primäre Wundversorgung / Epilation', kind: 'procedure',
-    modes: PERSONAL }),
+    modes: PERSONAL, points: pts2026(68) }),
   def({ gop: '02301', title: 'Kleinchirurgischer Eingriff II / primäre Wundversorgung mittels Naht', kind: 'procedure',
-    modes: PERSONAL }),
+    modes: PERSONAL, points: pts2026(133) }),
   def({ gop: '02302', title: 'Kleinchirurgischer Eingriff III / Wundversorgung bei Kindern', kind: 'procedure',
-    modes: PERSONAL }),
-  def({ gop: '02320', title: 'Einführung einer Magenverweilsonde', kind: 'procedure', modes: PERSONAL }),
+    modes: PERSONAL, points: pts2026(230) }),
+  def({ gop: '02320', title: 'Einführung einer Magenverweilsonde', kind: 'procedure', modes: PERSONAL, points: pts2026(48) }),
   def({ gop: '02323', title: 'Legen und/oder Wechsel eines transurethralen Dauerkatheters', kind: 'procedure',
-    modes: PERSONAL }),
+    modes: PERSONAL, points: pts2026(68) }),
   def({ gop: '02350', title: 'Fixierender Verband', kind: 'procedure', modes: PERSONAL }),
   def({ gop: '32025', title: 'Blutzucker-Teststreifen (Akut-Labor)', kind: 'procedure' }),
   def({ gop: '32033', title: 'Harnstreifentest (mindestens fünf Parameter)', kind: 'procedure' }),
+  // Billable chapter 40 cost, except in a KV that shuts it out of the Notfalldienst (GOPS_SHUT_OUT_BY_KV).
+  def({ gop: '40110', title: 'Porto (Kostenpauschale Kapitel 40)', kind: 'procedure' }),
   def({ gop: '40190', title: 'Wegepauschale jenseits 10 km Radius, Tag (7–19 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '40192', title: 'Wegepauschale jenseits 10 km Radius, Nacht (19–7 Uhr)', kind: 'wegepauschale', modes: PERSONAL }),
   def({ gop: '40220', title: 'Wegepauschale Kernbereich bis 2 km, Tag', kind: 'wegepauschale', modes: PERSONAL }),

@@ -23,6 +23,15 @@ export const CHAPTERS_SHUT_OUT_BY_KV: readonly DatedList<string>[] = [
   { validFrom: null, validTo: null, values: ['03', '04'], source: SOURCES.kvbwGuide },
 ];
 
+/**
+ * Single GOPs a KV shuts out of a chapter it otherwise lets the Notfalldienst bill. KVBW guide, billable chapters
+ * of the organised emergency service: "Kap. 40 Kosten (außer Porto nach GOP 40110)" — chapter 40 costs are
+ * billable there, postage is not.
+ */
+export const GOPS_SHUT_OUT_BY_KV: readonly DatedList<string>[] = [
+  { validFrom: null, validTo: null, values: ['40110'], source: `${SOURCES.kvbwGuide} (Kap. 40 Kosten außer Porto nach GOP 40110)` },
+];
+
 /** EBM chapters beside which the Abklärungspauschalen 01205/01207 are not billable. */
 export const CHAPTERS_BESIDE_ABKLAERUNG: readonly DatedList<string>[] = [
   { validFrom: '2017-04-01', validTo: null, values: ['33', '34', '35'], source: SOURCES.spec },
@@ -40,6 +49,11 @@ export const NR9_AGE_LIMITS: readonly AgeLimits[] = [{ validFrom: '2017-04-01', 
 /** The row in force on `date` (rows are few: a scan is fine), or undefined. */
 export function inForce<T extends Validity>(rows: readonly T[], date: string): T | undefined {
   return rows.find((r) => (r.validFrom === null || date >= r.validFrom) && (r.validTo === null || date <= r.validTo));
+}
+
+/** The GOP is one of the values in force on `date`. */
+export function inList(rows: readonly DatedList<string>[], gop: string, date: string): boolean {
+  return inForce(rows, date)?.values.includes(gop) ?? false;
 }
 
 /** The GOP belongs to one of the chapters in force on `date`. */

@@ -6,6 +6,8 @@ export interface RegionProfile {
   readonly region: Region;
   /** Chapters 3 and 4 are not billable in the emergency service (KVBW guide). */
   readonly chapter34Excluded: boolean;
+  /** The KV's single GOPs shut out of the emergency service (GOPS_SHUT_OUT_BY_KV: postage 40110 in BW) apply. */
+  readonly gopsShutOut?: boolean;
   /**
    * Scheinuntergruppe of a duty case (Muster 19, Notfallschein): only such a case with a Notfallpauschale
    * makes the pseudo case unnecessary, and other SUGs in a duty case are worth a warning.
@@ -31,6 +33,7 @@ export const REGION_PROFILES: readonly RegionProfile[] = [
   {
     region: 'BW',
     chapter34Excluded: true,
+    gopsShutOut: true,
     dutyScheinuntergruppe: '41',
     pseudoCase: {
       firstName: 'Organisierter',

@@ -3,17 +3,32 @@ import type { Validity } from './types.js';
 /**
  * How a video contact reaches the KV in KVDT (field 5001).
  *
- * Sources found (2026-11-29):
- * - KBV EBM online, GOP 01210 (Stand 2024/3): "Bei Durchführung der Leistung im Rahmen einer Videosprechstunde
- *   ist dies durch Angabe einer bundeseinheitlich kodierten Zusatzkennzeichnung zu dokumentieren"; 01212 reads
- *   the same. https://www.kbv.de/tools/ebm/html/01210_2902913022083955875136.html
- * - KV Bremen, "Videosprechstunde" (www.kvhb.de/videosprechstunde): GOPs performed by video are billable only
- *   with their suffix (table "GOP | Suffix"); 88220 (no suffix) marks a case whose contacts in the quarter were
- *   all by video.
- * - EBM Allgemeine Bestimmungen 4.3.1: in a case with video contacts only, the KV takes 10 % off 01210/01212.
+ * Sources read 2026-11-29 (quoted verbatim):
+ * - KBV EBM online, GOP 01210 (Stand 2024/3), https://www.kbv.de/tools/ebm/html/01210_2902913022083955875136.html:
+ *   "Bei Durchführung der Leistung im Rahmen einer Videosprechstunde ist dies durch Angabe einer bundeseinheitlich
+ *   kodierten Zusatzkennzeichnung zu dokumentieren"; 01212 reads the same. The page does not name the code.
+ * - EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (as reprinted on https://www.xn--ebm-go-gua.de/der-kommentar/addendum/):
+ *   "10 % für die Notfallpauschalen nach den Gebührenordnungspositionen 01 210 und 01 212. Die Abschläge werden
+ *   durch die zuständige Kassenärztliche Vereinigung vorgenommen." So the KV must see which cases were video only.
+ * - KV Bremen, "Videosprechstunde", https://www.kvhb.de/videosprechstunde (news up to 19.01.2021): "Bestimmte
+ *   Leistungen, die im Rahmen der Videosprechstunde durchgeführt werden können, sind ab dem 3. Quartal 2020 nur
+ *   berechnungsfähig wenn sie mit einem entsprechenden Suffix gekennzeichnet werden." Its table "GOP | Suffix |
+ *   Kurzbeschreibung/Anmerkung" begins "88220 | Ø | Kennzeichnung der Fälle bei ausschließlichem Kontakt im Rahmen
+ *   der Videosprechstunde im Quartal." The page predates video 01210/01212 (2022-07-01), so it has no row for them.
+ * - Der Hausarzt, https://hausarzt.digital/?p=66255 (2020, marked partly outdated on 22.1.21): "Sollte im Quartal
+ *   ausschließlich ein (oder mehrere) Video-Kontakt(e) stattfinden, ist der Fall mit der Ziffer 88220 zu
+ *   kennzeichnen."
+ * - IWW AAA, "EBM 2022 – Nur für Vertragsärzte: Videosprechstunde auch im Notdienst",
+ *   https://iww.de/aaa/kassenabrechnung/ebm-2022-nur-fuer-vertragsaerzte-videosprechstunde-auch-im-notdienst-f147856:
+ *   "108 Punkten für Nr. 01210 … 176 Punkten für Nr. 01212 … Diese Abschläge werden von den KVen automatisch
+ *   vorgenommen."
+ * - meetone.io, "Videosprechstunde Abrechnung EBM" (2026, a video provider's guide, secondary),
+ *   https://www.meetone.io/ratgeber/videosprechstunde-abrechnung-ebm: "Die Abrechnung erfolgt über die reguläre GOP
+ *   mit dem Suffix V für Video", table row "Problemorientiertes Gespräch (Hausarzt) | 03230 | V".
  *
- * Not found: a KBV primary table naming the suffix letter for 01210/01212. `V` is the letter of the KV tables
- * for video-performed GOPs; check it against the KV's current table before relying on it.
+ * Result: 88220 (no suffix) for a case with video contacts only is confirmed by a KV table. The letter `V` is the
+ * video suffix of secondary sources for video-performed GOPs in general; no primary table (KBV or KV) naming the
+ * suffix of 01210/01212 was found. Check it against the KV's current table before relying on it.
  */
 export interface VideoMarking extends Validity {
   /** GOPs whose video performance carries the `suffix` in 5001. */
@@ -34,8 +49,9 @@ export const VIDEO_MARKINGS: readonly VideoMarking[] = [
     suffix: 'V',
     videoOnlyCaseGop: '88220',
     source:
-      'KBV EBM 01210/01212 Anmerkung (bundeseinheitlich kodierte Zusatzkennzeichnung); KV Bremen Übersicht ' +
-      'Videosprechstunde (GOP-Suffix, 88220); Suffix-Buchstabe V für 01210/01212 nicht in einer KBV-Primärquelle bestätigt',
+      'KBV EBM 01210/01212 Anmerkung (bundeseinheitlich kodierte Zusatzkennzeichnung); EBM AB 4.3.1 Nr. 1 (Abschlag ' +
+      'durch die KV); KV Bremen www.kvhb.de/videosprechstunde (88220 ohne Suffix); Suffix V für Videoleistungen nach ' +
+      'Sekundärquellen (meetone.io 2026), für 01210/01212 in keiner KBV- oder KV-Tabelle bestätigt (geprüft 2026-11-29)',
   },
 ];
 

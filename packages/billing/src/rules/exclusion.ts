@@ -1,14 +1,16 @@
-import { CHAPTERS_BESIDE_ABKLAERUNG, CHAPTERS_SHUT_OUT_BY_KV, inChapters } from '../data/notfall-tables.js';
+import { CHAPTERS_BESIDE_ABKLAERUNG, CHAPTERS_SHUT_OUT_BY_KV, GOPS_SHUT_OUT_BY_KV, inChapters, inList } from '../data/notfall-tables.js';
 import { pauschaleBandOf, when } from '../time.js';
 import type { CaseView } from './context.js';
 import { kindSet } from './families.js';
 
 
 /**
- * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-ABKLAERUNG-CHAPTER-33-35.
+ * NFD-EXCLUDED, NFD-CHAPTER-3-4, NFD-CHAPTER-40-PORTO, NFD-ABKLAERUNG-CHAPTER-33-35.
  */
 export function exclusionRules(v: CaseView): void {
-  const chapter34 = v.catalogue.region(v.region)?.chapter34Excluded === true;
+  const profile = v.catalogue.region(v.region);
+  const chapter34 = profile?.chapter34Excluded === true;
+  const gopsShutOut = profile?.gopsShutOut === true;
   const hasTimed = [...v.families.timed].some((g) => v.has(g));
   const excluded = kindSet(v.families, 'excluded');
   const abklaerung = kindSet(v.families, 'abklaerung');
@@ -21,6 +23,15 @@ export function exclusionRules(v: CaseView): void {
         service: i,
         gop: s.gop,
         message: `${s.gop} am ${when(s.date)}: Leistungen aus Kapitel 3 und 4 sind im organisierten Notfalldienst nicht berechnungsfähig.`,
+        fix: { op: 'remove', service: i },
+      });
+    }
+    if (gopsShutOut && inList(GOPS_SHUT_OUT_BY_KV, s.gop, s.date)) {
+      v.emit({
+        rule: 'NFD-CHAPTER-40-PORTO',
+        service: i,
+        gop: s.gop,
+        message: `${s.gop} am ${when(s.date)}: Kosten nach Kapitel 40 sind im organisierten Notfalldienst berechnungsfähig, Porto nach GOP 40110 jedoch nicht.`,
         fix: { op: 'remove', service: i },
       });
     }

@@ -88,6 +88,7 @@ export const RULES = [
   r('NFD-01224-01226', 'error', 'zuschlag', '01224 und 01226 nebeneinander', SPEC, 'zuschlagRules', SINCE_2017),
   r('NFD-ZUSCHLAG-MISSING', 'info', 'zuschlag', 'Zuschlag möglich', SPEC, 'zuschlagRules', SINCE_2017),
   r('NFD-CHAPTER-3-4', 'error', 'exclusion', 'Kapitel 3/4 im Notfalldienst', GUIDE, 'exclusionRules'),
+  r('NFD-CHAPTER-40-PORTO', 'error', 'exclusion', 'Porto (40110) im Notfalldienst', `${GUIDE} (Kap. 40 Kosten außer Porto nach GOP 40110)`, 'exclusionRules'),
   r('NFD-EXCLUDED', 'error', 'exclusion', 'Leistung neben Notfallpauschale ausgeschlossen', SPEC, 'exclusionRules'),
   r('NFD-ABKLAERUNG-CHAPTER-33-35', 'error', 'exclusion', 'Abklärung neben Kapitel 33–35', SPEC, 'exclusionRules', SINCE_2017),
   r('NFD-FREQUENCY', 'error', 'exclusion', 'Leistung öfter als erlaubt', `${SOURCES.kbvEbm}; ${GUIDE}; ${SOURCES.videoSpec}`, 'frequencyRules'),
