@@ -7,7 +7,7 @@ import { isRealLocalDate, PvsKitError } from '@pvskit/core';
  * So a cancellation on 30.09. still ends the contract on 31.12.; one on 01.10. runs to 31.03.
  */
 
-/** Notice period in months. Source: seeds/000_90ab1fdb224c17e1.txt ("3 Monate zum Quartalsende"). */
+/** Notice period in months. Source: RED connect manual and FAQ, contract cancellation ("3 Monate zum Quartalsende"). */
 export const NOTICE_MONTHS = 3;
 
 function parse(date: string): { y: number; m: number; d: number } {

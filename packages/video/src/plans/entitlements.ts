@@ -42,15 +42,15 @@ const BASIS_FEATURES: readonly Feature[] = [
 ];
 
 /**
- * The seed's contract page ("Mein aktueller Vertrag", RED connect basis / plus). Source:
- * seeds/000_90ab1fdb224c17e1.txt; conferences moved to plus on 25.11.2020 per the same source.
+ * The contract page of the RED connect manual ("Mein aktueller Vertrag", RED connect basis / plus);
+ * conferences moved to plus on 25.11.2020 per the same source.
  */
 export const PLAN_CATALOGUE: {
   source: string;
   validFrom: string;
   plans: Readonly<Record<Plan, PlanDefinition>>;
 } = {
-  source: 'seeds/000_90ab1fdb224c17e1.txt (RED connect basis/plus contract overview)',
+  source: 'RED connect manual and FAQ, contract overview (basis/plus)',
   validFrom: '2020-11-25',
   plans: {
     basis: {
