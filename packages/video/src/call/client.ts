@@ -46,6 +46,9 @@ interface Session extends HandshakeState {
 
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
 const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
+const DEFAULT_MAX_PAKE_FAILURES = 10;
+/** Patient: a few doctor reloads per page load are normal; dozens are someone searching for a matching SAS. */
+const DEFAULT_MAX_HANDSHAKES = 10;
 
 /**
  * A video call participant: signaling with end-to-end sealed envelopes, waiting room, and a simple-peer
@@ -59,7 +62,15 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private stateValue: CallState = 'idle';
   /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
   private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
-  private pakeFailures = 0;
+  /**
+   * Doctor: PAKE confirmations sent and not answered by a valid patient confirmation. A try is spent the moment
+   * the confirmation goes out (a guesser can test one code against it from then on) and given back only on
+   * success, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a guess for free.
+   */
+  private pakeTriesSpent = 0;
+  /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
+  private handshakesStarted = 0;
+  private lockedLocally = false;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -114,6 +125,10 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         userMessage: 'Bitte öffnen Sie den Einladungslink oder geben Sie Ihren Zugangscode ein.',
       });
     }
+  }
+
+  private get maxPakeFailures(): number {
+    return this.options.maxPakeFailures ?? DEFAULT_MAX_PAKE_FAILURES;
   }
 
   /** Current lifecycle state. */
@@ -307,6 +322,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       this.destroySession(old);
       this.sessions.delete(old.peerId);
     }
+    // A relay knowing the code could otherwise play a new "doctor" again and again, each time learning the SAS
+    // of a fresh session, until one equals the SAS of its session with the real doctor.
+    if (++this.handshakesStarted > (this.options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES)) {
+      this.failAll(cryptoFailure('Too many handshakes on one page load (someone keeps restarting them)', 'too-many-handshakes'));
+      return;
+    }
     const s = this.newSession(peerId);
     s.admitted = this.admitted;
     this.relay(peerId, patientOpen(this.requireSodium(), this.options.appointmentId, this.secrets, s));
@@ -350,7 +371,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.newSession(from);
     // After too many failed tries we send no further confirmation a guesser could test a code against, even
     // if the relay never counted them.
-    const pakeAllowed = this.pakeFailures < (this.options.maxPakeFailures ?? 10);
+    const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures;
     let accept: KnockMessage;
     try {
       accept = doctorAccept(this.requireSodium(), this.options.appointmentId, msg, this.secrets, pakeAllowed, s);
@@ -359,6 +380,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     if (s.confirmationSent) {
+      this.pakeTriesSpent++;
       s.confirmTimer = setTimeout(() => {
         if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
       }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
@@ -376,6 +398,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     s.verified = true;
+    if (s.confirmationSent) this.pakeTriesSpent--;
     if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
     s.name = payload.name;
     this.announceSas(s);
@@ -458,9 +481,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const reason = String(error.details?.reason ?? 'crypto');
     const spentTry = s.confirmationSent && !s.verified;
     if (spentTry) {
-      this.pakeFailures++;
+      // Counted in pakeTriesSpent when the confirmation went out; here it is only reported.
       this.sendServer({ t: 'pake-failed', peer: s.peerId });
-      if (this.pakeFailures === (this.options.maxPakeFailures ?? 10)) this.emit('locked');
+      if (this.pakeTriesSpent >= this.maxPakeFailures && !this.lockedLocally) {
+        this.lockedLocally = true;
+        this.emit('locked');
+      }
     } else {
       this.sendServer({ t: 'deny', peer: s.peerId });
     }
