@@ -40,6 +40,8 @@ interface Session extends HandshakeState {
   connected: boolean;
   closed: boolean;
   statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Doctor: the try this PAKE spent was given back (the doctor admitted the patient). */
+  trySettled: boolean;
   /** Doctor: a PAKE answered but not yet confirmed counts as a failed try if it never confirms. */
   confirmTimer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -63,9 +65,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
   private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
   /**
-   * Doctor: PAKE confirmations sent and not answered by a valid patient confirmation. A try is spent the moment
-   * the confirmation goes out (a guesser can test one code against it from then on) and given back only on
-   * success, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a guess for free.
+   * Doctor: PAKE confirmations sent and not followed by the doctor admitting the patient. A try is spent the
+   * moment the confirmation goes out (a guesser can test one code against it from then on) and given back only
+   * when the doctor admits, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
+   * guess for free, and a relay that knows the code cannot draw SAS sample after sample from completed
+   * handshakes it then abandons.
    */
   private pakeTriesSpent = 0;
   /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
@@ -303,6 +307,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       closed: false,
       statsTimer: undefined,
       confirmTimer: undefined,
+      trySettled: false,
     };
     this.sessions.set(peerId, s);
     return s;
@@ -398,7 +403,6 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     s.verified = true;
-    if (s.confirmationSent) this.pakeTriesSpent--;
     if (s.confirmTimer !== undefined) clearTimeout(s.confirmTimer);
     s.name = payload.name;
     this.announceSas(s);
@@ -524,6 +528,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.sessions.get(peerId);
     if (s === undefined || !s.verified) {
       throw new PvsKitError('NOT_FOUND', 'No verified waiting patient with this id', { userMessage: 'Diese Person wartet nicht (mehr).' });
+    }
+    if (s.confirmationSent && !s.trySettled) {
+      // The doctor let this patient in: the try was the genuine patient's, not a guess.
+      s.trySettled = true;
+      this.pakeTriesSpent--;
     }
     await this.options.mayStart?.();
     await new Promise<void>((resolve, reject) => {

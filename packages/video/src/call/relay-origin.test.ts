@@ -5,7 +5,7 @@ import { toBase64Url } from './bytes.js';
 import type { CallClient } from './client.js';
 import { CPaceParty } from './cpace.js';
 import { nonceCommitment } from './e2e.js';
-import { doctorAccept, knockSchema, newHandshake } from './handshake.js';
+import { doctorAccept, knockSchema, newHandshake, patientIntro, patientOpen, type HandshakeState } from './handshake.js';
 import { startHostileRelay, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
 import { createCallTestbed, type CallTestbed } from './testkit.js';
@@ -95,6 +95,47 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
     await expect.poll(() => d.id, { timeout: 5000 }).toBe('relayslot0001');
     fakeKnock(conn(), t.appointmentId, 1);
     await expect.poll(() => answers.get(fakeId(1)), { timeout: 10_000 }).toBe('deny');
+  });
+});
+
+describe('a relay that knows the code cannot draw SAS samples from the doctor without limit', () => {
+  test('fake patients that complete the handshake and leave before admission spend the tries too', async () => {
+    const t = (bed = await createCallTestbed());
+    const r = (relay = await startHostileRelay(t.server.url));
+    const secrets = { linkKey: undefined, code: splitAccessCode(t.patientCode).secret };
+    const fakes = new Map<string, HandshakeState>();
+    let verified = 0;
+    const { d, conn, answers } = await doctorBehindRelay(t, r, 3);
+    d.on('knock', (k) => {
+      // A completed handshake: the doctor shows its SAS; the relay notes it and lets the "patient" leave.
+      verified++;
+      conn().toClient(JSON.stringify({ t: 'peer-left', peerId: k.peerId, reason: 'left' }));
+    });
+    r.setHook((dir, text, c) => {
+      if (c.role !== 'doctor') return [text];
+      const f = JSON.parse(text) as Frame & { peer?: string };
+      if (dir === 'up' && f.t === 'deny' && f.peer?.startsWith('relayfake') === true) {
+        answers.set(f.peer, 'deny');
+        return [];
+      }
+      if (dir !== 'up' || f.t !== 'relay' || f.to?.startsWith('relayfake') !== true) return [text];
+      const body = knockSchema.parse(JSON.parse(f.body ?? '{}'));
+      const hs = fakes.get(f.to);
+      if (body.k !== 'accept' || hs === undefined) return [];
+      answers.set(f.to, 'confirmation');
+      const intro = patientIntro(sodium, t.appointmentId, body, secrets, { t: 'intro', name: 'Eve Mittel' }, hs);
+      c.toClient(JSON.stringify({ t: 'relay', from: f.to, body: JSON.stringify(intro) }));
+      return [];
+    });
+    for (let i = 0; i < 6; i++) {
+      const hs = newHandshake();
+      fakes.set(fakeId(i), hs);
+      conn().toClient(JSON.stringify({ t: 'peer-joined', peer: { peerId: fakeId(i), role: 'patient', admitted: false } }));
+      conn().toClient(JSON.stringify({ t: 'relay', from: fakeId(i), body: JSON.stringify(patientOpen(sodium, t.appointmentId, secrets, hs)) }));
+      await expect.poll(() => answers.has(fakeId(i)), { timeout: 10_000 }).toBe(true);
+    }
+    expect(verified).toBe(3);
+    expect([...answers.values()]).toEqual(['confirmation', 'confirmation', 'confirmation', 'deny', 'deny', 'deny']);
   });
 });
 
