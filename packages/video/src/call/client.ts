@@ -243,6 +243,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       }
       case 'peer-admitted': {
         const s = this.sessions.get(msg.peerId);
+        // Admission is the doctor's decision: a relay announcing one the doctor never asked for (or repeated
+        // for a patient let in before) starts nothing.
+        if (!this.pendingAdmits.has(msg.peerId) && s?.admitted !== true) return;
         if (s !== undefined) {
           s.admitted = true;
           this.audit({ type: 'admitted', peerId: s.peerId });

@@ -265,6 +265,35 @@ describe('a hostile signaling operator (real signaling server, real WebRTC)', ()
     await frames.waitFor(5, 15_000);
   });
 
+  test("a made-up admission starts no call: the doctor's client sends nothing to a patient it did not admit", async () => {
+    const t = (bed = await createCallTestbed());
+    const r = (relay = await startHostileRelay(t.server.url));
+    const conns = new Map<string, RelayedConnection>();
+    const fromDoctor: string[] = [];
+    r.setHook((dir, text, conn) => {
+      if (conn.role !== undefined) conns.set(conn.role, conn);
+      const f = parse(text);
+      if (dir === 'up' && conn.role === 'doctor' && f.t === 'relay') fromDoctor.push(String(bodyOf(f).k));
+      return [text];
+    });
+    const ends = await codeCallThroughRelay(t, r);
+    await expect.poll(() => ends.knocks.length, { timeout: 15_000 }).toBe(1);
+    const knock = ends.knocks[0] as Knock;
+    // The doctor has not decided; the relay tells both ends the patient was let in.
+    const sentBefore = fromDoctor.length;
+    conns.get('doctor')?.toClient(JSON.stringify({ t: 'peer-admitted', peerId: knock.peerId }));
+    conns.get('patient')?.toClient(JSON.stringify({ t: 'admitted', resumeToken: 'made-up' }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fromDoctor.slice(sentBefore)).toEqual([]);
+    expect(ends.connected).toEqual([]);
+    // The doctor's own decision still works afterwards.
+    const track = nextEvent<MediaStreamTrack>(ends.p, 'track', 15_000);
+    await ends.d.admit(knock.peerId);
+    const frames = countFrames(await track);
+    t.defer(() => frames.stop());
+    await frames.waitFor(3, 15_000);
+  });
+
   test('a handshake replayed from another room fails its nonce commitment (CRYPTO), the doctor never sees a knock', async () => {
     const t = (bed = await createCallTestbed());
     const other = t.access.addAppointment();
