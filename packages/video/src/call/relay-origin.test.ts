@@ -31,6 +31,8 @@ interface Frame {
   to?: string;
   from?: string;
   body?: string;
+  /** `deny`/`pake-failed`: the participant concerned. */
+  peer?: string;
 }
 
 /** A participant id of the relay's own making (the form the server uses). */
@@ -56,9 +58,8 @@ async function doctorBehindRelay(t: CallTestbed, r: HostileRelay, maxPakeFailure
       if (body.k === 'accept' && body.mac !== undefined) answers.set(f.to, 'confirmation');
       return [];
     }
-    if (dir === 'up' && (f.t === 'deny' || f.t === 'pake-failed') && (f as { peer?: string }).peer?.startsWith('relayfake') === true) {
-      const peer = (f as { peer: string }).peer;
-      if (!answers.has(peer)) answers.set(peer, 'deny');
+    if (dir === 'up' && (f.t === 'deny' || f.t === 'pake-failed') && f.peer?.startsWith('relayfake') === true) {
+      if (!answers.has(f.peer)) answers.set(f.peer, 'deny');
       return [];
     }
     return [text];
@@ -113,7 +114,7 @@ describe('a relay that knows the code cannot draw SAS samples from the doctor wi
     });
     r.setHook((dir, text, c) => {
       if (c.role !== 'doctor') return [text];
-      const f = JSON.parse(text) as Frame & { peer?: string };
+      const f = JSON.parse(text) as Frame;
       if (dir === 'up' && f.t === 'deny' && f.peer?.startsWith('relayfake') === true) {
         answers.set(f.peer, 'deny');
         return [];
