@@ -380,6 +380,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     // After too many failed tries we send no further confirmation a guesser could test a code against, even
     // if the relay never counted them.
     const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures;
+    if (!pakeAllowed && msg.mode === 'pake') this.announceLocalLock();
     let accept: KnockMessage;
     try {
       accept = doctorAccept(this.requireSodium(), this.options.appointmentId, msg, this.secrets, pakeAllowed, s);
@@ -490,10 +491,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (spentTry) {
       // Counted in pakeTriesSpent when the confirmation went out; here it is only reported.
       this.sendServer({ t: 'pake-failed', peer: s.peerId });
-      if (this.pakeTriesSpent >= this.maxPakeFailures && !this.lockedLocally) {
-        this.lockedLocally = true;
-        this.emit('locked');
-      }
+      this.announceLocalLock();
     } else {
       this.sendServer({ t: 'deny', peer: s.peerId });
     }
@@ -501,6 +499,13 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.sessions.delete(s.peerId);
     this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: spentTry ? 'pake' : reason });
     this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
+  }
+
+  /** Doctor: once the tries are spent, the host learns (once) that code guests are turned away from now on. */
+  private announceLocalLock(): void {
+    if (this.pakeTriesSpent < this.maxPakeFailures || this.lockedLocally) return;
+    this.lockedLocally = true;
+    this.emit('locked');
   }
 
   /** A crypto failure inside a session: the session (and for two-party calls the call) stops. */

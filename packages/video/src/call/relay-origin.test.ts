@@ -8,7 +8,7 @@ import { nonceCommitment } from './e2e.js';
 import { doctorAccept, knockSchema, newHandshake, patientIntro, patientOpen, type HandshakeState } from './handshake.js';
 import { startHostileRelay, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
-import { createCallTestbed, type CallTestbed } from './testkit.js';
+import { createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
 /**
  * Attacks a hostile relay makes with messages it originates itself (no second client needed): fake waiting
@@ -107,6 +107,7 @@ describe('a relay that knows the code cannot draw SAS samples from the doctor wi
     const fakes = new Map<string, HandshakeState>();
     let verified = 0;
     const { d, conn, answers } = await doctorBehindRelay(t, r, 3);
+    const locked = nextEvent<void>(d, 'locked', 10_000);
     d.on('knock', (k) => {
       // A completed handshake: the doctor shows its SAS; the relay notes it and lets the "patient" leave.
       verified++;
@@ -137,6 +138,8 @@ describe('a relay that knows the code cannot draw SAS samples from the doctor wi
     }
     expect(verified).toBe(3);
     expect([...answers.values()]).toEqual(['confirmation', 'confirmation', 'confirmation', 'deny', 'deny', 'deny']);
+    // The doctor's screen learns that code guests are turned away from now on.
+    await locked;
   });
 });
 
