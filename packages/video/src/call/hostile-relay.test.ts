@@ -8,7 +8,7 @@ import { fromBase64Url, toBase64Url } from './bytes.js';
 import { redeemAccessCode, type CallAuditEvent, type CallClient, type Knock } from './client.js';
 import { CPaceParty, type CPaceResult } from './cpace.js';
 import { deriveSessionKey, nonceCommitment, SecureChannel, shortAuthenticationString } from './e2e.js';
-import { startHostileRelay, type HostileHook, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
+import { parseFrame as parse, startHostileRelay, type HostileHook, type HostileRelay, type RelayedConnection, type RelayFrame as Frame } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
 import { countFrames, createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
@@ -29,15 +29,6 @@ afterEach(async () => {
   bed = undefined;
 });
 
-interface Frame {
-  t: string;
-  to?: string;
-  from?: string;
-  body?: string;
-  peers?: { peerId: string; role: string }[];
-  resumeToken?: string;
-}
-const parse = (text: string): Frame => JSON.parse(text) as Frame;
 const bodyOf = (f: Frame): Record<string, unknown> => JSON.parse(f.body ?? '{}') as Record<string, unknown>;
 
 /**

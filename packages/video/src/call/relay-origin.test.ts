@@ -6,7 +6,7 @@ import type { CallClient } from './client.js';
 import { CPaceParty } from './cpace.js';
 import { nonceCommitment } from './e2e.js';
 import { doctorAccept, knockSchema, newHandshake, patientIntro, patientOpen, type HandshakeState } from './handshake.js';
-import { startHostileRelay, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
+import { parseFrame, startHostileRelay, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
 import { createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
@@ -18,21 +18,16 @@ import { createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
 const sodium = await loadSodium();
 let bed: CallTestbed | undefined;
-let relay: HostileRelay | undefined;
 afterEach(async () => {
-  await relay?.close();
-  relay = undefined;
   await bed?.dispose();
   bed = undefined;
 });
 
-interface Frame {
-  t: string;
-  to?: string;
-  from?: string;
-  body?: string;
-  /** `deny`/`pake-failed`: the participant concerned. */
-  peer?: string;
+/** A hostile relay in front of the testbed's server, closed with the testbed. */
+async function relayFor(t: CallTestbed): Promise<HostileRelay> {
+  const r = await startHostileRelay(t.server.url);
+  t.defer(() => r.close());
+  return r;
 }
 
 /** A participant id of the relay's own making (the form the server uses). */
@@ -52,7 +47,7 @@ async function doctorBehindRelay(t: CallTestbed, r: HostileRelay, maxPakeFailure
   r.setHook((dir, text, conn) => {
     if (conn.role !== 'doctor') return [text];
     doctorConn = conn;
-    const f = JSON.parse(text) as Frame;
+    const f = parseFrame(text);
     if (dir === 'up' && f.t === 'relay' && f.to?.startsWith('relayfake') === true) {
       const body = knockSchema.parse(JSON.parse(f.body ?? '{}'));
       if (body.k === 'accept' && body.mac !== undefined) answers.set(f.to, 'confirmation');
@@ -78,7 +73,7 @@ function fakeKnock(conn: RelayedConnection, appointmentId: string, i: number): v
 describe('a relay originating messages gets no more than maxPakeFailures testable confirmations from the doctor', () => {
   test('many guessers knocking at once: confirmations still waiting for an answer count against the budget', async () => {
     const t = (bed = await createCallTestbed());
-    const r = (relay = await startHostileRelay(t.server.url));
+    const r = await relayFor(t);
     const { conn, answers } = await doctorBehindRelay(t, r, 3);
     for (let i = 0; i < 12; i++) fakeKnock(conn(), t.appointmentId, i);
     await expect.poll(() => answers.size, { timeout: 10_000 }).toBe(12);
@@ -87,7 +82,7 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
 
   test('a fresh welcome (the relay "forgot" the doctor) does not give back the tries spent before', async () => {
     const t = (bed = await createCallTestbed());
-    const r = (relay = await startHostileRelay(t.server.url));
+    const r = await relayFor(t);
     const { d, conn, answers } = await doctorBehindRelay(t, r, 1);
     fakeKnock(conn(), t.appointmentId, 0);
     await expect.poll(() => answers.get(fakeId(0)), { timeout: 10_000 }).toBe('confirmation');
@@ -102,7 +97,7 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
 describe('a relay that knows the code cannot draw SAS samples from the doctor without limit', () => {
   test('fake patients that complete the handshake and leave before admission spend the tries too', async () => {
     const t = (bed = await createCallTestbed());
-    const r = (relay = await startHostileRelay(t.server.url));
+    const r = await relayFor(t);
     const secrets = { linkKey: undefined, code: splitAccessCode(t.patientCode).secret };
     const fakes = new Map<string, HandshakeState>();
     let verified = 0;
@@ -115,7 +110,7 @@ describe('a relay that knows the code cannot draw SAS samples from the doctor wi
     });
     r.setHook((dir, text, c) => {
       if (c.role !== 'doctor') return [text];
-      const f = JSON.parse(text) as Frame;
+      const f = parseFrame(text);
       if (dir === 'up' && f.t === 'deny' && f.peer?.startsWith('relayfake') === true) {
         answers.set(f.peer, 'deny');
         return [];
@@ -146,7 +141,7 @@ describe('a relay that knows the code cannot draw SAS samples from the doctor wi
 describe('a relay cannot make a patient run handshake after handshake (SAS grinding with a leaked code)', () => {
   test('fake doctors coming and going: the patient stops after maxHandshakes', async () => {
     const t = (bed = await createCallTestbed());
-    const r = (relay = await startHostileRelay(t.server.url));
+    const r = await relayFor(t);
     // The worst case of the SAS claim: the relay knows the whole code and completes every handshake.
     const secrets = { linkKey: undefined, code: splitAccessCode(t.patientCode).secret };
     let patientConn: RelayedConnection | undefined;
@@ -159,7 +154,7 @@ describe('a relay cannot make a patient run handshake after handshake (SAS grind
     r.setHook((dir, text, conn) => {
       if (conn.role !== 'patient') return [text];
       patientConn = conn;
-      const f = JSON.parse(text) as Frame;
+      const f = parseFrame(text);
       if (dir !== 'up' || f.t !== 'relay' || f.to?.startsWith('relayfake') !== true) return [text];
       const body = knockSchema.parse(JSON.parse(f.body ?? '{}'));
       if (body.k === 'open') {
