@@ -150,12 +150,13 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
-      if (appointment.lockedAt !== null) throw locked(appointment.id);
       if (now < appointment.validFrom || now > appointment.validUntil) {
-        // Exactly like an unknown code: no date, no other status (the relay would pass it on to anyone).
+        // Exactly like an unknown code: no date, no other status, not even LOCKED (the relay would pass it on
+        // to anyone).
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
+      if (appointment.lockedAt !== null) throw locked(appointment.id);
       writeAudit(ctx, appointment.practiceId, 'code.accepted', { role: code.role }, appointment);
       return {
         appointmentId: appointment.id,

@@ -163,6 +163,23 @@ describe('access codes', () => {
     expect(rig.service.access.attemptState(a.id).failedAttempts).toBe(0);
   });
 
+  it('a locked appointment outside its window answers like an unknown code too (not LOCKED)', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    for (let i = 0; i < 10; i++) rig.service.registerFailedAttempt(a.id);
+    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.patient })).code).toBe('LOCKED');
+    const unknown = error(() => rig.service.verifyAccessCode({ code: '000-000-000' }));
+    for (const at of ['2026-11-26T13:59:59Z', '2026-11-26T16:30:01Z']) {
+      rig.clock.set(at);
+      const outside = error(() => rig.service.verifyAccessCode({ code: a.codes.patient }));
+      expect({ code: outside.code, message: outside.message, userMessage: outside.userMessage }).toEqual({
+        code: unknown.code,
+        message: unknown.message,
+        userMessage: unknown.userMessage,
+      });
+    }
+  });
+
   it('a patient code is found by its locator alone; a whole doctor code is checked whole', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);

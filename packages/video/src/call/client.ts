@@ -40,12 +40,17 @@ interface Session extends HandshakeState {
   connected: boolean;
   closed: boolean;
   statsTimer: ReturnType<typeof setInterval> | undefined;
+  /** Doctor: the try this PAKE spent was given back (the doctor admitted the patient). */
+  trySettled: boolean;
   /** Doctor: a PAKE answered but not yet confirmed counts as a failed try if it never confirms. */
   confirmTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
 const PAKE_CONFIRM_TIMEOUT_MS = 20_000;
+const DEFAULT_MAX_PAKE_FAILURES = 10;
+/** Patient: a few doctor reloads per page load are normal; dozens are someone searching for a matching SAS. */
+const DEFAULT_MAX_HANDSHAKES = 10;
 
 /**
  * A video call participant: signaling with end-to-end sealed envelopes, waiting room, and a simple-peer
@@ -59,7 +64,17 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private stateValue: CallState = 'idle';
   /** The link key and the PAKE part of the patient code (never the locator, never sent anywhere). */
   private readonly secrets: HandshakeSecrets = { linkKey: undefined, code: undefined };
-  private pakeFailures = 0;
+  /**
+   * Doctor: PAKE confirmations sent and not followed by the doctor admitting the patient. A try is spent the
+   * moment the confirmation goes out (a guesser can test one code against it from then on) and given back only
+   * when the doctor admits, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
+   * guess for free, and a relay that knows the code cannot draw SAS sample after sample from completed
+   * handshakes it then abandons.
+   */
+  private pakeTriesSpent = 0;
+  /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
+  private handshakesStarted = 0;
+  private lockedLocally = false;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -114,6 +129,10 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         userMessage: 'Bitte öffnen Sie den Einladungslink oder geben Sie Ihren Zugangscode ein.',
       });
     }
+  }
+
+  private get maxPakeFailures(): number {
+    return this.options.maxPakeFailures ?? DEFAULT_MAX_PAKE_FAILURES;
   }
 
   /** Current lifecycle state. */
@@ -224,6 +243,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       }
       case 'peer-admitted': {
         const s = this.sessions.get(msg.peerId);
+        // Admission is the doctor's decision: a relay announcing one the doctor never asked for (or repeated
+        // for a patient let in before) starts nothing.
+        if (!this.pendingAdmits.has(msg.peerId) && s?.admitted !== true) return;
         if (s !== undefined) {
           s.admitted = true;
           this.audit({ type: 'admitted', peerId: s.peerId });
@@ -288,6 +310,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       closed: false,
       statsTimer: undefined,
       confirmTimer: undefined,
+      trySettled: false,
     };
     this.sessions.set(peerId, s);
     return s;
@@ -306,6 +329,12 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     for (const old of [...this.sessions.values()]) {
       this.destroySession(old);
       this.sessions.delete(old.peerId);
+    }
+    // A relay knowing the code could otherwise play a new "doctor" again and again, each time learning the SAS
+    // of a fresh session, until one equals the SAS of its session with the real doctor.
+    if (++this.handshakesStarted > (this.options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES)) {
+      this.failAll(cryptoFailure('Too many handshakes on one page load (someone keeps restarting them)', 'too-many-handshakes'));
+      return;
     }
     const s = this.newSession(peerId);
     s.admitted = this.admitted;
@@ -350,7 +379,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.newSession(from);
     // After too many failed tries we send no further confirmation a guesser could test a code against, even
     // if the relay never counted them.
-    const pakeAllowed = this.pakeFailures < (this.options.maxPakeFailures ?? 10);
+    const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures;
+    if (!pakeAllowed && msg.mode === 'pake') this.announceLocalLock();
     let accept: KnockMessage;
     try {
       accept = doctorAccept(this.requireSodium(), this.options.appointmentId, msg, this.secrets, pakeAllowed, s);
@@ -359,6 +389,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     if (s.confirmationSent) {
+      this.pakeTriesSpent++;
       s.confirmTimer = setTimeout(() => {
         if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
       }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
@@ -458,9 +489,9 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const reason = String(error.details?.reason ?? 'crypto');
     const spentTry = s.confirmationSent && !s.verified;
     if (spentTry) {
-      this.pakeFailures++;
+      // Counted in pakeTriesSpent when the confirmation went out; here it is only reported.
       this.sendServer({ t: 'pake-failed', peer: s.peerId });
-      if (this.pakeFailures === (this.options.maxPakeFailures ?? 10)) this.emit('locked');
+      this.announceLocalLock();
     } else {
       this.sendServer({ t: 'deny', peer: s.peerId });
     }
@@ -468,6 +499,13 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.sessions.delete(s.peerId);
     this.audit({ type: 'crypto-failure', peerId: s.peerId, reason: spentTry ? 'pake' : reason });
     this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
+  }
+
+  /** Doctor: once the tries are spent, the host learns (once) that code guests are turned away from now on. */
+  private announceLocalLock(): void {
+    if (this.pakeTriesSpent < this.maxPakeFailures || this.lockedLocally) return;
+    this.lockedLocally = true;
+    this.emit('locked');
   }
 
   /** A crypto failure inside a session: the session (and for two-party calls the call) stops. */
@@ -498,6 +536,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.sessions.get(peerId);
     if (s === undefined || !s.verified) {
       throw new PvsKitError('NOT_FOUND', 'No verified waiting patient with this id', { userMessage: 'Diese Person wartet nicht (mehr).' });
+    }
+    if (s.confirmationSent && !s.trySettled) {
+      // The doctor let this patient in: the try was the genuine patient's, not a guess.
+      s.trySettled = true;
+      this.pakeTriesSpent--;
     }
     await this.options.mayStart?.();
     await new Promise<void>((resolve, reject) => {

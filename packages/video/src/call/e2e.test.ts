@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { fromBase64Url, toBase64Url } from './bytes.js';
 import { CPaceParty } from './cpace.js';
 import { deriveLinkKey, deriveSessionKey, nonceCommitment, SecureChannel, shortAuthenticationString, type SealedEnvelope } from './e2e.js';
+import { doctorAccept, doctorVerifyIntro, newHandshake, patientIntro, patientOpen, type KnockMessage } from './handshake.js';
 import { loadSodium, type Sodium } from './sodium.js';
 
 let sodium: Sodium;
@@ -147,5 +148,56 @@ describe('short authentication string and nonce commitment', () => {
     flipped[0] = (flipped[0] ?? 0) ^ 1;
     expect(nonceCommitment(sodium, APPT, flipped)).not.toEqual(c);
     expect(nonceCommitment(sodium, `${APPT}x`, nonce)).not.toEqual(c);
+  });
+});
+
+describe('handshake against a relay replaying and reflecting', () => {
+  const intro = { t: 'intro' as const, name: 'Alice Krejčová' };
+  type Of<K extends KnockMessage['k']> = Extract<KnockMessage, { k: K }>;
+
+  /** One complete handshake; returns its messages. */
+  function handshake(secrets: { linkKey: Uint8Array | undefined; code: string | undefined }): { open: Of<'open'>; accept: Of<'accept'>; intro: Of<'intro'> } {
+    const p = newHandshake();
+    const d = newHandshake();
+    const open = patientOpen(sodium, APPT, secrets, p) as Of<'open'>;
+    const accept = doctorAccept(sodium, APPT, open, secrets, true, d) as Of<'accept'>;
+    const introMsg = patientIntro(sodium, APPT, accept, secrets, intro, p) as Of<'intro'>;
+    expect(doctorVerifyIntro(sodium, APPT, introMsg, false, d)).toEqual(intro);
+    expect(p.sas).toBe(d.sas);
+    return { open, accept, intro: introMsg };
+  }
+
+  test("the patient's own share reflected back as the doctor's does not confirm", () => {
+    const secrets = { linkKey: undefined, code: '04d96' };
+    // The relay has no MAC to offer but random bytes or one of an earlier run; neither verifies.
+    const old = handshake(secrets).accept.mac as string;
+    for (const mac of [toBase64Url(sodium.randombytes_buf(32)), old]) {
+      const p = newHandshake();
+      const open = patientOpen(sodium, APPT, secrets, p) as Of<'open'>;
+      const reflected: Of<'accept'> = { k: 'accept', nD: toBase64Url(sodium.randombytes_buf(16)), Y: open.Y as string, mac };
+      expect(reasonOf(() => patientIntro(sodium, APPT, reflected, secrets, intro, p))).toBe('pake');
+      // And the patient sent nothing it could use: its own confirmation goes out only after the doctor's verified.
+      expect(p.channel).toBeUndefined();
+    }
+  });
+
+  test('a whole earlier session (same room, after a reload) replayed to the doctor never opens, by code or by link', () => {
+    for (const secrets of [
+      { linkKey: undefined, code: '04d96' },
+      { linkKey: sodium.randombytes_buf(32), code: undefined },
+    ]) {
+      const old = handshake(secrets);
+      const d = newHandshake();
+      doctorAccept(sodium, APPT, old.open, secrets, true, d);
+      expect(reasonOf(() => doctorVerifyIntro(sodium, APPT, old.intro, false, d))).toBe(secrets.code !== undefined ? 'pake' : 'modified');
+    }
+  });
+
+  test("an earlier doctor's answer replayed to a new patient knock never confirms (code) or seals for the relay (link)", () => {
+    const secrets = { linkKey: undefined, code: '04d96' };
+    const old = handshake(secrets);
+    const p = newHandshake();
+    patientOpen(sodium, APPT, secrets, p);
+    expect(reasonOf(() => patientIntro(sodium, APPT, old.accept, secrets, intro, p))).toBe('pake');
   });
 });

@@ -8,7 +8,7 @@ import { fromBase64Url, toBase64Url } from './bytes.js';
 import { redeemAccessCode, type CallAuditEvent, type CallClient, type Knock } from './client.js';
 import { CPaceParty, type CPaceResult } from './cpace.js';
 import { deriveSessionKey, nonceCommitment, SecureChannel, shortAuthenticationString } from './e2e.js';
-import { startHostileRelay, type HostileHook, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
+import { parseFrame as parse, startHostileRelay, type HostileHook, type HostileRelay, type RelayedConnection, type RelayFrame as Frame } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
 import { countFrames, createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
@@ -29,15 +29,6 @@ afterEach(async () => {
   bed = undefined;
 });
 
-interface Frame {
-  t: string;
-  to?: string;
-  from?: string;
-  body?: string;
-  peers?: { peerId: string; role: string }[];
-  resumeToken?: string;
-}
-const parse = (text: string): Frame => JSON.parse(text) as Frame;
 const bodyOf = (f: Frame): Record<string, unknown> => JSON.parse(f.body ?? '{}') as Record<string, unknown>;
 
 /**
@@ -263,6 +254,35 @@ describe('a hostile signaling operator (real signaling server, real WebRTC)', ()
     const frames = countFrames(await track);
     t.defer(() => frames.stop());
     await frames.waitFor(5, 15_000);
+  });
+
+  test("a made-up admission starts no call: the doctor's client sends nothing to a patient it did not admit", async () => {
+    const t = (bed = await createCallTestbed());
+    const r = (relay = await startHostileRelay(t.server.url));
+    const conns = new Map<string, RelayedConnection>();
+    const fromDoctor: string[] = [];
+    r.setHook((dir, text, conn) => {
+      if (conn.role !== undefined) conns.set(conn.role, conn);
+      const f = parse(text);
+      if (dir === 'up' && conn.role === 'doctor' && f.t === 'relay') fromDoctor.push(String(bodyOf(f).k));
+      return [text];
+    });
+    const ends = await codeCallThroughRelay(t, r);
+    await expect.poll(() => ends.knocks.length, { timeout: 15_000 }).toBe(1);
+    const knock = ends.knocks[0] as Knock;
+    // The doctor has not decided; the relay tells both ends the patient was let in.
+    const sentBefore = fromDoctor.length;
+    conns.get('doctor')?.toClient(JSON.stringify({ t: 'peer-admitted', peerId: knock.peerId }));
+    conns.get('patient')?.toClient(JSON.stringify({ t: 'admitted', resumeToken: 'made-up' }));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fromDoctor.slice(sentBefore)).toEqual([]);
+    expect(ends.connected).toEqual([]);
+    // The doctor's own decision still works afterwards.
+    const track = nextEvent<MediaStreamTrack>(ends.p, 'track', 15_000);
+    await ends.d.admit(knock.peerId);
+    const frames = countFrames(await track);
+    t.defer(() => frames.stop());
+    await frames.waitFor(3, 15_000);
   });
 
   test('a handshake replayed from another room fails its nonce commitment (CRYPTO), the doctor never sees a knock', async () => {

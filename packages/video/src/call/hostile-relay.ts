@@ -8,6 +8,20 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
+/** A frame as the relay sees it (either direction), with the fields the attacks look at. */
+export interface RelayFrame {
+  t: string;
+  to?: string;
+  from?: string;
+  body?: string;
+  /** `deny`/`pake-failed`: the participant concerned. */
+  peer?: string;
+  peers?: { peerId: string; role: string }[];
+  resumeToken?: string;
+}
+
+export const parseFrame = (text: string): RelayFrame => JSON.parse(text) as RelayFrame;
+
 /** One proxied client connection, with the means to originate frames towards either end. */
 export interface RelayedConnection {
   /** 0, 1, … in the order clients connected. */

@@ -49,8 +49,17 @@ export interface CallClientOptions {
    * record it.
    */
   consent?: { textVersion: string };
-  /** Doctor: failed PAKE handshakes after which this client refuses further code guests. Default 10. */
+  /**
+   * Doctor: PAKE tries after which this client refuses further code guests. Default 10. A try counts from the
+   * moment our confirmation goes out (also while the guest has not answered yet) and is given back only when
+   * the doctor admits the guest.
+   */
   maxPakeFailures?: number;
+  /**
+   * Patient: handshakes this client starts (one per doctor it sees arrive) before it gives up with CRYPTO
+   * `too-many-handshakes`. Default 10. Bounds how many SAS samples a relay that knows the code can draw.
+   */
+  maxHandshakes?: number;
   /** Doctor: how long a code guest may take to confirm the PAKE before the try counts as failed. Default 20 s. */
   pakeConfirmTimeoutMs?: number;
   /** WebRTC implementation; browsers use their globals when omitted. */
