@@ -139,7 +139,7 @@ describe('packed packages in an empty project, without the registry', () => {
     for (const p of ['core', 'billing', 'adapters', 'cli', 'harness'] as const) {
       const files = packedFiles.get(p) ?? [];
       expect(files).toContain('package.json');
-      expect(files.filter((f) => !f.startsWith('dist/') && !f.startsWith('scenarios/') && f !== 'package.json' && !/^README/i.test(f))).toEqual([]);
+      expect(files.filter((f) => !f.startsWith('dist/') && !f.startsWith('bin/') && !f.startsWith('scenarios/') && f !== 'package.json' && !/^README/i.test(f))).toEqual([]);
       expect(files.filter((f) => /\.test\.|bench|test-fixtures|testing\/|sample|\.tsbuildinfo$/.test(f))).toEqual([]);
     }
   });

@@ -9,7 +9,7 @@ import { berlinDateTimeOf, type Logger } from '@pvskit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppointmentView, CaseRecord } from '../shared/api.js';
 // A complete case as the KVDT writer's own tests use it.
-import { sampleCaseInput } from '../../../../packages/adapters/src/kvdt/sample.js';
+import { sampleCaseInput } from '../../../../packages/adapters/test/kvdt-sample.js';
 import { AppClient, rawRequest, request } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 

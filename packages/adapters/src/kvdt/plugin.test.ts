@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPvsKit } from '@pvskit/core';
 import { kvdtExportPlugin } from './plugin.js';
-import { sampleCaseInput } from './sample.js';
+import { sampleCaseInput } from '../../test/kvdt-sample.js';
 
 const CLOCK = () => new Date('2026-01-12T09:05:00Z');
 const FILE = 'Z01529999900_12.01.2026_10.05.con';

@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // A complete case as the KVDT writer's own tests use it.
-import { sampleCaseInput } from '../../../adapters/src/kvdt/sample.js';
+import { sampleCaseInput } from '../../../adapters/test/kvdt-sample.js';
 import type { CliIo } from '../io.js';
 import { main } from '../main.js';
 import { createServeCommand, parseServeArgs } from './serve.js';

@@ -22,7 +22,7 @@ export const VERBS = {
   schema: {
     summary: 'print the JSON Schema of a payload',
     // The names of core's `publishedSchemaNames` (a test keeps them equal).
-    usage: 'pvskit schema <case|bundle|finding|card|feedback>',
+    usage: 'pvskit schema <case|bundle|completed|finding|card|feedback>',
   },
   serve: {
     summary: 'CDS Hooks service (billing, KVDT export) and, with a video store, the signaling server',
