@@ -184,6 +184,40 @@ describe('callHook: ordering and isolation', () => {
   });
 });
 
+describe('callHook: pluginId on cards', () => {
+  it('stamps every card with the answering plugin, error cards with the failed one', async () => {
+    const kit = createPvsKit({
+      plugins: [
+        plugin('boom', () => {
+          throw new Error('down');
+        }),
+        plugin('ok', () => [card('A'), card('B')]),
+      ],
+    });
+    const result = await kit.callHook('patient-view', { patient });
+    expect(result.cards.map((c) => [c.ruleId, c.pluginId])).toEqual([
+      ['PLUGIN-ERROR', 'boom'],
+      [undefined, 'ok'],
+      [undefined, 'ok'],
+    ]);
+  });
+
+  it('a plugin cannot pass its cards off as another plugin’s (its own pluginId and source label are not trusted)', async () => {
+    const kit = createPvsKit({
+      plugins: [
+        plugin('billing', () => [card('echt', 'Abrechnung')], 'Abrechnung'),
+        // The attacker names the billing plugin in both places a host might read.
+        plugin('mallory', () => [{ ...card('falsch', 'Abrechnung'), pluginId: 'billing' }]),
+      ],
+    });
+    const result = await kit.callHook('patient-view', { patient });
+    expect(result.cards.map((c) => [c.summary, c.pluginId])).toEqual([
+      ['echt', 'billing'],
+      ['falsch', 'mallory'],
+    ]);
+  });
+});
+
 describe('callHook: invalid plugin answers', () => {
   it('reports garbage with its JSON path', async () => {
     const garbage = [{ summary: 'ok', indicator: 'loud', source: { label: 'x' } }];

@@ -134,7 +134,7 @@ export class HookRunner {
       return { pluginId, status: 'skipped', cards: [], durationMs: outcome.durationMs, error: outcome.reason };
     }
     if (outcome.kind === 'ok') {
-      const problem = this.assignIds(outcome.cards, hookInstance);
+      const problem = this.assignIds(outcome.cards, hookInstance, pluginId);
       if (problem === undefined) {
         this.memory.remember(hook, hookInstance, pluginId, outcome.cards);
         return {
@@ -150,10 +150,14 @@ export class HookRunner {
     return this.failure(entry, generation, hook, hookInstance, timeoutMs, outcome.kind, outcome.reason, outcome.durationMs);
   }
 
-  /** Gives every card and suggestion without one a uuid; returns a problem when a plugin's uuid is reused. */
-  private assignIds(cards: Card[], hookInstance: string): string | undefined {
+  /**
+   * Gives every card and suggestion without one a uuid and every card its plugin's id (never the plugin's own
+   * claim); returns a problem when a plugin's uuid is reused.
+   */
+  private assignIds(cards: Card[], hookInstance: string, pluginId: string): string | undefined {
     const seen = new Set<string>();
     for (const [index, card] of cards.entries()) {
+      card.pluginId = pluginId;
       if (card.uuid !== undefined && (seen.has(card.uuid) || this.memory.has(hookInstance, card.uuid))) {
         return `$[${index}].uuid: card uuid "${card.uuid}" is already used in this hook call`;
       }
@@ -186,6 +190,7 @@ export class HookRunner {
       maxStrikes: this.config.maxStrikes,
     });
     card.uuid = this.newId();
+    card.pluginId = plugin.id;
     this.memory.remember(hook, hookInstance, plugin.id, [card]);
     this.events.emit('plugin-error', {
       pluginId: plugin.id,
