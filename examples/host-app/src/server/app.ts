@@ -60,13 +60,6 @@ function features(integrations: Integrations, extra: Partial<Features>): Feature
   };
 }
 
-/** The `data` of the KVDT plugin's answer when it wrote a file. */
-function isWrittenFile(data: unknown): data is { path: string; bytes: number; quarter: string; cases: number } {
-  if (typeof data !== 'object' || data === null) return false;
-  const d = data as Record<string, unknown>;
-  return typeof d['path'] === 'string' && typeof d['bytes'] === 'number' && typeof d['quarter'] === 'string' && typeof d['cases'] === 'number';
-}
-
 function requirePatient(store: HostStore, id: string): PatientRecord {
   const p = store.patient(id);
   if (p === undefined) throw notFound('Patient');
@@ -215,7 +208,8 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     const settings = store.settings();
     // No outDir: the plugin writes into the export directory it was configured with, and nowhere else.
     const hook = await kit.callHook('billing-export', { items: [completed.bundle], quarter });
-    const written = hook.results.map((r) => r.data).find(isWrittenFile);
+    // `data` is typed by the KVDT adapter's HookDataRegistry entry: the file written, or `{ refused }`.
+    const written = hook.results.map((r) => r.data).find((d) => d !== undefined && 'path' in d);
     if (written === undefined) {
       const reason = hook.cards.find((c) => c.indicator === 'critical');
       throw new HttpError(422, 'EXPORT_REFUSED', 'KVDT export refused', reason?.detail ?? reason?.summary ?? 'Die KVDT-Datei wurde nicht erstellt.');

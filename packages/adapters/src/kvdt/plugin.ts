@@ -3,7 +3,16 @@ import { basename } from 'node:path';
 import { isPvsKitError, type Card, type CaseOrBundle, type PvsKitPlugin } from '@pvskit/core';
 import { exportDirectoryBelow } from './export-dir.js';
 import type { ExportProblem } from './export-case.js';
-import { writeKvdtFile, type KvdtWriteOptions } from './writer.js';
+import { writeKvdtFile, type KvdtFileResult, type KvdtWriteOptions } from './writer.js';
+
+/** What `billing-export` answers besides its cards: the file written, or the problems that kept it from being written. */
+export type KvdtExportData = KvdtFileResult | { refused: ExportProblem[] };
+
+declare module '@pvskit/core' {
+  interface HookDataRegistry {
+    'billing-export': KvdtExportData;
+  }
+}
 
 /** Options of {@link kvdtExportPlugin}. */
 export interface KvdtExportPluginOptions extends Omit<KvdtWriteOptions, 'quarter' | 'signal'> {

@@ -7,7 +7,7 @@ import type { Card } from '../schemas/card.js';
 import type { CardMemory } from './card-memory.js';
 import { pluginFailureCard } from './error-cards.js';
 import type { EventBus } from './events.js';
-import { hookContextSchemas, hookNames, isHookName, type HookContext, type HookContextInput, type HookName } from './hooks.js';
+import { hookContextSchemas, hookNames, isHookName, type HookContext, type HookContextInput, type HookData, type HookName } from './hooks.js';
 import type { PluginInvoker } from './invoker.js';
 import { parseStrict } from './issues.js';
 import type { HookHandler } from './plugin.js';
@@ -88,7 +88,7 @@ export class HookRunner {
     const signals = options.signal === undefined ? [this.lifetime.signal] : [this.lifetime.signal, options.signal];
 
     const cards: Card[] = [];
-    const results: PluginCallResult[] = [];
+    const results: PluginCallResult<H>[] = [];
     for (const entry of this.registry.serving(hook)) {
       const result = await this.callPlugin(entry, hook, context, hookInstance, timeoutMs, signals, selected);
       results.push(result);
@@ -114,7 +114,7 @@ export class HookRunner {
     timeoutMs: number,
     signals: readonly AbortSignal[],
     selected: ReadonlySet<string> | undefined,
-  ): Promise<PluginCallResult> {
+  ): Promise<PluginCallResult<H>> {
     const { plugin } = entry;
     const pluginId = plugin.id;
     if (selected !== undefined && !selected.has(pluginId)) {
@@ -141,7 +141,8 @@ export class HookRunner {
           pluginId,
           status: 'ok',
           cards: outcome.cards,
-          ...(outcome.hasData ? { data: outcome.data } : {}),
+          // The kit checks cards, not data: data is typed by the hook's owner, who wrote the plugin.
+          ...(outcome.hasData ? { data: outcome.data as HookData<H> } : {}),
           durationMs: outcome.durationMs,
         };
       }
@@ -177,7 +178,7 @@ export class HookRunner {
     status: 'error' | 'timeout' | 'invalid',
     reason: string,
     durationMs: number,
-  ): PluginCallResult {
+  ): PluginCallResult<never> {
     const { plugin } = entry;
     const disabledNow = this.registry.strike(entry, generation, reason);
     this.logger.warn(`pvskit: plugin ${status}`, { pluginId: plugin.id, hook, hookInstance, reason, strikes: entry.strikes });
