@@ -44,7 +44,7 @@ function onlyTyped(context: Record<string, unknown>, typed: readonly string[] | 
 /** Options of {@link inProcessTarget}. */
 export interface InProcessTargetOptions {
   /** The kit whose plugins answer; default a kit with the billing plugin and a 10 s budget per call. */
-  kit?: Pick<PvsKit, 'callHook'>;
+  kit?: Pick<PvsKit, 'relayHook'>;
 }
 
 /**
@@ -58,7 +58,7 @@ export function inProcessTarget(options: InProcessTargetOptions = {}): HarnessTa
   return {
     name: 'in-process SDK',
     async call(scenario, context) {
-      const result = await kit.callHook(scenario.hook, context as never, { hookInstance: randomUUID() });
+      const result = await kit.relayHook(scenario.hook, context, { hookInstance: randomUUID() });
       return result.cards;
     },
     completedServices(scenario) {

@@ -218,6 +218,19 @@ describe('callHook: pluginId on cards', () => {
   });
 });
 
+describe('relayHook: a context the host did not build', () => {
+  it('validates it like any context: a bad one throws with its path and reaches no plugin, a good one is answered', async () => {
+    const seen: unknown[] = [];
+    const kit = createPvsKit({ plugins: [plugin('p', (ctx) => (seen.push(ctx), [card('ok')]))] });
+    const fromWire: unknown = JSON.parse('{"patient":{"lastName":"Muster"}}');
+    await expect(kit.relayHook('patient-view', fromWire)).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(seen).toEqual([]);
+    const result = await kit.relayHook('patient-view', JSON.parse(JSON.stringify({ patient })) as unknown);
+    expect(result.cards.map((c) => c.summary)).toEqual(['ok']);
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('callHook: invalid plugin answers', () => {
   it('reports garbage with its JSON path', async () => {
     const garbage = [{ summary: 'ok', indicator: 'loud', source: { label: 'x' } }];
