@@ -30,7 +30,7 @@ describe('docs/contract.md', () => {
     const parsed = safeParseWith(caseSchema, example('exportable-case'));
     if (!parsed.ok) throw new Error('example does not parse');
     const out = mkdtempSync(join(tmpdir(), 'pvskit-contract-'));
-    const result = await exportKvdt({ items: [parsed.value], out, clock: () => new Date('2026-01-10T07:15:00Z') });
+    const result = await exportKvdt({ items: [{ kind: 'case', case: parsed.value }], out, clock: () => new Date('2026-01-10T07:15:00Z') });
     expect(result.path).toBe(join(out, 'Z01529999900_10.01.2026_08.15.con'));
     const { findings } = await checkKvdtFile(result.path);
     expect(findings.filter((f) => f.severity === 'error')).toEqual([]);

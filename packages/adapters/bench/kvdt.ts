@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Case, CaseInput } from '@pvskit/core';
+import { parseCaseOrBundle, type CaseOrBundle } from '@pvskit/core';
 import { parseKvdt } from '../src/kvdt/reader.js';
 import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from '../test/kvdt-sample.js';
 import { KvdtValidator } from '../src/kvdt/validator.js';
@@ -47,7 +47,7 @@ export interface KvdtBenchResult {
     /** Peak RSS after the first 10 % of cases: close to `peakRssMiB` means memory stays flat. */
     peakRssAfterTenPercentMiB: number;
   };
-  /** The same export from already parsed cases (`trusted: true`, as the hook plugin runs it). */
+  /** The same export from cases parsed beforehand (as the hook plugin gets them). */
   exportTrusted: KvdtBenchPhase;
   /** Streaming parse of the file into records (not collected). */
   parse: KvdtBenchPhase & { records: number };
@@ -112,14 +112,15 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     // Export: cases are made one at a time, so only the writer's own memory shows.
     let sampler = new RssSampler();
     let peakAfterTenPercent = 0;
-    async function* cases(): AsyncGenerator<CaseInput> {
+    // Each case parsed by the core as the CLI does it: the time includes validation.
+    async function* cases(): AsyncGenerator<CaseOrBundle> {
       for (let i = 0; i < total; i++) {
         if (i === Math.floor(total / 10)) {
           sampler.sample();
           peakAfterTenPercent = sampler.peak / MiB;
         }
         const { software: _software, ...c } = sampleCaseInput(i);
-        yield c;
+        yield parseCaseOrBundle(c);
       }
     }
     let cpu = process.cpuUsage();
@@ -132,11 +133,11 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     const exportCpu = cpuMsSince(cpu);
     const exportPeak = sampler.stop();
 
-    // Export of parsed cases: the schema validation is skipped.
+    // Export of cases parsed beforehand (a validated hook context): no validation in the timed part.
     const base = sampleCase(0);
     const { software: _s, ...parsedBase } = base;
-    async function* parsedCases(): AsyncGenerator<Case> {
-      for (let i = 0; i < total; i++) yield { ...parsedBase, id: `c-${i}`, patient: { ...parsedBase.patient, id: `p-${i}` } };
+    async function* parsedCases(): AsyncGenerator<CaseOrBundle> {
+      for (let i = 0; i < total; i++) yield { kind: 'case', case: { ...parsedBase, id: `c-${i}`, patient: { ...parsedBase.patient, id: `p-${i}` } } };
     }
     sampler = new RssSampler();
     cpu = process.cpuUsage();
@@ -144,7 +145,6 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     const trusted = await writeKvdtFile(parsedCases(), join(dir, 'bench-trusted.con'), {
       software: SAMPLE_SOFTWARE,
       clock: () => new Date('2026-02-01T12:00:00Z'),
-      trusted: true,
     });
     const trustedMs = performance.now() - t;
     const trustedCpu = cpuMsSince(cpu);

@@ -1,6 +1,6 @@
 /** Complete sample cases for tests and the benchmark (not exported from the package). */
-import type { Case, CaseInput, Software } from '@pvskit/core';
-import { caseSchema } from '@pvskit/core';
+import type { Case, CaseInput, CaseOrBundle, Software } from '@pvskit/core';
+import { caseSchema, parseCaseOrBundle } from '@pvskit/core';
 
 /** Software block used by samples. */
 export const SAMPLE_SOFTWARE: Software = {
@@ -52,4 +52,16 @@ export function sampleCaseInput(i = 0): CaseInput {
 /** {@link sampleCaseInput} parsed (defaults filled). */
 export function sampleCase(i = 0): Case {
   return caseSchema.parse(sampleCaseInput(i));
+}
+
+/** Inputs as the writer takes them: each parsed by the core, a stream parsed item by item as it is read. */
+export function parsedItems(items: readonly unknown[]): CaseOrBundle[];
+export function parsedItems(items: AsyncIterable<unknown>): AsyncIterable<CaseOrBundle>;
+export function parsedItems(items: readonly unknown[] | AsyncIterable<unknown>): CaseOrBundle[] | AsyncIterable<CaseOrBundle>;
+export function parsedItems(items: readonly unknown[] | AsyncIterable<unknown>): CaseOrBundle[] | AsyncIterable<CaseOrBundle> {
+  if (Array.isArray(items)) return items.map((item) => parseCaseOrBundle(item));
+  const source = items as AsyncIterable<unknown>;
+  return (async function* () {
+    for await (const item of source) yield parseCaseOrBundle(item);
+  })();
 }

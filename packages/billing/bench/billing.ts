@@ -1,4 +1,4 @@
-import { bundleSchema, caseSchema, parseWith, type BundleInput, type CaseInput } from '@pvskit/core';
+import { bundleSchema, caseSchema, parseCaseOrBundle, parseWith, type BundleInput, type CaseInput } from '@pvskit/core';
 import { Bench } from 'tinybench';
 import { complete } from '../src/complete.js';
 import { check, checkCase } from '../src/engine.js';
@@ -125,14 +125,14 @@ export async function runBillingBench(options: { timeMs?: number; print?: boolea
   const small = new Bench({ time, warmupTime: 200 });
   const smallTasks: [string, () => unknown][] = [
     ['baseline: zod parse of a typical case', () => parseWith(caseSchema, TYPICAL_CASE, 'case')],
-    ['check typical case', () => check(TYPICAL_CASE)],
+    ['check typical case (parse + check)', () => check(parseCaseOrBundle(TYPICAL_CASE))],
     ['checkCase typical case, pre-parsed (plugin)', () => checkCase(parsedTypical)],
-    ['complete typical case', () => complete(TYPICAL_CASE)],
+    ['complete typical case (parse + complete)', () => complete(parseCaseOrBundle(TYPICAL_CASE))],
   ];
   const largeTasks: [string, () => unknown][] = [
     ['baseline: zod parse of a 200-case bundle', () => parseWith(bundleSchema, bundle, 'bundle')],
-    ['check 200-case duty bundle', () => check(bundle)],
-    ['complete 200-case duty bundle', () => complete(bundle)],
+    ['check 200-case duty bundle (parse + check)', () => check(parseCaseOrBundle(bundle))],
+    ['complete 200-case duty bundle (parse + complete)', () => complete(parseCaseOrBundle(bundle))],
   ];
   for (const [name, fn] of smallTasks) small.add(name, fn);
   const large = new Bench({ time, warmupTime: 200 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Case, CaseInput } from '@pvskit/core';
-import { complete, completeOne } from './complete.js';
+import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { baseCase, patient } from '../test/fixtures.js';
 
 /*
@@ -261,16 +261,14 @@ describe('complete: derivation details', () => {
       ],
     };
     const once = complete(bundle);
-    expect(once.cases.map((c) => [c.id, c.patient.lastName])).toEqual([
+    expect(once.bundle.cases.map((c) => [c.id, c.patient.lastName])).toEqual([
       ['d-7-pseudo', 'Notfalldienst Arzt 3'],
       ['a', 'Muster'],
       ['b', 'Muster'],
     ]);
-    const again = complete({
-      ...bundle,
-      cases: once.cases.map(({ duty: _d, practice: _p, physician: _q, ...c }) => c),
-    });
-    expect(again.cases).toEqual(once.cases);
+    // Bundle in, bundle out: the result goes straight back in.
+    const again = complete(once.bundle);
+    expect(again.bundle).toEqual(once.bundle);
     expect(again.findings).toEqual(once.findings);
   });
 
@@ -280,6 +278,6 @@ describe('complete: derivation details', () => {
       region: 'BY',
       cases: [{ patient: patient(), contacts: [{ date: '2026-01-10', time: '09:30', visit: { distanceKm: 4 } }] }],
     });
-    expect(r.cases.map((c) => c.services.map((s) => s.gop))).toEqual([['01212', '01418']]);
+    expect(r.bundle.cases.map((c) => c.services.map((s) => s.gop))).toEqual([['01212', '01418']]);
   });
 });

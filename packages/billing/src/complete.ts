@@ -1,8 +1,8 @@
-import { PvsKitError, type Bundle, type BundleInput, type Case, type CaseInput, type Contact, type Finding, type Service } from '@pvskit/core';
+import { bundleCaseOf, selfContainedCase, type Bundle, type Case, type CaseOrBundle, type Contact, type Finding, type Service } from '@pvskit/core';
 import { defaultCatalogue, type Catalogue } from './catalogue.js';
 import { NR8_ZUSCHLAG_SWAP, ROLE_GOPS, SCHWEREGRAD_ZUSCHLAEGE } from './data/gops.js';
 import type { GopKind } from './data/types.js';
-import { checkCase, checkDutyCases, mergeBundleCase, parseInput, type EngineInput, type EngineOptions } from './engine.js';
+import { checkCase, checkDutyCases, type EngineOptions } from './engine.js';
 import { konsultationBandOf, pauschaleBandOf, wegepauschaleBandOf, when } from './time.js';
 import { createView } from './rules/context.js';
 import { dutyPartStarts, excusesPseudoCase, isPseudoCase, patientKey } from './rules/duty-window.js';
@@ -19,13 +19,18 @@ export interface CompleteOptions extends EngineOptions {
 
 /** Result of `complete` for a case. */
 export interface CompletedCase {
+  readonly kind: 'case';
   readonly case: Case;
   readonly findings: Finding[];
 }
 
-/** Result of `complete` for a bundle: self-contained cases, pseudo cases included. */
+/**
+ * Result of `complete` for a bundle: the bundle with completed cases, pseudo cases first. Findings'
+ * `caseIndex` and paths refer to this bundle.
+ */
 export interface CompletedBundle {
-  readonly cases: Case[];
+  readonly kind: 'bundle';
+  readonly bundle: Bundle;
   readonly findings: Finding[];
 }
 
@@ -258,7 +263,7 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
     const time = at.slice(11);
     const services: Service[] = [service(ROLE_GOPS.pseudoDuty, date, time, 'personal')];
     if (withPrivate && privateCount > 0) services.push(service(ROLE_GOPS.pseudoPrivate, date, time, 'personal', privateCount));
-    const c: Case = mergeBundleCase(bundle, {
+    const c: Case = selfContainedCase(bundle, {
       id: `${duty.id ?? 'dienst'}-pseudo${suffix}`,
       region: bundle.region,
       scheinuntergruppe: '41',
@@ -297,38 +302,34 @@ function pseudoCases(bundle: Bundle, patientCases: readonly Case[], n: number, c
 /**
  * Derives the services of a case (or of every case of a duty bundle) from its contacts, as spec
  * "Choosing the GOP" says, keeps entered services the contacts do not explain, adds pseudo cases to a
- * bundle, and prices every service. Pure and idempotent; findings are those of `check` on the result plus
- * notes about contacts that could not be billed.
+ * bundle, and prices every service. Case in, case out; bundle in, bundle out. Pure and idempotent; findings
+ * are those of `check` on the result plus notes about contacts that could not be billed.
  */
-export function complete(input: Case | CaseInput, options?: CompleteOptions): CompletedCase;
-export function complete(input: Bundle | BundleInput, options?: CompleteOptions): CompletedBundle;
-export function complete(input: EngineInput, options?: CompleteOptions): CompletedCase | CompletedBundle;
-export function complete(input: EngineInput, options: CompleteOptions = {}): CompletedCase | CompletedBundle {
+export function complete(input: { readonly kind: 'case'; readonly case: Case }, options?: CompleteOptions): CompletedCase;
+export function complete(input: { readonly kind: 'bundle'; readonly bundle: Bundle }, options?: CompleteOptions): CompletedBundle;
+export function complete(input: CaseOrBundle, options?: CompleteOptions): CompletedCase | CompletedBundle;
+export function complete(input: CaseOrBundle, options: CompleteOptions = {}): CompletedCase | CompletedBundle {
   const catalogue = options.catalogue ?? defaultCatalogue;
-  const parsed = parseInput(input);
-  if (parsed.kind === 'case') {
-    const { case: done, notes } = completeCase(parsed.value, catalogue);
-    return { case: done, findings: [...notes, ...checkCase(done, options)] };
+  if (input.kind === 'case') {
+    const { case: done, notes } = completeCase(input.case, catalogue);
+    return { kind: 'case', case: done, findings: [...notes, ...checkCase(done, options)] };
   }
-  const bundle = parsed.value;
+  const bundle = input.bundle;
   const existing = bundle.cases.filter((c) => isPseudoCase(c));
-  const patients = bundle.cases.filter((c) => !isPseudoCase(c)).map((c) => mergeBundleCase(bundle, c));
+  const patients = bundle.cases.filter((c) => !isPseudoCase(c)).map((c) => selfContainedCase(bundle, c));
   const billed = laterCasesOfSamePatient(patients);
   const results = patients.map((c, i) => completeCase(c, catalogue, billed.has(i)));
   const completed = results.map((r) => r.case);
   const n = pseudoNumber(existing, options.doctorNumber ?? 1);
   const pseudo = pseudoCases(bundle, completed, n, catalogue);
   const cases = [...pseudo, ...completed];
-  const notes = results.flatMap((r, i) => r.notes.map((f) => ({ ...f, path: `$.cases[${pseudo.length + i}]` })));
-  return { cases, findings: [...notes, ...checkDutyCases(bundle.duty, bundle.region, cases, options)] };
-}
-
-/** `complete` for a single case, typed. */
-export function completeOne(input: EngineInput, options: CompleteOptions = {}): CompletedCase {
-  const r = complete(input, options);
-  if ('case' in r) return r;
-  throw new PvsKitError('CONFIG', 'completeOne expects a case, got a duty bundle', {
-    userMessage: 'Erwartet wurde ein einzelner Dienstfall, kein Dienst mit mehreren Fällen.',
+  const notes = results.flatMap((r, i) => {
+    const caseIndex = pseudo.length + i;
+    return r.notes.map((f) => ({ ...f, caseIndex, path: ['cases', caseIndex] }));
   });
+  return {
+    kind: 'bundle',
+    bundle: { ...bundle, cases: cases.map(bundleCaseOf) },
+    findings: [...notes, ...checkDutyCases(bundle.duty, bundle.region, cases, options)],
+  };
 }
-

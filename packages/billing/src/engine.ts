@@ -1,14 +1,4 @@
-import {
-  bundleSchema,
-  caseSchema,
-  parseWith,
-  type Bundle,
-  type BundleCase,
-  type BundleInput,
-  type Case,
-  type CaseInput,
-  type Finding,
-} from '@pvskit/core';
+import { casesOf, type Bundle, type Case, type CaseOrBundle, type Finding, type JsonPath } from '@pvskit/core';
 import { defaultCatalogue, type Catalogue } from './catalogue.js';
 import { caseRuleGroups } from './rules/all.js';
 import { createView, type RawFinding } from './rules/context.js';
@@ -22,50 +12,23 @@ export interface EngineOptions {
   readonly disable?: readonly string[];
 }
 
-/** Input of the engine: a case or a duty bundle, parsed or as the host wrote it. */
-export type EngineInput = Case | Bundle | CaseInput | BundleInput;
-
 /** Result of {@link check}. */
 export interface CheckResult {
   readonly findings: Finding[];
 }
 
-/** A parsed input. */
-export type Parsed = { kind: 'case'; value: Case } | { kind: 'bundle'; value: Bundle };
-
-/** Parses a case or a bundle (a bundle has `cases`); throws ValidationError naming the path. */
-export function parseInput(input: unknown): Parsed {
-  if (typeof input === 'object' && input !== null && 'cases' in input) {
-    return { kind: 'bundle', value: parseWith(bundleSchema, input, 'bundle') };
-  }
-  return { kind: 'case', value: parseWith(caseSchema, input, 'case') };
-}
-
-/** A bundle case made self-contained: the bundle's region, duty, practice, physician and software. */
-export function mergeBundleCase(bundle: Bundle, c: BundleCase): Case {
-  return {
-    ...c,
-    region: bundle.region,
-    duty: bundle.duty,
-    ...(bundle.practice === undefined ? {} : { practice: bundle.practice }),
-    ...(bundle.physician === undefined ? {} : { physician: bundle.physician }),
-    ...(bundle.software === undefined ? {} : { software: bundle.software }),
-  };
-}
-
-function toFinding(raw: RawFinding, caseId: string | undefined, prefix: string): Finding {
-  const path =
-    raw.path !== undefined
-      ? raw.path.replace(/^\$/, prefix)
-      : raw.service !== undefined && prefix !== '$'
-        ? `${prefix}.services[${raw.service}]`
-        : prefix !== '$'
-          ? prefix
-          : undefined;
+/**
+ * A rule's finding placed in the checked input: `at` is where its case (or the duty) sits in a bundle, empty
+ * for a single case. Within a bundle a finding without a path of its own points at its service, else at `at`.
+ */
+function toFinding(raw: RawFinding, caseId: string | undefined, caseIndex: number | undefined, at: JsonPath = []): Finding {
+  const own = raw.path ?? (raw.service !== undefined && at.length > 0 ? ['services', raw.service] : undefined);
+  const path = own !== undefined ? [...at, ...own] : at.length > 0 ? at : undefined;
   return {
     rule: raw.rule,
     severity: raw.severity,
     ...(caseId === undefined ? {} : { caseId }),
+    ...(caseIndex === undefined ? {} : { caseIndex }),
     ...(raw.service === undefined ? {} : { service: raw.service }),
     ...(raw.gop === undefined ? {} : { gop: raw.gop }),
     message: raw.message,
@@ -92,7 +55,7 @@ function filtered(findings: Finding[], disable: readonly string[] | undefined): 
 export function checkCase(c: Case, options: EngineOptions = {}): Finding[] {
   const catalogue = options.catalogue ?? defaultCatalogue;
   return filtered(
-    runCaseRules(c, catalogue).map((f) => toFinding(f, c.id, '$')),
+    runCaseRules(c, catalogue).map((f) => toFinding(f, c.id, undefined)),
     options.disable,
   );
 }
@@ -107,29 +70,25 @@ export function checkDutyCases(
   const catalogue = options.catalogue ?? defaultCatalogue;
   const findings: Finding[] = [];
   cases.forEach((c, i) => {
-    for (const f of runCaseRules(c, catalogue)) findings.push(toFinding(f, c.id, `$.cases[${i}]`));
+    for (const f of runCaseRules(c, catalogue)) findings.push(toFinding(f, c.id, i, ['cases', i]));
   });
   for (const f of dutyRules(duty, cases, catalogue, region)) {
-    const c = f.caseIndex === undefined ? undefined : cases[f.caseIndex];
-    findings.push(toFinding(f, c?.id, f.caseIndex === undefined ? '$.duty' : `$.cases[${f.caseIndex}]`));
+    if (f.caseIndex === undefined) findings.push(toFinding(f, undefined, undefined, ['duty']));
+    else findings.push(toFinding(f, cases[f.caseIndex]?.id, f.caseIndex, ['cases', f.caseIndex]));
   }
   return filtered(findings, options.disable);
 }
 
 /** Findings of a parsed duty bundle (cases made self-contained first). */
 export function checkBundle(bundle: Bundle, options: EngineOptions = {}): Finding[] {
-  const cases = bundle.cases.map((c) => mergeBundleCase(bundle, c));
-  return checkDutyCases(bundle.duty, bundle.region, cases, options);
+  return checkDutyCases(bundle.duty, bundle.region, casesOf({ kind: 'bundle', bundle }), options);
 }
 
 /**
- * Checks a case or a duty bundle against every rule of docs/rules.md. Parses the input first
- * (throws `ValidationError` naming the path when it is invalid); never mutates it. Findings advise: none of
- * them blocks saving.
+ * Checks a parsed case or duty bundle (see `parseCaseOrBundle`) against every rule of docs/rules.md; never
+ * mutates it. Findings advise: none of them blocks saving.
  */
-export function check(input: EngineInput, options: EngineOptions = {}): CheckResult {
-  const parsed = parseInput(input);
-  if (parsed.kind === 'case') return { findings: checkCase(parsed.value, options) };
-  return { findings: checkBundle(parsed.value, options) };
+export function check(input: CaseOrBundle, options: EngineOptions = {}): CheckResult {
+  if (input.kind === 'case') return { findings: checkCase(input.case, options) };
+  return { findings: checkBundle(input.bundle, options) };
 }
-

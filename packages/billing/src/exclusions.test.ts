@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseInput, ServiceInput } from '../test/fixtures.js';
-import { check } from './engine.js';
+import { checkInput as check } from '../test/pipeline.js';
 import { baseCase, svc } from '../test/fixtures.js';
 
 /* Issue 13 items 13 and 14: the EBM's Abrechnungsausschlüsse as data. 2026-01-14 is a Wednesday. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
-import { check } from './engine.js';
-import { complete, completeOne } from './complete.js';
+import { checkInput as check } from '../test/pipeline.js';
+import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { applyFix } from './fix.js';
 import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from '../test/fixtures.js';
 
@@ -54,7 +54,7 @@ describe('9: only a Muster-19 case with a Pauschale excuses the duty from the ps
     expect(rules(b, 'NFD-PSEUDO-REQUIRED')).toHaveLength(1);
     expect(rules(b, 'NFD-SUG-DUTY')).toHaveLength(1);
     // complete agrees: it still adds the pseudo case for the duty start
-    expect(complete(b).cases.filter((c) => c.pseudo === true)).toHaveLength(1);
+    expect(complete(b).bundle.cases.filter((c) => c.pseudo === true)).toHaveLength(1);
   });
 
   it('near-miss: a SUG 41 case with 01212 (or a Konsultationspauschale) does', () => {

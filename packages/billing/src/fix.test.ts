@@ -34,9 +34,9 @@ describe('applyFix', () => {
 });
 
 describe('applyBundleFix', () => {
-  it('applies a duty finding to the case its path names', async () => {
-    const { check } = await import('./engine.js');
-    const { applyBundleFix, caseIndexOf } = await import('./fix.js');
+  it('applies a duty finding to the case its caseIndex names', async () => {
+    const { checkInput: check } = await import('../test/pipeline.js');
+    const { applyBundleFix } = await import('./fix.js');
     const bundle = {
       duty: { start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
       practice: { bsnr: '529999900' },
@@ -52,7 +52,7 @@ describe('applyBundleFix', () => {
       ],
     };
     const finding = check(bundle).findings.find((f) => f.rule === 'NFD-PSEUDO-PRIVATE');
-    const index = caseIndexOf(finding ?? {});
+    const index = finding?.caseIndex;
     expect(index).toBe(1);
     const fixed = applyBundleFix(bundle, index ?? -1, finding?.fix ?? { op: 'remove', service: 9 });
     expect(fixed.cases[1]?.services.map((s) => [s.gop, s.count])).toEqual([['99999', 1], ['99909', 1]]);

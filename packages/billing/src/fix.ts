@@ -47,14 +47,8 @@ export function applyFix(input: Case | CaseInput, fix: Fix): Case {
   return { ...c, services };
 }
 
-/** Index of the bundle case a finding belongs to (from its path `$.cases[i]…`), or undefined. */
-export function caseIndexOf(finding: { path?: string | undefined }): number | undefined {
-  const m = /^\$\.cases\[(\d+)\]/.exec(finding.path ?? '');
-  return m === null ? undefined : Number(m[1]);
-}
-
 /**
- * Applies a fix to case `caseIndex` of a duty bundle (see {@link caseIndexOf}) and returns a new bundle.
+ * Applies a fix to case `caseIndex` of a duty bundle (a finding's `caseIndex`) and returns a new bundle.
  * @throws ValidationError when the bundle is invalid, has no such case, or the fix does not fit the case.
  */
 export function applyBundleFix(input: Bundle | BundleInput, caseIndex: number, fix: Fix): Bundle {

@@ -8,22 +8,17 @@ export {
   checkBundle,
   checkCase,
   checkDutyCases,
-  mergeBundleCase,
-  parseInput,
   type CheckResult,
-  type EngineInput,
   type EngineOptions,
-  type Parsed,
 } from './engine.js';
 export {
   complete,
   completeCase,
-  completeOne,
   type CompletedBundle,
   type CompletedCase,
   type CompleteOptions,
 } from './complete.js';
-export { applyBundleFix, applyFix, caseIndexOf } from './fix.js';
+export { applyBundleFix, applyFix } from './fix.js';
 export {
   createCatalogue,
   defaultCatalogue,

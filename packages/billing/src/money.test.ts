@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
-import { check } from './engine.js';
-import { complete, completeOne } from './complete.js';
+import { checkInput as check } from '../test/pipeline.js';
+import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from '../test/fixtures.js';
 
 /*
@@ -109,7 +109,7 @@ describe('4: one Notfallpauschale per patient, physician and duty', () => {
       contacts: [{ date: '2026-01-09', time }],
     });
     const done = complete(bundle([withContact('a', 'p-1', '23:30'), withContact('b', 'p-1', '21:00'), withContact('c', 'p-2', '22:00')]));
-    const gopsOf = (id: string) => done.cases.find((c) => c.id === id)?.services.map((s) => s.gop);
+    const gopsOf = (id: string) => done.bundle.cases.find((c) => c.id === id)?.services.map((s) => s.gop);
     expect(gopsOf('b')).toEqual(['01212']);
     expect(gopsOf('a')).toEqual(['01218']);
     expect(gopsOf('c')).toEqual(['01212']);

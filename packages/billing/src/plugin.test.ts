@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardSchema, caseSchema, createPvsKit, parseWith, type Card, type Case, type Fix } from '@pvskit/core';
-import { check } from './engine.js';
+import { checkInput as check } from '../test/pipeline.js';
 import { applyFix } from './fix.js';
 import { billingPlugin, cardOf } from './plugin.js';
 import { baseCase } from '../test/fixtures.js';

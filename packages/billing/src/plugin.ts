@@ -1,5 +1,5 @@
 import type { Bundle, Card, CardAction, Case, Coding, Finding, Fix, HookHandlerResult, Indicator, PvsKitPlugin, Severity } from '@pvskit/core';
-import { berlinDateTimeOf, holidaysOf } from '@pvskit/core';
+import { berlinDateTimeOf, formatJsonPath, holidaysOf } from '@pvskit/core';
 import type { Catalogue } from './catalogue.js';
 import { REGION_PROFILES } from './data/regions.js';
 import { checkBundle, checkCase } from './engine.js';
@@ -59,7 +59,7 @@ export function describeFix(fix: Fix): string {
 
 function actionOf(f: Finding, fix: Fix): CardAction {
   const type = fix.op === 'add' ? 'create' : fix.op === 'remove' ? 'delete' : 'update';
-  const resourceId = f.path ?? f.caseId;
+  const resourceId = f.path === undefined ? f.caseId : formatJsonPath(f.path);
   return {
     type,
     description: describeFix(fix),

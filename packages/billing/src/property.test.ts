@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
-import { check } from './engine.js';
-import { complete, completeOne } from './complete.js';
+import { checkInput as check } from '../test/pipeline.js';
+import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { RULES } from './rules/ids.js';
 import { baseCase, patient, PHYSICIAN } from '../test/fixtures.js';
 
@@ -81,7 +81,7 @@ describe('complete on random valid cases', () => {
   test.prop([caseArb], { numRuns: 100 })('check and complete never mutate their input', (c) => {
     const before = structuredClone(c);
     check(c);
-    complete(c);
+    completeOne(c);
     expect(c).toEqual(before);
   });
 });
@@ -198,7 +198,7 @@ describe('complete on random duty bundles', () => {
     const once = complete(b);
     const duty = once.findings.filter((f) => ['NFD-PSEUDO-REQUIRED', 'NFD-PSEUDO-PRIVATE', 'NFD-PSEUDO-FORMAT', 'NFD-OUTSIDE-DUTY'].includes(f.rule));
     expect(duty).toEqual([]);
-    const again = complete({ ...b, cases: once.cases.map(({ duty: _d, practice: _p, physician: _q, ...c }) => c) });
-    expect(again.cases).toEqual(once.cases);
+    const again = complete(once.bundle);
+    expect(again.bundle).toEqual(once.bundle);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
-import { check } from './engine.js';
-import { complete } from './complete.js';
+import { casesOf } from '@pvskit/core';
+import { checkInput as check } from '../test/pipeline.js';
+import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { applyFix } from './fix.js';
 import { RULES } from './rules/ids.js';
 import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from '../test/fixtures.js';
@@ -96,7 +97,7 @@ describe('band rules', () => {
   });
 
   it('complete bills nothing for a video contact of a non-contracted doctor and says why', () => {
-    const r = complete(
+    const r = completeOne(
       baseCase({
         physician: { ...PHYSICIAN, contractedPhysician: false },
         contacts: [{ date: '2026-01-10', time: '10:00', mode: 'video' }, { date: '2026-01-10', time: '11:00', mode: 'personal' }],
@@ -433,7 +434,7 @@ describe('duty rules', () => {
     expect(found(bundle([...cases, later], cross), 'NFD-PSEUDO-REQUIRED')).toHaveLength(0);
     // complete adds the second pseudo case at 00:00 of the new quarter
     const done = complete(bundle(cases, cross));
-    const pseudo = done.cases.filter((c) => c.pseudo === true).map((c) => c.services.map((s) => [s.gop, s.date, s.time]));
+    const pseudo = done.bundle.cases.filter((c) => c.pseudo === true).map((c) => c.services.map((s) => [s.gop, s.date, s.time]));
     expect(pseudo).toEqual([[['99999', '2026-03-31', '20:00']], [['99999', '2026-04-01', '00:00']]]);
     expect(done.findings.filter((x) => x.rule.startsWith('NFD-PSEUDO'))).toEqual([]);
   });
@@ -447,7 +448,7 @@ describe('duty rules', () => {
     const two = [privatePatient('a'), privatePatient('b')];
     const f = found(bundle([...two, pseudoCase([svc('99999', '2026-01-09', '20:00'), svc('99909', '2026-01-09', '20:00')])]), 'NFD-PSEUDO-PRIVATE');
     expect(f[0]?.fix).toEqual({ op: 'set-count', service: 1, count: 2 });
-    expect(f[0]?.path).toBe('$.cases[2].services[1]');
+    expect(f[0]).toMatchObject({ caseIndex: 2, path: ['cases', 2, 'services', 1] });
     expect(
       found(bundle([...two, pseudoCase([svc('99999', '2026-01-09', '20:00'), svc('99909', '2026-01-09', '20:00', { count: 2 })])]), 'NFD-PSEUDO-PRIVATE'),
     ).toHaveLength(0);
@@ -461,14 +462,14 @@ describe('duty rules', () => {
     expect(found(bundle([pseudoCase([svc('99999', '2026-01-09', '20:00')])]), 'NFD-PSEUDO-FORMAT')).toHaveLength(0);
   });
 
-  it('complete on a bundle adds the pseudo case with 99909 and makes every case self-contained', () => {
+  it('complete on a bundle adds the pseudo case with 99909; casesOf makes every case self-contained', () => {
     const done = complete(bundle([gkv('a'), privatePatient('b'), privatePatient('c')]));
-    const [ps, ...rest] = done.cases;
+    const [ps, ...rest] = casesOf(done);
     expect(ps?.pseudo).toBe(true);
     expect(ps?.patient).toMatchObject({ firstName: 'Organisierter', lastName: 'Notfalldienst Arzt 1', birthDate: '2020-01-01', street: 'Notfallstr. 1', zip: '12345', city: 'Notfallstadt' });
     expect(ps?.services.map((s) => [s.gop, s.count, s.time])).toEqual([['99999', 1, '20:00'], ['99909', 2, '20:00']]);
     expect(ps?.diagnoses).toEqual([{ icd: 'Z02', certainty: 'G' }]);
-    for (const c of done.cases) expect(c).toMatchObject({ duty, practice: PRACTICE, physician: PHYSICIAN });
+    for (const c of casesOf(done)) expect(c).toMatchObject({ duty, practice: PRACTICE, physician: PHYSICIAN });
     expect(rest.map((c) => c.id)).toEqual(['a', 'b', 'c']);
     expect(done.findings.filter((f) => f.rule.startsWith('NFD-PSEUDO'))).toEqual([]);
   });

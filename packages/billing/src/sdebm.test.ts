@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
 import { defaultCatalogue } from './catalogue.js';
-import { check } from './engine.js';
-import { completeOne } from './complete.js';
+import { checkInput as check } from '../test/pipeline.js';
+import { completeCaseInput as completeOne } from '../test/pipeline.js';
 import { loadSdebm, parseSdebm } from './sdebm.js';
 import { baseCase } from '../test/fixtures.js';
 

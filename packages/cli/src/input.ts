@@ -1,13 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
-  type Bundle,
-  type Case,
   ValidationError,
-  bundleSchema,
-  caseSchema,
   completedSchema,
+  parseCaseOrBundle,
   safeParseWith,
+  type CaseOrBundle,
   type ValidationIssue,
 } from '@pvskit/core';
 import { CliInputError, FileValidationError } from './errors.js';
@@ -67,10 +65,8 @@ export function parseJsonText(name: string, text: string): JsonInput {
   }
 }
 
-export type CaseOrBundle = { readonly kind: 'case'; readonly case: Case } | { readonly kind: 'bundle'; readonly bundle: Bundle };
-
-function hasKey(value: unknown, key: string): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && key in value;
+function isCompletedOutput(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'findings' in value;
 }
 
 function prefixIssues(issues: readonly ValidationIssue[], index: number | undefined): ValidationIssue[] {
@@ -80,8 +76,8 @@ function prefixIssues(issues: readonly ValidationIssue[], index: number | undefi
 
 /**
  * Classifies and validates a case, a bundle, the output of `pvskit complete`, or an array of these (the
- * contract's input). An object with `findings` is a completed result, one with `cases` a bundle, anything
- * else a case.
+ * contract's input). An object with `findings` is a completed result (its self-contained cases are read as
+ * cases); anything else goes to the core's `parseCaseOrBundle`.
  */
 export function parseCaseInputs(input: JsonInput): CaseOrBundle[] {
   const items = Array.isArray(input.value) ? input.value : [input.value];
@@ -92,19 +88,18 @@ export function parseCaseInputs(input: JsonInput): CaseOrBundle[] {
   const out: CaseOrBundle[] = [];
   items.forEach((item, i) => {
     const index = indexed ? i : undefined;
-    if (hasKey(item, 'findings')) {
+    if (isCompletedOutput(item)) {
       // The output of `pvskit complete`: its cases are self-contained, so a completed duty pipes into the export.
       const r = safeParseWith(completedSchema, item);
       if (!r.ok) throw new FileValidationError(input.name, new ValidationError('completed', prefixIssues(r.issues, index)));
       for (const c of r.value.case === undefined ? (r.value.cases ?? []) : [r.value.case]) out.push({ kind: 'case', case: c });
-    } else if (hasKey(item, 'cases')) {
-      const r = safeParseWith(bundleSchema, item);
-      if (!r.ok) throw new FileValidationError(input.name, new ValidationError('bundle', prefixIssues(r.issues, index)));
-      out.push({ kind: 'bundle', bundle: r.value });
     } else {
-      const r = safeParseWith(caseSchema, item);
-      if (!r.ok) throw new FileValidationError(input.name, new ValidationError('case', prefixIssues(r.issues, index)));
-      out.push({ kind: 'case', case: r.value });
+      try {
+        out.push(parseCaseOrBundle(item));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        throw new FileValidationError(input.name, new ValidationError(error.subject, prefixIssues(error.issues, index)));
+      }
     }
   });
   return out;

@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './logger.js';
 export * from './schemas/index.js';
 export * from './validate.js';
+export * from './case-input.js';
 export * from './calendar/index.js';
 export * from './identifiers/index.js';
 export * from './host/index.js';

@@ -73,6 +73,12 @@ export interface PvsKit {
    */
   callHook<H extends HookName>(hook: H, context: HookContextInput<H>, options?: CallHookOptions): Promise<HookResult<H>>;
   /**
+   * {@link PvsKit.callHook} for a context the host relays without having built it (a CDS Hooks request, a
+   * scenario file): typed `unknown`, validated by the kit exactly like every context, so the relaying host needs
+   * no cast. A host that builds its contexts calls `callHook` and gets them type-checked.
+   */
+  relayHook<H extends HookName>(hook: H, context: unknown, options?: CallHookOptions): Promise<HookResult<H>>;
+  /**
    * Records the user's reaction to a card. Unknown card (or card not from the given hookInstance, or an
    * accepted suggestion the card does not have) → `PvsKitError('NOT_FOUND')`; malformed → `ValidationError`.
    */
@@ -209,6 +215,11 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
     async callHook(hook, context, callOptions) {
       live();
       return runner.call(hook, context, callOptions);
+    },
+    async relayHook(hook, context, callOptions) {
+      live();
+      // The runner validates every context against the hook's schema before any plugin sees it.
+      return runner.call(hook, context as HookContextInput<typeof hook>, callOptions);
     },
     feedback(input) {
       live();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPvsKit, type BundleInput, type Card, type CaseInput, type PvsKit } from '@pvskit/core';
+import { createPvsKit, parseCaseOrBundle, type Card, type PvsKit } from '@pvskit/core';
 import { billingPlugin, complete } from '@pvskit/billing';
 import { applyFixes, fixesOf, type WireService } from './fixes.js';
 import type { Scenario } from './scenario.js';
@@ -44,7 +44,7 @@ function onlyTyped(context: Record<string, unknown>, typed: readonly string[] | 
 /** Options of {@link inProcessTarget}. */
 export interface InProcessTargetOptions {
   /** The kit whose plugins answer; default a kit with the billing plugin and a 10 s budget per call. */
-  kit?: Pick<PvsKit, 'callHook'>;
+  kit?: Pick<PvsKit, 'relayHook'>;
 }
 
 /**
@@ -58,14 +58,14 @@ export function inProcessTarget(options: InProcessTargetOptions = {}): HarnessTa
   return {
     name: 'in-process SDK',
     async call(scenario, context) {
-      const result = await kit.callHook(scenario.hook, context as never, { hookInstance: randomUUID() });
+      const result = await kit.relayHook(scenario.hook, context, { hookInstance: randomUUID() });
       return result.cards;
     },
     completedServices(scenario) {
       const input = onlyTyped(scenario.context, scenario.typed);
-      if ('case' in input) return Promise.resolve(complete(input['case'] as CaseInput).case.services as WireService[]);
-      const done = complete(input['bundle'] as BundleInput);
-      return Promise.resolve(done.cases.filter((c) => c.pseudo !== true).flatMap((c) => c.services as WireService[]));
+      const done = complete(parseCaseOrBundle('case' in input ? input['case'] : input['bundle']));
+      const cases = done.kind === 'case' ? [done.case] : done.bundle.cases.filter((c) => c.pseudo !== true);
+      return Promise.resolve(cases.flatMap((c) => c.services as WireService[]));
     },
   };
 }

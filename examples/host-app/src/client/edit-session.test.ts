@@ -17,7 +17,7 @@ const bandCard: Card = {
   ruleId: 'NFD-TIME-BAND',
   suggestions: [{ label: '01212 statt 01210', uuid: 'sugg-1', actions: [{ type: 'update', description: 'GOP ersetzen', fix: { op: 'replace', service: 0, gop: '01212' } }] }],
 };
-const errorCard: Card = { uuid: 'card-2', summary: 'Plugin deaktiviert', indicator: 'warning', source: { label: 'Notfalldienst-Abrechnung' }, ruleId: 'PLUGIN-ERROR' };
+const errorCard: Card = { uuid: 'card-2', summary: 'Plugin deaktiviert', indicator: 'warning', source: { label: 'Notfalldienst-Abrechnung' }, ruleId: 'PLUGIN-ERROR', pluginId: 'billing' };
 const plugins: StateResponse['plugins'] = [{ id: 'billing', title: 'Notfalldienst-Abrechnung', hooks: ['case-edit'], enabled: false }];
 
 /** A manual clock: timers run only when the test advances time. */
@@ -132,6 +132,12 @@ describe('EditSession: the case editor protocol', () => {
     expect(list[0]?.enabled).toBe(true);
     expect(log.status.at(-1)).toBe('Plugin „Notfalldienst-Abrechnung“ neu geladen.');
     expect(host.calls).toHaveLength(1);
+  });
+
+  it('reloads by the card’s pluginId (set by the kit), not by a source label another plugin can copy', async () => {
+    const { host, session } = setup();
+    await session.reloadPlugin({ ...errorCard, pluginId: 'mallory' });
+    expect(host.reloads).toEqual([]);
   });
 
   it('shows the German message of a failed check, and ignores edits of a signed case', async () => {

@@ -192,7 +192,7 @@ export class EditSession {
 
   /** Re-enables the plugin behind an error card and checks again. */
   async reloadPlugin(card: Card): Promise<StateResponse['plugins']> {
-    const plugin = this.plugins.find((p) => p.title === card.source.label);
+    const plugin = this.plugins.find((p) => p.id === card.pluginId);
     if (plugin === undefined) return this.plugins;
     try {
       this.plugins = await this.options.transport.reloadPlugin(plugin.id);

@@ -1,8 +1,9 @@
 import { basename, join } from 'node:path';
 import {
+  bundleCaseOf,
   createPvsKit,
   quarterOf,
-  type Case,
+  type BundleInput,
   type Logger,
   type PvsKit,
   type PvsKitPlugin,
@@ -15,13 +16,12 @@ import type {
   DutyResponse,
   ExportResponse,
   Features,
-  HostSettings,
   PatientRecord,
   SignResponse,
   StateResponse,
 } from '../shared/api.js';
 import { currentPracticeSession } from './auth/sessions.js';
-import { dutyBundle, fullCase, newCaseFor, parseEditedCase } from './cases.js';
+import { dutyBundle, fullCase, newCaseFor, parseEditedCase, parsedDutyBundle } from './cases.js';
 import { HttpError, notFound, sendJson, type Router } from './http.js';
 import type { Integrations } from './integrations.js';
 import { masterDataPlugin } from './master-data-plugin.js';
@@ -58,30 +58,6 @@ function features(integrations: Integrations, extra: Partial<Features>): Feature
     cdsHooks: false,
     ...extra,
   };
-}
-
-/** Fills the pseudo case's export-only fields from the practice setting, keeping whatever the engine set. */
-function withPseudoExportFields(c: Case, fields: HostSettings['pseudoCaseExport']): Case {
-  return {
-    ...c,
-    continuingPhysician: c.continuingPhysician ?? fields.continuingPhysician,
-    patient: {
-      ...c.patient,
-      sex: c.patient.sex ?? fields.sex,
-      insurance: {
-        ...c.patient.insurance,
-        vknr: c.patient.insurance.vknr ?? fields.vknr,
-        memberType: c.patient.insurance.memberType ?? fields.memberType,
-      },
-    },
-  };
-}
-
-/** The `data` of the KVDT plugin's answer when it wrote a file. */
-function isWrittenFile(data: unknown): data is { path: string; bytes: number; quarter: string; cases: number } {
-  if (typeof data !== 'object' || data === null) return false;
-  const d = data as Record<string, unknown>;
-  return typeof d['path'] === 'string' && typeof d['bytes'] === 'number' && typeof d['quarter'] === 'string' && typeof d['cases'] === 'number';
 }
 
 function requirePatient(store: HostStore, id: string): PatientRecord {
@@ -168,9 +144,9 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     const record = requireCase(store, params['id'] ?? '');
     const parsed = parseEditedCase({ ...((await body()) as object), id: record.id });
     const completed = billing.completeCase(fullCase(store, parsed));
-    const { duty: _d, practice: _p, physician: _ph, software: _s, region: _r, ...bundleCase } = completed.case;
-    const updated = store.updateCase(record.id, { ...bundleCase, id: record.id });
-    const check = await kit.callHook('case-edit', { case: fullCase(store, updated.case) });
+    const done = { ...bundleCaseOf(completed.case), id: record.id };
+    const updated = store.updateCase(record.id, done);
+    const check = await kit.callHook('case-edit', { case: fullCase(store, done) });
     const response: CompleteResponse = { record: updated, cards: check.cards };
     sendJson(res, 200, response);
   });
@@ -205,14 +181,12 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
   router.on('GET', '/api/duty', async ({ res }) => {
     const duty = store.duty();
     const records = store.cases({ dutyId: duty.id });
-    let bundle = dutyBundle(store, records);
+    let bundle: BundleInput = dutyBundle(store, records);
     let pseudoCases: DutyResponse['pseudoCases'] = [];
     if (integrations.billing !== undefined) {
       // Judge the duty as it will be exported: completed, with the pseudo case(s) complete() adds.
-      const completed = integrations.billing.completeBundle(bundle);
-      const cases = completed.cases.map(({ duty: _d, practice: _p, physician: _ph, software: _s, ...rest }) => rest);
-      pseudoCases = cases.filter((c) => c.pseudo === true);
-      bundle = { ...bundle, cases };
+      bundle = integrations.billing.completeBundle(parsedDutyBundle(store, records)).bundle;
+      pseudoCases = bundle.cases.filter((c) => c.pseudo === true);
     }
     const result = await kit.callHook('case-edit', { bundle });
     const response: DutyResponse = {
@@ -229,13 +203,13 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     if (kvdt === undefined || billing === undefined) throw unavailable('KVDT-Export');
     const duty = store.duty();
     // The KV gets the duty as `complete` makes it: derived services, prices and the pseudo case(s).
-    const completed = billing.completeBundle(dutyBundle(store, store.cases({ dutyId: duty.id })));
+    const completed = billing.completeBundle(parsedDutyBundle(store, store.cases({ dutyId: duty.id })));
     const quarter = quarterOf(duty.start.slice(0, 10));
     const settings = store.settings();
-    const items = completed.cases.map((c) => (c.pseudo === true ? withPseudoExportFields(c, settings.pseudoCaseExport) : c));
     // No outDir: the plugin writes into the export directory it was configured with, and nowhere else.
-    const hook = await kit.callHook('billing-export', { items, quarter });
-    const written = hook.results.map((r) => r.data).find(isWrittenFile);
+    const hook = await kit.callHook('billing-export', { items: [completed.bundle], quarter });
+    // `data` is typed by the KVDT adapter's HookDataRegistry entry: the file written, or `{ refused }`.
+    const written = hook.results.map((r) => r.data).find((d) => d !== undefined && 'path' in d);
     if (written === undefined) {
       const reason = hook.cards.find((c) => c.indicator === 'critical');
       throw new HttpError(422, 'EXPORT_REFUSED', 'KVDT export refused', reason?.detail ?? reason?.summary ?? 'Die KVDT-Datei wurde nicht erstellt.');

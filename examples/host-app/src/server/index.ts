@@ -17,7 +17,7 @@ import { KnownBrowsers } from './auth/known-browsers.js';
 import { registerLoginRoutes } from './auth/login-routes.js';
 import { runAsPractice, SessionStore } from './auth/sessions.js';
 import { addressKey, LoginThrottle } from './auth/throttle.js';
-import { dutyBundle } from './cases.js';
+import { parsedDutyBundle } from './cases.js';
 import { checkHost, checkOrigin, checkPeer, checkPracticeRead, checkStateChange, clientAddress, normaliseAddress, parsePatientOrigin, requestGuard, requestTarget } from './guard.js';
 import { HttpError, Router, sendError, type MatchedRoute } from './http.js';
 import { loadIntegrations } from './load-integrations.js';
@@ -222,7 +222,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
       logger.error('host-app: video consultation unavailable', { error: error instanceof Error ? error.message : String(error) });
     }
     // Run the rule engine once before the first request, so the first keystroke does not pay for warm-up.
-    integrations.billing?.completeBundle(dutyBundle(store));
+    integrations.billing?.completeBundle(parsedDutyBundle(store));
     const kit = createHostKit(integrations, logger);
     if (video !== undefined) kit.register(video.plugin);
     const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);

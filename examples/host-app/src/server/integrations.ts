@@ -1,4 +1,4 @@
-import type { BundleInput, Case, CaseInput, Finding, PvsKitPlugin } from '@pvskit/core';
+import type { Bundle, Case, Finding, PvsKitPlugin } from '@pvskit/core';
 
 /*
  * What the host app needs from the other pvskit packages, as narrow ports filled by `load-integrations.ts`.
@@ -8,9 +8,9 @@ import type { BundleInput, Case, CaseInput, Finding, PvsKitPlugin } from '@pvski
 export interface BillingPort {
   /** Plugins answering `case-edit` / `case-sign` (the rule engine's cards). */
   plugins: PvsKitPlugin[];
-  completeCase(input: CaseInput): { case: Case; findings: Finding[] };
-  /** Self-contained cases of the duty, pseudo cases included. */
-  completeBundle(input: BundleInput): { cases: Case[]; findings: Finding[] };
+  completeCase(input: Case): { case: Case; findings: Finding[] };
+  /** The duty completed: derived services, prices, pseudo cases first. */
+  completeBundle(input: Bundle): { bundle: Bundle; findings: Finding[] };
 }
 
 export interface KvdtPort {

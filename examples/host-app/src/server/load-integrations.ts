@@ -1,4 +1,4 @@
-import { billingPlugin, complete, completeOne } from '@pvskit/billing';
+import { billingPlugin, complete } from '@pvskit/billing';
 import { checkKvdtFile, kvdtExportPlugin } from '@pvskit/adapters';
 import type { Logger } from '@pvskit/core';
 import type { Integrations } from './integrations.js';
@@ -9,8 +9,8 @@ export function loadIntegrations(deps: { store: HostStore; logger: Logger; expor
   return Promise.resolve({
     billing: {
       plugins: [billingPlugin()],
-      completeCase: (input) => completeOne(input),
-      completeBundle: (input) => complete(input),
+      completeCase: (input) => complete({ kind: 'case', case: input }),
+      completeBundle: (input) => complete({ kind: 'bundle', bundle: input }),
     },
     kvdt: {
       plugins: [kvdtExportPlugin({ outDir: deps.exportDir })],

@@ -1,5 +1,5 @@
 import { berlinDateTimeOf, localDateTimeSchema, parseWith, type PvsKit } from '@pvskit/core';
-import type { Appointment, AppointmentBookData } from '@pvskit/video';
+import type { Appointment } from '@pvskit/video';
 import { z } from 'zod';
 import type { AppointmentView, ConsentTextResponse, DoctorCallInfo } from '../shared/api.js';
 import { HttpError, notFound, sendJson, type Router } from './http.js';
@@ -82,7 +82,7 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
       physician: settings.physician,
       practice: settings.practice,
     });
-    const data = result.results.map((r) => r.data as AppointmentBookData | undefined).find((d) => d?.appointment !== undefined);
+    const data = result.results.map((r) => r.data).find((d) => d?.appointment !== undefined);
     if (data === undefined) {
       const card = result.cards[0];
       throw new HttpError(422, 'NOT_BOOKED', 'appointment-book returned no appointment', card?.summary ?? 'Der Termin konnte nicht angelegt werden.');

@@ -1,7 +1,7 @@
 /*
  * Shapes of the host app's JSON API, shared by server and browser client (types only: nothing here runs).
  */
-import type { CaseInput, Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssue } from '@pvskit/core';
+import type { CaseInput, Card, Duty, Finding, Patient, Physician, Practice, PseudoCaseFields, Software, ValidationIssue } from '@pvskit/core';
 
 export type { Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssue };
 
@@ -24,12 +24,7 @@ export interface HostSettings {
    * KVDT fields the PVS sets on the duty's pseudo case (the guide fixes name, address, birth date and AOK BW;
    * the 0104 record also needs sex, VKNR, Versichertenart and 4243). A practice setting, shown on export.
    */
-  pseudoCaseExport: {
-    sex: 'M' | 'W' | 'D' | 'X' | 'U';
-    vknr: string;
-    memberType: string;
-    continuingPhysician: string;
-  };
+  pseudoCaseExport: PseudoCaseFields;
 }
 
 export interface CaseRecord {

@@ -205,7 +205,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     };
     res.once('close', onClose);
     try {
-      const result = await kit.callHook(hook, context as never, { hookInstance, pluginIds: [service.pluginId], signal: abort.signal });
+      const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: abort.signal });
       sendJson(res, 200, { cards: result.cards });
     } catch (error) {
       if (error instanceof ValidationError) {

@@ -1,4 +1,4 @@
 import type { PvsKit } from '@pvskit/core';
 
 /** The part of a `PvsKit` (from `@pvskit/core`) the CDS Hooks service needs. */
-export type CdsHooksKit = Pick<PvsKit, 'services' | 'callHook' | 'feedback'>;
+export type CdsHooksKit = Pick<PvsKit, 'services' | 'relayHook' | 'feedback'>;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPvsKit } from '@pvskit/core';
 import { checkKvdtFile, exportKvdt, readKvdtFile } from './cli.js';
 import { kvdtExportPlugin } from './plugin.js';
-import { sampleCaseInput } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput } from '../../test/kvdt-sample.js';
 
 const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
 const CLOCK = () => new Date('2026-01-12T09:05:00Z');
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe('CLI functions', () => {
   it('export → read → check round trip', async () => {
-    const result = await exportKvdt({ items: [sampleCaseInput(1), sampleCaseInput(2)], out: dir, clock: CLOCK });
+    const result = await exportKvdt({ items: parsedItems([sampleCaseInput(1), sampleCaseInput(2)]), out: dir, clock: CLOCK });
     expect(result).toMatchObject({ cases: 2, records: 8, path: join(dir, 'Z01529999900_12.01.2026_10.05.con') });
     const view = await readKvdtFile(result.path);
     expect(view.counts).toEqual({ con0: 1, besa: 1, rvsa: 1, adt0: 1, '0104': 2, adt9: 1, con9: 1 });

@@ -1,13 +1,8 @@
-/** From case JSON to KVDT field lists: flattening bundles, refusing incomplete cases, building 0104. */
+/** From parsed cases to KVDT field lists: refusing incomplete cases, building 0104. */
 import {
-  bundleSchema,
-  caseSchema,
-  parseWith,
   quarterOf as coreQuarterOf,
-  type Bundle,
-  type BundleInput,
   type Case,
-  type CaseInput,
+  type CaseOrBundle,
   type Practice,
   type Service,
   type Software,
@@ -20,8 +15,8 @@ import { SUG_0104 } from './rules.js';
 import { prepareText, splitText as splitTextPieces } from './text.js';
 import type { TransliterationTable } from './transliteration.js';
 
-/** What the writer accepts: a case or a duty bundle, as input JSON or already parsed. */
-export type KvdtExportItem = Case | Bundle | CaseInput | BundleInput;
+/** What the writer accepts: a parsed case or duty bundle (see `parseCaseOrBundle`). */
+export type KvdtExportItem = CaseOrBundle;
 
 /** A case ready for export checks, with the id used in messages. */
 export interface ExportCase {
@@ -78,26 +73,6 @@ function quarterOf(date: string): string {
     quarterCache.set(date, q);
   }
   return q;
-}
-
-function isBundleLike(item: unknown): boolean {
-  return typeof item === 'object' && item !== null && Array.isArray((item as { cases?: unknown }).cases);
-}
-
-/**
- * The cases of one item, validated with the core schemas (a `ValidationError` names the item and path).
- * Cases of a bundle get the bundle's duty, practice, physician and software. `trusted`: already parsed.
- */
-export function casesOfItem(item: unknown, itemIndex: number, trusted = false): Case[] {
-  if (!isBundleLike(item)) return [trusted ? (item as Case) : parseWith(caseSchema, item, `item ${itemIndex}`)];
-  const bundle = trusted ? (item as Bundle) : parseWith(bundleSchema, item, `item ${itemIndex}`);
-  return bundle.cases.map((c) => ({
-    ...c,
-    duty: bundle.duty,
-    ...(bundle.practice === undefined ? {} : { practice: bundle.practice }),
-    ...(bundle.physician === undefined ? {} : { physician: bundle.physician }),
-    ...(bundle.software === undefined ? {} : { software: bundle.software }),
-  }));
 }
 
 /** True for cases the KV file carries (not PKV/BG). */

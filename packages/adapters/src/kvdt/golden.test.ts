@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput } from '@pvskit/core';
 import { PvsKitError } from '@pvskit/core';
 import { parseKvdt, parseKvdtBytes } from './reader.js';
-import { sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes, type KvdtWriteOptions } from './writer.js';
@@ -135,7 +135,7 @@ async function written(items: CaseInput[] | BundleInput[], options: KvdtWriteOpt
   async function* each() {
     for (const item of items) yield item;
   }
-  const { bytes, stats } = await writeKvdtBytes(stream ? each() : items, { clock: CLOCK, ...options });
+  const { bytes, stats } = await writeKvdtBytes(parsedItems(stream ? each() : items), { clock: CLOCK, ...options });
   expect(stats.bytes).toBe(bytes.length);
   return bytes;
 }

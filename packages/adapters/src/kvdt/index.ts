@@ -40,4 +40,4 @@ export {
 export { KVDT_RULES, KVDT_PACKAGES, KVDT_MANDATORY_FIELDS, KVDT_FORBIDDEN_FIELDS, type KvdtRule } from './rules.js';
 export { KvdtValidator, validateKvdt, validateKvdtEvents } from './validator.js';
 export { checkKvdtFile, exportKvdt, readKvdtFile, type ExportKvdtOptions, type KvdtFieldView, type KvdtFileView } from './cli.js';
-export { kvdtExportPlugin, type KvdtExportPluginOptions } from './plugin.js';
+export { kvdtExportPlugin, type KvdtExportData, type KvdtExportPluginOptions } from './plugin.js';

@@ -1,9 +1,18 @@
 /** The `billing-export` hook: a plugin that writes the KVDT file through this adapter. */
 import { basename } from 'node:path';
-import { isPvsKitError, type Card, type PvsKitPlugin } from '@pvskit/core';
+import { isPvsKitError, type Card, type CaseOrBundle, type PvsKitPlugin } from '@pvskit/core';
 import { exportDirectoryBelow } from './export-dir.js';
 import type { ExportProblem } from './export-case.js';
-import { writeKvdtFile, type KvdtWriteOptions } from './writer.js';
+import { writeKvdtFile, type KvdtFileResult, type KvdtWriteOptions } from './writer.js';
+
+/** What `billing-export` answers besides its cards: the file written, or the problems that kept it from being written. */
+export type KvdtExportData = KvdtFileResult | { refused: ExportProblem[] };
+
+declare module '@pvskit/core' {
+  interface HookDataRegistry {
+    'billing-export': KvdtExportData;
+  }
+}
 
 /** Options of {@link kvdtExportPlugin}. */
 export interface KvdtExportPluginOptions extends Omit<KvdtWriteOptions, 'quarter' | 'signal'> {
@@ -46,10 +55,10 @@ export function kvdtExportPlugin(options: KvdtExportPluginOptions = {}): PvsKitP
           return { cards: [card('KVDT-Datei nicht erstellt: das Zielverzeichnis liegt außerhalb des Exportverzeichnisses.', 'critical')], data: { refused: [] } };
         }
         try {
-          const result = await writeKvdtFile(context.items, outDir, {
+          // The host parsed the context: a bundle is the item with `cases`.
+          const items = context.items.map((item): CaseOrBundle => ('cases' in item ? { kind: 'bundle', bundle: item } : { kind: 'case', case: item }));
+          const result = await writeKvdtFile(items, outDir, {
             ...writeOptions,
-            // The host validated the context with the core schemas.
-            trusted: true,
             ...(context.quarter === undefined ? {} : { quarter: context.quarter }),
             signal: call.signal,
           });

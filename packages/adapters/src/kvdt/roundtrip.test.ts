@@ -4,7 +4,7 @@ import type { CaseInput } from '@pvskit/core';
 import { kvdtCaseView } from './case-view.js';
 import type { KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCaseInput } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput } from '../../test/kvdt-sample.js';
 import { validateKvdtEvents } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 
@@ -89,7 +89,7 @@ describe('write → read', () => {
     'random cases come back with equal fields, and the validator finds nothing',
     async (generated) => {
       const cases = generated.map((g, i) => toCase(i, g));
-      const { bytes, stats } = await writeKvdtBytes(cases, { clock: CLOCK });
+      const { bytes, stats } = await writeKvdtBytes(parsedItems(cases), { clock: CLOCK });
       const doc = parseKvdtBytes(bytes);
       expect(doc.errors).toEqual([]);
       const records = doc.records.filter((r) => r.satzart === '0104');

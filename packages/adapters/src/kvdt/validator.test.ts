@@ -4,7 +4,7 @@ import type { CaseInput } from '@pvskit/core';
 import type { KvdtField, KvdtRecord } from './model.js';
 import { parseKvdtBytes } from './reader.js';
 import { KVDT_RULES } from './rules.js';
-import { sampleCaseInput } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
@@ -37,7 +37,7 @@ describe('validator on the KBV test file', () => {
 });
 
 async function writtenFile(cases: CaseInput[] = [sampleCaseInput(1), sampleCaseInput(2)]): Promise<Buffer> {
-  return (await writeKvdtBytes(cases, { clock: CLOCK })).bytes;
+  return (await writeKvdtBytes(parsedItems(cases), { clock: CLOCK })).bytes;
 }
 
 function field(id: string, value: string): KvdtField {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseInput } from '@pvskit/core';
 import { kvdtCaseView } from './case-view.js';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCaseInput } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput } from '../../test/kvdt-sample.js';
 import { validateKvdt } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 
@@ -18,7 +18,7 @@ const VIDEO_ONLY = caseWith([
 ]);
 
 async function exported(c: CaseInput) {
-  const { bytes } = await writeKvdtBytes([c], { clock: CLOCK });
+  const { bytes } = await writeKvdtBytes(parsedItems([c]), { clock: CLOCK });
   const record = parseKvdtBytes(bytes).records.find((r) => r.satzart === '0104');
   if (record === undefined) throw new Error('no 0104');
   return { bytes, record, gops: record.fields.filter((f) => f.id === '5001').map((f) => f.value) };

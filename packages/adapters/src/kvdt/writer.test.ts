@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PvsKitError, type CaseInput } from '@pvskit/core';
 import { parseKvdtBytes } from './reader.js';
-import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
+import { parsedItems, sampleCaseInput, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
 import { PassThrough } from 'node:stream';
 import { kvdtFileName, writeKvdtBytes, writeKvdtFile, writeKvdtToStream } from './writer.js';
 
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 describe('writeKvdtBytes', () => {
   it('writes con0, besa, rvsa, adt0, one 0104 per case, adt9, con9 with byte length prefixes and CR LF', async () => {
-    const { bytes, stats } = await writeKvdtBytes([sampleCaseInput(1), sampleCaseInput(2)], { clock: CLOCK });
+    const { bytes, stats } = await writeKvdtBytes(parsedItems([sampleCaseInput(1), sampleCaseInput(2)]), { clock: CLOCK });
     const doc = parseKvdtBytes(bytes);
     expect(doc.errors).toEqual([]);
     expect(doc.records.map((r) => r.satzart)).toEqual(['con0', 'besa', 'rvsa', 'adt0', '0104', '0104', 'adt9', 'con9']);
@@ -39,7 +39,7 @@ describe('writeKvdtBytes', () => {
   });
 
   it('writes the 0104 fields in spec order with dates, quarter, time, multiplier, 5098/5099 per service and diagnoses last', async () => {
-    const { bytes } = await writeKvdtBytes([sampleCaseInput(1)], { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(parsedItems([sampleCaseInput(1)]), { clock: CLOCK });
     const rec = parseKvdtBytes(bytes).records[4];
     const fields = rec?.fields.map((f) => `${f.id}=${f.value}`);
     expect(fields).toEqual([
@@ -55,7 +55,7 @@ describe('writeKvdtBytes', () => {
   });
 
   it('writes the header records from practice, physician and software', async () => {
-    const { bytes } = await writeKvdtBytes([sampleCaseInput(1)], { clock: CLOCK, tiApplications: [1] });
+    const { bytes } = await writeKvdtBytes(parsedItems([sampleCaseInput(1)]), { clock: CLOCK, tiApplications: [1] });
     const [con0, besa, rvsa, adt0] = parseKvdtBytes(bytes).records;
     expect(con0?.fields.map((f) => `${f.id}=${f.value}`)).toEqual(['8000=con0', '9103=20260112', '9106=4', '9132=1']);
     const besaFields = besa?.fields.map((f) => `${f.id}=${f.value}`) ?? [];
@@ -75,7 +75,7 @@ describe('writeKvdtBytes', () => {
     const c = sampleCaseInput(1);
     const long = 'Patient mit akuter Verschlechterung, Verweildauer notwendig wegen Überwachung der Vitalparameter über längere Zeit';
     const services = [{ gop: '01226', date: '2026-01-09', justification: long }];
-    const { bytes } = await writeKvdtBytes([{ ...c, services }], { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(parsedItems([{ ...c, services }]), { clock: CLOCK });
     const parts = parseKvdtBytes(bytes).records[4]?.fields.filter((f) => f.id === '5009').map((f) => f.value) ?? [];
     expect(parts.length).toBe(2);
     for (const p of parts) {
@@ -92,7 +92,7 @@ describe('writeKvdtBytes', () => {
       { gop: '01212', date: '2026-01-09', time: '21:30' },
       { gop: '01226', date: '2026-01-10' },
     ];
-    const { bytes } = await writeKvdtBytes([{ ...c, services }], { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(parsedItems([{ ...c, services }]), { clock: CLOCK });
     const ids = parseKvdtBytes(bytes).records[4]?.fields.filter((f) => f.id === '5000' || f.id === '5001').map((f) => f.value);
     expect(ids).toEqual(['20260109', '01212', '20260110', '01214', '01226']);
   });
@@ -100,7 +100,7 @@ describe('writeKvdtBytes', () => {
   it('skips PKV and BG patients and writes pseudo cases', async () => {
     const pkv = withPatient(2, { insurance: { type: 'PKV' } });
     const pseudo: CaseInput = { ...sampleCaseInput(3), pseudo: true, services: [{ gop: '99999', date: '2026-01-09', time: '20:00' }] };
-    const { bytes, stats } = await writeKvdtBytes([sampleCaseInput(1), pkv, pseudo], { clock: CLOCK });
+    const { bytes, stats } = await writeKvdtBytes(parsedItems([sampleCaseInput(1), pkv, pseudo]), { clock: CLOCK });
     expect(stats.cases).toBe(2);
     expect(stats.skipped.notBilledThroughKv).toBe(1);
     const rec = parseKvdtBytes(bytes).records.filter((r) => r.satzart === '0104')[1];
@@ -117,8 +117,8 @@ describe('writeKvdtBytes', () => {
       ],
     };
     const old: CaseInput = { ...sampleCaseInput(2), services: [{ gop: '01212', date: '2025-11-01', time: '22:00' }] };
-    await expect(writeKvdtBytes([spanning], { clock: CLOCK })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
-    const { bytes, stats } = await writeKvdtBytes([spanning, old], { clock: CLOCK, quarter: '12026' });
+    await expect(writeKvdtBytes(parsedItems([spanning]), { clock: CLOCK })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
+    const { bytes, stats } = await writeKvdtBytes(parsedItems([spanning, old]), { clock: CLOCK, quarter: '12026' });
     expect(stats).toMatchObject({ cases: 1, quarter: '12026', skipped: { otherQuarter: 1 } });
     const rec = parseKvdtBytes(bytes).records[4];
     expect(rec?.fields.filter((f) => f.id === '5001').map((f) => f.value)).toEqual(['01214']);
@@ -134,7 +134,7 @@ describe('writeKvdtBytes', () => {
       software,
       cases: [rest, { ...rest, id: 'c-9' }],
     };
-    const { stats } = await writeKvdtBytes([bundle], { clock: CLOCK });
+    const { stats } = await writeKvdtBytes(parsedItems([bundle]), { clock: CLOCK });
     expect(stats.cases).toBe(2);
   });
 });
@@ -146,7 +146,7 @@ describe('ISO-8859-15 names', () => {
       withPatient(2, { lastName: 'Œdipa' }),
       withPatient(3, { lastName: 'Öztürk-Müller' }),
     ];
-    const { bytes } = await writeKvdtBytes(cases, { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(parsedItems(cases), { clock: CLOCK });
     const names = [
       Buffer.from([0x30, 0x31, 0x34, 0x33, 0x31, 0x30, 0x31, 0xb4, 0x69, 0xb8, 0x65, 0x6b, 0x0d, 0x0a]), // 0143101Žižek
       Buffer.from([0x30, 0x31, 0x34, 0x33, 0x31, 0x30, 0x31, 0xbc, 0x64, 0x69, 0x70, 0x61, 0x0d, 0x0a]), // 0143101Œdipa
@@ -157,7 +157,7 @@ describe('ISO-8859-15 names', () => {
 
   it('refuses "Şahin" naming case, field and character, and leaves no file behind', async () => {
     const cases = [sampleCaseInput(1), withPatient(2, { lastName: 'Şahin' })];
-    const error = await writeKvdtFile(cases, dir, { clock: CLOCK }).catch((e: unknown) => e);
+    const error = await writeKvdtFile(parsedItems(cases), dir, { clock: CLOCK }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PvsKitError);
     const e = error as PvsKitError;
     expect(e.code).toBe('ENCODING');
@@ -174,14 +174,14 @@ describe('ISO-8859-15 names', () => {
       for (let i = 0; i < 3000; i++) yield sampleCaseInput(i);
       yield withPatient(9999, { lastName: 'Şahin' });
     }
-    await expect(writeKvdtFile(items(), dir, { clock: CLOCK })).rejects.toMatchObject({ code: 'ENCODING', details: { caseId: 'c-9999', field: '3101' } });
+    await expect(writeKvdtFile(parsedItems(items()), dir, { clock: CLOCK })).rejects.toMatchObject({ code: 'ENCODING', details: { caseId: 'c-9999', field: '3101' } });
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('transliterates "Şahin" to "Sahin" only when asked', async () => {
-    const { bytes } = await writeKvdtBytes([withPatient(1, { lastName: 'Şahin' })], { clock: CLOCK, transliterate: true });
+    const { bytes } = await writeKvdtBytes(parsedItems([withPatient(1, { lastName: 'Şahin' })]), { clock: CLOCK, transliterate: true });
     expect(bytes.includes(Buffer.from('0143101Sahin\r\n'))).toBe(true);
-    await expect(writeKvdtBytes([withPatient(1, { lastName: 'Ş\u{1F600}' })], { clock: CLOCK, transliterate: true })).rejects.toMatchObject({
+    await expect(writeKvdtBytes(parsedItems([withPatient(1, { lastName: 'Ş\u{1F600}' })]), { clock: CLOCK, transliterate: true })).rejects.toMatchObject({
       code: 'ENCODING',
       details: { problems: [expect.objectContaining({ field: '3101' })] },
     });
@@ -192,7 +192,7 @@ describe('refusing incomplete cases', () => {
   it('names case and field of a missing export value and writes nothing', async () => {
     const c = sampleCaseInput(1);
     const incomplete = { ...c, id: 'c-7', patient: { ...c.patient, insurance: { type: 'GKV' as const, ik: '108018007' } } };
-    const error = (await writeKvdtFile([c, incomplete], dir, { clock: CLOCK }).catch((e: unknown) => e)) as PvsKitError;
+    const error = (await writeKvdtFile(parsedItems([c, incomplete]), dir, { clock: CLOCK }).catch((e: unknown) => e)) as PvsKitError;
     expect(error.code).toBe('EXPORT_REFUSED');
     const problems = (error.details?.['problems'] ?? []) as { caseId: string; path: string; field: string }[];
     expect(problems).toEqual(
@@ -207,27 +207,27 @@ describe('refusing incomplete cases', () => {
   it('needs the time on Notfallpauschalen and the software block', async () => {
     const c = sampleCaseInput(1);
     const noTime = { ...c, services: [{ gop: '01212', date: '2026-01-09' }] };
-    await expect(writeKvdtBytes([noTime], { clock: CLOCK })).rejects.toMatchObject({ details: { path: 'services[0].time', field: '5006' } });
+    await expect(writeKvdtBytes(parsedItems([noTime]), { clock: CLOCK })).rejects.toMatchObject({ details: { path: 'services[0].time', field: '5006' } });
     const { software: _unused, ...noSoftware } = c;
-    await expect(writeKvdtBytes([noSoftware], { clock: CLOCK })).rejects.toMatchObject({ details: { path: 'software.name', field: '0103' } });
-    const { stats } = await writeKvdtBytes([noSoftware], { clock: CLOCK, software: SAMPLE_SOFTWARE });
+    await expect(writeKvdtBytes(parsedItems([noSoftware]), { clock: CLOCK })).rejects.toMatchObject({ details: { path: 'software.name', field: '0103' } });
+    const { stats } = await writeKvdtBytes(parsedItems([noSoftware]), { clock: CLOCK, software: SAMPLE_SOFTWARE });
     expect(stats.cases).toBe(1);
   });
 
   it('refuses a Scheinuntergruppe outside 41–46 for Satzart 0104', async () => {
-    await expect(writeKvdtBytes([{ ...sampleCaseInput(1), scheinuntergruppe: '24' }], { clock: CLOCK })).rejects.toMatchObject({
+    await expect(writeKvdtBytes(parsedItems([{ ...sampleCaseInput(1), scheinuntergruppe: '24' }]), { clock: CLOCK })).rejects.toMatchObject({
       details: { path: 'scheinuntergruppe', field: '4239' },
     });
   });
 
   it('refuses an export without any KV case', async () => {
-    await expect(writeKvdtBytes([withPatient(1, { insurance: { type: 'BG' } })], { clock: CLOCK })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
+    await expect(writeKvdtBytes(parsedItems([withPatient(1, { insurance: { type: 'BG' } })]), { clock: CLOCK })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
   });
 });
 
 describe('writeKvdtFile', () => {
   it('names the file Z01<BSNR>_TT.MM.JJJJ_hh.mm.con on the Berlin clock and leaves only it', async () => {
-    const result = await writeKvdtFile([sampleCaseInput(1)], dir, { clock: () => new Date('2026-07-01T21:59:00Z') });
+    const result = await writeKvdtFile(parsedItems([sampleCaseInput(1)]), dir, { clock: () => new Date('2026-07-01T21:59:00Z') });
     expect(result.path).toBe(join(dir, 'Z01529999900_01.07.2026_23.59.con'));
     expect(await readdir(dir)).toEqual(['Z01529999900_01.07.2026_23.59.con']);
     const bytes = await readFile(result.path);
@@ -242,12 +242,12 @@ describe('writeKvdtFile', () => {
         yield sampleCaseInput(i);
       }
     }
-    await expect(writeKvdtFile(items(), dir, { clock: CLOCK, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
+    await expect(writeKvdtFile(parsedItems(items()), dir, { clock: CLOCK, signal: controller.signal })).rejects.toMatchObject({ code: 'EXPORT_REFUSED' });
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('writes to an explicit .con path', async () => {
-    const result = await writeKvdtFile([sampleCaseInput(1)], join(dir, 'out.con'), { clock: CLOCK });
+    const result = await writeKvdtFile(parsedItems([sampleCaseInput(1)]), join(dir, 'out.con'), { clock: CLOCK });
     expect(result.path).toBe(join(dir, 'out.con'));
     expect(await readdir(dir)).toEqual(['out.con']);
   });
@@ -259,17 +259,10 @@ describe('writeKvdtFile', () => {
     const stream = new PassThrough({ highWaterMark: 1024 });
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
-    const stats = await writeKvdtToStream(items(), stream, { clock: CLOCK });
-    const { bytes } = await writeKvdtBytes(Array.from({ length: 500 }, (_, i) => sampleCaseInput(i)), { clock: CLOCK });
+    const stats = await writeKvdtToStream(parsedItems(items()), stream, { clock: CLOCK });
+    const { bytes } = await writeKvdtBytes(parsedItems(Array.from({ length: 500 }, (_, i) => sampleCaseInput(i))), { clock: CLOCK });
     expect(stats.cases).toBe(500);
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
-  });
-
-  it('trusted mode (already parsed cases) writes the same bytes without parsing again', async () => {
-    const parsed = [sampleCase(1), sampleCase(2)];
-    const a = await writeKvdtBytes(parsed, { clock: CLOCK, trusted: true });
-    const b = await writeKvdtBytes([sampleCaseInput(1), sampleCaseInput(2)], { clock: CLOCK });
-    expect(a.bytes.equals(b.bytes)).toBe(true);
   });
 
   it('kvdtFileName pads date and time', () => {

@@ -1,5 +1,5 @@
 /**
- * KVDT writer: cases or duty bundles in, an ISO-8859-15 KVDT file out (con0, besa, rvsa, adt0, one 0104 per
+ * KVDT writer: parsed cases or duty bundles in, an ISO-8859-15 KVDT file out (con0, besa, rvsa, adt0, one 0104 per
  * case, adt9, con9). It streams: cases are encoded one at a time into 64 KiB chunks, so memory stays flat
  * whatever the number of cases.
  */
@@ -8,6 +8,7 @@ import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises
 import { basename, dirname, join } from 'node:path';
 import {
   berlinDateTimeOf,
+  casesOf,
   isQuarterCode,
   PvsKitError,
   ValidationError,
@@ -17,7 +18,6 @@ import {
 import {
   caseFields,
   caseProblems,
-  casesOfItem,
   deriveHeader,
   headerRecords,
   isBilledThroughKv,
@@ -57,12 +57,6 @@ export interface KvdtWriteOptions {
   tiApplications?: readonly number[];
   /** Record-description version (9212); default `ADT<MM><JJ>.01` of the quarter's first month. */
   recordVersion?: string;
-  /**
-   * The items were already parsed with the core `caseSchema`/`bundleSchema` (e.g. a validated hook context
-   * or the CLI's parsed input): skip parsing them again. Validation is most of the export's CPU time.
-   * Passing unparsed JSON with this flag is a programming error.
-   */
-  trusted?: boolean;
   /** Stops the export between two cases (a file export then leaves no file). */
   signal?: AbortSignal;
 }
@@ -109,18 +103,16 @@ function checkOptions(options: KvdtWriteOptions): void {
   }
 }
 
-async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped'], trusted: boolean): AsyncGenerator<ExportCase> {
+async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped']): AsyncGenerator<ExportCase> {
   let n = 0;
-  let itemIndex = 0;
   for await (const item of source as AsyncIterable<KvdtExportItem>) {
-    for (const c of casesOfItem(item, itemIndex, trusted)) {
+    for (const c of casesOf(item)) {
       n++;
       const caseId = c.id ?? `#${n}`;
       if (!isBilledThroughKv(c)) skipped.notBilledThroughKv++;
       else if (quarter !== undefined && servicesToWrite(c, quarter).length === 0) skipped.otherQuarter++;
       else yield { case: c, caseId };
     }
-    itemIndex++;
   }
 }
 
@@ -142,7 +134,7 @@ function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: 
  * checked before the first chunk; with a streaming source each case is checked before its record is
  * encoded, and a refusal stops the export (the caller discards what was written — see {@link writeKvdtFile}).
  * Throws `PvsKitError('EXPORT_REFUSED' | 'ENCODING')` whose `details.problems` name case, path and field,
- * or `ValidationError` for an item that is no case/bundle.
+ * or `ValidationError` for malformed options.
  */
 export async function writeKvdtTo(
   source: KvdtItemSource,
@@ -157,7 +149,7 @@ export async function writeKvdtTo(
   const sink = new LineSink();
   let header: KvdtHeader | undefined;
   let cases = 0;
-  const iterator = exportCases(source, options.quarter, skipped, options.trusted === true);
+  const iterator = exportCases(source, options.quarter, skipped);
 
   const writeLines = async (records: PreparedLines[]) => {
     for (const lines of records) for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);

@@ -6,6 +6,7 @@ import {
   checkKvnr,
   checkLanr,
   type IdentifierCheck,
+  type JsonPath,
 } from '@pvskit/core';
 import { withoutIcdMarker } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
@@ -35,7 +36,7 @@ export function caseRules(v: CaseView): void {
   if (!validSug) {
     v.emit({
       rule: 'NFD-SUG',
-      path: '$.scheinuntergruppe',
+      path: ['scheinuntergruppe'],
       message: `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfalldienst nicht zulässig (${sugs.join(', ')}).`,
     });
   }
@@ -43,21 +44,21 @@ export function caseRules(v: CaseView): void {
   if (duty !== undefined && dutySug !== undefined && !v.isPseudo && validSug && c.scheinuntergruppe !== dutySug) {
     v.emit({
       rule: 'NFD-SUG-DUTY',
-      path: '$.scheinuntergruppe',
+      path: ['scheinuntergruppe'],
       message: `Scheinuntergruppe ${c.scheinuntergruppe} in einem Dienstfall: Notfalldienstleistungen werden auf Muster 19 mit SUG ${dutySug} abgerechnet; nur ein solcher Fall ersetzt den Pseudo-Abrechnungsfall.`,
     });
   }
   if (c.physician?.lanr === undefined) {
     v.emit({
       rule: 'NFD-LANR-MISSING',
-      path: '$.physician.lanr',
+      path: ['physician', 'lanr'],
       message: 'Keine LANR des diensttuenden Arztes: Notfallleistungen werden nur mit LANR vergütet.',
     });
   }
   if (c.practice?.bsnr === undefined) {
     v.emit({
       rule: 'NFD-BSNR-MISSING',
-      path: '$.practice.bsnr',
+      path: ['practice', 'bsnr'],
       message: 'Keine BSNR (Feld 4): Notfallleistungen werden ohne BSNR nicht anerkannt.',
     });
   }
@@ -69,7 +70,7 @@ function pseudoFormat(v: CaseView): void {
   if (!v.c.diagnoses.some((d) => d.icd.toUpperCase().startsWith(icd))) {
     v.emit({
       rule: 'NFD-PSEUDO-FORMAT',
-      path: '$.diagnoses',
+      path: ['diagnoses'],
       message: `Pseudo-Abrechnungsfall ohne ICD ${icd}.`,
     });
   }
@@ -96,7 +97,7 @@ function pseudoFormat(v: CaseView): void {
   }
 }
 
-function idFinding(v: CaseView, check: IdentifierCheck, path: string, extra: { service?: number; gop?: string } = {}): void {
+function idFinding(v: CaseView, check: IdentifierCheck, path: JsonPath, extra: { service?: number; gop?: string } = {}): void {
   if (check.ok) return;
   v.emit({ rule: check.rule, path, message: check.reasonDe, ...extra });
 }
@@ -104,16 +105,16 @@ function idFinding(v: CaseView, check: IdentifierCheck, path: string, extra: { s
 /** EBM-UNKNOWN-GOP, EBM-NOT-VALID and the identifier rules ID-*. */
 export function catalogueAndIdRules(v: CaseView): void {
   const c = v.c;
-  if (c.physician?.lanr !== undefined) idFinding(v, checkLanr(c.physician.lanr), '$.physician.lanr');
-  if (c.practice?.bsnr !== undefined) idFinding(v, checkBsnr(c.practice.bsnr), '$.practice.bsnr');
+  if (c.physician?.lanr !== undefined) idFinding(v, checkLanr(c.physician.lanr), ['physician', 'lanr']);
+  if (c.practice?.bsnr !== undefined) idFinding(v, checkBsnr(c.practice.bsnr), ['practice', 'bsnr']);
   const ins = c.patient.insurance;
-  if (ins.kvnr !== undefined) idFinding(v, checkKvnr(ins.kvnr), '$.patient.insurance.kvnr');
-  if (ins.ik !== undefined) idFinding(v, checkIk(ins.ik), '$.patient.insurance.ik');
-  c.diagnoses.forEach((d, i) => idFinding(v, checkIcdCode(withoutIcdMarker(d.icd)), `$.diagnoses[${i}].icd`));
+  if (ins.kvnr !== undefined) idFinding(v, checkKvnr(ins.kvnr), ['patient', 'insurance', 'kvnr']);
+  if (ins.ik !== undefined) idFinding(v, checkIk(ins.ik), ['patient', 'insurance', 'ik']);
+  c.diagnoses.forEach((d, i) => idFinding(v, checkIcdCode(withoutIcdMarker(d.icd)), ['diagnoses', i, 'icd']));
   v.services.forEach((s, i) => {
     const shape = checkGop(s.gop);
     if (!shape.ok) {
-      idFinding(v, shape, `$.services[${i}].gop`, { service: i, gop: s.gop });
+      idFinding(v, shape, ['services', i, 'gop'], { service: i, gop: s.gop });
       return;
     }
     const hit = v.catalogue.lookup(s.gop, s.date, s.mode);

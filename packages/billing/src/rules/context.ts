@@ -1,4 +1,4 @@
-import type { Case, Fix, Region, Service, Severity } from '@pvskit/core';
+import type { Case, Fix, JsonPath, Region, Service, Severity } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import { nr9AgeGroup } from '../time.js';
 import { isPseudoCase } from './duty-window.js';
@@ -13,7 +13,8 @@ export interface RawFinding {
   readonly gop?: string;
   readonly message: string;
   readonly fix?: Fix;
-  readonly path?: string;
+  /** From the root of the case. */
+  readonly path?: JsonPath;
 }
 
 /** A case prepared for the rules: indexes built once per check. */

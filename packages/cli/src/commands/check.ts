@@ -1,7 +1,7 @@
-import type { Finding } from '@pvskit/core';
+import { findingToJson, type CaseOrBundle, type Finding } from '@pvskit/core';
 import { CliInputError, reportError } from '../errors.js';
 import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
-import { parseArgs, parseCaseInputs, parseJsonText, readJsonInput, type CaseOrBundle } from '../input.js';
+import { parseArgs, parseCaseInputs, parseJsonText, readJsonInput } from '../input.js';
 import { VERBS } from './verbs.js';
 
 /** Exit code of the contract for a list of findings. */
@@ -14,7 +14,7 @@ type Check = (items: readonly CaseOrBundle[]) => Finding[];
 async function loadCheck(): Promise<Check> {
   // Loaded on use: `pvskit schema` and `--help` should not pay for the rule engine.
   const { check } = await import('@pvskit/billing');
-  return (items) => items.flatMap((item) => check(item.kind === 'case' ? item.case : item.bundle).findings);
+  return (items) => items.flatMap((item) => check(item).findings);
 }
 
 /**
@@ -54,7 +54,7 @@ async function checkLines(io: CliIo): Promise<number> {
     let code: number;
     try {
       const findings = check(parseCaseInputs(parseJsonText(`<stdin>:${lineNo}`, line)));
-      answer(`${JSON.stringify({ findings })}\n`);
+      answer(`${JSON.stringify({ findings: findings.map(findingToJson) })}\n`);
       code = exitCodeFor(findings);
     } catch (error) {
       code = reportError('check', error, lineIo);
@@ -77,7 +77,7 @@ export const checkCommand: CliCommand = {
     if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');
     const items = parseCaseInputs(await readJsonInput(positional[0] ?? '-', io));
     const findings = (await loadCheck())(items);
-    writeJson(io, { findings });
+    writeJson(io, { findings: findings.map(findingToJson) });
     return exitCodeFor(findings);
   },
 };

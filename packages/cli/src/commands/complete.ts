@@ -1,4 +1,4 @@
-import type { Case, Finding } from '@pvskit/core';
+import { casesOf, findingToJson, type Case, type Finding } from '@pvskit/core';
 import { CliInputError } from '../errors.js';
 import { writeJson, type CliCommand } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
@@ -16,19 +16,15 @@ export const completeCommand: CliCommand = {
     const findings: Finding[] = [];
     const cases: Case[] = [];
     for (const item of items) {
-      if (item.kind === 'case') {
-        const r = complete(item.case);
-        cases.push(r.case);
-        findings.push(...r.findings);
-      } else {
-        const r = complete(item.bundle);
-        cases.push(...r.cases);
-        findings.push(...r.findings);
-      }
+      const r = complete(item);
+      // The contract prints a bundle's cases self-contained, so the output pipes into `kvdt export` as it is.
+      cases.push(...(r.kind === 'case' ? [r.case] : casesOf(r)));
+      findings.push(...r.findings);
     }
     // The contract: a single case answers {"case":…}; a bundle or an array answers {"cases":[…]}.
     const single = items.length === 1 && items[0]?.kind === 'case';
-    writeJson(io, single ? { case: cases[0], findings } : { cases, findings });
+    const json = findings.map(findingToJson);
+    writeJson(io, single ? { case: cases[0], findings: json } : { cases, findings: json });
     return exitCodeFor(findings);
   },
 };

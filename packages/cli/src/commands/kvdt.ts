@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseQuarter, type Bundle, type Case } from '@pvskit/core';
+import { parseQuarter, type CaseOrBundle } from '@pvskit/core';
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
@@ -14,16 +14,12 @@ async function runExport(args: readonly string[], io: CliIo): Promise<number> {
   if (out === undefined) throw new CliInputError(undefined, 'option --out <dir|file.con> is required');
   const quarter = values.get('quarter');
   if (quarter !== undefined) parseQuarter(quarter);
-  const items: Array<Case | Bundle> = [];
-  for (const file of positional) {
-    for (const item of parseCaseInputs(await readJsonInput(file, io))) items.push(item.kind === 'case' ? item.case : item.bundle);
-  }
+  const items: CaseOrBundle[] = [];
+  for (const file of positional) items.push(...parseCaseInputs(await readJsonInput(file, io)));
   const { exportKvdt } = await import('@pvskit/adapters');
   const result = await exportKvdt({
     items,
     out: resolve(io.cwd, out),
-    // parseCaseInputs has validated every item already; the writer need not parse them again.
-    trusted: true,
     ...(quarter === undefined ? {} : { quarter }),
     ...(flags.has('transliterate') ? { transliterate: true } : {}),
   });

@@ -95,3 +95,21 @@ export type HookContext<H extends HookName> = z.output<(typeof hookContextSchema
 
 /** A hook's context as a host passes it to {@link PvsKit.callHook}: defaults optional. */
 export type HookContextInput<H extends HookName> = z.input<(typeof hookContextSchemas)[H]>;
+
+/**
+ * What a hook's plugins return besides cards (`data`), by hook name. Empty in core: the package that owns a
+ * hook's answer declares it by declaration merging, and hosts then read `data` typed, without a cast:
+ *
+ * ```ts
+ * declare module '@pvskit/core' {
+ *   interface HookDataRegistry {
+ *     'billing-export': KvdtExportData;
+ *   }
+ * }
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface HookDataRegistry {}
+
+/** The `data` of hook `H`'s answers: as declared in {@link HookDataRegistry}, else unknown. */
+export type HookData<H extends HookName> = H extends keyof HookDataRegistry ? HookDataRegistry[H] : unknown;

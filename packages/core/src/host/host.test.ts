@@ -184,6 +184,53 @@ describe('callHook: ordering and isolation', () => {
   });
 });
 
+describe('callHook: pluginId on cards', () => {
+  it('stamps every card with the answering plugin, error cards with the failed one', async () => {
+    const kit = createPvsKit({
+      plugins: [
+        plugin('boom', () => {
+          throw new Error('down');
+        }),
+        plugin('ok', () => [card('A'), card('B')]),
+      ],
+    });
+    const result = await kit.callHook('patient-view', { patient });
+    expect(result.cards.map((c) => [c.ruleId, c.pluginId])).toEqual([
+      ['PLUGIN-ERROR', 'boom'],
+      [undefined, 'ok'],
+      [undefined, 'ok'],
+    ]);
+  });
+
+  it('a plugin cannot pass its cards off as another plugin’s (its own pluginId and source label are not trusted)', async () => {
+    const kit = createPvsKit({
+      plugins: [
+        plugin('billing', () => [card('echt', 'Abrechnung')], 'Abrechnung'),
+        // The attacker names the billing plugin in both places a host might read.
+        plugin('mallory', () => [{ ...card('falsch', 'Abrechnung'), pluginId: 'billing' }]),
+      ],
+    });
+    const result = await kit.callHook('patient-view', { patient });
+    expect(result.cards.map((c) => [c.summary, c.pluginId])).toEqual([
+      ['echt', 'billing'],
+      ['falsch', 'mallory'],
+    ]);
+  });
+});
+
+describe('relayHook: a context the host did not build', () => {
+  it('validates it like any context: a bad one throws with its path and reaches no plugin, a good one is answered', async () => {
+    const seen: unknown[] = [];
+    const kit = createPvsKit({ plugins: [plugin('p', (ctx) => (seen.push(ctx), [card('ok')]))] });
+    const fromWire: unknown = JSON.parse('{"patient":{"lastName":"Muster"}}');
+    await expect(kit.relayHook('patient-view', fromWire)).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(seen).toEqual([]);
+    const result = await kit.relayHook('patient-view', JSON.parse(JSON.stringify({ patient })) as unknown);
+    expect(result.cards.map((c) => c.summary)).toEqual(['ok']);
+    expect(seen).toHaveLength(1);
+  });
+});
+
 describe('callHook: invalid plugin answers', () => {
   it('reports garbage with its JSON path', async () => {
     const garbage = [{ summary: 'ok', indicator: 'loud', source: { label: 'x' } }];

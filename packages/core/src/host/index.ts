@@ -15,6 +15,8 @@ export {
   type HookName,
   type HookContext,
   type HookContextInput,
+  type HookData,
+  type HookDataRegistry,
 } from './hooks.js';
 export {
   checkPlugin,

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Card } from '../schemas/card.js';
 import { PvsKitError, ValidationError } from '../errors.js';
 import { formatJsonPath, parseWith } from '../validate.js';
-import { hookNames, isHookName, type HookContext, type HookName } from './hooks.js';
+import { hookNames, isHookName, type HookContext, type HookData, type HookName } from './hooks.js';
 
 /** What a plugin learns about the call besides the context. */
 export interface HookCallInfo<H extends HookName = HookName> {
@@ -21,15 +21,16 @@ export interface HookCallInfo<H extends HookName = HookName> {
 
 /**
  * What a handler returns: its cards, or its cards plus data for the host (e.g. the path of an export file,
- * a booked appointment). Cards are checked against `cardSchema`; anything else counts as a strike.
+ * a booked appointment), typed as the hook's owner declared it ({@link HookDataRegistry}). Cards are checked
+ * against `cardSchema`; anything else counts as a strike.
  */
-export type HookHandlerResult = Card[] | { cards: Card[]; data?: unknown };
+export type HookHandlerResult<H extends HookName = HookName> = Card[] | { cards: Card[]; data?: HookData<H> };
 
 /** A plugin's function for one hook. It receives a validated, deeply frozen context. */
 export type HookHandler<H extends HookName = HookName> = (
   context: HookContext<H>,
   call: HookCallInfo<H>,
-) => HookHandlerResult | Promise<HookHandlerResult>;
+) => HookHandlerResult<H> | Promise<HookHandlerResult<H>>;
 
 /** The handlers of a plugin, one per hook it serves. */
 export type PluginHooks = { [H in HookName]?: HookHandler<H> };

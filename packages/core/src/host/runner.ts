@@ -7,7 +7,7 @@ import type { Card } from '../schemas/card.js';
 import type { CardMemory } from './card-memory.js';
 import { pluginFailureCard } from './error-cards.js';
 import type { EventBus } from './events.js';
-import { hookContextSchemas, hookNames, isHookName, type HookContext, type HookContextInput, type HookName } from './hooks.js';
+import { hookContextSchemas, hookNames, isHookName, type HookContext, type HookContextInput, type HookData, type HookName } from './hooks.js';
 import type { PluginInvoker } from './invoker.js';
 import { parseStrict } from './issues.js';
 import type { HookHandler } from './plugin.js';
@@ -88,7 +88,7 @@ export class HookRunner {
     const signals = options.signal === undefined ? [this.lifetime.signal] : [this.lifetime.signal, options.signal];
 
     const cards: Card[] = [];
-    const results: PluginCallResult[] = [];
+    const results: PluginCallResult<H>[] = [];
     for (const entry of this.registry.serving(hook)) {
       const result = await this.callPlugin(entry, hook, context, hookInstance, timeoutMs, signals, selected);
       results.push(result);
@@ -114,7 +114,7 @@ export class HookRunner {
     timeoutMs: number,
     signals: readonly AbortSignal[],
     selected: ReadonlySet<string> | undefined,
-  ): Promise<PluginCallResult> {
+  ): Promise<PluginCallResult<H>> {
     const { plugin } = entry;
     const pluginId = plugin.id;
     if (selected !== undefined && !selected.has(pluginId)) {
@@ -134,14 +134,15 @@ export class HookRunner {
       return { pluginId, status: 'skipped', cards: [], durationMs: outcome.durationMs, error: outcome.reason };
     }
     if (outcome.kind === 'ok') {
-      const problem = this.assignIds(outcome.cards, hookInstance);
+      const problem = this.assignIds(outcome.cards, hookInstance, pluginId);
       if (problem === undefined) {
         this.memory.remember(hook, hookInstance, pluginId, outcome.cards);
         return {
           pluginId,
           status: 'ok',
           cards: outcome.cards,
-          ...(outcome.hasData ? { data: outcome.data } : {}),
+          // The kit checks cards, not data: data is typed by the hook's owner, who wrote the plugin.
+          ...(outcome.hasData ? { data: outcome.data as HookData<H> } : {}),
           durationMs: outcome.durationMs,
         };
       }
@@ -150,10 +151,14 @@ export class HookRunner {
     return this.failure(entry, generation, hook, hookInstance, timeoutMs, outcome.kind, outcome.reason, outcome.durationMs);
   }
 
-  /** Gives every card and suggestion without one a uuid; returns a problem when a plugin's uuid is reused. */
-  private assignIds(cards: Card[], hookInstance: string): string | undefined {
+  /**
+   * Gives every card and suggestion without one a uuid and every card its plugin's id (never the plugin's own
+   * claim); returns a problem when a plugin's uuid is reused.
+   */
+  private assignIds(cards: Card[], hookInstance: string, pluginId: string): string | undefined {
     const seen = new Set<string>();
     for (const [index, card] of cards.entries()) {
+      card.pluginId = pluginId;
       if (card.uuid !== undefined && (seen.has(card.uuid) || this.memory.has(hookInstance, card.uuid))) {
         return `$[${index}].uuid: card uuid "${card.uuid}" is already used in this hook call`;
       }
@@ -173,7 +178,7 @@ export class HookRunner {
     status: 'error' | 'timeout' | 'invalid',
     reason: string,
     durationMs: number,
-  ): PluginCallResult {
+  ): PluginCallResult<never> {
     const { plugin } = entry;
     const disabledNow = this.registry.strike(entry, generation, reason);
     this.logger.warn(`pvskit: plugin ${status}`, { pluginId: plugin.id, hook, hookInstance, reason, strikes: entry.strikes });
@@ -186,6 +191,7 @@ export class HookRunner {
       maxStrikes: this.config.maxStrikes,
     });
     card.uuid = this.newId();
+    card.pluginId = plugin.id;
     this.memory.remember(hook, hookInstance, plugin.id, [card]);
     this.events.emit('plugin-error', {
       pluginId: plugin.id,

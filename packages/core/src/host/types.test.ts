@@ -22,7 +22,7 @@ describe('public types', () => {
         'billing-export': (ctx, call) => {
           expectTypeOf(ctx.items).toEqualTypeOf<(Case | Bundle)[]>();
           expectTypeOf(call.hook).toEqualTypeOf<'billing-export'>();
-          return { cards: [], data: { file: 'x' } };
+          return { cards: [] };
         },
       },
     };

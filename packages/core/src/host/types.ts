@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Card, Feedback } from '../schemas/card.js';
 import { feedbackSchema } from '../schemas/card.js';
-import type { HookName } from './hooks.js';
+import type { HookData, HookName } from './hooks.js';
 
 /** How one plugin's part of a hook call ended. */
 export type PluginCallStatus = 'ok' | 'error' | 'timeout' | 'invalid' | 'disabled' | 'skipped';
@@ -17,12 +17,12 @@ export type PluginFailureStatus = 'error' | 'timeout' | 'invalid';
  * - `disabled`: the plugin is disabled after too many strikes; no cards.
  * - `skipped`: not called — excluded by `pluginIds`, or the caller aborted / the kit was disposed; no cards.
  */
-export interface PluginCallResult {
+export interface PluginCallResult<H extends HookName = HookName> {
   pluginId: string;
   status: PluginCallStatus;
   cards: Card[];
-  /** Whatever the handler returned besides its cards (only with status `ok`). */
-  data?: unknown;
+  /** What the handler returned besides its cards (only with status `ok`), typed by {@link HookDataRegistry}. */
+  data?: HookData<H>;
   /** Time spent on this plugin, in milliseconds (0 when not called). */
   durationMs: number;
   /** English reason for developers (statuses other than `ok`). */
@@ -36,7 +36,7 @@ export interface HookResult<H extends HookName = HookName> {
   /** Cards of all plugins, in plugin registration order (error cards included). Every card has a `uuid`. */
   cards: Card[];
   /** One entry per registered plugin that serves the hook, in registration order. */
-  results: PluginCallResult[];
+  results: PluginCallResult<H>[];
 }
 
 /** Options of one {@link PvsKit.callHook}. */

@@ -58,6 +58,11 @@ export const cardSchema = z
       .optional(),
     /** pvskit extension: the rule id behind this card (e.g. NFD-TIME-BAND). */
     ruleId: z.string().optional(),
+    /**
+     * pvskit extension: the plugin that answered (error cards: the plugin that failed). Set by the kit on every
+     * card it returns; whatever a plugin writes here is replaced, so a host can act on it (reload, feedback).
+     */
+    pluginId: z.string().optional(),
   })
   .meta({ id: 'card', title: 'CDS Hooks card' });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatJsonPath } from '../validate.js';
 import { localDateSchema, localTimeSchema } from './primitives.js';
 
 export const severitySchema = z.enum(['error', 'warning', 'info']);
@@ -22,12 +23,17 @@ export const fixSchema = z.discriminatedUnion('op', [
   }),
 ]);
 
-/** One result of a check: a rule that fired, on which case and service, with a German message. */
+/**
+ * A finding as JSON (the contract's `finding`, what `pvskit check` prints and cards point at): its path
+ * formatted as `$.cases[0].services[1]`. In the SDK a {@link Finding} carries the path as segments.
+ */
 export const findingSchema = z
   .strictObject({
     rule: z.string().min(1),
     severity: severitySchema,
     caseId: z.string().optional(),
+    /** Index of the case in the checked bundle (absent for a single case and for findings about the duty). */
+    caseIndex: z.number().int().nonnegative().optional(),
     /** Index into the case's `services`. */
     service: z.number().int().nonnegative().optional(),
     gop: z.string().optional(),
@@ -44,4 +50,23 @@ export const findingSchema = z
 
 export type Severity = z.infer<typeof severitySchema>;
 export type Fix = z.infer<typeof fixSchema>;
-export type Finding = z.infer<typeof findingSchema>;
+/** A finding as JSON, see {@link findingSchema}. */
+export type FindingJson = z.infer<typeof findingSchema>;
+
+/** A location in an input: keys and array indices from its root, e.g. `['cases', 0, 'services', 1]`. */
+export type JsonPath = readonly (string | number)[];
+
+/**
+ * One result of a check: a rule that fired, on which case (`caseIndex` in a bundle) and service, with a German
+ * message. `path` locates the offending value from the root of the checked case or bundle; hosts format it
+ * with {@link findingToJson} where it leaves the program.
+ */
+export interface Finding extends Omit<FindingJson, 'path'> {
+  path?: JsonPath;
+}
+
+/** A finding as JSON: its path formatted as `$.cases[0].services[1]`. */
+export function findingToJson(finding: Finding): FindingJson {
+  const { path, ...rest } = finding;
+  return path === undefined ? rest : { ...rest, path: formatJsonPath(path) };
+}

@@ -16,6 +16,12 @@ export interface AppointmentBookData {
   appointment: Appointment;
 }
 
+declare module '@pvskit/core' {
+  interface HookDataRegistry {
+    'appointment-book': AppointmentBookData;
+  }
+}
+
 const SOURCE = { label: 'pvskit Videosprechstunde' };
 
 function bookedCard(a: Appointment): Card {
