@@ -15,6 +15,8 @@ export * from './appointments/schemas.js';
 export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './appointments/plugin.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
+// pg itself loads only inside the store's worker thread when a PostgreSQL store is opened.
+export { openPostgresStore, type PostgresStoreOptions } from './storage/postgres/postgres-store.js';
 export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';
 export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
 export * from './invitations/transports.js';
