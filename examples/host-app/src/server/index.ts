@@ -35,6 +35,11 @@ export interface HostAppOptions {
    * loopback address, where it serves the PVS on the same machine.
    */
   cdsToken?: string;
+  /**
+   * PostgreSQL URL for the video store (`pvskit serve --postgres` / `PVSKIT_VIDEO_POSTGRES`), for a video service
+   * shared by several instances. Default: a SQLite file next to `dataFile`.
+   */
+  videoPostgres?: string;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
   today?: string;
 }
@@ -91,7 +96,14 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const integrations = await loadIntegrations({ store, logger });
     try {
       // Patients get links below /video (join pages only), never the PVS pages at /.
-      video = await startVideo({ dataFile, reset: options.reset === true, baseUrl: `${url}/video`, settings: store.settings(), logger });
+      video = await startVideo({
+        dataFile,
+        reset: options.reset === true,
+        baseUrl: `${url}/video`,
+        settings: store.settings(),
+        logger,
+        postgresUrl: options.videoPostgres,
+      });
     } catch (error) {
       // The rest of the PVS works without video; the UI says the module is missing.
       logger.error('host-app: video consultation unavailable', { error: error instanceof Error ? error.message : String(error) });

@@ -7,6 +7,7 @@ import {
   createVideoService,
   currentConsentText,
   generateDeviceKeyPair,
+  openPostgresStore,
   openSqliteStore,
   videoPlugin,
   type PracticeSession,
@@ -36,10 +37,13 @@ interface VideoSecrets {
   device: { id: string; secretKey: string };
 }
 
-/** Files of the video part, next to the host app's data file. */
-export function videoFiles(dataFile: string): { store: string; secrets: string } {
+/**
+ * Files of the video part, next to the host app's data file. With PostgreSQL the store lives in the database,
+ * and the secrets get a file of their own: they belong to the practice registered there, not in the SQLite file.
+ */
+export function videoFiles(dataFile: string, store: 'sqlite' | 'postgres' = 'sqlite'): { store: string; secrets: string } {
   const base = dataFile.replace(/\.sqlite$/, '');
-  return { store: `${base}.video.sqlite`, secrets: `${base}.secrets.json` };
+  return store === 'sqlite' ? { store: `${base}.video.sqlite`, secrets: `${base}.secrets.json` } : { store: '', secrets: `${base}.video-postgres.secrets.json` };
 }
 
 export interface VideoIntegration {
@@ -113,12 +117,17 @@ export async function startVideo(options: {
   baseUrl: string;
   settings: HostSettings;
   logger: Logger;
+  /** PostgreSQL URL for the video store; without it, a SQLite file next to the data file. */
+  postgresUrl?: string | undefined;
 }): Promise<VideoIntegration> {
-  const files = videoFiles(options.dataFile);
-  if (options.reset) for (const f of [files.store, `${files.store}-wal`, `${files.store}-shm`, files.secrets]) rmSync(f, { force: true });
-  // A store without its secrets (or the reverse) cannot be opened: start both afresh.
-  if (existsSync(files.store) !== existsSync(files.secrets)) for (const f of [files.store, files.secrets]) rmSync(f, { force: true });
-  const store = openSqliteStore({ path: files.store });
+  const postgresUrl = options.postgresUrl;
+  const files = videoFiles(options.dataFile, postgresUrl === undefined ? 'sqlite' : 'postgres');
+  // A provider's PostgreSQL database is never emptied here: reset only forgets the demo practice's secrets.
+  const storeFiles = postgresUrl === undefined ? [files.store, `${files.store}-wal`, `${files.store}-shm`] : [];
+  if (options.reset) for (const f of [...storeFiles, files.secrets]) rmSync(f, { force: true });
+  // A SQLite store without its secrets (or the reverse) cannot be opened: start both afresh.
+  if (postgresUrl === undefined && existsSync(files.store) !== existsSync(files.secrets)) for (const f of [files.store, files.secrets]) rmSync(f, { force: true });
+  const store = postgresUrl === undefined ? openSqliteStore({ path: files.store }) : openPostgresStore({ url: postgresUrl });
   let secrets: VideoSecrets | undefined = existsSync(files.secrets) ? (JSON.parse(readFileSync(files.secrets, 'utf8')) as VideoSecrets) : undefined;
   const serverSecret = secrets?.serverSecret ?? b64url(32);
   // 'interactive' Argon2id: a demo login on every start must not take seconds and 256 MiB.

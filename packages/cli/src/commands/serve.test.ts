@@ -17,6 +17,27 @@ describe('pvskit serve', () => {
     expect(parseServeArgs(['--port=9000'])).toMatchObject({ port: 9000 });
   });
 
+  it('takes the video store\'s PostgreSQL URL from --postgres or PVSKIT_VIDEO_POSTGRES, the flag first', async () => {
+    const url = 'postgres://video@db.internal:5432/video';
+    expect(parseServeArgs(['--postgres', url])).toMatchObject({ videoPostgres: url });
+    expect(parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: url })).toMatchObject({ videoPostgres: url });
+    expect(parseServeArgs(['--postgres', 'postgresql://a@b/c'], { PVSKIT_VIDEO_POSTGRES: url })).toMatchObject({ videoPostgres: 'postgresql://a@b/c' });
+    expect(parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: '' })).not.toHaveProperty('videoPostgres');
+    expect(() => parseServeArgs(['--postgres', 'video.sqlite'])).toThrow(/--postgres must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: 'mysql://x' })).toThrow(/PVSKIT_VIDEO_POSTGRES must be/);
+
+    const io = { ...memoryIo(), env: { PVSKIT_VIDEO_POSTGRES: 'postgres://video:Geheim@db.internal/video' } };
+    const seen: unknown[] = [];
+    const starter: HostAppStarter = (o) => {
+      seen.push(o.videoPostgres);
+      return Promise.resolve({ url: 'http://127.0.0.1:1', dataFile: 'd', close: () => Promise.resolve() });
+    };
+    expect(await main(['serve'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())])).toBe(0);
+    expect(seen).toEqual(['postgres://video:Geheim@db.internal/video']);
+    expect(io.out.join('')).toContain('Videosprechstunde in PostgreSQL');
+    expect(io.out.join('') + io.err.join('')).not.toContain('Geheim');
+  });
+
   it('refuses a bad port and unknown options with exit code 2', async () => {
     for (const args of [['--port', 'abc'], ['--port', '70000'], ['--verbose'], ['extra']]) {
       const io = memoryIo();

@@ -5,7 +5,7 @@ import { parseArgs } from '../input.js';
 
 /** What `serve` needs of the sample host app (`@pvskit/host-app`'s `startHostApp`). */
 export interface HostAppStarter {
-  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; logger: Logger }): Promise<{
+  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; videoPostgres?: string; logger: Logger }): Promise<{
     url: string;
     dataFile: string;
     close(): Promise<void>;
@@ -18,20 +18,31 @@ export interface ServeOptions {
   host: string;
   dataFile?: string;
   reset: boolean;
+  /** PostgreSQL URL for the video store; from `--postgres` or, better (argv is visible to every user), `PVSKIT_VIDEO_POSTGRES`. */
+  videoPostgres?: string;
 }
 
-/** Parses `[--port N] [--host H] [--data FILE] [--reset]`. */
-export function parseServeArgs(args: readonly string[]): ServeOptions {
-  const { positional, values, flags } = parseArgs(args, { values: ['port', 'host', 'data'], flags: ['reset'] });
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+
+/** Parses `[--port N] [--host H] [--data FILE] [--reset] [--postgres URL]`; `env` supplies PVSKIT_VIDEO_POSTGRES. */
+export function parseServeArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeOptions {
+  const { positional, values, flags } = parseArgs(args, { values: ['port', 'host', 'data', 'postgres'], flags: ['reset'] });
   if (positional.length > 0) throw new CliInputError(undefined, `unexpected argument "${positional[0] ?? ''}"`);
   const portText = values.get('port') ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new CliInputError(undefined, `--port must be a number 0–65535, got "${portText}"`);
   const data = values.get('data');
+  const fromEnv = env['PVSKIT_VIDEO_POSTGRES'];
+  const postgres = values.get('postgres') ?? (fromEnv === '' ? undefined : fromEnv);
+  if (postgres !== undefined && !POSTGRES_URL.test(postgres)) {
+    const source = values.has('postgres') ? '--postgres' : 'PVSKIT_VIDEO_POSTGRES';
+    throw new CliInputError(undefined, `${source} must be a postgres:// or postgresql:// URL`);
+  }
   return {
     port: Number(portText),
     host: values.get('host') ?? '127.0.0.1',
     reset: flags.has('reset'),
     ...(data === undefined ? {} : { dataFile: data }),
+    ...(postgres === undefined ? {} : { videoPostgres: postgres }),
   };
 }
 
@@ -85,9 +96,9 @@ export function createServeCommand(
   return {
     name: 'serve',
     summary: 'sample host app (PVS in the browser) with signaling and CDS Hooks service',
-    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset]  (env PVSKIT_CDS_TOKEN)',
+    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset] [--postgres URL]  (env PVSKIT_CDS_TOKEN, PVSKIT_VIDEO_POSTGRES)',
     async run(args, io) {
-      const options = parseServeArgs(args);
+      const options = parseServeArgs(args, io.env);
       const startHostApp = await start();
       let app;
       try {
@@ -100,7 +111,9 @@ export function createServeCommand(
         if (code === 'EACCES') throw new CliInputError(undefined, `no permission to listen on ${options.host}:${options.port}`);
         throw error;
       }
-      io.stdout(`pvskit serve: ${app.url} (Daten: ${app.dataFile}) — beenden mit Strg+C\n`);
+      // The URL may carry a password: say which kind of store, not where.
+      const videoStore = options.videoPostgres === undefined ? '' : ', Videosprechstunde in PostgreSQL';
+      io.stdout(`pvskit serve: ${app.url} (Daten: ${app.dataFile}${videoStore}) — beenden mit Strg+C\n`);
       await stopped();
       await app.close();
       return EXIT_OK;
