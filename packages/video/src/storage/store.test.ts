@@ -279,6 +279,9 @@ describe.each([sqlite, postgres])('video store on $name', (kind) => {
     // A unique violation inside a transaction leaves the store usable.
     expect(() => store.transaction(() => store.insertPractice(practiceRow('Kept')))).toThrow();
     expect(store.getPractice('Kept')?.id).toBe('Kept');
+    // A transaction cannot span an await: refused, and what it wrote before is rolled back.
+    expect(() => store.transaction(() => (store.insertPractice(practiceRow('Async')), Promise.resolve()))).toThrow(TypeError);
+    expect(store.getPractice('Async')).toBeUndefined();
   });
 
   it('keeps the port contract: first-wins codes and names, insertion order for equal times, bytes round-trip', async () => {
@@ -315,6 +318,30 @@ describe('SQLite only', () => {
 describe('PostgreSQL only', () => {
   beforeAll(async () => {
     server ??= await startPostgres();
+  });
+
+  it('two instances on one database share codes, names and failed-try counters, first write wins', async () => {
+    const url = await server!.createDatabase();
+    const a = openPostgresStore({ url });
+    const b = openPostgresStore({ url });
+    try {
+      a.insertPractice(practiceRow('Shared'));
+      expect(b.reserveOrgName('mac-shared')).toBe(true);
+      expect(a.reserveOrgName('mac-shared')).toBe(false);
+      const code = { mac: 'cd'.repeat(32), appointmentId: 'A1', role: 'doctor' as const, deleteAfter: 10 };
+      expect(a.insertAccessCode(code)).toBe(true);
+      expect(b.insertAccessCode(code)).toBe(false);
+      const appointment = {
+        id: 'A1', practiceId: 'Shared', kind: 'standard' as const, maxParticipants: 2, validFrom: 0, validUntil: 10, deleteAfter: 20,
+        failedAttempts: 0, lockedAt: null, codeGeneration: 1, cancelledAt: null, sealed: new Uint8Array([9, 9]), createdAt: 0,
+      };
+      a.insertAppointment(appointment);
+      b.transaction(() => b.updateAppointment({ ...appointment, failedAttempts: 1 }));
+      expect(a.getAppointment('A1')?.failedAttempts).toBe(1);
+    } finally {
+      a.close();
+      b.close();
+    }
   });
 
   it('an unreachable server is a STORAGE error with a German message and no password in it', async () => {

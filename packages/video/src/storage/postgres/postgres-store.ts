@@ -110,6 +110,8 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
     depth = 1;
     try {
       const result = fn();
+      // As in better-sqlite3: a transaction cannot span an await, the statements after it would run outside it.
+      if (typeof (result as { then?: unknown } | null)?.then === 'function') throw new TypeError('a store transaction cannot return a promise');
       conn.query('COMMIT');
       return result;
     } catch (error) {
