@@ -147,15 +147,20 @@ describe.each([sqlite, postgres])('video store on $name', (kind) => {
   const open = async (overrides?: Partial<VideoServiceOptions>): Promise<Backend> => (backend = await kind.open(overrides));
   afterEach(() => backend.rig.dispose());
 
-  it('holds no patient name, contact, time, code or link secret in any column of any table', async () => {
+  /** A plus practice with one appointment, its SMS invitation sent, the clock at 14:20 UTC on the day. */
+  const bookedAndInvited = async () => {
     const sms = createRecordingSmsTransport();
     const { rig } = await open({ transports: { sms } });
-    const { service } = rig;
     const { session } = await registeredPractice(rig, 'plus');
-    const a = service.appointments.book(session, BOOKING);
-    await service.invitations.send(session, a.id, { channel: 'sms' });
+    const a = rig.service.appointments.book(session, BOOKING);
+    await rig.service.invitations.send(session, a.id, { channel: 'sms' });
     expect(sms.sent[0]?.text).toContain(a.codes.patient);
     rig.clock.set('2026-11-26T14:20:00Z');
+    return { rig, service: rig.service, session, a };
+  };
+
+  it('holds no patient name, contact, time, code or link secret in any column of any table', async () => {
+    const { service, session, a } = await bookedAndInvited();
     service.verifyAccessCode({ code: a.codes.patient });
     service.consent.recordConsent({ appointmentId: a.id, textVersion: 'vs-2026-01', channel: 'join-page' });
     service.appointments.issueNewCodes(session, a.id);
@@ -195,13 +200,7 @@ describe.each([sqlite, postgres])('video store on $name', (kind) => {
   });
 
   it('deletes every appointment record at most 90 days after the appointment; purge logs counts', async () => {
-    const sms = createRecordingSmsTransport();
-    const { rig } = await open({ transports: { sms } });
-    const { service } = rig;
-    const { session } = await registeredPractice(rig, 'plus');
-    const a = service.appointments.book(session, BOOKING);
-    await service.invitations.send(session, a.id, { channel: 'sms' });
-    rig.clock.set('2026-11-26T14:20:00Z');
+    const { rig, service, a } = await bookedAndInvited();
     service.consent.recordConsent({ appointmentId: a.id, textVersion: 'vs-2026-01', channel: 'join-page' });
     service.consent.acknowledgeIntroduction({ appointmentId: a.id, personsPresent: 2 });
 
