@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +28,8 @@ const BOOKING = {
 };
 
 type RawRow = Record<string, unknown>;
+
+const execFileAsync = promisify(execFile);
 
 /** One store under test, with a raw side door into its database for the checks a service call cannot make. */
 interface Backend {
@@ -340,6 +345,24 @@ describe('PostgreSQL only', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  it('works from the built package in an ES-module process and in a CommonJS one', async () => {
+    // An eval'd worker inherits --input-type from its parent; the store's worker must run under either.
+    const url = await server!.createDatabase();
+    const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    const script = `import(${JSON.stringify(pathToFileURL(entry).href)}).then((m) => {
+      const store = m.openPostgresStore({ url: process.env.PG_URL, statementTimeoutMs: 10000 });
+      process.stdout.write(JSON.stringify([store.reserveOrgName('n-' + process.argv[1]), store.reserveOrgName('n-' + process.argv[1])]));
+      store.close();
+    });`;
+    for (const inputType of ['module', 'commonjs']) {
+      const { stdout } = await execFileAsync(process.execPath, [`--input-type=${inputType}`, '-e', script, inputType], {
+        env: { ...process.env, PG_URL: url },
+        timeout: 20_000,
+      });
+      expect(JSON.parse(stdout), inputType).toEqual([true, false]);
     }
   });
 

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /*
@@ -8,42 +9,49 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
  * therefore stalls the event loop for one database round trip, as SQLite does for its disk access; a provider
  * that outgrows that needs an async port, which is a larger, separate change.
  *
- * The worker is an eval'd script rather than a file so that it runs the same from the built package and from
- * the TypeScript sources under test; `pg` is resolved here and handed over by path.
+ * The worker is eval'd source rather than a file so that it runs the same from the built package and from
+ * the TypeScript sources under test; `pg` is resolved here and handed over as a file URL.
  */
 
 const WORKER_SOURCE = String.raw`
-const { workerData } = require('node:worker_threads');
-const pg = require(workerData.pgPath);
-const { port, url } = workerData;
-const flag = new Int32Array(workerData.signal);
-let broken = null;
-const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: workerData.timeoutMs });
-client.on('error', (e) => { broken = e; });
-const connected = client.connect();
-connected.catch(() => {});
-const reply = (message) => {
-  port.postMessage(message);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
-};
-// bytea parameters arrive as plain Uint8Array after the structured clone; pg sends only Buffers as bytea.
-const param = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
-port.on('message', async (request) => {
-  try {
-    await connected;
-    if (broken) throw broken;
-    if (request.close) {
-      await client.end();
-      reply({ ok: true, rows: [], rowCount: 0 });
-      port.close();
-      return;
+// Only dynamic import(): the same text then runs whether Node evaluates it as a script or as a module
+// (an eval worker inherits --input-type from its parent).
+(async () => {
+  const { workerData } = await import('node:worker_threads');
+  const pg = (await import(workerData.pgUrl)).default;
+  const { port, url } = workerData;
+  const flag = new Int32Array(workerData.signal);
+  let broken = null;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: workerData.timeoutMs });
+  client.on('error', (e) => { broken = e; });
+  const connected = client.connect();
+  connected.catch(() => {});
+  const reply = (message) => {
+    port.postMessage(message);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+  };
+  // bytea parameters arrive as plain Uint8Array after the structured clone; pg sends only Buffers as bytea.
+  const param = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
+  port.on('message', async (request) => {
+    try {
+      await connected;
+      if (broken) throw broken;
+      if (request.close) {
+        await client.end();
+        reply({ ok: true, rows: [], rowCount: 0 });
+        port.close();
+        return;
+      }
+      const result = await client.query(request.sql, request.params.map(param));
+      reply({ ok: true, rows: result.rows, rowCount: result.rowCount ?? 0 });
+    } catch (e) {
+      reply({ ok: false, message: e && e.message ? String(e.message) : String(e), code: e && e.code ? String(e.code) : undefined });
     }
-    const result = await client.query(request.sql, request.params.map(param));
-    reply({ ok: true, rows: result.rows, rowCount: result.rowCount ?? 0 });
-  } catch (e) {
-    reply({ ok: false, message: e && e.message ? String(e.message) : String(e), code: e && e.code ? String(e.code) : undefined });
-  }
+  });
+})().catch(async (e) => {
+  // Nothing to answer on yet: the caller's wait runs into its timeout and says so.
+  (await import('node:fs')).writeSync(2, 'pvskit PostgreSQL worker failed to start: ' + String(e && e.stack ? e.stack : e) + '\n');
 });
 `;
 
@@ -82,7 +90,7 @@ export function openSyncConnection(url: string, options: { timeoutMs: number }):
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { pgPath: createRequire(import.meta.url).resolve('pg'), port: port2, signal, url, timeoutMs: options.timeoutMs },
+    workerData: { pgUrl: pathToFileURL(createRequire(import.meta.url).resolve('pg')).href, port: port2, signal, url, timeoutMs: options.timeoutMs },
     transferList: [port2],
   });
   // The worker lives as long as the store; it must not keep a finished process alive.
