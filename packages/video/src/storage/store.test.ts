@@ -366,10 +366,15 @@ describe('PostgreSQL only', () => {
     }
   });
 
-  it('an unreachable server is a STORAGE error with a German message and no password in it', async () => {
+  it('a server gone mid-run fails the next call; an unreachable one is a STORAGE error with a German message and no password', async () => {
+    const open = openPostgresStore({ url: await server!.createDatabase(), statementTimeoutMs: 5000 });
+    open.insertPractice(practiceRow('Before'));
     const port = server?.port ?? 0;
     await server?.stop();
     server = undefined;
+    expect(() => open.getPractice('Before')).toThrow(/terminat|connection|ECONNRESET|shut/i);
+    open.close();
+
     let error: unknown;
     try {
       openPostgresStore({ url: `postgres://video:Geheim-123@127.0.0.1:${port}/video`, statementTimeoutMs: 5000 });
