@@ -11,7 +11,7 @@ import { createRecordingSmsTransport } from '../invitations/transports.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
 import { fromB64 } from '../account/crypto.js';
 import type { VideoServiceOptions } from '../service/options.js';
-import type { PracticeRow, VideoStore } from './port.js';
+import type { AppointmentRow, PracticeRow, VideoStore } from './port.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
@@ -132,6 +132,25 @@ async function findInTables(backend: Backend, needles: string[]): Promise<string
   }
   return hits;
 }
+
+/** The package as built (`tsc -b`), for tests that run the store in child processes. */
+const builtEntry = pathToFileURL(fileURLToPath(new URL('../../dist/index.js', import.meta.url))).href;
+
+const appointmentRow = (id: string, practiceId: string): AppointmentRow => ({
+  id,
+  practiceId,
+  kind: 'standard',
+  maxParticipants: 2,
+  validFrom: 0,
+  validUntil: 10,
+  deleteAfter: 20,
+  failedAttempts: 0,
+  lockedAt: null,
+  codeGeneration: 1,
+  cancelledAt: null,
+  sealed: new Uint8Array([9, 9]),
+  createdAt: 0,
+});
 
 const practiceRow = (id: string): PracticeRow => ({
   id,
@@ -335,10 +354,7 @@ describe('PostgreSQL only', () => {
       const code = { mac: 'cd'.repeat(32), appointmentId: 'A1', role: 'doctor' as const, deleteAfter: 10 };
       expect(a.insertAccessCode(code)).toBe(true);
       expect(b.insertAccessCode(code)).toBe(false);
-      const appointment = {
-        id: 'A1', practiceId: 'Shared', kind: 'standard' as const, maxParticipants: 2, validFrom: 0, validUntil: 10, deleteAfter: 20,
-        failedAttempts: 0, lockedAt: null, codeGeneration: 1, cancelledAt: null, sealed: new Uint8Array([9, 9]), createdAt: 0,
-      };
+      const appointment = appointmentRow('A1', 'Shared');
       a.insertAppointment(appointment);
       b.transaction(() => b.updateAppointment({ ...appointment, failedAttempts: 1 }));
       expect(a.getAppointment('A1')?.failedAttempts).toBe(1);
@@ -348,11 +364,31 @@ describe('PostgreSQL only', () => {
     }
   });
 
+  it('two processes counting failed tries on one appointment at once lose no count', async () => {
+    const url = await server!.createDatabase();
+    const store = openPostgresStore({ url });
+    store.insertPractice(practiceRow('Race'));
+    store.insertAppointment(appointmentRow('R1', 'Race'));
+    // The same read-modify-write as the lockout counter (appointments/access.ts), 150 times in each process.
+    const script = `import(${JSON.stringify(builtEntry)}).then((m) => {
+      const store = m.openPostgresStore({ url: process.env.PG_URL });
+      for (let i = 0; i < 150; i++) store.transaction(() => {
+        const r = store.getAppointment('R1');
+        store.updateAppointment({ ...r, failedAttempts: r.failedAttempts + 1 });
+      });
+      store.close();
+    });`;
+    const run = () => execFileAsync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, PG_URL: url }, timeout: 60_000 });
+    await Promise.all([run(), run()]);
+    expect(store.getAppointment('R1')?.failedAttempts).toBe(300);
+    store.close();
+  });
+
   it('works from the built package in an ES-module process and in a CommonJS one', async () => {
     // An eval'd worker inherits --input-type from its parent; the store's worker must run under either.
     const url = await server!.createDatabase();
-    const entry = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
-    const script = `import(${JSON.stringify(pathToFileURL(entry).href)}).then((m) => {
+    const entry = builtEntry;
+    const script = `import(${JSON.stringify(entry)}).then((m) => {
       const store = m.openPostgresStore({ url: process.env.PG_URL, statementTimeoutMs: 10000 });
       process.stdout.write(JSON.stringify([store.reserveOrgName('n-' + process.argv[1]), store.reserveOrgName('n-' + process.argv[1])]));
       store.close();

@@ -167,6 +167,13 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
     updated_at: row.updatedAt,
   });
   const found = <T>(r: Row | undefined, read: (r: Row) => T): T | undefined => (r === undefined ? undefined : read(r));
+  /*
+   * Services read a row and write it back inside a transaction (the failed-try counter, code generations). SQLite
+   * has one writer at a time; PostgreSQL serves several instances at once, so inside a transaction a row read
+   * by its key is locked until commit and a second instance's read-modify-write waits instead of losing an update.
+   */
+  const byKey = <T>(table: string, key: string, value: string, read: (r: Row) => T): T | undefined =>
+    found(one(`SELECT * FROM ${table} WHERE ${key} = $1${depth > 0 ? ' FOR UPDATE' : ''}`, value), read);
 
   const store: VideoStore = {
     transaction,
@@ -182,8 +189,8 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
         }),
       ),
     updatePractice: (row) => void exec(updateSql('practices', row.id, practiceColumns(row))),
-    getPractice: (id) => found(one('SELECT * FROM practices WHERE id = $1', id), toPractice),
-    findPracticeByOrgKey: (orgKey) => found(one('SELECT * FROM practices WHERE org_key = $1', orgKey), toPractice),
+    getPractice: (id) => byKey('practices', 'id', id, toPractice),
+    findPracticeByOrgKey: (orgKey) => byKey('practices', 'org_key', orgKey, toPractice),
     listPracticesEndingOnOrBefore: (date) =>
       all('SELECT * FROM practices WHERE ends_on IS NOT NULL AND ends_on <= $1 ORDER BY id', date).map(toPractice),
     reserveOrgName: (nameMac) => exec(insertSql('used_org_names', { name_mac: nameMac }, ' ON CONFLICT DO NOTHING')) === 1,
@@ -193,7 +200,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
         insertSql('users', { id: row.id, practice_id: row.practiceId, short_name: row.shortName, ...userColumns(row), created_at: row.createdAt }),
       ),
     updateUser: (row) => void exec(updateSql('users', row.id, userColumns(row))),
-    getUser: (id) => found(one('SELECT * FROM users WHERE id = $1', id), toUser),
+    getUser: (id) => byKey('users', 'id', id, toUser),
     findUser: (practiceId, shortName) =>
       found(one('SELECT * FROM users WHERE practice_id = $1 AND short_name = $2', practiceId, shortName), toUser),
     listUsers: (practiceId) => all('SELECT * FROM users WHERE practice_id = $1 ORDER BY created_at, seq', practiceId).map(toUser),
@@ -209,7 +216,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
         }),
       ),
     updateDevice: (row) => void exec(updateSql('devices', row.id, deviceColumns(row))),
-    getDevice: (id) => found(one('SELECT * FROM devices WHERE id = $1', id), toDevice),
+    getDevice: (id) => byKey('devices', 'id', id, toDevice),
     listDevices: (practiceId) => all('SELECT * FROM devices WHERE practice_id = $1 ORDER BY requested_at, seq', practiceId).map(toDevice),
 
     insertAppointment: (row) =>
@@ -217,7 +224,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
         insertSql('appointments', { id: row.id, practice_id: row.practiceId, ...appointmentColumns(row), created_at: row.createdAt }),
       ),
     updateAppointment: (row) => void exec(updateSql('appointments', row.id, appointmentColumns(row))),
-    getAppointment: (id) => found(one('SELECT * FROM appointments WHERE id = $1', id), toAppointment),
+    getAppointment: (id) => byKey('appointments', 'id', id, toAppointment),
     listAppointments: (practiceId) =>
       all('SELECT * FROM appointments WHERE practice_id = $1 ORDER BY valid_from, id', practiceId).map(toAppointment),
 
@@ -229,7 +236,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
           ' ON CONFLICT DO NOTHING',
         ),
       ) === 1,
-    findAccessCode: (mac) => found(one('SELECT * FROM access_codes WHERE mac = $1', mac), toAccessCode),
+    findAccessCode: (mac) => byKey('access_codes', 'mac', mac, toAccessCode),
     deleteAccessCodes: (appointmentId) => changes('DELETE FROM access_codes WHERE appointment_id = $1', appointmentId),
 
     insertEvidence: (row) =>
@@ -277,7 +284,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
         }),
       ),
     updateOutbox: (row) => void exec(updateSql('outbox', row.id, outboxColumns(row))),
-    getOutbox: (id) => found(one('SELECT * FROM outbox WHERE id = $1', id), toOutbox),
+    getOutbox: (id) => byKey('outbox', 'id', id, toOutbox),
     listOutbox: (practiceId) => all('SELECT * FROM outbox WHERE practice_id = $1 ORDER BY created_at, seq', practiceId).map(toOutbox),
 
     purgeExpired: (now) => {
