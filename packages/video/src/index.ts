@@ -3,8 +3,8 @@ export * from './service/create.js';
 export type { VideoServiceOptions } from './service/options.js';
 export type { AccountApi, DeviceInfo, RegistrationResult, UserInfo } from './account/account.js';
 export { generateDeviceKeyPair, loginFailed } from './account/account.js';
-export type { DeviceKeyPair, KdfParams, KdfPreset } from './account/crypto.js';
-export type { PracticeSession } from './account/session.js';
+export type { DeviceKeyPair, KdfParams, KdfPreset } from './base/crypto.js';
+export type { PracticeSession } from './base/session.js';
 export * from './account/schemas.js';
 export type { AccessApi, AccessGrant, AppointmentAccessMetadata, AttemptState, VerifyAccessCodeInput } from './appointments/access.js';
 export { verifyAccessCodeSchema } from './appointments/access.js';
@@ -12,7 +12,7 @@ export type { Appointment, AppointmentStatus, AppointmentsApi } from './appointm
 export { generateAccessCode } from './appointments/codes.js';
 export { ACCESS_CODE_DIGITS, LOCATOR_DIGITS, normaliseAccessCode, normaliseLocator, splitAccessCode } from './access-code/access-code.js';
 export * from './appointments/schemas.js';
-export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './appointments/plugin.js';
+export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './service/plugin.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
 // pg itself loads only inside the store's worker thread when a PostgreSQL store is opened.
@@ -20,7 +20,7 @@ export { openPostgresStore, type PostgresStoreOptions } from './storage/postgres
 export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';
 export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
 export * from './invitations/transports.js';
-export type { AuditEntry, AuditMeta } from './consent/audit.js';
+export type { AuditEntry, AuditMeta } from './base/audit.js';
 export {
   consentSchema,
   introductionSchema,

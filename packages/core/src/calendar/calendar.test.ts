@@ -5,10 +5,13 @@ import {
   addDays,
   addYears,
   berlinDateTimeOf,
+  berlinInstantOf,
   compareLocalDate,
   completedYears,
   dayOfWeek,
   daysBetween,
+  describeLocalDateTime,
+  formatBerlinDateTime,
   formatGermanDate,
   formatLocalDate,
   germanWeekdayName,
@@ -252,6 +255,32 @@ const BW_HOLIDAYS: Record<number, Record<string, string>> = {
     '2027-12-26': '2. Weihnachtstag',
   },
 };
+
+describe('berlinInstantOf (practice wall clock to instant) and German date-time text', () => {
+  it('handles winter, summer, the spring gap and the autumn overlap', () => {
+    expect(new Date(berlinInstantOf('2026-01-15T12:00')).toISOString()).toBe('2026-01-15T11:00:00.000Z');
+    expect(new Date(berlinInstantOf('2026-07-15T12:00')).toISOString()).toBe('2026-07-15T10:00:00.000Z');
+    expect(new Date(berlinInstantOf('2026-03-29T02:30')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    expect(new Date(berlinInstantOf('2026-10-25T02:30')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(new Date(berlinInstantOf('2026-10-25T03:30')).toISOString()).toBe('2026-10-25T02:30:00.000Z');
+    expect(describeLocalDateTime('2026-11-26T15:30')).toEqual({ weekday: 'Donnerstag', date: '26.11.2026', time: '15:30' });
+    expect(formatBerlinDateTime(Date.parse('2026-11-26T14:30:00Z'))).toBe('26.11.2026, 15:30');
+  });
+
+  it('is the inverse of berlinDateTimeOf outside the autumn overlap', () => {
+    for (const local of ['2026-01-01T00:00', '2026-03-29T03:00', '2026-06-30T23:59', '2026-12-31T12:34']) {
+      const { date, time } = berlinDateTimeOf(new Date(berlinInstantOf(local)));
+      expect(`${date}T${time}`).toBe(local);
+    }
+  });
+
+  it('refuses anything that is not a local date-time, with CALENDAR', () => {
+    for (const bad of ['2026-11-26', '2026-11-26T15:30:00', '26.11.2026 15:30']) {
+      expect(() => berlinInstantOf(bad)).toThrow(PvsKitError);
+      expect(() => describeLocalDateTime(bad)).toThrow(/not a local date-time/);
+    }
+  });
+});
 
 describe('holidays and rest days', () => {
   for (const year of [2025, 2026, 2027]) {

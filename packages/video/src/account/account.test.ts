@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError, ValidationError } from '@pvskit/core';
 import { generateDeviceKeyPair } from '../index.js';
 import { createTestRig, registeredPractice, winkler, type TestRig } from '../service/testing.js';
-import { cryptoReady, fromB64, kdfPreset, openSealed } from './crypto.js';
+import { cryptoReady, fromB64, kdfPreset, openSealed } from '../base/crypto.js';
 
 const SLOT = { start: '2026-11-26T15:30', durationMinutes: 45 };
 const BOOKING = { patient: { firstName: 'Alice', lastName: 'Krejčová' }, slot: SLOT };

@@ -13,7 +13,7 @@ import {
   toHex,
   wipe,
   type DeviceKeyPair,
-} from './crypto.js';
+} from '../base/crypto.js';
 import { burnDerivation, unwrapKey, wrapContext, wrapKey } from './keyring.js';
 import {
   credentialsSchema,
@@ -31,11 +31,11 @@ import {
   type Registration,
   type RegistrationInput,
 } from './schemas.js';
-import { closeSession, dataKeyOf, openSession, type PracticeSession } from './session.js';
-import { writeAudit } from '../consent/audit.js';
+import { closeSession, dataKeyOf, openSession, practiceOf, type PracticeSession } from '../base/session.js';
+import { writeAudit } from '../base/audit.js';
 import { assertPlanIncludes } from '../plans/entitlements.js';
 import { sealMandate } from '../plans/sepa.js';
-import type { VideoContext } from '../service/context.js';
+import type { VideoContext } from '../base/context.js';
 import type { DeviceRow, DeviceStatus, PracticeRow, UserRow } from '../storage/port.js';
 
 /** The one login error: the same code and text whichever part was wrong (seed: "Fehler beim Login"). */
@@ -118,15 +118,6 @@ function orgNameMac(ctx: VideoContext, orgKey: string): string {
 
 const orgKeyOf = (orgShortName: string): string => orgShortName.toLowerCase();
 
-/** The practice behind a session, refused once its keys are destroyed. */
-export function practiceOf(ctx: VideoContext, session: PracticeSession): PracticeRow {
-  dataKeyOf(session);
-  const practice = ctx.store.getPractice(session.practiceId);
-  if (practice === undefined || practice.keysDestroyedAt !== null) {
-    throw new PvsKitError('AUTH', 'practice no longer exists', { userMessage: 'Das Benutzerkonto existiert nicht mehr.' });
-  }
-  return practice;
-}
 
 function requireMain(session: PracticeSession): void {
   if (!session.isMain) {

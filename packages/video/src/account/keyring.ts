@@ -1,5 +1,5 @@
 import { PvsKitError } from '@pvskit/core';
-import { deriveKey, fromB64, open, randomBytes, saltBytes, seal, toB64, wipe, type KdfParams } from './crypto.js';
+import { deriveKey, fromB64, open, randomBytes, saltBytes, seal, toB64, wipe, type KdfParams } from '../base/crypto.js';
 import type { WrappedKeyRecord } from '../storage/port.js';
 
 /*

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseWith, PvsKitError } from '@pvskit/core';
-import { writeAudit } from '../consent/audit.js';
-import type { VideoContext } from '../service/context.js';
+import { writeAudit } from '../base/audit.js';
+import type { VideoContext } from '../base/context.js';
 import type { AccessRole, AppointmentKind, AppointmentRow } from '../storage/port.js';
 import { normaliseAccessCode, normaliseLocator } from '../access-code/access-code.js';
 import { doctorCodeMac, locatorMac } from './codes.js';

@@ -1,12 +1,11 @@
-import { parseWith, PvsKitError } from '@pvskit/core';
-import { fromUtf8, newId, open, randomBytes, seal, toB64, utf8 } from '../account/crypto.js';
-import { practiceOf } from '../account/account.js';
-import { dataKeyOf, type PracticeSession } from '../account/session.js';
-import { writeAudit } from '../consent/audit.js';
+import { berlinInstantOf, parseWith, PvsKitError } from '@pvskit/core';
+import { fromUtf8, newId, open, randomBytes, seal, toB64, utf8 } from '../base/crypto.js';
+import { practiceOf } from '../base/session.js';
+import { dataKeyOf, type PracticeSession } from '../base/session.js';
+import { writeAudit } from '../base/audit.js';
 import { assertPlanIncludes } from '../plans/entitlements.js';
-import { DAY_MS, MINUTE_MS, type VideoContext } from '../service/context.js';
+import { DAY_MS, MINUTE_MS, type VideoContext } from '../base/context.js';
 import type { AppointmentKind, AppointmentRow } from '../storage/port.js';
-import { berlinToEpoch } from './berlin-time.js';
 import { splitAccessCode } from '../access-code/access-code.js';
 import { doctorCodeMac, generateCodePair, locatorMac } from './codes.js';
 import {
@@ -143,7 +142,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
       if (b.kind === 'conference') assertPlanIncludes(practice.plan, 'conferences');
       const maxParticipants =
         b.kind === 'standard' ? STANDARD_PARTICIPANTS : (b.participants ?? MAX_CONFERENCE_PARTICIPANTS);
-      const start = berlinToEpoch(b.slot.start);
+      const start = berlinInstantOf(b.slot.start);
       const end = start + b.slot.durationMinutes * MINUTE_MS;
       const id = newId();
       const deleteAfter = end + ctx.retentionDays * DAY_MS;

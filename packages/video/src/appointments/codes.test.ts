@@ -1,9 +1,8 @@
 import { describe, expect } from 'vitest';
 import { fc, it } from '@fast-check/vitest';
-import { cryptoReady } from '../account/crypto.js';
+import { cryptoReady } from '../base/crypto.js';
 import { normaliseLocator, splitAccessCode } from '../access-code/access-code.js';
 import { doctorCodeMac, generateAccessCode, generateCodePair, locatorMac, normaliseAccessCode } from './codes.js';
-import { berlinToEpoch, describeLocal } from './berlin-time.js';
 
 await cryptoReady();
 
@@ -59,16 +58,5 @@ describe('access code format', () => {
     }
     expect(normaliseLocator('c3f')).toBeNull();
     expect(normaliseLocator('c3fe0')).toBeNull();
-  });
-});
-
-describe('Berlin wall-clock conversion', () => {
-  it('handles winter, summer, the spring gap and the autumn overlap', () => {
-    expect(new Date(berlinToEpoch('2026-01-15T12:00')).toISOString()).toBe('2026-01-15T11:00:00.000Z');
-    expect(new Date(berlinToEpoch('2026-07-15T12:00')).toISOString()).toBe('2026-07-15T10:00:00.000Z');
-    expect(new Date(berlinToEpoch('2026-03-29T02:30')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
-    expect(new Date(berlinToEpoch('2026-10-25T02:30')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
-    expect(new Date(berlinToEpoch('2026-10-25T03:30')).toISOString()).toBe('2026-10-25T02:30:00.000Z');
-    expect(describeLocal('2026-11-26T15:30')).toEqual({ weekday: 'Donnerstag', date: '26.11.2026', time: '15:30' });
   });
 });

@@ -1,4 +1,4 @@
-import { hmacSha256, randomInt, toHex } from '../account/crypto.js';
+import { hmacSha256, randomInt, toHex } from '../base/crypto.js';
 import { normaliseAccessCode, splitAccessCode } from '../access-code/access-code.js';
 
 /*

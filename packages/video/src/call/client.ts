@@ -1,7 +1,5 @@
 import { PvsKitError } from '@pvskit/core';
-import SimplePeer from 'simple-peer';
-import type { Instance as PeerInstance, SignalData } from 'simple-peer';
-import { z } from 'zod';
+import type { SignalData } from 'simple-peer';
 import type { ServerMessage } from '../signaling/protocol.js';
 import { normaliseAccessCode, splitAccessCode } from '../access-code/access-code.js';
 import { fromBase64Url } from './bytes.js';
@@ -23,18 +21,13 @@ import {
 } from './handshake.js';
 import { SignalingConnection } from './connection.js';
 import { TypedEmitter } from './emitter.js';
+import { PeerLink } from './media.js';
 import { loadSodium, type Sodium } from './sodium.js';
-import { readQualityStats, type QualityStats } from './stats.js';
+import type { QualityStats } from './stats.js';
 import type { CallAuditEvent, CallClientEvents, CallClientOptions, CallState, Knock } from './types.js';
 
 export type * from './types.js';
 export { parseInvitationLink, redeemAccessCode } from './invitation.js';
-
-const dataMessageSchema = z.discriminatedUnion('t', [
-  z.strictObject({ t: z.literal('chat'), text: z.string().max(10_000), at: z.number() }),
-  z.strictObject({ t: z.literal('media'), microphone: z.boolean(), camera: z.boolean() }),
-  z.strictObject({ t: z.literal('bye') }),
-]);
 
 /** Everything about one peer: the handshake and, once admitted, the P2P connection. */
 interface Session extends HandshakeState {
@@ -42,7 +35,7 @@ interface Session extends HandshakeState {
   name: string | undefined;
   verified: boolean;
   admitted: boolean;
-  peer: PeerInstance | undefined;
+  peer: PeerLink | undefined;
   pendingSignals: SignalData[];
   connected: boolean;
   closed: boolean;
@@ -536,82 +529,58 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   private startPeer(s: Session, initiator: boolean): void {
     if (s.peer !== undefined || s.closed) return;
-    const peerOptions: ConstructorParameters<typeof SimplePeer>[0] = {
-      initiator,
-      trickle: true,
-      config: { iceServers: this.options.iceServers ?? [] },
-    };
-    if (this.options.wrtc !== undefined) peerOptions.wrtc = this.options.wrtc as NonNullable<typeof peerOptions.wrtc>;
-    if (this.options.mediaStream !== undefined) peerOptions.stream = this.options.mediaStream;
-    const peer = new SimplePeer(peerOptions);
+    const peer = new PeerLink(
+      {
+        initiator,
+        wrtc: this.options.wrtc,
+        iceServers: this.options.iceServers ?? [],
+        stream: this.options.mediaStream,
+        candidateFilter: this.options.candidateFilter,
+      },
+      {
+        signal: (data) => this.sealTo(s, { t: 'signal', data }),
+        connect: () => this.onPeerConnected(s),
+        track: (track, stream) => this.emit('track', track, stream, s.peerId),
+        stream: (stream) => this.emit('stream', stream, s.peerId),
+        chat: (text, at) => this.emit('chat', { from: this.options.role === 'doctor' ? 'patient' : 'doctor', text, at }),
+        media: (state) => this.emit('remote-media', { peerId: s.peerId, ...state }),
+        bye: () => this.remoteEnded(s, 'hang-up'),
+        close: () => {
+          if (!s.closed && s.connected) this.remoteEnded(s, 'connection-closed');
+        },
+        error: (error) => {
+          if (!s.closed) this.emit('error', new PvsKitError('TRANSPORT', `WebRTC: ${error.message}`, { userMessage: 'Die Verbindung ist abgebrochen.' }));
+        },
+      },
+    );
     s.peer = peer;
-    peer.on('signal', (data: SignalData) => {
-      const candidate = (data as { candidate?: RTCIceCandidateInit }).candidate;
-      if (candidate !== undefined && this.options.candidateFilter !== undefined && !this.options.candidateFilter(candidate)) return;
-      this.sealTo(s, { t: 'signal', data });
-    });
-    peer.on('connect', () => {
-      s.connected = true;
-      this.setState('in-call');
-      this.audit({ type: 'connected', peerId: s.peerId });
-      this.emit('connected', { peerId: s.peerId });
-      this.sendMediaState(s);
-      void this.recordCandidatePair(s);
-      const every = this.options.statsIntervalMs ?? 0;
-      if (every > 0) {
-        s.statsTimer = setInterval(() => {
-          void this.statsOf(s).then((stats) => stats !== undefined && this.emit('stats', { ...stats, peerId: s.peerId }));
-        }, every);
-      }
-    });
-    peer.on('track', (track: MediaStreamTrack, stream: MediaStream) => this.emit('track', track, stream, s.peerId));
-    peer.on('stream', (stream: MediaStream) => this.emit('stream', stream, s.peerId));
-    peer.on('data', (raw: Uint8Array | string) => this.onData(s, typeof raw === 'string' ? raw : new TextDecoder().decode(raw)));
-    peer.on('close', () => {
-      if (!s.closed && s.connected) this.remoteEnded(s, 'connection-closed');
-    });
-    peer.on('error', (error: Error) => {
-      if (!s.closed) this.emit('error', new PvsKitError('TRANSPORT', `WebRTC: ${error.message}`, { userMessage: 'Die Verbindung ist abgebrochen.' }));
-    });
     for (const data of s.pendingSignals.splice(0)) peer.signal(data);
   }
 
-  private onData(s: Session, text: string): void {
-    let msg;
-    try {
-      msg = dataMessageSchema.parse(JSON.parse(text));
-    } catch {
-      return;
+  private onPeerConnected(s: Session): void {
+    s.connected = true;
+    this.setState('in-call');
+    this.audit({ type: 'connected', peerId: s.peerId });
+    this.emit('connected', { peerId: s.peerId });
+    s.peer?.sendMediaState(this.options.mediaStream);
+    void this.recordCandidatePair(s);
+    const every = this.options.statsIntervalMs ?? 0;
+    if (every > 0) {
+      s.statsTimer = setInterval(() => {
+        void this.statsOf(s).then((stats) => stats !== undefined && this.emit('stats', { ...stats, peerId: s.peerId }));
+      }, every);
     }
-    const peerRole: CallRole = this.options.role === 'doctor' ? 'patient' : 'doctor';
-    if (msg.t === 'chat') this.emit('chat', { from: peerRole, text: msg.text, at: msg.at });
-    else if (msg.t === 'media') this.emit('remote-media', { peerId: s.peerId, microphone: msg.microphone, camera: msg.camera });
-    else this.remoteEnded(s, 'hang-up');
   }
 
   private async recordCandidatePair(s: Session): Promise<void> {
-    const stats = await this.statsOf(s);
-    if (stats === undefined) return;
-    const local = stats.localCandidateType ?? 'unknown';
-    const remote = stats.remoteCandidateType ?? 'unknown';
-    this.audit({ type: 'candidate-pair', peerId: s.peerId, local, remote, protocol: stats.protocol });
-    const known = ['host', 'srflx', 'prflx', 'relay'];
-    this.sendServer({
-      t: 'report',
-      kind: 'candidate-type',
-      local: known.includes(local) ? local : 'unknown',
-      remote: known.includes(remote) ? remote : 'unknown',
-    });
+    const pair = s.closed ? undefined : await s.peer?.candidatePair();
+    if (pair === undefined) return;
+    this.audit({ type: 'candidate-pair', peerId: s.peerId, local: pair.local, remote: pair.remote, protocol: pair.protocol });
+    this.sendServer({ t: 'report', kind: 'candidate-type', ...pair.report });
   }
 
   private async statsOf(s: Session): Promise<QualityStats | undefined> {
-    const pc = (s.peer as unknown as { _pc?: RTCPeerConnection } | undefined)?._pc;
-    if (pc === undefined || s.closed) return undefined;
-    try {
-      return readQualityStats(await pc.getStats());
-    } catch {
-      return undefined;
-    }
+    return s.closed ? undefined : s.peer?.stats();
   }
 
   /** Quality figures of the (first) connected peer (R7): bitrate, frames, loss, RTT, candidate types. */
@@ -637,8 +606,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   sendChat(text: string): void {
     const peers = [...this.sessions.values()].filter((s) => s.connected && s.peer !== undefined);
     if (peers.length === 0) throw new PvsKitError('CONFLICT', 'Not in a call', { userMessage: 'Keine Verbindung.' });
-    const message = JSON.stringify({ t: 'chat', text, at: Date.now() });
-    for (const s of peers) s.peer?.send(message);
+    const at = Date.now();
+    for (const s of peers) s.peer?.sendChat(text, at);
   }
 
   private localTracks(kind: 'audio' | 'video'): MediaStreamTrack[] {
@@ -647,18 +616,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     return kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
   }
 
-  private sendMediaState(s: Session): void {
-    const microphone = this.localTracks('audio').some((t) => t.enabled);
-    const camera = this.localTracks('video').some((t) => t.enabled);
-    try {
-      s.peer?.send(JSON.stringify({ t: 'media', microphone, camera }));
-    } catch {
-      // Channel not open yet; the state is sent again on connect.
-    }
-  }
-
   private broadcastMediaState(): void {
-    for (const s of this.sessions.values()) if (s.connected) this.sendMediaState(s);
+    for (const s of this.sessions.values()) if (s.connected) s.peer?.sendMediaState(this.options.mediaStream);
   }
 
   /** Mutes or unmutes the microphone (the track stays, nothing is renegotiated). */
@@ -747,13 +706,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /** Hangs up cleanly: tells every peer (data channel and sealed signaling), closes media and signaling. */
   hangUp(): void {
     for (const s of this.sessions.values()) {
-      if (s.connected) {
-        try {
-          s.peer?.send(JSON.stringify({ t: 'bye' }));
-        } catch {
-          // The sealed bye below still reaches the peer.
-        }
-      }
+      if (s.connected) s.peer?.sendBye();
       if (s.channel !== undefined) this.sealTo(s, { t: 'bye' });
       this.audit({ type: 'ended', peerId: s.peerId, by: 'self', reason: 'hang-up' });
     }

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
 import { toBase64Url } from './bytes.js';
 import type { CallClient } from './client.js';
 import { CPaceParty } from './cpace.js';
 import { nonceCommitment } from './e2e.js';
 import { loadSodium } from './sodium.js';
-import { createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
+import { createCallTestbed, joinAsRawPatient, nextEvent, type CallTestbed, type RawPatient } from './testkit.js';
 
 /**
  * Item 3 of the hostile-relay issue: the lockout counter moves once per failed PAKE handshake, counted from the
@@ -20,37 +19,49 @@ afterEach(async () => {
   bed = undefined;
 });
 
-interface Guesser {
-  raw: WebSocket;
-  doctorId: string;
+interface Guesser extends RawPatient {
   /** The doctor's answer: the guesser can now test its one guess offline. */
   accept: { nD: string; Y: string; mac: string };
-  send(body: Record<string, unknown>): void;
   /** The committed nonce, for a reveal. */
   nonce: Uint8Array;
-  messages: Record<string, unknown>[];
 }
 
-/** A patient socket that knocks with a wrong code's CPace share and waits for the doctor's confirmation. */
-async function guessUntilAccept(t: CallTestbed): Promise<Guesser> {
-  const raw = new WebSocket(t.server.url);
-  t.defer(() => raw.terminate());
-  const messages: Record<string, unknown>[] = [];
-  raw.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-  await new Promise((r) => raw.once('open', r));
-  raw.send(JSON.stringify({ t: 'hello', appointmentId: t.appointmentId, role: 'patient' }));
-  await expect.poll(() => messages.length, { timeout: 5000 }).toBeGreaterThan(0);
-  const doctorId = ((messages[0] as { peers: { peerId: string }[] }).peers[0] as { peerId: string }).peerId;
-  const send = (body: Record<string, unknown>): void => raw.send(JSON.stringify({ t: 'relay', to: doctorId, body: JSON.stringify(body) }));
-  const nonce = sodium.randombytes_buf(16);
+/** A wrong code's knock: a CPace share for a guessed PAKE part and a commitment to a fresh nonce. */
+function wrongKnock(t: CallTestbed, nonce = sodium.randombytes_buf(16)): Record<string, unknown> {
   const guess = new CPaceParty(sodium, '00000', t.appointmentId, 'initiator');
-  send({ k: 'open', v: 2, mode: 'pake', c: toBase64Url(nonceCommitment(sodium, t.appointmentId, nonce)), Y: toBase64Url(guess.share) });
-  await expect.poll(() => messages.some((m) => m.t === 'relay'), { timeout: 5000 }).toBe(true);
-  const relayed = messages.find((m) => m.t === 'relay') as { body: string };
+  return { k: 'open', v: 2, mode: 'pake', c: toBase64Url(nonceCommitment(sodium, t.appointmentId, nonce)), Y: toBase64Url(guess.share) };
+}
+
+/** A patient socket that knocks with a wrong code and waits for the doctor's confirmation. */
+async function guessUntilAccept(t: CallTestbed): Promise<Guesser> {
+  const patient = await joinAsRawPatient(t);
+  const nonce = sodium.randombytes_buf(16);
+  patient.send(wrongKnock(t, nonce));
+  await expect.poll(() => patient.messages.some((m) => m.t === 'relay'), { timeout: 5000 }).toBe(true);
+  const relayed = patient.messages.find((m) => m.t === 'relay') as { body: string };
   const accept = JSON.parse(relayed.body) as Guesser['accept'] & { k: string };
   expect(accept.k).toBe('accept');
   expect(accept.mac).toBeDefined();
-  return { raw, doctorId, accept, send, nonce, messages };
+  return { ...patient, accept, nonce };
+}
+
+/** `times` guessers in a row, each leaving once it has the doctor's confirmation. */
+async function guessAndLeave(t: CallTestbed, d: CallClient, times: number, before: () => unknown = () => {}): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    before();
+    const failed = nextEvent<unknown>(d, 'knock-failed', 10_000);
+    const g = await guessUntilAccept(t);
+    g.raw.close();
+    await failed;
+  }
+}
+
+/** A patient with `code` gets through the handshake to the doctor's waiting room. */
+async function expectKnockWith(t: CallTestbed, d: CallClient, code: string): Promise<void> {
+  const knock = nextEvent<unknown>(d, 'knock', 10_000);
+  const p = await t.patient({ code });
+  await p.connect();
+  await knock;
 }
 
 async function expectOneTryBurnt(t: CallTestbed, d: CallClient, act: (g: Guesser) => void): Promise<void> {
@@ -125,33 +136,21 @@ describe('only the genuine parties move the lockout', () => {
     const d = await t.doctor();
     await d.connect();
     for (let i = 0; i < 12; i++) {
-      const raw = new WebSocket(t.server.url);
-      t.defer(() => raw.terminate());
-      const welcome = new Promise<{ peerId: string }>((resolve) => raw.once('message', (data) => resolve(JSON.parse(String(data)) as { peerId: string })));
-      await new Promise((r) => raw.once('open', r));
-      raw.send(JSON.stringify({ t: 'hello', appointmentId: t.appointmentId, role: 'patient' }));
-      const { peerId } = await welcome;
-      raw.send(JSON.stringify({ t: 'pake-failed', peer: peerId }));
-      raw.close();
+      const p = await joinAsRawPatient(t);
+      const self = p.messages.find((m) => m.t === 'welcome')?.peerId;
+      p.raw.send(JSON.stringify({ t: 'pake-failed', peer: self }));
+      p.raw.close();
     }
     await new Promise((r) => setTimeout(r, 300));
     expect(t.access.failures(t.appointmentId)).toBe(0);
-    const p = await t.patient({ code: t.patientCode });
-    const knock = nextEvent<unknown>(d, 'knock', 10_000);
-    await p.connect();
-    await knock;
+    await expectKnockWith(t, d, t.patientCode);
   });
 
   test('new codes unlock an open room at once', async () => {
     const t = (bed = await createCallTestbed());
     const d = await t.doctor({ maxPakeFailures: 100 });
     await d.connect();
-    for (let i = 0; i < 10; i++) {
-      const failed = nextEvent<unknown>(d, 'knock-failed', 10_000);
-      const g = await guessUntilAccept(t);
-      g.raw.close();
-      await failed;
-    }
+    await guessAndLeave(t, d, 10);
     await expect.poll(() => t.access.failures(t.appointmentId), { timeout: 5000 }).toBe(10);
     const refused = await t.patient({ code: t.patientCode });
     await expect(refused.connect()).rejects.toMatchObject({ code: 'LOCKED' });
@@ -159,10 +158,7 @@ describe('only the genuine parties move the lockout', () => {
     const { patientCode } = t.access.reissueCodes(t.appointmentId);
     const d2 = await t.doctor({ code: patientCode });
     await d2.connect();
-    const knock = nextEvent<unknown>(d2, 'knock', 10_000);
-    const p = await t.patient({ code: patientCode });
-    await p.connect();
-    await knock;
+    await expectKnockWith(t, d2, patientCode);
   });
 
   test('a relay that swallows the reports cannot get more than maxPakeFailures confirmations out of the doctor', async () => {
@@ -171,28 +167,14 @@ describe('only the genuine parties move the lockout', () => {
     const d = await t.doctor({ maxPakeFailures: 3 });
     await d.connect();
     const locked = nextEvent<void>(d, 'locked', 10_000);
-    for (let i = 0; i < 3; i++) {
-      t.access.reissueCodes(t.appointmentId); // keeps the server-side counter from locking the room
-      const failed = nextEvent<unknown>(d, 'knock-failed', 10_000);
-      const g = await guessUntilAccept(t);
-      g.raw.close();
-      await failed;
-    }
+    // New codes before every guess keep the server-side counter from locking the room.
+    await guessAndLeave(t, d, 3, () => t.access.reissueCodes(t.appointmentId));
     await locked;
     t.access.reissueCodes(t.appointmentId);
-    const raw = new WebSocket(t.server.url);
-    t.defer(() => raw.terminate());
-    const messages: Record<string, unknown>[] = [];
-    raw.on('message', (data) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
-    await new Promise((r) => raw.once('open', r));
-    raw.send(JSON.stringify({ t: 'hello', appointmentId: t.appointmentId, role: 'patient' }));
-    await expect.poll(() => messages.length, { timeout: 5000 }).toBeGreaterThan(0);
-    const doctorId = ((messages[0] as { peers: { peerId: string }[] }).peers[0] as { peerId: string }).peerId;
-    const guess = new CPaceParty(sodium, '00000', t.appointmentId, 'initiator');
-    const open = { k: 'open', v: 2, mode: 'pake', c: toBase64Url(sodium.randombytes_buf(32)), Y: toBase64Url(guess.share) };
-    raw.send(JSON.stringify({ t: 'relay', to: doctorId, body: JSON.stringify(open) }));
+    const late = await joinAsRawPatient(t);
+    late.send(wrongKnock(t));
     // Turned away without an accept: no confirmation to test a guess against.
-    await expect.poll(() => messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
-    expect(messages.some((m) => m.t === 'relay')).toBe(false);
+    await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
   });
 });

@@ -123,41 +123,37 @@ describe('tampering relay is detected', () => {
     expect(o.connected).toEqual([]);
   });
 
-  test('a tampered PAKE share fails key confirmation and never yields a session', async () => {
+  /** Changes one field of the patient's first `open` on its way to the doctor. */
+  const tamperOpen = (field: 'Y' | 'c', change: (value: string) => string): { hook: RelayHook; done: () => boolean } => {
     let done = false;
-    const o = await callThrough((dir, text) => {
+    const hook: RelayHook = (dir, text) => {
       const f = parse(text);
       if (dir === 'up' && !done && f.t === 'relay' && typeof f.body === 'string') {
-        const body = JSON.parse(f.body) as { k: string; Y?: string };
-        if (body.k === 'open' && body.Y !== undefined) {
+        const body = JSON.parse(f.body) as Record<string, unknown>;
+        if (body.k === 'open' && typeof body[field] === 'string') {
           done = true;
-          // Another valid point: the patient's share as seen by the doctor is now someone else's.
-          body.Y = toBase64Url(ristrettoPoint());
+          body[field] = change(body[field]);
           return [JSON.stringify({ ...f, body: JSON.stringify(body) })];
         }
       }
       return [text];
-    }, 'pake');
-    expect(done).toBe(true);
+    };
+    return { hook, done: () => done };
+  };
+
+  test('a tampered PAKE share fails key confirmation and never yields a session', async () => {
+    // Another valid point: the patient's share as seen by the doctor is now someone else's.
+    const tamper = tamperOpen('Y', () => toBase64Url(ristrettoPoint()));
+    const o = await callThrough(tamper.hook, 'pake');
+    expect(tamper.done()).toBe(true);
     expect((o.patientError ?? o.doctorError)?.code).toBe('CRYPTO');
     expect(o.connected).toEqual([]);
   });
 
   test('a swapped nonce commitment is caught when the nonce is revealed', async () => {
-    let done = false;
-    const o = await callThrough((dir, text) => {
-      const f = parse(text);
-      if (dir === 'up' && !done && f.t === 'relay' && typeof f.body === 'string') {
-        const body = JSON.parse(f.body) as { k: string; c?: string };
-        if (body.k === 'open' && body.c !== undefined) {
-          done = true;
-          body.c = body.c.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
-          return [JSON.stringify({ ...f, body: JSON.stringify(body) })];
-        }
-      }
-      return [text];
-    });
-    expect(done).toBe(true);
+    const tamper = tamperOpen('c', (c) => c.replace(/^./, (x) => (x === 'A' ? 'B' : 'A')));
+    const o = await callThrough(tamper.hook);
+    expect(tamper.done()).toBe(true);
     expect(reasonOf(o)).toBe('commitment');
     expect(o.connected).toEqual([]);
   });

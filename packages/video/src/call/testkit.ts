@@ -125,6 +125,41 @@ export function nextEvent<T>(
   });
 }
 
+/** A bare patient socket in a room's waiting room, for tests that play a misbehaving client. */
+export interface RawPatient {
+  raw: WebSocket;
+  /** Everything the relay sent, parsed. */
+  messages: Record<string, unknown>[];
+  /** The doctor's participant id (from the welcome). */
+  doctorId: string;
+  /** Relays a handshake body to the doctor. */
+  send(body: Record<string, unknown>): void;
+}
+
+/** Joins the testbed's appointment as a bare patient socket once the doctor is in the room. */
+export async function joinAsRawPatient(bed: CallTestbed): Promise<RawPatient> {
+  const raw = new WebSocket(bed.server.url);
+  bed.defer(() => raw.terminate());
+  const messages: Record<string, unknown>[] = [];
+  raw.on('message', (data: RawData) => messages.push(JSON.parse(String(data)) as Record<string, unknown>));
+  await new Promise((resolve) => raw.once('open', resolve));
+  raw.send(JSON.stringify({ t: 'hello', appointmentId: bed.appointmentId, role: 'patient' }));
+  const welcome = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no welcome within 5000 ms')), 5000);
+    const check = (): void => {
+      const w = messages.find((m) => m.t === 'welcome');
+      if (w === undefined) return;
+      clearTimeout(timer);
+      raw.off('message', check);
+      resolve(w);
+    };
+    raw.on('message', check);
+    check();
+  });
+  const doctorId = ((welcome.peers as { peerId: string; role: string }[]).find((p) => p.role === 'doctor') as { peerId: string }).peerId;
+  return { raw, messages, doctorId, send: (body) => raw.send(JSON.stringify({ t: 'relay', to: doctorId, body: JSON.stringify(body) })) };
+}
+
 /** The same code with another PAKE part (its last digit changed): it still locates the appointment. */
 export function withWrongPakePart(code: string): string {
   return code.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'));

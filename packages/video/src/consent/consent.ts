@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { parseWith, PvsKitError } from '@pvskit/core';
-import { newId } from '../account/crypto.js';
-import type { PracticeSession } from '../account/session.js';
+import { newId } from '../base/crypto.js';
+import type { PracticeSession } from '../base/session.js';
 import { appointmentOf } from '../appointments/appointments.js';
-import type { VideoContext } from '../service/context.js';
+import type { VideoContext } from '../base/context.js';
 import type { AppointmentRow, EvidenceKind, EvidenceRow } from '../storage/port.js';
-import { toAuditEntry, writeAudit, type AuditEntry } from './audit.js';
+import { toAuditEntry, writeAudit, type AuditEntry } from '../base/audit.js';
 import { consentTextVersion } from './texts.js';
 
 /*

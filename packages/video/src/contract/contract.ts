@@ -1,9 +1,8 @@
-import { isRealLocalDate, PvsKitError } from '@pvskit/core';
-import { practiceOf } from '../account/account.js';
-import type { PracticeSession } from '../account/session.js';
-import { berlinDate } from '../appointments/berlin-time.js';
-import { writeAudit } from '../consent/audit.js';
-import type { VideoContext } from '../service/context.js';
+import { berlinDateTimeOf, isRealLocalDate, PvsKitError } from '@pvskit/core';
+import { practiceOf } from '../base/session.js';
+import type { PracticeSession } from '../base/session.js';
+import { writeAudit } from '../base/audit.js';
+import type { VideoContext } from '../base/context.js';
 import type { PracticeDeletionCounts, PracticeRow } from '../storage/port.js';
 import { contractEndDate } from './notice.js';
 
@@ -53,7 +52,7 @@ function statusOf(p: PracticeRow, today: string): ContractStatus {
 export function createContractApi(ctx: VideoContext): ContractApi {
   const { store } = ctx;
   const today = (on?: string): string => {
-    const d = on ?? berlinDate(ctx.now());
+    const d = on ?? berlinDateTimeOf(new Date(ctx.now())).date;
     if (!isRealLocalDate(d)) throw new PvsKitError('VALIDATION', `not a date: ${d}`);
     return d;
   };

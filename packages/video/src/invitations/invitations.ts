@@ -1,11 +1,11 @@
 import { PvsKitError } from '@pvskit/core';
-import { practiceOf } from '../account/account.js';
-import { fromUtf8, newId, open, seal, utf8 } from '../account/crypto.js';
-import { dataKeyOf, type PracticeSession } from '../account/session.js';
+import { practiceOf } from '../base/session.js';
+import { fromUtf8, newId, open, seal, utf8 } from '../base/crypto.js';
+import { dataKeyOf, type PracticeSession } from '../base/session.js';
 import { appointmentOf, openAppointmentSecret, toAppointment, type Appointment } from '../appointments/appointments.js';
-import { writeAudit } from '../consent/audit.js';
+import { writeAudit } from '../base/audit.js';
 import { assertPlanIncludes } from '../plans/entitlements.js';
-import type { VideoContext } from '../service/context.js';
+import type { VideoContext } from '../base/context.js';
 import type { OutboxChannel, OutboxRow, OutboxStatus, PracticeRow } from '../storage/port.js';
 import { invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './texts.js';
 import type { EmailTransport, SmsTransport } from './transports.js';

@@ -1,4 +1,4 @@
-import { describeLocal } from '../appointments/berlin-time.js';
+import { describeLocalDateTime } from '@pvskit/core';
 
 /*
  * Invitation texts. German, plain, no advertising, and no diagnosis or reason for the visit: the booking
@@ -29,7 +29,7 @@ function windowText(w: InvitationFacts['codeWindow']): string {
 
 /** Subject and plain text of the e-mail invitation. */
 export function invitationEmail(f: InvitationFacts): { subject: string; text: string } {
-  const d = describeLocal(f.start);
+  const d = describeLocalDateTime(f.start);
   const text = [
     `Guten Tag ${f.patientName},`,
     '',
@@ -59,7 +59,7 @@ export function invitationEmail(f: InvitationFacts): { subject: string; text: st
 
 /** The SMS invitation (one message, kept short). */
 export function invitationSms(f: InvitationFacts): string {
-  const d = describeLocal(f.start);
+  const d = describeLocalDateTime(f.start);
   return (
     `Videosprechstunde bei ${f.physicianName} am ${d.date} um ${d.time} Uhr. ` +
     `Teilnahme: ${f.link} oder unter ${f.joinUrl} mit Zugangscode ${f.patientCode}. ` +
@@ -79,7 +79,7 @@ export function escapeHtml(text: string): string {
  * elsewhere). `audience: 'patient'` shows the patient code only; `'practice'` adds the doctor code.
  */
 export function printViewHtml(f: InvitationFacts, audience: 'patient' | 'practice'): string {
-  const d = describeLocal(f.start);
+  const d = describeLocalDateTime(f.start);
   const e = escapeHtml;
   const rows: [string, string][] = [
     ['Patient/in', f.patientName],

@@ -1,8 +1,8 @@
 import { parseWith, PvsKitError } from '@pvskit/core';
-import { practiceOf } from '../account/account.js';
-import type { PracticeSession } from '../account/session.js';
-import { writeAudit } from '../consent/audit.js';
-import type { VideoContext } from '../service/context.js';
+import { practiceOf } from '../base/session.js';
+import type { PracticeSession } from '../base/session.js';
+import { writeAudit } from '../base/audit.js';
+import type { VideoContext } from '../base/context.js';
 import type { Plan, PracticeRow } from '../storage/port.js';
 import { PLAN_CATALOGUE, assertPlanIncludes, planIncludes, type Feature } from './entitlements.js';
 import { openMandate, sealMandate, sepaMandateSchema, type SepaMandateInput, type StoredSepaMandate } from './sepa.js';

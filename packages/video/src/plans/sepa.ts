@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
-import { fromUtf8, open, seal, utf8 } from '../account/crypto.js';
+import { fromUtf8, open, seal, utf8 } from '../base/crypto.js';
 
 /** SEPA direct-debit mandate for plan plus, as entered in the seed's step "Rechnungsdaten". */
 export const sepaMandateSchema = z

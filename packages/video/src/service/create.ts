@@ -1,7 +1,6 @@
-import { parseWith, PvsKitError, silentLogger } from '@pvskit/core';
+import { berlinDateTimeOf, parseWith, PvsKitError, silentLogger } from '@pvskit/core';
 import { createAccountApi, type AccountApi } from '../account/account.js';
-import { checkKdfParams, cryptoReady, fromB64, genericHash, kdfPreset, subkey, wipe } from '../account/crypto.js';
-import { berlinDate } from '../appointments/berlin-time.js';
+import { checkKdfParams, cryptoReady, fromB64, genericHash, kdfPreset, subkey, wipe } from '../base/crypto.js';
 import { createAccessApi, type AccessApi } from '../appointments/access.js';
 import { createAppointmentsApi, type AppointmentsApi } from '../appointments/appointments.js';
 import { createConsentApi, type ConsentApi } from '../consent/consent.js';
@@ -9,7 +8,7 @@ import { createContractApi, type ContractApi } from '../contract/contract.js';
 import { createInvitationsApi, type InvitationsApi } from '../invitations/invitations.js';
 import { createPlansApi, type PlansApi } from '../plans/plans.js';
 import type { PurgeCounts } from '../storage/port.js';
-import type { VideoContext } from './context.js';
+import type { VideoContext } from '../base/context.js';
 import { optionsSchema, type VideoServiceOptions } from './options.js';
 
 /**
@@ -123,7 +122,7 @@ export async function createVideoService(options: VideoServiceOptions): Promise<
     purgeExpired,
     runMaintenance(now) {
       const purged = purgeExpired(now);
-      const contractEnds = contract.runContractEnds(berlinDate(now?.getTime() ?? ctx.now()));
+      const contractEnds = contract.runContractEnds(berlinDateTimeOf(now ?? new Date(ctx.now())).date);
       return { purged, contractEnds };
     },
     close: () => ctx.store.close(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '@pvskit/core';
-import type { KdfParams, KdfPreset } from '../account/crypto.js';
+import type { KdfParams, KdfPreset } from '../base/crypto.js';
 import type { EmailTransport, SmsTransport } from '../invitations/transports.js';
 import type { VideoStore } from '../storage/port.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRecordingLogger } from '@pvskit/core';
 import { generateDeviceKeyPair } from '../account/account.js';
-import type { DeviceKeyPair, KdfParams } from '../account/crypto.js';
+import type { DeviceKeyPair, KdfParams } from '../base/crypto.js';
 import type { RegistrationInput } from '../account/schemas.js';
 import { openSqliteStore } from '../storage/sqlite-store.js';
 import type { VideoStore } from '../storage/port.js';

@@ -9,7 +9,7 @@ import { PvsKitError } from '@pvskit/core';
 import { startPostgres, type TestPostgres } from '../../../../test/support/servers.js';
 import { createRecordingSmsTransport } from '../invitations/transports.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
-import { fromB64 } from '../account/crypto.js';
+import { fromB64 } from '../base/crypto.js';
 import type { VideoServiceOptions } from '../service/options.js';
 import type { AppointmentRow, PracticeRow, VideoStore } from './port.js';
 import { openPostgresStore } from './postgres/postgres-store.js';

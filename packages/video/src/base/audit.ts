@@ -1,6 +1,6 @@
-import type { VideoContext } from '../service/context.js';
-import { DAY_MS } from '../service/context.js';
-import { newId } from '../account/crypto.js';
+import type { VideoContext } from './context.js';
+import { DAY_MS } from './context.js';
+import { newId } from './crypto.js';
 import type { AuditRow } from '../storage/port.js';
 
 /** Metadata an audit entry may carry: flags, counts, roles, channels; never names, addresses or free text. */

@@ -1,6 +1,7 @@
 import { PvsKitError } from '@pvskit/core';
 import { wipe } from './crypto.js';
-import type { UserRole } from '../storage/port.js';
+import type { VideoContext } from './context.js';
+import type { PracticeRow, UserRole } from '../storage/port.js';
 
 /**
  * A logged-in user on an approved device. Holds the practice data key in memory only (never in the object's
@@ -37,4 +38,14 @@ export function closeSession(session: PracticeSession): void {
   const key = dataKeys.get(session);
   if (key !== undefined) wipe(key);
   dataKeys.delete(session);
+}
+
+/** The practice behind a session, refused once its keys are destroyed. */
+export function practiceOf(ctx: VideoContext, session: PracticeSession): PracticeRow {
+  dataKeyOf(session);
+  const practice = ctx.store.getPractice(session.practiceId);
+  if (practice === undefined || practice.keysDestroyedAt !== null) {
+    throw new PvsKitError('AUTH', 'practice no longer exists', { userMessage: 'Das Benutzerkonto existiert nicht mehr.' });
+  }
+  return practice;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPvsKit } from '@pvskit/core';
-import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
+import { createTestRig, registeredPractice, type TestRig } from './testing.js';
 import { videoPlugin, type AppointmentBookData } from './plugin.js';
 
 const CONTEXT = {

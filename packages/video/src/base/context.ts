@@ -1,5 +1,5 @@
 import type { Logger } from '@pvskit/core';
-import type { KdfParams } from '../account/crypto.js';
+import type { KdfParams } from './crypto.js';
 import type { VideoStore } from '../storage/port.js';
 
 /** What every module of the service shares. Internal: hosts see {@link VideoService} only. */

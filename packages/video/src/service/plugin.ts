@@ -1,8 +1,7 @@
-import { isPvsKitError, type Card, type HookContext, type PvsKitPlugin } from '@pvskit/core';
-import type { PracticeSession } from '../account/session.js';
-import type { VideoService } from '../service/create.js';
-import type { Appointment } from './appointments.js';
-import { describeLocal } from './berlin-time.js';
+import { describeLocalDateTime, isPvsKitError, type Card, type HookContext, type PvsKitPlugin } from '@pvskit/core';
+import type { PracticeSession } from '../base/session.js';
+import type { VideoService } from './create.js';
+import type { Appointment } from '../appointments/appointments.js';
 
 /** Options of {@link videoPlugin}. */
 export interface VideoPluginOptions {
@@ -20,7 +19,7 @@ export interface AppointmentBookData {
 const SOURCE = { label: 'pvskit Videosprechstunde' };
 
 function bookedCard(a: Appointment): Card {
-  const d = describeLocal(a.start);
+  const d = describeLocalDateTime(a.start);
   return {
     summary: `Videosprechstunde am ${d.date} um ${d.time} Uhr angelegt`,
     detail:
