@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '@pvskit/core';
 import { WebSocketServer } from 'ws';
 import type { AccessControl } from './access.js';
 import { createAdmission } from './admission.js';
+import { createSignalingCluster, type SignalingClusterOptions } from './cluster.js';
 import { createSignalingContext, type SignalingInspectEvent } from './context.js';
 import { startHousekeeping } from './housekeeping.js';
 import { DEFAULT_SIGNALING_LIMITS, limitsSchema, type SignalingLimits } from './limits.js';
@@ -25,6 +26,7 @@ import { createTransport } from './transport.js';
 export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './limits.js';
 export type { SignalingInspectEvent } from './context.js';
 export type { RedeemResult } from './redeem.js';
+export type { SignalingClusterOptions } from './cluster.js';
 
 /** Options of {@link createSignalingService}. */
 export interface SignalingServiceOptions {
@@ -45,6 +47,11 @@ export interface SignalingServiceOptions {
   inspect?: (event: SignalingInspectEvent) => void;
   /** Clock. */
   now?: () => number;
+  /**
+   * Redis (`redis://…` or options) to run several instances as one relay: rooms, admission, rate limits and
+   * resume are shared, sockets stay where they land. Give every instance the same `secret`.
+   */
+  redis?: string | SignalingClusterOptions;
 }
 
 /** Counters for monitoring and the capacity benchmark. */
@@ -103,6 +110,8 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const now = options.now ?? Date.now;
   const path = options.path ?? '/signal';
   const clientIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
+  const cluster = options.redis === undefined ? undefined : createSignalingCluster(typeof options.redis === 'string' ? { url: options.redis } : options.redis);
+  const memoryRooms = createMemoryRoomStore();
   const ctx = createSignalingContext({
     limits,
     now,
@@ -110,11 +119,21 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     signer: new TokenSigner(options.secret ?? randomBytes(32)),
     logger: options.logger ?? silentLogger,
     metadata: options.metadata ?? createMemoryMetadataStore(),
-    rooms: createMemoryRoomStore(),
+    rooms: cluster === undefined ? memoryRooms : cluster.roomStore(memoryRooms),
     inspect: options.inspect,
+    limiter: cluster?.limiter,
   });
   const admission = createAdmission(ctx);
-  const onConnection = createTransport(ctx, admission, clientIp);
+  const onConnection = createTransport(ctx, admission);
+  cluster?.start({
+    rooms: ctx.rooms,
+    accept: onConnection,
+    adopt: admission.adopt,
+    roomMaxAgeMs: limits.roomMaxAgeMs,
+    heartbeatMs: limits.heartbeatMs,
+    logger: options.logger ?? silentLogger,
+  });
+  const route = cluster?.route ?? onConnection;
   const housekeeping = startHousekeeping(ctx, admission);
   const redeem = createRedeem(ctx);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, clientTracking: false });
@@ -124,7 +143,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path || ctx.closed) return false;
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => route(ws, clientIp(req)));
       return true;
     },
     handleRequest(req, res) {
@@ -148,6 +167,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       for (const room of ctx.rooms.values()) for (const p of room.participants.values()) if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
       for (const conn of ctx.connections) conn.ws.close(CLOSE_CODES.shutdown, 'shutdown');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await cluster?.close();
     },
   };
 }

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
+import { startRedis, type TestRedis } from '../../../../test/support/servers.js';
+import { createMemoryAccessControl } from './memory-access.js';
+import { CLOSE_CODES } from './protocol.js';
+import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js';
+
+/*
+ * Two signaling instances in one process, each with its own Redis connections, on one real redis-server: what
+ * one instance learns (rooms, admission, rate limits) the other sees. The kill -9 case with real WebRTC is
+ * multi-instance.test.ts in the call folder.
+ */
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+}, 60_000);
+afterAll(async () => {
+  await redis.stop();
+});
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+interface Raw {
+  messages: Record<string, unknown>[];
+  closed: Promise<number>;
+  send(msg: unknown): void;
+  next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+async function raw(url: string): Promise<Raw> {
+  const ws = new WebSocket(url);
+  cleanups.push(() => ws.terminate());
+  const messages: Record<string, unknown>[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Record<string, unknown>));
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  return {
+    messages,
+    closed,
+    send: (msg) => ws.send(JSON.stringify(msg)),
+    async next(pred) {
+      await expect.poll(() => messages.some(pred), { timeout: 5000 }).toBe(true);
+      return messages.find(pred) as Record<string, unknown>;
+    },
+  };
+}
+
+/** Two instances sharing access, secret and one Redis (a fresh prefix per test). */
+async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
+  const access = createMemoryAccessControl();
+  const secret = randomBytes(32);
+  const cluster = { url: redis.url, prefix: `t${randomBytes(4).toString('hex')}:`, instanceTtlMs: 600 };
+  const servers: SignalingServer[] = [];
+  for (let i = 0; i < 2; i++) {
+    const server = await createSignalingServer({ port: 0, access, secret, redis: cluster, ...options });
+    servers.push(server);
+    cleanups.push(() => server.close());
+  }
+  const [a, b] = servers as [SignalingServer, SignalingServer];
+  const appt = access.addAppointment();
+  access.recordConsent(appt.appointmentId);
+  access.recordIntroduction(appt.appointmentId);
+  return { a, b, access, ...appt, ticket: a.issueDoctorTicket(appt.appointmentId) };
+}
+
+describe('signaling on two instances through Redis', () => {
+  test('a doctor on A and a patient on B meet, are admitted, relay both ways; one instance holds the room', async () => {
+    const s = await twoInstances();
+    const doctor = await raw(s.a.url);
+    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    await doctor.next((m) => m.t === 'welcome');
+    const patient = await raw(s.b.url);
+    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const welcome = await patient.next((m) => m.t === 'welcome');
+    expect(welcome).toMatchObject({ role: 'patient', admitted: false });
+    const knock = await doctor.next((m) => m.t === 'peer-joined');
+    const patientId = (knock['peer'] as { peerId: string }).peerId;
+    expect(patientId).toBe(welcome['peerId']);
+
+    patient.send({ t: 'relay', to: doctor.messages[0]?.['peerId'], body: 'sealed-knock' });
+    expect(await doctor.next((m) => m.t === 'relay')).toMatchObject({ from: patientId, body: 'sealed-knock' });
+    doctor.send({ t: 'admit', peer: patientId });
+    await patient.next((m) => m.t === 'admitted');
+    doctor.send({ t: 'relay', to: patientId, body: 'sealed-offer' });
+    expect(await patient.next((m) => m.t === 'relay')).toMatchObject({ body: 'sealed-offer' });
+    // The room lives on the instance that saw it first; the other only carries the patient's socket.
+    expect([s.a.stats().rooms, s.b.stats().rooms]).toEqual([1, 0]);
+    expect(s.a.stats().participants).toBe(2);
+  });
+
+  test('the instance owning the room goes away: both resume on the other, admission kept, relay works again', async () => {
+    const s = await twoInstances({ limits: { heartbeatMs: 200 } });
+    const doctor = await raw(s.a.url);
+    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    const dWelcome = await doctor.next((m) => m.t === 'welcome');
+    const patient = await raw(s.b.url);
+    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const pWelcome = await patient.next((m) => m.t === 'welcome');
+    doctor.send({ t: 'admit', peer: pWelcome['peerId'] });
+    const admitted = await patient.next((m) => m.t === 'admitted');
+
+    await s.a.close();
+    expect(await doctor.closed).toBe(CLOSE_CODES.shutdown);
+    expect(await patient.closed).toBe(CLOSE_CODES.shutdown);
+
+    const patient2 = await raw(s.b.url);
+    patient2.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient', resume: admitted['resumeToken'] });
+    expect(await patient2.next((m) => m.t === 'welcome')).toMatchObject({ peerId: pWelcome['peerId'], admitted: true, resumed: true });
+    const doctor2 = await raw(s.b.url);
+    doctor2.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: dWelcome['resumeToken'] });
+    expect(await doctor2.next((m) => m.t === 'welcome')).toMatchObject({ peerId: dWelcome['peerId'], resumed: true });
+    doctor2.send({ t: 'relay', to: pWelcome['peerId'], body: 'sealed-after' });
+    expect(await patient2.next((m) => m.t === 'relay')).toMatchObject({ from: dWelcome['peerId'], body: 'sealed-after' });
+  });
+
+  test('a waiting patient cannot resume into admission on the other instance (the token says not admitted)', async () => {
+    const s = await twoInstances();
+    const doctor = await raw(s.a.url);
+    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    await doctor.next((m) => m.t === 'welcome');
+    const patient = await raw(s.b.url);
+    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+    const w = await patient.next((m) => m.t === 'welcome');
+    await s.a.close();
+    const again = await raw(s.b.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient', resume: w['resumeToken'] });
+    expect(await again.next((m) => m.t === 'welcome')).toMatchObject({ admitted: false, resumed: false });
+  });
+
+  test('the per-address hello limit is one limit over both instances', async () => {
+    const s = await twoInstances({ limits: { helloPerIpPerMinute: 4 } });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const c = await raw((i % 2 === 0 ? s.a : s.b).url);
+      c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+      const m = await c.next((x) => x.t === 'welcome' || x.t === 'error');
+      outcomes.push(m.t === 'welcome' ? 'welcome' : String(m['code']));
+      c.send({ t: 'leave' });
+      await c.closed;
+    }
+    expect(outcomes).toEqual(['welcome', 'welcome', 'welcome', 'welcome', 'RATE_LIMITED', 'RATE_LIMITED']);
+  });
+});
