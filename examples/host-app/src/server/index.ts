@@ -40,6 +40,11 @@ export interface HostAppOptions {
    * shared by several instances. Default: a SQLite file next to `dataFile`.
    */
   videoPostgres?: string;
+  /**
+   * Redis URL (`pvskit serve --redis` / `PVSKIT_REDIS_URL`): the signaling of several host-app instances on one
+   * Redis acts as one relay (they must share the data file's secrets). Default: signaling in this process only.
+   */
+  redis?: string;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
   today?: string;
 }
@@ -103,6 +108,7 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         settings: store.settings(),
         logger,
         postgresUrl: options.videoPostgres,
+        redisUrl: options.redis,
       });
     } catch (error) {
       // The rest of the PVS works without video; the UI says the module is missing.

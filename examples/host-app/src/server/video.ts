@@ -119,6 +119,8 @@ export async function startVideo(options: {
   logger: Logger;
   /** PostgreSQL URL for the video store; without it, a SQLite file next to the data file. */
   postgresUrl?: string | undefined;
+  /** Redis URL that joins the signaling to other instances; without it, signaling in this process only. */
+  redisUrl?: string | undefined;
 }): Promise<VideoIntegration> {
   const postgresUrl = options.postgresUrl;
   const files = videoFiles(options.dataFile, postgresUrl === undefined ? 'sqlite' : 'postgres');
@@ -142,6 +144,7 @@ export async function startVideo(options: {
     secret: Buffer.from(secrets.signalingSecret, 'base64url'),
     logger: options.logger,
     path: '/signal',
+    ...(options.redisUrl === undefined ? {} : { redis: options.redisUrl }),
   });
   return {
     service,

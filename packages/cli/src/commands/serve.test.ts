@@ -38,6 +38,27 @@ describe('pvskit serve', () => {
     expect(io.out.join('') + io.err.join('')).not.toContain('Geheim');
   });
 
+  it('takes the signaling Redis URL from --redis or PVSKIT_REDIS_URL, the flag first, and never prints it', async () => {
+    const url = 'redis://:Geheim@redis.internal:6379/2';
+    expect(parseServeArgs(['--redis', url])).toMatchObject({ redis: url });
+    expect(parseServeArgs([], { PVSKIT_REDIS_URL: url })).toMatchObject({ redis: url });
+    expect(parseServeArgs(['--redis', 'rediss://r'], { PVSKIT_REDIS_URL: url })).toMatchObject({ redis: 'rediss://r' });
+    expect(parseServeArgs([], { PVSKIT_REDIS_URL: '' })).not.toHaveProperty('redis');
+    expect(() => parseServeArgs(['--redis', 'localhost:6379'])).toThrow(/--redis must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => parseServeArgs([], { PVSKIT_REDIS_URL: 'http://x' })).toThrow(/PVSKIT_REDIS_URL must be/);
+
+    const io = { ...memoryIo(), env: { PVSKIT_REDIS_URL: url } };
+    const seen: unknown[] = [];
+    const starter: HostAppStarter = (o) => {
+      seen.push(o.redis);
+      return Promise.resolve({ url: 'http://127.0.0.1:1', dataFile: 'd', close: () => Promise.resolve() });
+    };
+    expect(await main(['serve'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())])).toBe(0);
+    expect(seen).toEqual([url]);
+    expect(io.out.join('')).toContain('Signalisierung über Redis');
+    expect(io.out.join('') + io.err.join('')).not.toContain('Geheim');
+  });
+
   it('refuses a bad port and unknown options with exit code 2', async () => {
     for (const args of [['--port', 'abc'], ['--port', '70000'], ['--verbose'], ['extra']]) {
       const io = memoryIo();

@@ -5,7 +5,7 @@ import { parseArgs } from '../input.js';
 
 /** What `serve` needs of the sample host app (`@pvskit/host-app`'s `startHostApp`). */
 export interface HostAppStarter {
-  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; videoPostgres?: string; logger: Logger }): Promise<{
+  (options: { port: number; host: string; dataFile?: string; reset: boolean; cdsToken?: string; videoPostgres?: string; redis?: string; logger: Logger }): Promise<{
     url: string;
     dataFile: string;
     close(): Promise<void>;
@@ -20,13 +20,16 @@ export interface ServeOptions {
   reset: boolean;
   /** PostgreSQL URL for the video store; from `--postgres` or, better (argv is visible to every user), `PVSKIT_VIDEO_POSTGRES`. */
   videoPostgres?: string;
+  /** Redis URL that joins this instance's signaling to the others on it; from `--redis` or `PVSKIT_REDIS_URL`. */
+  redis?: string;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
 
-/** Parses `[--port N] [--host H] [--data FILE] [--reset] [--postgres URL]`; `env` supplies PVSKIT_VIDEO_POSTGRES. */
+/** Parses `[--port N] [--host H] [--data FILE] [--reset] [--postgres URL] [--redis URL]`; `env` supplies PVSKIT_VIDEO_POSTGRES and PVSKIT_REDIS_URL. */
 export function parseServeArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeOptions {
-  const { positional, values, flags } = parseArgs(args, { values: ['port', 'host', 'data', 'postgres'], flags: ['reset'] });
+  const { positional, values, flags } = parseArgs(args, { values: ['port', 'host', 'data', 'postgres', 'redis'], flags: ['reset'] });
   if (positional.length > 0) throw new CliInputError(undefined, `unexpected argument "${positional[0] ?? ''}"`);
   const portText = values.get('port') ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new CliInputError(undefined, `--port must be a number 0–65535, got "${portText}"`);
@@ -37,12 +40,19 @@ export function parseServeArgs(args: readonly string[], env: Readonly<Record<str
     const source = values.has('postgres') ? '--postgres' : 'PVSKIT_VIDEO_POSTGRES';
     throw new CliInputError(undefined, `${source} must be a postgres:// or postgresql:// URL`);
   }
+  const redisFromEnv = env['PVSKIT_REDIS_URL'];
+  const redis = values.get('redis') ?? (redisFromEnv === '' ? undefined : redisFromEnv);
+  if (redis !== undefined && !REDIS_URL.test(redis)) {
+    const source = values.has('redis') ? '--redis' : 'PVSKIT_REDIS_URL';
+    throw new CliInputError(undefined, `${source} must be a redis:// or rediss:// URL`);
+  }
   return {
     port: Number(portText),
     host: values.get('host') ?? '127.0.0.1',
     reset: flags.has('reset'),
     ...(data === undefined ? {} : { dataFile: data }),
     ...(postgres === undefined ? {} : { videoPostgres: postgres }),
+    ...(redis === undefined ? {} : { redis }),
   };
 }
 
@@ -96,7 +106,7 @@ export function createServeCommand(
   return {
     name: 'serve',
     summary: 'sample host app (PVS in the browser) with signaling and CDS Hooks service',
-    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset] [--postgres URL]  (env PVSKIT_CDS_TOKEN, PVSKIT_VIDEO_POSTGRES)',
+    usage: 'pvskit serve [--port N] [--host H] [--data FILE] [--reset] [--postgres URL] [--redis URL]  (env PVSKIT_CDS_TOKEN, PVSKIT_VIDEO_POSTGRES, PVSKIT_REDIS_URL)',
     async run(args, io) {
       const options = parseServeArgs(args, io.env);
       const startHostApp = await start();
@@ -112,7 +122,7 @@ export function createServeCommand(
         throw error;
       }
       // The URL may carry a password: say which kind of store, not where.
-      const videoStore = options.videoPostgres === undefined ? '' : ', Videosprechstunde in PostgreSQL';
+      const videoStore = (options.videoPostgres === undefined ? '' : ', Videosprechstunde in PostgreSQL') + (options.redis === undefined ? '' : ', Signalisierung über Redis');
       io.stdout(`pvskit serve: ${app.url} (Daten: ${app.dataFile}${videoStore}) — beenden mit Strg+C\n`);
       await stopped();
       await app.close();
