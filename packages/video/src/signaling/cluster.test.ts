@@ -135,17 +135,27 @@ describe('signaling on two instances through Redis', () => {
     expect(await again.next((m) => m.t === 'welcome')).toMatchObject({ admitted: false, resumed: false });
   });
 
-  test('the per-address hello limit is one limit over both instances', async () => {
-    const s = await twoInstances({ limits: { helloPerIpPerMinute: 4 } });
+  test('the per-address hello and redeem limits are one limit over both instances', async () => {
+    const s = await twoInstances({ limits: { helloPerIpPerMinute: 4, redeemPerIpPerMinute: 3 } });
+    // Two rooms, one owned by each instance: hellos are counted where the room lives, so only a shared count holds.
+    const other = s.access.addAppointment().appointmentId;
     const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
       const c = await raw((i % 2 === 0 ? s.a : s.b).url);
-      c.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+      c.send({ t: 'hello', appointmentId: i % 2 === 0 ? s.appointmentId : other, role: 'patient' });
       const m = await c.next((x) => x.t === 'welcome' || x.t === 'error');
       outcomes.push(m.t === 'welcome' ? 'welcome' : String(m['code']));
       c.send({ t: 'leave' });
       await c.closed;
     }
+    expect([s.a.stats().rooms, s.b.stats().rooms]).toEqual([1, 1]);
     expect(outcomes).toEqual(['welcome', 'welcome', 'welcome', 'welcome', 'RATE_LIMITED', 'RATE_LIMITED']);
+
+    const redeemed: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await fetch(`${(i % 2 === 0 ? s.a : s.b).url.replace(/^ws/, 'http')}/redeem`, { method: 'POST', body: JSON.stringify({ locator: '0000' }) });
+      redeemed.push(res.status);
+    }
+    expect(redeemed.filter((status) => status === 429)).toHaveLength(2);
   });
 });
