@@ -72,6 +72,18 @@ async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
 }
 
 describe('signaling on two instances through Redis', () => {
+  test('with Redis gone a new socket is closed as at a shutdown (the client retries), and the process stays up', async () => {
+    const own = await startRedis();
+    const access = createMemoryAccessControl();
+    const server = await createSignalingServer({ port: 0, access, redis: own.url });
+    cleanups.push(() => server.close());
+    const { appointmentId } = access.addAppointment();
+    await own.stop();
+    const c = await raw(server.url);
+    c.send({ t: 'hello', appointmentId, role: 'patient' });
+    expect(await c.closed).toBe(CLOSE_CODES.shutdown);
+  });
+
   test('a doctor on A and a patient on B meet, are admitted, relay both ways; one instance holds the room', async () => {
     const s = await twoInstances();
     const doctor = await raw(s.a.url);

@@ -170,6 +170,8 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
   const instanceId = randomBytes(9).toString('base64url');
   const redis = new Redis(options.url, { maxRetriesPerRequest: 3 }) as Commands;
   const sub = new Redis(options.url);
+  // Connection errors are retried by ioredis; commands that give up fail where they are awaited.
+  for (const client of [redis, sub]) client.on('error', (error: Error) => hooks?.logger.warn('signaling cluster: Redis connection', { error: error.message }));
   redis.defineCommand('claimRoom', { numberOfKeys: 1, lua: CLAIM });
   redis.defineCommand('takeRate', { numberOfKeys: 1, lua: TAKE });
   const instKey = (id: string): string => `${prefix}inst:${id}`;
@@ -287,7 +289,13 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
     const buffered: [RawData, boolean][] = [];
     const collect = (data: RawData, isBinary: boolean): void => {
       buffered.push([data, isBinary]);
-      if (buffered.length === 1) void decide();
+      if (buffered.length > 1) return;
+      decide().catch((cause: unknown) => {
+        // Redis unreachable: the client retries (as after a restart) rather than waiting on a socket nobody serves.
+        need().logger.error('signaling cluster routing failed', { error: String(cause) });
+        clearTimeout(timer);
+        ws.close(CLOSE_CODES.shutdown, 'unavailable');
+      });
     };
     ws.on('message', collect);
     const timer = setTimeout(() => ws.close(CLOSE_CODES.timeout, 'no hello'), 10_000);
@@ -399,17 +407,21 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
       closed = true;
       clearInterval(beat);
       clearInterval(pinger);
-      if (hooks !== undefined) {
-        const mine = [...hooks.rooms.values()].map((r) => r.id);
-        for (const id of mine) touched.add(id);
-        await flush();
-        if (mine.length > 0) await redis.del(...mine.map(ownerKey));
-      }
       for (const p of proxies.values()) p.ws.close(CLOSE_CODES.shutdown, 'shutdown');
       proxies.clear();
-      await redis.del(instKey(instanceId));
       sub.disconnect();
-      await redis.quit();
+      try {
+        // Rooms stay readable for whichever instance their clients reach next.
+        const mine = hooks === undefined ? [] : [...hooks.rooms.values()].map((r) => r.id);
+        for (const id of mine) touched.add(id);
+        if (hooks !== undefined) await flush();
+        if (mine.length > 0) await redis.del(...mine.map(ownerKey));
+        await redis.del(instKey(instanceId));
+        await redis.quit();
+      } catch (cause) {
+        hooks?.logger.warn('signaling cluster: state not written at shutdown', { error: String(cause) });
+        redis.disconnect();
+      }
     },
   };
 }
