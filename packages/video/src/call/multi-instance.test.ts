@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startPostgres, startRedis, type TestPostgres, type TestRedis } from '../../../../test/support/servers.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
 import { openPostgresStore } from '../storage/postgres/postgres-store.js';
-import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient, type CallClientOptions, type Knock } from './client.js';
-import { countFrames, nextEvent, nodeClientDefaults, syntheticCamera, withWrongPakePart } from './testkit.js';
+import { parseInvitationLink, redeemAccessCode, type Knock } from './client.js';
+import { countFrames, nextEvent, syntheticCamera, trackedClients, withWrongPakePart } from './testkit.js';
 
 /*
  * Issue 16's acceptance: two signaling processes (the built package, real child processes) on one Redis and one
@@ -121,17 +121,7 @@ async function loadBalancer(ports: () => number[]): Promise<{ url: string }> {
   return { url: `ws://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/signal` };
 }
 
-async function client(options: Omit<CallClientOptions, 'wrtc' | 'WebSocket'>): Promise<CallClient> {
-  const c = await createCallClient({ ...nodeClientDefaults, ...options });
-  cleanups.push(() => c.close());
-  return c;
-}
-
-function camera(): MediaStream {
-  const cam = syntheticCamera();
-  cleanups.push(() => cam.stop());
-  return cam.stream;
-}
+const { client, camera } = trackedClients(cleanups);
 
 /** A practice with one booked appointment in a fresh database, consent and introduction recorded, and two instances. */
 async function setup(options: { consent?: boolean } = {}) {

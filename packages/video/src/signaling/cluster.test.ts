@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
 import { startRedis, type TestRedis } from '../../../../test/support/servers.js';
 import { createMemoryAccessControl } from './memory-access.js';
 import { CLOSE_CODES } from './protocol.js';
 import { createSignalingServer, type SignalingServer, type SignalingServerOptions } from './server.js';
+import { rawSocket, type RawSocket } from './testing.js';
 
 /*
  * Two signaling instances in one process, each with its own Redis connections, on one real redis-server: what
@@ -25,33 +25,7 @@ afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-interface Raw {
-  messages: Record<string, unknown>[];
-  closed: Promise<number>;
-  send(msg: unknown): void;
-  next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-}
-
-async function raw(url: string): Promise<Raw> {
-  const ws = new WebSocket(url);
-  cleanups.push(() => ws.terminate());
-  const messages: Record<string, unknown>[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Record<string, unknown>));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise((r, j) => {
-    ws.once('open', r);
-    ws.once('error', j);
-  });
-  return {
-    messages,
-    closed,
-    send: (msg) => ws.send(JSON.stringify(msg)),
-    async next(pred) {
-      await expect.poll(() => messages.some(pred), { timeout: 5000 }).toBe(true);
-      return messages.find(pred) as Record<string, unknown>;
-    },
-  };
-}
+const raw = (url: string): Promise<RawSocket> => rawSocket(url, cleanups);
 
 /** Two instances sharing access, secret and one Redis (a fresh prefix per test). */
 async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
@@ -71,6 +45,17 @@ async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
   return { a, b, access, ...appt, ticket: a.issueDoctorTicket(appt.appointmentId) };
 }
 
+/** The doctor joins on A, then a patient on B; both welcomes returned. */
+async function doctorOnAPatientOnB(s: Awaited<ReturnType<typeof twoInstances>>) {
+  const doctor = await raw(s.a.url);
+  doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+  const doctorWelcome = await doctor.next((m) => m.t === 'welcome');
+  const patient = await raw(s.b.url);
+  patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
+  const patientWelcome = await patient.next((m) => m.t === 'welcome');
+  return { doctor, patient, doctorWelcome, patientWelcome };
+}
+
 describe('signaling on two instances through Redis', () => {
   test('with Redis gone a new socket is closed as at a shutdown (the client retries), and the process stays up', async () => {
     const own = await startRedis();
@@ -86,12 +71,7 @@ describe('signaling on two instances through Redis', () => {
 
   test('a doctor on A and a patient on B meet, are admitted, relay both ways; one instance holds the room', async () => {
     const s = await twoInstances();
-    const doctor = await raw(s.a.url);
-    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
-    await doctor.next((m) => m.t === 'welcome');
-    const patient = await raw(s.b.url);
-    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
-    const welcome = await patient.next((m) => m.t === 'welcome');
+    const { doctor, patient, patientWelcome: welcome } = await doctorOnAPatientOnB(s);
     expect(welcome).toMatchObject({ role: 'patient', admitted: false });
     const knock = await doctor.next((m) => m.t === 'peer-joined');
     const patientId = (knock['peer'] as { peerId: string }).peerId;
@@ -110,12 +90,7 @@ describe('signaling on two instances through Redis', () => {
 
   test('the instance owning the room goes away: both resume on the other, admission kept, relay works again', async () => {
     const s = await twoInstances({ limits: { heartbeatMs: 200 } });
-    const doctor = await raw(s.a.url);
-    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
-    const dWelcome = await doctor.next((m) => m.t === 'welcome');
-    const patient = await raw(s.b.url);
-    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
-    const pWelcome = await patient.next((m) => m.t === 'welcome');
+    const { doctor, patient, doctorWelcome: dWelcome, patientWelcome: pWelcome } = await doctorOnAPatientOnB(s);
     doctor.send({ t: 'admit', peer: pWelcome['peerId'] });
     const admitted = await patient.next((m) => m.t === 'admitted');
 
@@ -135,12 +110,7 @@ describe('signaling on two instances through Redis', () => {
 
   test('a waiting patient cannot resume into admission on the other instance (the token says not admitted)', async () => {
     const s = await twoInstances();
-    const doctor = await raw(s.a.url);
-    doctor.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
-    await doctor.next((m) => m.t === 'welcome');
-    const patient = await raw(s.b.url);
-    patient.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient' });
-    const w = await patient.next((m) => m.t === 'welcome');
+    const { patientWelcome: w } = await doctorOnAPatientOnB(s);
     await s.a.close();
     const again = await raw(s.b.url);
     again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'patient', resume: w['resumeToken'] });
