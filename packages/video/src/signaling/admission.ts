@@ -32,6 +32,8 @@ export interface Admission {
    * admitted ones keep their slot for the grace period, waiting ones knock again.
    */
   adopt(room: Room): void;
+  /** Lets go of a room another instance took over: its sockets here close as at a shutdown, so clients resume there. */
+  release(room: Room): void;
 }
 
 export function createAdmission(ctx: SignalingContext): Admission {
@@ -306,6 +308,16 @@ export function createAdmission(ctx: SignalingContext): Admission {
         return;
       }
       startGrace(room, p);
+    },
+
+    release(room) {
+      for (const p of room.participants.values()) {
+        if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
+        const conn = p.conn;
+        if (conn === undefined) continue;
+        conn.participant = undefined;
+        conn.ws.close(CLOSE_CODES.shutdown, 'moved');
+      }
     },
 
     adopt(room) {

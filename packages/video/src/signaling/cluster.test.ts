@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startRedis, type TestRedis } from '../../../../test/support/servers.js';
 import { createMemoryAccessControl } from './memory-access.js';
@@ -32,6 +33,8 @@ async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
   const access = createMemoryAccessControl();
   const secret = randomBytes(32);
   const cluster = { url: redis.url, prefix: `t${randomBytes(4).toString('hex')}:`, instanceTtlMs: 600 };
+  const peek = new Redis(redis.url);
+  cleanups.push(() => peek.quit());
   const servers: SignalingServer[] = [];
   for (let i = 0; i < 2; i++) {
     const server = await createSignalingServer({ port: 0, access, secret, redis: cluster, ...options });
@@ -42,7 +45,7 @@ async function twoInstances(options: Partial<SignalingServerOptions> = {}) {
   const appt = access.addAppointment();
   access.recordConsent(appt.appointmentId);
   access.recordIntroduction(appt.appointmentId);
-  return { a, b, access, ...appt, ticket: a.issueDoctorTicket(appt.appointmentId) };
+  return { a, b, access, peek, prefix: cluster.prefix, ...appt, ticket: a.issueDoctorTicket(appt.appointmentId) };
 }
 
 /** The doctor joins on A, then a patient on B; both welcomes returned. */
@@ -106,6 +109,24 @@ describe('signaling on two instances through Redis', () => {
     expect(await doctor2.next((m) => m.t === 'welcome')).toMatchObject({ peerId: dWelcome['peerId'], resumed: true });
     doctor2.send({ t: 'relay', to: pWelcome['peerId'], body: 'sealed-after' });
     expect(await patient2.next((m) => m.t === 'relay')).toMatchObject({ from: dWelcome['peerId'], body: 'sealed-after' });
+  });
+
+  test('an instance that finds its room taken over (it stalled) lets it go; the doctor resumes at the new owner', async () => {
+    const s = await twoInstances();
+    const { doctor, doctorWelcome } = await doctorOnAPatientOnB(s);
+    const ownerKey = `${s.prefix}room:${s.appointmentId}:owner`;
+    const ownerA = await s.peek.get(ownerKey);
+    const instances = (await s.peek.keys(`${s.prefix}inst:*`)).map((k) => k.slice(`${s.prefix}inst:`.length));
+    const ownerB = instances.find((id) => id !== ownerA);
+    expect(ownerB).toBeDefined();
+    // What another instance's takeover leaves in Redis after A missed its heartbeat.
+    await s.peek.set(ownerKey, ownerB as string);
+    expect(await doctor.closed).toBe(CLOSE_CODES.shutdown);
+    expect(s.a.stats().rooms).toBe(0);
+    const again = await raw(s.a.url);
+    again.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', resume: doctorWelcome['resumeToken'] });
+    expect(await again.next((m) => m.t === 'welcome')).toMatchObject({ peerId: doctorWelcome['peerId'], resumed: true });
+    expect([s.a.stats().rooms, s.b.stats().rooms]).toEqual([0, 1]);
   });
 
   test('a waiting patient cannot resume into admission on the other instance (the token says not admitted)', async () => {

@@ -36,6 +36,8 @@ export interface ClusterHooks {
   accept(ws: WebSocket, ip: string): void;
   /** Takes over a room read back from Redis. */
   adopt(room: Room): void;
+  /** Gives up a room another instance now owns: its sockets here are closed (clients resume there). */
+  release(room: Room): void;
   /** Longest a room lives (TTL of its keys). */
   roomMaxAgeMs: number;
   /** Ping interval of proxied sockets. */
@@ -58,7 +60,7 @@ export interface SignalingCluster {
 
 /** A frame on an instance's channel. */
 type Wire =
-  | { k: 'open'; c: string; from: string; ip: string }
+  | { k: 'open'; c: string; from: string; ip: string; room: string }
   | { k: 'msg'; c: string; d: string; b?: true }
   | { k: 'close'; c: string }
   | { k: 'send'; c: string; d: string }
@@ -124,6 +126,8 @@ type Commands = Redis & {
 class RemoteSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
+  /** Settles once the transport listens (after the room was read back); frames wait on it, in order. */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly publish: (to: string, msg: Wire) => Promise<number>,
@@ -215,15 +219,26 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
         const shim = new RemoteSocket(publish, msg.from, msg.c);
         shims.set(msg.c, shim);
         shim.once('close', () => shims.delete(msg.c));
-        need().accept(shim as unknown as WebSocket, msg.ip);
+        // This instance may own the room without holding it yet (taken over from a dead or stalled one).
+        shim.ready = restore(msg.room).then(
+          () => need().accept(shim as unknown as WebSocket, msg.ip),
+          (cause: unknown) => {
+            need().logger.error('signaling cluster: room not readable', { error: String(cause) });
+            shim.close(CLOSE_CODES.shutdown, 'unavailable');
+          },
+        );
         return;
       }
-      case 'msg':
-        shims.get(msg.c)?.emit('message', Buffer.from(msg.d, 'utf8'), msg.b === true);
+      case 'msg': {
+        const shim = shims.get(msg.c);
+        void shim?.ready.then(() => shim.emit('message', Buffer.from(msg.d, 'utf8'), msg.b === true));
         return;
-      case 'close':
-        shims.get(msg.c)?.gone();
+      }
+      case 'close': {
+        const shim = shims.get(msg.c);
+        void shim?.ready.then(() => shim.gone());
         return;
+      }
       case 'send': {
         const proxy = proxies.get(msg.c);
         if (proxy !== undefined && proxy.ws.readyState === proxy.ws.OPEN) proxy.ws.send(msg.d);
@@ -261,10 +276,10 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
   };
 
   /** Carries the socket to `owner`; false if nobody listens there. Frames keep arriving into `buffered` until then. */
-  const proxy = async (ws: WebSocket, ip: string, owner: string, buffered: [RawData, boolean][], collect: (data: RawData, isBinary: boolean) => void): Promise<boolean> => {
+  const proxy = async (ws: WebSocket, ip: string, room: string, owner: string, buffered: [RawData, boolean][], collect: (data: RawData, isBinary: boolean) => void): Promise<boolean> => {
     const c = `${instanceId}.${++connSeq}`;
     const text = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
-    if ((await publish(owner, { k: 'open', c, from: instanceId, ip })) === 0) return false;
+    if ((await publish(owner, { k: 'open', c, from: instanceId, ip, room })) === 0) return false;
     const entry = { ws, owner, alive: true };
     proxies.set(c, entry);
     const forward = (data: RawData, isBinary: boolean): void => {
@@ -324,7 +339,7 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
           local();
           return;
         }
-        if (await proxy(ws, ip, owner, buffered, collect)) {
+        if (appointmentId !== undefined && (await proxy(ws, ip, appointmentId, owner, buffered, collect))) {
           clearTimeout(timer);
           return;
         }
@@ -337,8 +352,24 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
 
   let beat: ReturnType<typeof setInterval> | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
+  /**
+   * An instance that stalled past its heartbeat (or looked dead for a moment) may find its rooms taken over: it
+   * lets them go, so a room is never served by two instances for long.
+   */
+  const checkOwnership = async (): Promise<void> => {
+    const { rooms, release } = need();
+    const held = [...rooms.values()];
+    if (held.length === 0) return;
+    const owners = await redis.mget(...held.map((r) => ownerKey(r.id)));
+    held.forEach((room, i) => {
+      const owner = owners[i];
+      if (owner !== null && owner !== undefined && owner !== instanceId) release(room);
+    });
+  };
+
   const heartbeat = async (): Promise<void> => {
     await redis.set(instKey(instanceId), '1', 'PX', ttl);
+    await checkOwnership();
     const watched = new Set<string>([...shims.values()].map((s) => s.home));
     for (const p of proxies.values()) watched.add(p.owner);
     for (const id of watched) {

@@ -129,6 +129,11 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     rooms: ctx.rooms,
     accept: onConnection,
     adopt: admission.adopt,
+    release(room) {
+      admission.release(room);
+      // Only this instance forgets it: the room's keys in Redis belong to the new owner.
+      memoryRooms.delete(room.id);
+    },
     roomMaxAgeMs: limits.roomMaxAgeMs,
     heartbeatMs: limits.heartbeatMs,
     logger: options.logger ?? silentLogger,
