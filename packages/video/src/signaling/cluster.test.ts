@@ -129,6 +129,28 @@ describe('signaling on two instances through Redis', () => {
     expect([s.a.stats().rooms, s.b.stats().rooms]).toEqual([0, 1]);
   });
 
+  test('hellos for unknown appointments leave no room keys behind for long (bounded state in Redis)', async () => {
+    const s = await twoInstances();
+    for (let i = 0; i < 5; i++) {
+      const c = await raw((i % 2 === 0 ? s.a : s.b).url);
+      c.send({ t: 'hello', appointmentId: randomBytes(16).toString('base64url'), role: 'patient' });
+      expect(await c.next((m) => m.t === 'error')).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    // The real room's keys stay for the room's lifetime; the guesses' claims expire with two heartbeat periods.
+    const d = await raw(s.a.url);
+    d.send({ t: 'hello', appointmentId: s.appointmentId, role: 'doctor', ticket: s.ticket });
+    await d.next((m) => m.t === 'welcome');
+    await expect.poll(() => s.peek.keys(`${s.prefix}room:*`), { timeout: 5000 }).toHaveLength(2);
+    expect((await s.peek.keys(`${s.prefix}room:*`)).sort()).toEqual([`${s.prefix}room:${s.appointmentId}:owner`, `${s.prefix}room:${s.appointmentId}:state`]);
+    expect(await s.peek.pttl(`${s.prefix}room:${s.appointmentId}:owner`)).toBeGreaterThan(3_600_000);
+  });
+
+  test('bad cluster options are refused naming the field', async () => {
+    const access = createMemoryAccessControl();
+    await expect(createSignalingServer({ port: 0, access, redis: { url: redis.url, instanceTtlMs: 5 } })).rejects.toThrow(/redis.instanceTtlMs must be an integer ≥ 100 ms/);
+    await expect(createSignalingServer({ port: 0, access, redis: 'localhost:6379' })).rejects.toThrow(/redis.url must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
   test('a waiting patient cannot resume into admission on the other instance (the token says not admitted)', async () => {
     const s = await twoInstances();
     const { patientWelcome: w } = await doctorOnAPatientOnB(s);

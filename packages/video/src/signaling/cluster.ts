@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Logger } from '@pvskit/core';
+import { PvsKitError, type Logger } from '@pvskit/core';
 import { Redis } from 'ioredis';
 import type { RawData, WebSocket } from 'ws';
 import type { LimiterFactory } from './context.js';
@@ -171,6 +171,8 @@ class RemoteSocket extends EventEmitter {
 export function createSignalingCluster(options: SignalingClusterOptions): SignalingCluster {
   const prefix = options.prefix ?? 'pvskit:sig:';
   const ttl = options.instanceTtlMs ?? 3000;
+  if (!Number.isInteger(ttl) || ttl < 100) throw new PvsKitError('CONFIG', `redis.instanceTtlMs must be an integer ≥ 100 ms, got ${ttl}`);
+  if (!/^rediss?:\/\//.test(options.url)) throw new PvsKitError('CONFIG', 'redis.url must be a redis:// or rediss:// URL');
   const instanceId = randomBytes(9).toString('base64url');
   const redis = new Redis(options.url, { maxRetriesPerRequest: 3 }) as Commands;
   const sub = new Redis(options.url);
@@ -330,7 +332,8 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
       }
       let dead = '';
       for (;;) {
-        const owner = appointmentId === undefined ? instanceId : await redis.claimRoom(ownerKey(appointmentId), instanceId, need().roomMaxAgeMs, `${prefix}inst:`, dead);
+        // A claim lives briefly until a room really opens (an unknown appointment id leaves nothing for long).
+        const owner = appointmentId === undefined ? instanceId : await redis.claimRoom(ownerKey(appointmentId), instanceId, 2 * ttl, `${prefix}inst:`, dead);
         if (ws.readyState !== ws.OPEN) return;
         if (owner === instanceId) {
           if (appointmentId !== undefined) await restore(appointmentId);
@@ -392,6 +395,7 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
       get: (id) => local.get(id),
       set(room) {
         local.set(room);
+        void redis.pexpire(ownerKey(room.id), need().roomMaxAgeMs);
         this.touch(room.id);
       },
       delete(id) {
