@@ -196,7 +196,16 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
   const touched = new Set<string>();
   let flushScheduled = false;
 
-  const publish = (to: string, msg: Wire): Promise<number> => redis.publish(channel(to), JSON.stringify(msg));
+  // Redis unreachable counts as nobody listening: the socket cannot be served, so it closes and its client retries.
+  const publish = (to: string, msg: Wire): Promise<number> =>
+    redis.publish(channel(to), JSON.stringify(msg)).catch((cause: unknown) => {
+      hooks?.logger.warn('signaling cluster: publish failed', { error: String(cause) });
+      return 0;
+    });
+  /** Writes whose failure only delays cleanup (keys expire anyway). */
+  const background = (write: Promise<unknown>): void => {
+    write.catch((cause: unknown) => hooks?.logger.warn('signaling cluster: Redis write failed', { error: String(cause) }));
+  };
   const need = (): ClusterHooks => {
     if (hooks === undefined) throw new Error('signaling cluster not started');
     return hooks;
@@ -269,7 +278,7 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
   };
 
   const ownerDied = (owner: string): void => {
-    void redis.del(instKey(owner));
+    background(redis.del(instKey(owner)));
     for (const [c, proxy] of proxies) {
       if (proxy.owner !== owner) continue;
       proxies.delete(c);
@@ -282,6 +291,10 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
     const c = `${instanceId}.${++connSeq}`;
     const text = (data: RawData): string => (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
     if ((await publish(owner, { k: 'open', c, from: instanceId, ip, room })) === 0) return false;
+    if (ws.readyState !== ws.OPEN) {
+      void publish(owner, { k: 'close', c });
+      return true;
+    }
     const entry = { ws, owner, alive: true };
     proxies.set(c, entry);
     const forward = (data: RawData, isBinary: boolean): void => {
@@ -348,7 +361,7 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
         }
         // Nobody listens on the owner's channel: it died before its heartbeat key expired.
         dead = owner;
-        void redis.del(instKey(owner));
+        background(redis.del(instKey(owner)));
       }
     };
   };
@@ -395,13 +408,13 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
       get: (id) => local.get(id),
       set(room) {
         local.set(room);
-        void redis.pexpire(ownerKey(room.id), need().roomMaxAgeMs);
+        background(redis.pexpire(ownerKey(room.id), need().roomMaxAgeMs));
         this.touch(room.id);
       },
       delete(id) {
         local.delete(id);
         touched.delete(id);
-        void redis.del(stateKey(id), ownerKey(id));
+        background(redis.del(stateKey(id), ownerKey(id)));
       },
       get size() {
         return local.size;
@@ -424,8 +437,9 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
           h.logger.error('signaling cluster frame failed', { error: String(cause) });
         }
       });
-      void sub.subscribe(channel(instanceId));
-      void heartbeat();
+      // Until subscribed, frames for this instance reach nobody and senders take it for dead: their clients retry.
+      background(sub.subscribe(channel(instanceId)));
+      background(heartbeat());
       beat = setInterval(() => void heartbeat().catch((cause: unknown) => h.logger.warn('signaling cluster heartbeat failed', { error: String(cause) })), Math.max(50, Math.floor(ttl / 3)));
       beat.unref?.();
       pinger = setInterval(() => {
