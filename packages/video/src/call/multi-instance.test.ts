@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startPostgres, startRedis, type TestPostgres, type TestRedis } from '../../../../test/support/servers.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
@@ -143,12 +144,36 @@ async function setup(options: { consent?: boolean } = {}) {
     CLOCK,
   };
   const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
-  return { rig, appointment, a, b };
+  return { rig, appointment, a, b, prefix: env.REDIS_PREFIX };
+}
+
+/** Everything of one deployment in Redis: every frame on its channels from now on, and on demand all keys with their values. */
+async function redisSpy(prefix: string): Promise<{ frames: string[]; snapshot(): Promise<string> }> {
+  const listener = new Redis(redis.url);
+  const reader = new Redis(redis.url);
+  cleanups.push(() => listener.quit(), () => reader.quit());
+  const frames: string[] = [];
+  listener.on('pmessage', (_pattern: string, _channel: string, message: string) => frames.push(message));
+  await listener.psubscribe(`${prefix}chan:*`);
+  return {
+    frames,
+    async snapshot() {
+      const out: string[] = [];
+      for (const key of await reader.keys(`${prefix}*`)) {
+        const type = await reader.type(key);
+        const value = type === 'string' ? await reader.get(key) : type === 'zset' ? (await reader.zrange(key, 0, -1)).join(' ') : `(${type})`;
+        out.push(`${key} ${value ?? ''}`);
+      }
+      return out.join('\n');
+    },
+  };
 }
 
 describe('two signaling processes on one Redis and one PostgreSQL', () => {
   test('link join across instances; A is killed mid-call: media goes on, both resume on B, signaling works again', async () => {
-    const { appointment, a, b } = await setup();
+    const { appointment, a, b, prefix } = await setup();
+    const spy = await redisSpy(prefix);
+    const snapshots: string[] = [];
     // The doctor reaches the relay through a balancer that prefers A; the patient lands on B.
     const lb = await loadBalancer(() => [a.port, b.port]);
     const grant = await redeemAccessCode({ signalingUrl: a.url, code: appointment.codes.doctor, role: 'doctor' });
@@ -172,6 +197,7 @@ describe('two signaling processes on one Redis and one PostgreSQL', () => {
     const frames = countFrames(await track);
     cleanups.push(() => frames.stop());
     await frames.waitFor(10, 20_000);
+    snapshots.push(await spy.snapshot());
 
     const reconnecting = Promise.all([nextEvent(d, 'reconnecting', 15_000), nextEvent(p, 'reconnecting', 15_000)]);
     const resumed = Promise.all([nextEvent(d, 'resumed', 20_000), nextEvent(p, 'resumed', 20_000)]);
@@ -190,6 +216,15 @@ describe('two signaling processes on one Redis and one PostgreSQL', () => {
     const screenFrames = countFrames(await screenTrack);
     cleanups.push(() => screenFrames.stop());
     await screenFrames.waitFor(5, 20_000);
+    snapshots.push(await spy.snapshot());
+
+    // What Redis held and carried: ids, roles, admission, sealed envelopes — no SDP, candidate, name, code or secret.
+    const everything = [...spy.frames, ...snapshots].join('\n');
+    expect(spy.frames.filter((f) => f.includes('\\"t\\":\\"relay\\"')).length).toBeGreaterThan(3);
+    expect(snapshots.join('\n')).toContain(`room:${appointment.id}:state`);
+    const secrets = ['v=0', 'a=fingerprint', 'candidate:', 'a=ice-ufrag', 'Alice', 'Krejčová', 'Krej\\u010dov', appointment.codes.patient, appointment.codes.doctor, appointment.linkSecret];
+    for (const code of [appointment.codes.patient, appointment.codes.doctor]) secrets.push(code.replace(/-/g, ''));
+    for (const needle of secrets) expect(everything.includes(needle), `Redis saw "${needle}"`).toBe(false);
   });
 
   test('code join across instances: the doctor redeems on A and joins A, the patient redeems the locator on B and joins B', async () => {

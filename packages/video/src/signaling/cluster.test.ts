@@ -151,6 +151,18 @@ describe('signaling on two instances through Redis', () => {
     await expect(createSignalingServer({ port: 0, access, redis: 'localhost:6379' })).rejects.toThrow(/redis.url must be a redis:\/\/ or rediss:\/\/ URL/);
   });
 
+  test('a waiting patient on the other instance cannot lock the appointment by reporting failures itself', async () => {
+    const s = await twoInstances();
+    const { doctor, patient, patientWelcome } = await doctorOnAPatientOnB(s);
+    for (let i = 0; i < 12; i++) patient.send({ t: 'pake-failed', peer: patientWelcome['peerId'] });
+    patient.send({ t: 'relay', to: doctor.messages[0]?.['peerId'], body: 'after-reports' });
+    await doctor.next((m) => m.t === 'relay' && m['body'] === 'after-reports');
+    expect(s.access.failures(s.appointmentId)).toBe(0);
+    // The same report from the doctor's side counts (the rule is the owner's, wherever the sockets are).
+    doctor.send({ t: 'pake-failed', peer: patientWelcome['peerId'] });
+    await expect.poll(() => s.access.failures(s.appointmentId)).toBe(1);
+  });
+
   test('a waiting patient cannot resume into admission on the other instance (the token says not admitted)', async () => {
     const s = await twoInstances();
     const { patientWelcome: w } = await doctorOnAPatientOnB(s);
