@@ -17,45 +17,46 @@ describe('pvskit serve', () => {
     expect(parseServeArgs(['--port=9000'])).toMatchObject({ port: 9000 });
   });
 
-  it('takes the video store\'s PostgreSQL URL from --postgres or PVSKIT_VIDEO_POSTGRES, the flag first', async () => {
-    const url = 'postgres://video@db.internal:5432/video';
-    expect(parseServeArgs(['--postgres', url])).toMatchObject({ videoPostgres: url });
-    expect(parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: url })).toMatchObject({ videoPostgres: url });
-    expect(parseServeArgs(['--postgres', 'postgresql://a@b/c'], { PVSKIT_VIDEO_POSTGRES: url })).toMatchObject({ videoPostgres: 'postgresql://a@b/c' });
-    expect(parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: '' })).not.toHaveProperty('videoPostgres');
-    expect(() => parseServeArgs(['--postgres', 'video.sqlite'])).toThrow(/--postgres must be a postgres:\/\/ or postgresql:\/\/ URL/);
-    expect(() => parseServeArgs([], { PVSKIT_VIDEO_POSTGRES: 'mysql://x' })).toThrow(/PVSKIT_VIDEO_POSTGRES must be/);
+  const urlOptions = [
+    {
+      flag: '--postgres',
+      env: 'PVSKIT_VIDEO_POSTGRES',
+      key: 'videoPostgres',
+      url: 'postgres://video:Geheim@db.internal:5432/video',
+      alternative: 'postgresql://a@b/c',
+      bad: ['video.sqlite', 'mysql://x'],
+      refusal: /must be a postgres:\/\/ or postgresql:\/\/ URL/,
+      said: 'Videosprechstunde in PostgreSQL',
+    },
+    {
+      flag: '--redis',
+      env: 'PVSKIT_REDIS_URL',
+      key: 'redis',
+      url: 'redis://:Geheim@redis.internal:6379/2',
+      alternative: 'rediss://r',
+      bad: ['localhost:6379', 'http://x'],
+      refusal: /must be a redis:\/\/ or rediss:\/\/ URL/,
+      said: 'Signalisierung über Redis',
+    },
+  ] as const;
 
-    const io = { ...memoryIo(), env: { PVSKIT_VIDEO_POSTGRES: 'postgres://video:Geheim@db.internal/video' } };
+  it.each(urlOptions)('takes $key from $flag or $env, the flag first, and never prints the URL', async ({ flag, env, key, url, alternative, bad, refusal, said }) => {
+    expect(parseServeArgs([flag, url])).toMatchObject({ [key]: url });
+    expect(parseServeArgs([], { [env]: url })).toMatchObject({ [key]: url });
+    expect(parseServeArgs([flag, alternative], { [env]: url })).toMatchObject({ [key]: alternative });
+    expect(parseServeArgs([], { [env]: '' })).not.toHaveProperty(key);
+    expect(() => parseServeArgs([flag, bad[0]])).toThrow(new RegExp(`${flag} ${refusal.source}`));
+    expect(() => parseServeArgs([], { [env]: bad[1] })).toThrow(new RegExp(`${env} ${refusal.source}`));
+
+    const io = { ...memoryIo(), env: { [env]: url } };
     const seen: unknown[] = [];
     const starter: HostAppStarter = (o) => {
-      seen.push(o.videoPostgres);
-      return Promise.resolve({ url: 'http://127.0.0.1:1', dataFile: 'd', close: () => Promise.resolve() });
-    };
-    expect(await main(['serve'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())])).toBe(0);
-    expect(seen).toEqual(['postgres://video:Geheim@db.internal/video']);
-    expect(io.out.join('')).toContain('Videosprechstunde in PostgreSQL');
-    expect(io.out.join('') + io.err.join('')).not.toContain('Geheim');
-  });
-
-  it('takes the signaling Redis URL from --redis or PVSKIT_REDIS_URL, the flag first, and never prints it', async () => {
-    const url = 'redis://:Geheim@redis.internal:6379/2';
-    expect(parseServeArgs(['--redis', url])).toMatchObject({ redis: url });
-    expect(parseServeArgs([], { PVSKIT_REDIS_URL: url })).toMatchObject({ redis: url });
-    expect(parseServeArgs(['--redis', 'rediss://r'], { PVSKIT_REDIS_URL: url })).toMatchObject({ redis: 'rediss://r' });
-    expect(parseServeArgs([], { PVSKIT_REDIS_URL: '' })).not.toHaveProperty('redis');
-    expect(() => parseServeArgs(['--redis', 'localhost:6379'])).toThrow(/--redis must be a redis:\/\/ or rediss:\/\/ URL/);
-    expect(() => parseServeArgs([], { PVSKIT_REDIS_URL: 'http://x' })).toThrow(/PVSKIT_REDIS_URL must be/);
-
-    const io = { ...memoryIo(), env: { PVSKIT_REDIS_URL: url } };
-    const seen: unknown[] = [];
-    const starter: HostAppStarter = (o) => {
-      seen.push(o.redis);
+      seen.push(o[key]);
       return Promise.resolve({ url: 'http://127.0.0.1:1', dataFile: 'd', close: () => Promise.resolve() });
     };
     expect(await main(['serve'], io, [createServeCommand(() => Promise.resolve(starter), () => Promise.resolve())])).toBe(0);
     expect(seen).toEqual([url]);
-    expect(io.out.join('')).toContain('Signalisierung über Redis');
+    expect(io.out.join('')).toContain(said);
     expect(io.out.join('') + io.err.join('')).not.toContain('Geheim');
   });
 
