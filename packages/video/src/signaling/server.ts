@@ -19,8 +19,9 @@ import { createTransport } from './transport.js';
 
 /*
  * The signaling relay, composed of rooms/admission (admission.ts, state in rooms.ts), transport (one socket),
- * redeem (`{path}/redeem`) and housekeeping (heartbeat, sweep). It routes opaque bodies; nothing it carries
- * is trusted by the two ends (see docs/security.md).
+ * redeem (`{path}/redeem`) and housekeeping (heartbeat, sweep); with Redis, cluster.ts routes each socket to
+ * its room's instance. It routes opaque bodies; nothing it carries is trusted by the two ends (see
+ * docs/security.md).
  */
 
 export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './limits.js';
@@ -32,8 +33,8 @@ export type { SignalingClusterOptions } from './cluster.js';
 export interface SignalingServiceOptions {
   /** Appointment access (codes, lockout, consent gate). */
   access: AccessControl;
-  /** ≥ 32 bytes signing doctor tickets and resume tokens. Give the same secret to a restarted server so
-   * calls resume; random (resume only within this process) if omitted. */
+  /** ≥ 32 bytes signing doctor tickets and resume tokens. Give the same secret to a restarted server, and to
+   * every instance on one Redis, so calls resume; random (resume only within this process) if omitted. */
   secret?: Uint8Array;
   limits?: Partial<SignalingLimits>;
   logger?: Logger;
@@ -80,8 +81,9 @@ export interface SignalingService {
   issueDoctorTicket(appointmentId: string, ttlMs?: number): string;
   /** Runs room expiry and the metadata purge now; returns the number of purged metadata records. */
   sweep(): Promise<number>;
+  /** This instance's counters (with Redis: the rooms it owns and the sockets it holds). */
   stats(): SignalingStats;
-  /** A JSON snapshot of all server-side state (rooms, participants, queues), for audits. */
+  /** A JSON snapshot of this instance's server-side state (rooms, participants, queues), for audits. */
   dumpState(): string;
   /** Closes every connection (clients may resume on a restarted server) and stops timers. */
   close(): Promise<void>;
