@@ -29,9 +29,9 @@ function modulesLoadedBy(entry: string): string[] {
 }
 
 describe('@pvskit/billing import graph', () => {
-  it('loads no libsodium, WebRTC or SQLite', () => {
+  it('loads no libsodium, WebRTC, SQLite or PostgreSQL client', () => {
     const loaded = modulesLoadedBy('@pvskit/billing');
     expect(loaded.some((u) => u.includes('/packages/billing/dist/'))).toBe(true);
-    expect(loaded.filter((u) => /libsodium|wrtc|simple-peer|better-sqlite3|nodemailer/.test(u))).toEqual([]);
+    expect(loaded.filter((u) => /libsodium|wrtc|simple-peer|better-sqlite3|node_modules\/pg\/|nodemailer/.test(u))).toEqual([]);
   });
 });

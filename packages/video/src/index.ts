@@ -15,6 +15,8 @@ export * from './appointments/schemas.js';
 export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './service/plugin.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
+// pg itself loads only inside the store's worker thread when a PostgreSQL store is opened.
+export { openPostgresStore, type PostgresStoreOptions } from './storage/postgres/postgres-store.js';
 export type { InvitationsApi, OutboxEntry, RenderedInvitation } from './invitations/invitations.js';
 export { escapeHtml, invitationEmail, invitationSms, printViewHtml, type InvitationFacts } from './invitations/texts.js';
 export * from './invitations/transports.js';
@@ -41,7 +43,7 @@ export type { AccessControl, AppointmentAccessInfo, FailureOutcome, VerifiedAcce
 export { createMemoryAccessControl, type MemoryAccessControl, type MemoryAccessControlOptions, type MemoryAppointmentInput } from './signaling/memory-access.js';
 export { createMemoryMetadataStore, MAX_METADATA_TTL_DAYS, type SignalingEventKind, type SignalingMetadataRecord, type SignalingMetadataStore } from './signaling/metadata.js';
 export { CLOSE_CODES, clientMessageSchema, peerInfoSchema, serverMessageSchema, type ClientMessage, type PeerInfo, type ServerMessage } from './signaling/protocol.js';
-export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
+export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingClusterOptions, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
 export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
 export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
 export { deriveLinkKey, deriveSessionKey, nonceCommitment, SAS_DIGITS, shortAuthenticationString, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';

@@ -10,8 +10,9 @@ import { startHostApp, type HostAppOptions, type RunningHostApp } from './index.
 
 export const USAGE = `pvskit-host-app [--port N] [--host H] [--data FILE] [--reset]
   [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDR[,ADDR]] [--public-host NAME[:PORT]]
-  [--patient-origin URL] [--secrets-dir DIR] [--export-dir DIR]
-environment: PVSKIT_CDS_TOKEN (CDS Hooks bearer token, >= 32 characters), PVSKIT_SECRETS_DIR`;
+  [--patient-origin URL] [--secrets-dir DIR] [--export-dir DIR] [--postgres URL] [--redis URL]
+environment: PVSKIT_CDS_TOKEN (CDS Hooks bearer token, >= 32 characters), PVSKIT_SECRETS_DIR,
+  PVSKIT_VIDEO_POSTGRES (video store in PostgreSQL), PVSKIT_REDIS_URL (signaling shared over Redis)`;
 
 export interface HostAppIo {
   stdout(text: string): void;
@@ -42,6 +43,8 @@ export function parseHostAppArgs(argv: readonly string[], env: NodeJS.ProcessEnv
         'patient-origin': { type: 'string' },
         'secrets-dir': { type: 'string' },
         'export-dir': { type: 'string' },
+        postgres: { type: 'string' },
+        redis: { type: 'string' },
       },
     });
   } catch (error) {
@@ -60,6 +63,15 @@ export function parseHostAppArgs(argv: readonly string[], env: NodeJS.ProcessEnv
   };
   const proxies = (v['trust-proxy'] ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== '');
   const cdsToken = env['PVSKIT_CDS_TOKEN'];
+  // URLs may carry a password: the environment is the better place (argv is visible to every user).
+  const url = (flag: 'postgres' | 'redis', variable: string, pattern: RegExp, kind: string): string | undefined => {
+    const fromEnv = env[variable];
+    const value = v[flag] ?? (fromEnv === '' ? undefined : fromEnv);
+    if (value !== undefined && !pattern.test(value)) throw new UsageError(`${v[flag] === undefined ? variable : `--${flag}`} must be a ${kind} URL`);
+    return value;
+  };
+  const videoPostgres = url('postgres', 'PVSKIT_VIDEO_POSTGRES', /^postgres(ql)?:\/\/\S+$/, 'postgres:// or postgresql://');
+  const redis = url('redis', 'PVSKIT_REDIS_URL', /^rediss?:\/\/\S+$/, 'redis:// or rediss://');
   return {
     port: Number(portText),
     host: v.host ?? '127.0.0.1',
@@ -71,6 +83,8 @@ export function parseHostAppArgs(argv: readonly string[], env: NodeJS.ProcessEnv
     ...(v['patient-origin'] === undefined ? {} : { patientOrigin: v['patient-origin'] }),
     ...(v['secrets-dir'] === undefined ? {} : { secretsDir: v['secrets-dir'] }),
     ...(v['export-dir'] === undefined ? {} : { exportDir: v['export-dir'] }),
+    ...(videoPostgres === undefined ? {} : { videoPostgres }),
+    ...(redis === undefined ? {} : { redis }),
     // The token comes from the environment, never from argv (visible in the process list).
     ...(cdsToken === undefined || cdsToken === '' ? {} : { cdsToken }),
   };

@@ -77,6 +77,16 @@ export interface HostAppOptions {
   patientOrigin?: string;
   /** Interval of the retention maintenance (purge of expired appointments, evidence, host links); default 1 h. */
   maintenanceIntervalMs?: number;
+  /**
+   * PostgreSQL URL for the video store (`pvskit serve --postgres` / `PVSKIT_VIDEO_POSTGRES`), for a video service
+   * shared by several instances. Default: a SQLite file next to `dataFile`.
+   */
+  videoPostgres?: string;
+  /**
+   * Redis URL (`pvskit serve --redis` / `PVSKIT_REDIS_URL`): the signaling of several host-app instances on one
+   * Redis acts as one relay (they must share the data file's secrets). Default: signaling in this process only.
+   */
+  redis?: string;
   /** "Today" for seeding (local date `YYYY-MM-DD`); default the current date in Europe/Berlin. */
   today?: string;
 }
@@ -215,6 +225,8 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
         logger,
         // Code guesses count per IPv6 /64 too, as failed logins do.
         clientIp: (req) => addressKey(clientAddress(req, trustedProxies)),
+        postgresUrl: options.videoPostgres,
+        redisUrl: options.redis,
       });
     } catch (error) {
       if (error instanceof PvsKitError && error.code === 'CONFIG') throw error;

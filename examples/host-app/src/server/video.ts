@@ -8,6 +8,7 @@ import {
   createVideoService,
   currentConsentText,
   generateDeviceKeyPair,
+  openPostgresStore,
   openSqliteStore,
   videoPlugin,
   type PracticeSession,
@@ -110,6 +111,10 @@ export async function startVideo(options: {
   logger: Logger;
   /** The client's address (behind a trusted proxy from X-Forwarded-For): code guesses are limited per address. */
   clientIp: (req: IncomingMessage) => string;
+  /** PostgreSQL URL for the video store; without it, a SQLite file next to the data file. */
+  postgresUrl?: string | undefined;
+  /** Redis URL that joins the signaling to other instances; without it, signaling in this process only. */
+  redisUrl?: string | undefined;
 }): Promise<VideoIntegration> {
   const files = videoFiles(options.dataFile);
   if (existsSync(files.legacySecrets)) {
@@ -117,12 +122,15 @@ export async function startVideo(options: {
     options.logger.warn('host-app: removing the old secrets file beside the data; the video practice is registered anew', { file: files.legacySecrets });
     for (const f of [files.legacySecrets, files.store]) rmSync(f, { force: true });
   }
-  if (options.reset) for (const f of [files.store, `${files.store}-wal`, `${files.store}-shm`, options.secretsFile]) rmSync(f, { force: true });
-  // A store without its secrets (or the reverse) cannot be opened: start both afresh.
-  if (existsSync(files.store) !== existsSync(options.secretsFile)) for (const f of [files.store, options.secretsFile]) rmSync(f, { force: true });
+  const postgresUrl = options.postgresUrl;
+  // A provider's PostgreSQL database is never emptied here: reset only forgets the demo practice's secrets.
+  const storeFiles = postgresUrl === undefined ? [files.store, `${files.store}-wal`, `${files.store}-shm`] : [];
+  if (options.reset) for (const f of [...storeFiles, options.secretsFile]) rmSync(f, { force: true });
+  // A SQLite store without its secrets (or the reverse) cannot be opened: start both afresh.
+  if (postgresUrl === undefined && existsSync(files.store) !== existsSync(options.secretsFile)) for (const f of [files.store, options.secretsFile]) rmSync(f, { force: true });
   let secrets = readSecrets(options.secretsFile);
-  const store = openSqliteStore({ path: files.store });
-  keepPrivate(files.store);
+  const store = postgresUrl === undefined ? openSqliteStore({ path: files.store }) : openPostgresStore({ url: postgresUrl });
+  if (postgresUrl === undefined) keepPrivate(files.store);
   const serverSecret = secrets?.serverSecret ?? b64url(32);
   // 'interactive' Argon2id: every login derives the key; a demo login must not take seconds and 256 MiB.
   const service = await createVideoService({ store, serverSecret, baseUrl: options.baseUrl, logger: options.logger, kdf: 'interactive' });
@@ -140,6 +148,7 @@ export async function startVideo(options: {
     logger: options.logger,
     path: '/signal',
     clientIp: options.clientIp,
+    ...(options.redisUrl === undefined ? {} : { redis: options.redisUrl }),
   });
   return {
     service,

@@ -29,6 +29,23 @@ describe('pvskit serve', () => {
     expect(parseServeArgs(['--port=9000'])).toMatchObject({ port: 9000 });
   });
 
+  const urlOptions = [
+    { flag: '--postgres', env: 'PVSKIT_VIDEO_POSTGRES', key: 'videoPostgres', url: 'postgres://video:Geheim@db.internal:5432/video', alternative: 'postgresql://a@b/c', bad: ['video.sqlite', 'mysql://x'], refusal: /must be a postgres:\/\/ or postgresql:\/\/ URL/ },
+    { flag: '--redis', env: 'PVSKIT_REDIS_URL', key: 'redis', url: 'redis://:Geheim@redis.internal:6379/2', alternative: 'rediss://r', bad: ['localhost:6379', 'http://x'], refusal: /must be a redis:\/\/ or rediss:\/\/ URL/ },
+  ] as const;
+  it.each(urlOptions)('takes $key from $flag or $env, the flag first, and names the source of a bad one', ({ flag, env, key, url, alternative, bad, refusal }) => {
+    expect(parseServeArgs([flag, url])).toMatchObject({ [key]: url });
+    expect(parseServeArgs([], { [env]: url })).toMatchObject({ [key]: url });
+    expect(parseServeArgs([flag, alternative], { [env]: url })).toMatchObject({ [key]: alternative });
+    expect(parseServeArgs([], { [env]: '' })).not.toHaveProperty(key);
+    expect(() => parseServeArgs([flag, bad[0]])).toThrow(new RegExp(`${flag} ${refusal.source}`));
+    expect(() => parseServeArgs([], { [env]: bad[1] })).toThrow(new RegExp(`${env} ${refusal.source}`));
+  });
+
+  it('refuses two video stores at once', () => {
+    expect(() => parseServeArgs(['--video-store', 'v.sqlite', '--postgres', 'postgres://a@b/c'])).toThrow(/two video stores/);
+  });
+
   it('refuses bad options, an exposed address without a long token, and a video store without secrets, with exit code 2', async () => {
     const cases: [string[], Record<string, string>][] = [
       [['--port', 'abc'], {}],

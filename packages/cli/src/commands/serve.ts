@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin } from '@pvskit/adapters';
 import { billingPlugin } from '@pvskit/billing';
 import { createPvsKit, type Logger } from '@pvskit/core';
-import { accessControlFromVideoService, createSignalingService, createVideoService, openSqliteStore, type SignalingService, type VideoService } from '@pvskit/video';
+import { accessControlFromVideoService, createSignalingService, createVideoService, openPostgresStore, openSqliteStore, type SignalingService, type VideoService } from '@pvskit/video';
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
@@ -32,21 +32,41 @@ export interface ServeOptions {
   exportDir?: string;
   /** SQLite file of the video service (shared with the PVS that books the appointments): mounts `/signal`. */
   videoStore?: string;
+  /** PostgreSQL URL for the video store instead of a SQLite file; from `--postgres` or, better (argv is visible to every user), `PVSKIT_VIDEO_POSTGRES`. */
+  videoPostgres?: string;
+  /** Redis URL that joins this instance's signaling to the others on it; from `--redis` or `PVSKIT_REDIS_URL`. */
+  redis?: string;
 }
 
-/** Parses `[--port N] [--host H] [--export-dir DIR] [--video-store FILE]`. */
-export function parseServeArgs(args: readonly string[]): ServeOptions {
-  const { positional, values } = parseArgs(args, { values: ['port', 'host', 'export-dir', 'video-store'], flags: [] });
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+const REDIS_URL = /^rediss?:\/\/[^\s]+$/;
+
+/** A URL option: the flag wins over the environment; a bad one names where it came from. */
+function urlOption(values: ReadonlyMap<string, string>, env: Readonly<Record<string, string | undefined>>, flag: string, variable: string, pattern: RegExp, kind: string): string | undefined {
+  const fromEnv = env[variable];
+  const value = values.get(flag) ?? (fromEnv === '' ? undefined : fromEnv);
+  if (value !== undefined && !pattern.test(value)) throw new CliInputError(undefined, `${values.has(flag) ? `--${flag}` : variable} must be a ${kind} URL`);
+  return value;
+}
+
+/** Parses `[--port N] [--host H] [--export-dir DIR] [--video-store FILE | --postgres URL] [--redis URL]`; `env` supplies PVSKIT_VIDEO_POSTGRES and PVSKIT_REDIS_URL. */
+export function parseServeArgs(args: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): ServeOptions {
+  const { positional, values } = parseArgs(args, { values: ['port', 'host', 'export-dir', 'video-store', 'postgres', 'redis'], flags: [] });
   if (positional.length > 0) throw new CliInputError(undefined, `unexpected argument "${positional[0] ?? ''}"`);
   const portText = values.get('port') ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new CliInputError(undefined, `--port must be a number 0–65535, got "${portText}"`);
   const exportDir = values.get('export-dir');
   const videoStore = values.get('video-store');
+  const postgres = urlOption(values, env, 'postgres', 'PVSKIT_VIDEO_POSTGRES', POSTGRES_URL, 'postgres:// or postgresql://');
+  const redis = urlOption(values, env, 'redis', 'PVSKIT_REDIS_URL', REDIS_URL, 'redis:// or rediss://');
+  if (videoStore !== undefined && postgres !== undefined) throw new CliInputError(undefined, '--video-store and --postgres name two video stores: give one');
   return {
     port: Number(portText),
     host: values.get('host') ?? '127.0.0.1',
     ...(exportDir === undefined ? {} : { exportDir }),
     ...(videoStore === undefined ? {} : { videoStore }),
+    ...(postgres === undefined ? {} : { videoPostgres: postgres }),
+    ...(redis === undefined ? {} : { redis }),
   };
 }
 
@@ -85,12 +105,18 @@ interface Video {
   timer: ReturnType<typeof setInterval>;
 }
 
-async function startVideoServices(io: CliIo, file: string, baseUrl: string, logger: Logger): Promise<Video> {
+async function startVideoServices(io: CliIo, options: ServeOptions, baseUrl: string, logger: Logger): Promise<Video> {
   const serverSecret = secretFromEnv(io, 'PVSKIT_VIDEO_SERVER_SECRET');
   const signalingSecret = secretFromEnv(io, 'PVSKIT_SIGNALING_SECRET');
-  const store = openSqliteStore({ path: resolve(io.cwd, file) });
+  const store = options.videoPostgres === undefined ? openSqliteStore({ path: resolve(io.cwd, options.videoStore ?? 'video.sqlite') }) : openPostgresStore({ url: options.videoPostgres });
   const service = await createVideoService({ store, serverSecret, baseUrl, logger });
-  const signaling = createSignalingService({ access: accessControlFromVideoService({ service, store }), secret: signalingSecret, logger, path: '/signal' });
+  const signaling = createSignalingService({
+    access: accessControlFromVideoService({ service, store }),
+    secret: signalingSecret,
+    logger,
+    path: '/signal',
+    ...(options.redis === undefined ? {} : { redis: options.redis }),
+  });
   const maintain = (): void => {
     try {
       const { purged } = service.runMaintenance();
@@ -116,7 +142,7 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
     name: 'serve',
     ...VERBS.serve,
     async run(args, io) {
-      const options = parseServeArgs(args);
+      const options = parseServeArgs(args, io.env);
       const token = io.env['PVSKIT_CDS_TOKEN'];
       if (token !== undefined && token !== '' && token.length < MIN_TOKEN_LENGTH) throw new CliInputError(undefined, `PVSKIT_CDS_TOKEN must have at least ${MIN_TOKEN_LENGTH} characters`);
       if (!isLoopbackHost(options.host) && (token === undefined || token === '')) {
@@ -156,11 +182,13 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
       const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
       let video: Video | undefined;
       try {
-        if (options.videoStore !== undefined) {
-          video = await startVideoServices(io, options.videoStore, `${url}/video`, logger);
+        if (options.videoStore !== undefined || options.videoPostgres !== undefined) {
+          video = await startVideoServices(io, options, `${url}/video`, logger);
           signaling = video.signaling;
         }
-        io.stdout(`pvskit serve: ${url} (CDS Hooks: ${url}/cds-services${video === undefined ? '' : `; Signaling: ${url}/signal`}) — beenden mit Strg+C\n`);
+        // The URLs may carry a password: say which kind of store, not where.
+        const kinds = (options.videoPostgres === undefined ? '' : ', Videosprechstunde in PostgreSQL') + (options.redis === undefined ? '' : ', Signalisierung über Redis');
+        io.stdout(`pvskit serve: ${url} (CDS Hooks: ${url}/cds-services${video === undefined ? '' : `; Signaling: ${url}/signal${kinds}`}) — beenden mit Strg+C\n`);
         await stopped(url);
       } finally {
         if (video !== undefined) {

@@ -27,7 +27,7 @@ export const VERBS = {
   serve: {
     summary: 'CDS Hooks service (billing, KVDT export) and, with a video store, the signaling server',
     usage:
-      'pvskit serve [--port N] [--host H] [--export-dir DIR] [--video-store FILE]  (env PVSKIT_CDS_TOKEN; with --video-store PVSKIT_VIDEO_SERVER_SECRET, PVSKIT_SIGNALING_SECRET)',
+      'pvskit serve [--port N] [--host H] [--export-dir DIR] [--video-store FILE | --postgres URL] [--redis URL]  (env PVSKIT_CDS_TOKEN, PVSKIT_VIDEO_POSTGRES, PVSKIT_REDIS_URL; with a video store PVSKIT_VIDEO_SERVER_SECRET, PVSKIT_SIGNALING_SECRET)',
   },
   harness: {
     summary: 'run partner scenarios against the SDK or a CDS Hooks endpoint (report + JUnit XML)',

@@ -27,6 +27,25 @@ export const nodeClientDefaults: Pick<CallClientOptions, 'wrtc' | 'WebSocket' | 
   iceServers: [],
 };
 
+/** Call clients and cameras closed by the caller's cleanup list (tests that build their own servers). */
+export function trackedClients(cleanups: (() => unknown)[]): {
+  client(options: Omit<CallClientOptions, 'wrtc' | 'WebSocket'>): Promise<CallClient>;
+  camera(): MediaStream;
+} {
+  return {
+    async client(options) {
+      const c = await createCallClient({ ...nodeClientDefaults, ...options });
+      cleanups.push(() => c.close());
+      return c;
+    },
+    camera() {
+      const cam = syntheticCamera();
+      cleanups.push(() => cam.stop());
+      return cam.stream;
+    },
+  };
+}
+
 /** A synthetic camera: a video track fed with I420 frames at ~30 fps until stopped. */
 export interface SyntheticCamera {
   stream: MediaStream;

@@ -18,7 +18,7 @@ const UNKNOWN_APPOINTMENT = (): PvsKitError =>
 /** The room protocol as the transport calls it. */
 export interface Admission {
   hello(conn: Connection, msg: Hello): Promise<void>;
-  relay(conn: Connection, room: Room, self: Participant, msg: Extract<ClientMessage, { t: 'relay' }>): void;
+  relay(conn: Connection, room: Room, self: Participant, msg: Extract<ClientMessage, { t: 'relay' }>): Promise<void>;
   admit(conn: Connection, room: Room, self: Participant, peer: string): Promise<void>;
   deny(room: Room, self: Participant, peer: string): void;
   pakeFailed(room: Room, self: Participant, peer: string): Promise<void>;
@@ -27,6 +27,13 @@ export interface Admission {
   /** The socket closed: waiting patients go, admitted participants keep their slot for the grace period. */
   disconnected(conn: Connection): void;
   removeParticipant(room: Room, p: Participant, reason: string): void;
+  /**
+   * Takes over a room whose instance died (state read back from the shared store): every participant is away;
+   * admitted ones keep their slot for the grace period, waiting ones knock again.
+   */
+  adopt(room: Room): void;
+  /** Lets go of a room another instance took over: its sockets here close as at a shutdown, so clients resume there. */
+  release(room: Room): void;
 }
 
 export function createAdmission(ctx: SignalingContext): Admission {
@@ -41,6 +48,11 @@ export function createAdmission(ctx: SignalingContext): Admission {
     for (const other of room.participants.values()) {
       if (canSee(other, p)) ctx.deliver(other, { t: 'peer-left', peerId: p.peerId, reason });
     }
+  };
+
+  const startGrace = (room: Room, p: Participant): void => {
+    p.graceTimer = setTimeout(() => removeParticipant(room, p, 'timeout'), limits.resumeGraceMs);
+    p.graceTimer.unref?.();
   };
 
   const openRoom = async (appointmentId: string): Promise<Room> => {
@@ -110,7 +122,7 @@ export function createAdmission(ctx: SignalingContext): Admission {
         }
       }
     }
-    const p: Participant = { peerId, role, admitted: role === 'doctor', ip: conn.ip, conn: undefined, queue: [], graceTimer: undefined, reported: false };
+    const p: Participant = { peerId, appointmentId: room.id, role, admitted: role === 'doctor', ip: conn.ip, conn: undefined, queue: [], graceTimer: undefined, reported: false };
     room.participants.set(p.peerId, p);
     return p;
   };
@@ -157,7 +169,7 @@ export function createAdmission(ctx: SignalingContext): Admission {
     removeParticipant,
 
     async hello(conn, msg) {
-      if (!ctx.limiters.hello.take(conn.ipKey, now())) {
+      if (!(await ctx.limiters.hello.take(conn.ipKey, now()))) {
         throw refusal('RATE_LIMITED', 'Too many join attempts from this address', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
       }
       const room = await openRoom(msg.appointmentId);
@@ -184,11 +196,11 @@ export function createAdmission(ctx: SignalingContext): Admission {
       attach(conn, room, newParticipant(room, conn, randomBytes(12).toString('base64url'), msg.role), false, true);
     },
 
-    relay(conn, room, self, msg) {
+    async relay(conn, room, self, msg) {
       const target = room.participants.get(msg.to);
       if (!self.admitted) {
         const t = now();
-        if (!ctx.limiters.knockIp.take(conn.ipKey, t) || !ctx.limiters.knockRoom.take(room.id, t)) {
+        if (!(await ctx.limiters.knockIp.take(conn.ipKey, t)) || !(await ctx.limiters.knockRoom.take(room.id, t))) {
           throw refusal('RATE_LIMITED', 'Too many waiting-room messages', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
         }
       }
@@ -290,12 +302,30 @@ export function createAdmission(ctx: SignalingContext): Admission {
       p.conn = undefined;
       room.lastActivity = now();
       if (ctx.closed) return;
+      ctx.rooms.touch(room.id);
       if (!p.admitted) {
         removeParticipant(room, p, 'left');
         return;
       }
-      p.graceTimer = setTimeout(() => removeParticipant(room, p, 'timeout'), limits.resumeGraceMs);
-      p.graceTimer.unref?.();
+      startGrace(room, p);
+    },
+
+    release(room) {
+      for (const p of room.participants.values()) {
+        if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
+        const conn = p.conn;
+        if (conn === undefined) continue;
+        conn.participant = undefined;
+        conn.ws.close(CLOSE_CODES.shutdown, 'moved');
+      }
+    },
+
+    adopt(room) {
+      ctx.rooms.set(room);
+      for (const p of [...room.participants.values()]) {
+        if (p.admitted) startGrace(room, p);
+        else room.participants.delete(p.peerId);
+      }
     },
   };
 }

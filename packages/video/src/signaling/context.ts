@@ -3,7 +3,7 @@ import type { AccessControl } from './access.js';
 import type { SignalingLimits } from './limits.js';
 import type { SignalingEventKind, SignalingMetadataStore } from './metadata.js';
 import type { ServerMessage } from './protocol.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, type Limiter } from './rate-limit.js';
 import type { Connection, Participant, Room, RoomStore } from './rooms.js';
 import type { TokenSigner } from './tokens.js';
 
@@ -12,6 +12,17 @@ export interface SignalingInspectEvent {
   direction: 'in' | 'out' | 'store';
   data: string;
 }
+
+/** The rate limits of the relay (per IP key, per appointment). */
+export interface SignalingLimiters {
+  hello: Limiter;
+  knockIp: Limiter;
+  knockRoom: Limiter;
+  redeem: Limiter;
+}
+
+/** Makes one limiter (in memory, or shared through Redis). */
+export type LimiterFactory = (name: keyof SignalingLimiters, limit: number, windowMs: number) => Limiter;
 
 /** What every part of the signaling server shares: ports, limits, clock, state and the ways to send. */
 export interface SignalingContext {
@@ -23,7 +34,7 @@ export interface SignalingContext {
   readonly metadata: SignalingMetadataStore;
   readonly rooms: RoomStore;
   readonly connections: Set<Connection>;
-  readonly limiters: { hello: RateLimiter; knockIp: RateLimiter; knockRoom: RateLimiter; redeem: RateLimiter };
+  readonly limiters: SignalingLimiters;
   readonly counters: { messagesIn: number; messagesOut: number };
   readonly inspect: ((event: SignalingInspectEvent) => void) | undefined;
   /** Set once the server shuts down: dropped participants then keep their slots for a successor. */
@@ -55,20 +66,23 @@ export function createSignalingContext(input: {
   metadata: SignalingMetadataStore;
   rooms: RoomStore;
   inspect: ((event: SignalingInspectEvent) => void) | undefined;
+  limiter?: LimiterFactory | undefined;
 }): SignalingContext {
   const { limits, now, metadata, logger, inspect, signer } = input;
+  const limiter: LimiterFactory = input.limiter ?? ((_name, limit, windowMs) => new RateLimiter(limit, windowMs));
   const ctx: SignalingContext = {
     ...input,
     connections: new Set(),
     limiters: {
-      hello: new RateLimiter(limits.helloPerIpPerMinute, 60_000),
-      knockIp: new RateLimiter(limits.knocksPerIpPerMinute, 60_000),
-      knockRoom: new RateLimiter(limits.knocksPerAppointmentPerMinute, 60_000),
-      redeem: new RateLimiter(limits.redeemPerIpPerMinute, 60_000),
+      hello: limiter('hello', limits.helloPerIpPerMinute, 60_000),
+      knockIp: limiter('knockIp', limits.knocksPerIpPerMinute, 60_000),
+      knockRoom: limiter('knockRoom', limits.knocksPerAppointmentPerMinute, 60_000),
+      redeem: limiter('redeem', limits.redeemPerIpPerMinute, 60_000),
     },
     counters: { messagesIn: 0, messagesOut: 0 },
     closed: false,
     record(room, event, extra = {}) {
+      input.rooms.touch(room.id);
       if (room.records >= limits.maxRecordsPerRoom) return;
       room.records++;
       const at = now();
@@ -90,7 +104,10 @@ export function createSignalingContext(input: {
     deliver(p, msg) {
       const text = JSON.stringify(msg);
       if (p.conn !== undefined) ctx.sendRaw(p.conn, text);
-      else if (p.queue.length < limits.maxQueuedPerPeer) p.queue.push(text);
+      else if (p.queue.length < limits.maxQueuedPerPeer) {
+        p.queue.push(text);
+        input.rooms.touch(p.appointmentId);
+      }
     },
     fail(conn, error, closeCode) {
       ctx.send(conn, { t: 'error', code: error.code, message: error.message, userMessage: error.userMessage, fatal: true });

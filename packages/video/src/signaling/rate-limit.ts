@@ -1,8 +1,17 @@
+/** A sliding-window limit keyed by string (IP key, appointment id); shared by all instances when in Redis. */
+export interface Limiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Records one event for `key`; false if that exceeds the limit (the event is then not counted). */
+  take(key: string, now: number): boolean | Promise<boolean>;
+  /** Forgets keys with no event inside the window. */
+  sweep(now: number): void;
+}
+
 /**
- * Sliding-window counters keyed by string (IP, appointment id). Memory is bounded: keys whose window has
- * passed are dropped on sweep.
+ * Sliding-window counters in this process. Memory is bounded: keys whose window has passed are dropped on sweep.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly hits = new Map<string, number[]>();
 
   constructor(

@@ -30,7 +30,7 @@ export function createRedeem(ctx: SignalingContext): {
   handle(req: IncomingMessage, res: ServerResponse, ip: string): void;
 } {
   const redeemCode = async ({ code, ip }: { code: string; ip: string }): Promise<RedeemResult> => {
-    if (!ctx.limiters.redeem.take(clientAddressKey(ip), ctx.now())) {
+    if (!(await ctx.limiters.redeem.take(clientAddressKey(ip), ctx.now()))) {
       throw refusal('RATE_LIMITED', 'Too many code attempts from this address', 'Zu viele Versuche. Bitte warten Sie einen Moment.');
     }
     const verified = await ctx.access.verifyAccessCode({ code, ip });

@@ -9,6 +9,7 @@ import type { PeerInfo } from './protocol.js';
 /** One participant slot of a room. */
 export interface Participant {
   peerId: string;
+  appointmentId: string;
   role: 'doctor' | 'patient';
   admitted: boolean;
   ip: string;
@@ -57,6 +58,8 @@ export interface RoomStore {
   delete(appointmentId: string): void;
   readonly size: number;
   values(): IterableIterator<Room>;
+  /** The room's state changed (a store that keeps it elsewhere writes it out). */
+  touch(appointmentId: string): void;
 }
 
 /** Rooms in this process's memory. */
@@ -74,6 +77,7 @@ export function createMemoryRoomStore(): RoomStore {
       return rooms.size;
     },
     values: () => rooms.values(),
+    touch: () => undefined,
   };
 }
 

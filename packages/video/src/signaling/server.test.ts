@@ -2,48 +2,20 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRecordingLogger } from '@pvskit/core';
 import { afterEach, describe, expect, test } from 'vitest';
-import { WebSocket } from 'ws';
 import { splitAccessCode } from '../access-code/access-code.js';
 import { clientAddressKey } from '../base/client-address.js';
 import { createIpLimiter } from '../appointments/ip-limiter.js';
 import { createMemoryAccessControl } from './memory-access.js';
 import { createMemoryMetadataStore } from './metadata.js';
 import { createSignalingServer, createSignalingService, type SignalingServerOptions } from './server.js';
+import { rawSocket, type RawSocket } from './testing.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-interface Raw {
-  ws: WebSocket;
-  messages: Record<string, unknown>[];
-  closed: Promise<number>;
-  send(msg: unknown): void;
-  next(pred: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-}
-
-async function raw(url: string, options: { autoPong?: boolean } = {}): Promise<Raw> {
-  const ws = new WebSocket(url, options);
-  cleanups.push(() => ws.terminate());
-  const messages: Record<string, unknown>[] = [];
-  ws.on('message', (d) => messages.push(JSON.parse(String(d)) as Record<string, unknown>));
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  await new Promise((r, j) => {
-    ws.once('open', r);
-    ws.once('error', j);
-  });
-  return {
-    ws,
-    messages,
-    closed,
-    send: (msg) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
-    async next(pred) {
-      await expect.poll(() => messages.some(pred), { timeout: 5000 }).toBe(true);
-      return messages.find(pred) as Record<string, unknown>;
-    },
-  };
-}
+const raw = (url: string, options: { autoPong?: boolean } = {}): Promise<RawSocket> => rawSocket(url, cleanups, options);
 
 async function start(options: Partial<SignalingServerOptions> = {}) {
   const access = createMemoryAccessControl();

@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '@pvskit/core';
 import { WebSocketServer } from 'ws';
 import type { AccessControl } from './access.js';
 import { createAdmission } from './admission.js';
+import { createSignalingCluster, type SignalingClusterOptions } from './cluster.js';
 import { createSignalingContext, type SignalingInspectEvent } from './context.js';
 import { startHousekeeping } from './housekeeping.js';
 import { DEFAULT_SIGNALING_LIMITS, limitsSchema, type SignalingLimits } from './limits.js';
@@ -18,20 +19,22 @@ import { createTransport } from './transport.js';
 
 /*
  * The signaling relay, composed of rooms/admission (admission.ts, state in rooms.ts), transport (one socket),
- * redeem (`{path}/redeem`) and housekeeping (heartbeat, sweep). It routes opaque bodies; nothing it carries
- * is trusted by the two ends (see docs/security.md).
+ * redeem (`{path}/redeem`) and housekeeping (heartbeat, sweep); with Redis, cluster.ts routes each socket to
+ * its room's instance. It routes opaque bodies; nothing it carries is trusted by the two ends (see
+ * docs/security.md).
  */
 
 export { DEFAULT_SIGNALING_LIMITS, type SignalingLimits } from './limits.js';
 export type { SignalingInspectEvent } from './context.js';
 export type { RedeemResult } from './redeem.js';
+export type { SignalingClusterOptions } from './cluster.js';
 
 /** Options of {@link createSignalingService}. */
 export interface SignalingServiceOptions {
   /** Appointment access (codes, lockout, consent gate). */
   access: AccessControl;
-  /** ≥ 32 bytes signing doctor tickets and resume tokens. Give the same secret to a restarted server so
-   * calls resume; random (resume only within this process) if omitted. */
+  /** ≥ 32 bytes signing doctor tickets and resume tokens. Give the same secret to a restarted server, and to
+   * every instance on one Redis, so calls resume; random (resume only within this process) if omitted. */
   secret?: Uint8Array;
   limits?: Partial<SignalingLimits>;
   logger?: Logger;
@@ -45,6 +48,11 @@ export interface SignalingServiceOptions {
   inspect?: (event: SignalingInspectEvent) => void;
   /** Clock. */
   now?: () => number;
+  /**
+   * Redis (`redis://…` or options) to run several instances as one relay: rooms, admission, rate limits and
+   * resume are shared, sockets stay where they land. Give every instance the same `secret`.
+   */
+  redis?: string | SignalingClusterOptions;
 }
 
 /** Counters for monitoring and the capacity benchmark. */
@@ -73,8 +81,9 @@ export interface SignalingService {
   issueDoctorTicket(appointmentId: string, ttlMs?: number): string;
   /** Runs room expiry and the metadata purge now; returns the number of purged metadata records. */
   sweep(): Promise<number>;
+  /** This instance's counters (with Redis: the rooms it owns and the sockets it holds). */
   stats(): SignalingStats;
-  /** A JSON snapshot of all server-side state (rooms, participants, queues), for audits. */
+  /** A JSON snapshot of this instance's server-side state (rooms, participants, queues), for audits. */
   dumpState(): string;
   /** Closes every connection (clients may resume on a restarted server) and stops timers. */
   close(): Promise<void>;
@@ -103,6 +112,8 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const now = options.now ?? Date.now;
   const path = options.path ?? '/signal';
   const clientIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
+  const cluster = options.redis === undefined ? undefined : createSignalingCluster(typeof options.redis === 'string' ? { url: options.redis } : options.redis);
+  const memoryRooms = createMemoryRoomStore();
   const ctx = createSignalingContext({
     limits,
     now,
@@ -110,11 +121,26 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     signer: new TokenSigner(options.secret ?? randomBytes(32)),
     logger: options.logger ?? silentLogger,
     metadata: options.metadata ?? createMemoryMetadataStore(),
-    rooms: createMemoryRoomStore(),
+    rooms: cluster === undefined ? memoryRooms : cluster.roomStore(memoryRooms),
     inspect: options.inspect,
+    limiter: cluster?.limiter,
   });
   const admission = createAdmission(ctx);
-  const onConnection = createTransport(ctx, admission, clientIp);
+  const onConnection = createTransport(ctx, admission);
+  cluster?.start({
+    rooms: ctx.rooms,
+    accept: onConnection,
+    adopt: admission.adopt,
+    release(room) {
+      admission.release(room);
+      // Only this instance forgets it: the room's keys in Redis belong to the new owner.
+      memoryRooms.delete(room.id);
+    },
+    roomMaxAgeMs: limits.roomMaxAgeMs,
+    heartbeatMs: limits.heartbeatMs,
+    logger: options.logger ?? silentLogger,
+  });
+  const route = cluster?.route ?? onConnection;
   const housekeeping = startHousekeeping(ctx, admission);
   const redeem = createRedeem(ctx);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes, clientTracking: false });
@@ -124,7 +150,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     handleUpgrade(req, socket, head) {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== path || ctx.closed) return false;
-      wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+      wss.handleUpgrade(req, socket, head, (ws) => route(ws, clientIp(req)));
       return true;
     },
     handleRequest(req, res) {
@@ -148,6 +174,7 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
       for (const room of ctx.rooms.values()) for (const p of room.participants.values()) if (p.graceTimer !== undefined) clearTimeout(p.graceTimer);
       for (const conn of ctx.connections) conn.ws.close(CLOSE_CODES.shutdown, 'shutdown');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await cluster?.close();
     },
   };
 }

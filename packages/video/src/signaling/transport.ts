@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { PvsKitError } from '@pvskit/core';
 import type { WebSocket } from 'ws';
 import { clientAddressKey } from '../base/client-address.js';
@@ -15,7 +14,7 @@ import type { Connection } from './rooms.js';
 /** How long a new socket may take to say hello. */
 const HELLO_TIMEOUT_MS = 10_000;
 
-export function createTransport(ctx: SignalingContext, admission: Admission, clientIp: (req: IncomingMessage) => string): (ws: WebSocket, req: IncomingMessage) => void {
+export function createTransport(ctx: SignalingContext, admission: Admission): (ws: WebSocket, ip: string) => void {
   const { limits, now } = ctx;
 
   const onMessage = async (conn: Connection, text: string): Promise<void> => {
@@ -50,7 +49,7 @@ export function createTransport(ctx: SignalingContext, admission: Admission, cli
     room.lastActivity = now();
     switch (parsed.t) {
       case 'relay':
-        admission.relay(conn, room, self, parsed);
+        await admission.relay(conn, room, self, parsed);
         return;
       case 'admit':
         await admission.admit(conn, room, self, parsed.peer);
@@ -70,8 +69,7 @@ export function createTransport(ctx: SignalingContext, admission: Admission, cli
     }
   };
 
-  return (ws, req) => {
-    const ip = clientIp(req);
+  return (ws, ip) => {
     const conn: Connection = {
       ws,
       ip,

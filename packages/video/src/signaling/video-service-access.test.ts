@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { splitAccessCode } from '../access-code/access-code.js';
-import { createCallClient, parseInvitationLink, redeemAccessCode, type CallClient, type CallClientOptions, type Knock } from '../call/client.js';
-import { countFrames, nextEvent, nodeClientDefaults, syntheticCamera, withWrongPakePart } from '../call/testkit.js';
+import { parseInvitationLink, redeemAccessCode, type Knock } from '../call/client.js';
+import { countFrames, nextEvent, trackedClients, withWrongPakePart } from '../call/testkit.js';
 import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
 import { createSignalingServer } from './server.js';
 import { accessControlFromVideoService } from './video-service-access.js';
@@ -14,17 +14,7 @@ afterEach(async () => {
   rig = undefined;
 });
 
-async function client(options: Omit<CallClientOptions, 'wrtc' | 'WebSocket'>): Promise<CallClient> {
-  const c = await createCallClient({ ...nodeClientDefaults, ...options });
-  cleanups.push(() => c.close());
-  return c;
-}
-
-function camera(): MediaStream {
-  const cam = syntheticCamera();
-  cleanups.push(() => cam.stop());
-  return cam.stream;
-}
+const { client, camera } = trackedClients(cleanups);
 
 const BOOKING = {
   patient: { firstName: 'Alice', lastName: 'Krejčová' },

@@ -1,19 +1,20 @@
 import Database from 'better-sqlite3';
 import { PvsKitError } from '@pvskit/core';
-import type {
-  AccessCodeRow,
-  AppointmentRow,
-  AuditRow,
-  DeviceRow,
-  EvidenceRow,
-  OutboxRow,
-  PracticeDeletionCounts,
-  PracticeRow,
-  PurgeCounts,
-  UserRow,
-  VideoStore,
-  WrappedKeyRecord,
-} from './port.js';
+import type { PracticeDeletionCounts, PurgeCounts, VideoStore } from './port.js';
+import {
+  buf,
+  num,
+  toAccessCode,
+  toAppointment,
+  toAudit,
+  toDevice,
+  toEvidence,
+  toOutbox,
+  toPractice,
+  toUser,
+  wrapOut,
+  type Row,
+} from './rows.js';
 
 /*
  * Default store: one SQLite file in WAL mode. secure_delete is on so deleted rows (purge, crypto-shredding)
@@ -132,95 +133,6 @@ const MIGRATIONS: readonly Migration[] = [
 export interface SqliteStoreOptions {
   /** File path, or `:memory:` for a throw-away database. */
   path: string;
-}
-
-type Row = Record<string, unknown>;
-
-const str = (v: unknown): string => String(v);
-const num = (v: unknown): number => Number(v);
-const optNum = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const optStr = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const optBlob = (v: unknown): Uint8Array | null => (v === null || v === undefined ? null : new Uint8Array(v as Buffer));
-const blob = (v: unknown): Uint8Array => new Uint8Array(v as Buffer);
-const buf = (v: Uint8Array | null): Buffer | null => (v === null ? null : Buffer.from(v));
-const wrapOut = (v: WrappedKeyRecord | null): string | null => (v === null ? null : JSON.stringify(v));
-const wrapIn = (v: unknown): WrappedKeyRecord | null =>
-  v === null || v === undefined ? null : (JSON.parse(String(v)) as WrappedKeyRecord);
-
-function toPractice(r: Row): PracticeRow {
-  return {
-    id: str(r.id),
-    orgShortName: str(r.org_short_name),
-    orgKey: str(r.org_key),
-    plan: str(r.plan) as PracticeRow['plan'],
-    profileJson: str(r.profile_json),
-    masterWrap: wrapIn(r.master_wrap),
-    sepaSealed: optBlob(r.sepa_sealed),
-    cancelledOn: optStr(r.cancelled_on),
-    endsOn: optStr(r.ends_on),
-    keysDestroyedAt: optNum(r.keys_destroyed_at),
-    createdAt: num(r.created_at),
-  };
-}
-
-function toUser(r: Row): UserRow {
-  return {
-    id: str(r.id),
-    practiceId: str(r.practice_id),
-    shortName: str(r.short_name),
-    role: str(r.role) as UserRow['role'],
-    isMain: num(r.is_main) === 1,
-    passwordWrap: wrapIn(r.password_wrap),
-    createdAt: num(r.created_at),
-  };
-}
-
-function toDevice(r: Row): DeviceRow {
-  return {
-    id: str(r.id),
-    practiceId: str(r.practice_id),
-    name: str(r.name),
-    publicKey: str(r.public_key),
-    status: str(r.status) as DeviceRow['status'],
-    sealedKey: optBlob(r.sealed_key),
-    requestedAt: num(r.requested_at),
-    approvedAt: optNum(r.approved_at),
-    revokedAt: optNum(r.revoked_at),
-  };
-}
-
-function toAppointment(r: Row): AppointmentRow {
-  return {
-    id: str(r.id),
-    practiceId: str(r.practice_id),
-    kind: str(r.kind) as AppointmentRow['kind'],
-    maxParticipants: num(r.max_participants),
-    validFrom: num(r.valid_from),
-    validUntil: num(r.valid_until),
-    deleteAfter: num(r.delete_after),
-    failedAttempts: num(r.failed_attempts),
-    lockedAt: optNum(r.locked_at),
-    codeGeneration: num(r.code_generation),
-    cancelledAt: optNum(r.cancelled_at),
-    sealed: blob(r.sealed),
-    createdAt: num(r.created_at),
-  };
-}
-
-function toOutbox(r: Row): OutboxRow {
-  return {
-    id: str(r.id),
-    practiceId: str(r.practice_id),
-    appointmentId: str(r.appointment_id),
-    channel: str(r.channel) as OutboxRow['channel'],
-    status: str(r.status) as OutboxRow['status'],
-    attempts: num(r.attempts),
-    lastError: optStr(r.last_error),
-    sealed: blob(r.sealed),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-    deleteAfter: num(r.delete_after),
-  };
 }
 
 function migrate(db: Database.Database): void {
@@ -382,30 +294,12 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
     insertAccessCode: (row) => q.insertCode.run(row).changes === 1,
     findAccessCode: (mac) => {
       const r = q.findCode.get(mac) as Row | undefined;
-      return r === undefined
-        ? undefined
-        : {
-            mac: str(r.mac),
-            appointmentId: str(r.appointment_id),
-            role: str(r.role) as AccessCodeRow['role'],
-            deleteAfter: num(r.delete_after),
-          };
+      return r === undefined ? undefined : toAccessCode(r);
     },
     deleteAccessCodes: (appointmentId) => q.deleteCodes.run(appointmentId).changes,
 
     insertEvidence: (row) => void q.insertEvidence.run(row),
-    listEvidence: (appointmentId) =>
-      (q.listEvidence.all(appointmentId) as Row[]).map(
-        (r): EvidenceRow => ({
-          id: str(r.id),
-          practiceId: str(r.practice_id),
-          appointmentId: str(r.appointment_id),
-          kind: str(r.kind) as EvidenceRow['kind'],
-          at: num(r.at),
-          dataJson: str(r.data_json),
-          deleteAfter: num(r.delete_after),
-        }),
-      ),
+    listEvidence: (appointmentId) => (q.listEvidence.all(appointmentId) as Row[]).map(toEvidence),
 
     insertAudit: (row) => void q.insertAudit.run(row),
     listAudit: (practiceId, appointmentId) =>
@@ -413,17 +307,7 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
         (appointmentId === undefined
           ? q.listAudit.all(practiceId)
           : q.listAuditFor.all(practiceId, appointmentId)) as Row[]
-      ).map(
-        (r): AuditRow => ({
-          id: str(r.id),
-          practiceId: str(r.practice_id),
-          appointmentId: optStr(r.appointment_id),
-          at: num(r.at),
-          event: str(r.event),
-          metaJson: str(r.meta_json),
-          deleteAfter: num(r.delete_after),
-        }),
-      ),
+      ).map(toAudit),
 
     insertOutbox: (row) => void q.insertOutbox.run({ ...row, sealed: Buffer.from(row.sealed) }),
     updateOutbox: (row) => void q.updateOutbox.run({ ...row, sealed: Buffer.from(row.sealed) }),
