@@ -36,7 +36,7 @@ export function applyFix(input: Case | CaseInput, fix: Fix): Case {
   }));
   if (services === undefined) {
     throw new ValidationError('fix', [
-      { path: '$.service', message: `case has no service ${'service' in f ? f.service : ''} (it has ${c.services.length})` },
+      { path: ['service'], message: `case has no service ${'service' in f ? f.service : ''} (it has ${c.services.length})` },
     ]);
   }
   // A changed GOP or count has another price: drop the stale one (run `complete` to price again).
@@ -55,7 +55,7 @@ export function applyBundleFix(input: Bundle | BundleInput, caseIndex: number, f
   const bundle = parseWith(bundleSchema, input, 'bundle');
   const target = bundle.cases[caseIndex];
   if (target === undefined) {
-    throw new ValidationError('fix', [{ path: '$.cases', message: `bundle has no case ${caseIndex} (it has ${bundle.cases.length})` }]);
+    throw new ValidationError('fix', [{ path: ['cases'], message: `bundle has no case ${caseIndex} (it has ${bundle.cases.length})` }]);
   }
   const { services } = applyFix({ ...target, region: bundle.region }, fix);
   const cases = [...bundle.cases];

@@ -491,7 +491,7 @@ describe('input handling', () => {
       check({ ...baseCase(), servics: [] } as unknown as CaseInput);
       expect.unreachable();
     } catch (e) {
-      expect((e as InstanceType<typeof ValidationError>).issues[0]?.path).toBe('$.servics');
+      expect((e as InstanceType<typeof ValidationError>).issues[0]?.path).toEqual(['servics']);
     }
     expect(() => check({ duty: { start: '2026-01-09T20:00', end: '2026-01-09T19:00' }, cases: [] })).toThrow(ValidationError);
   });

@@ -1,4 +1,4 @@
-import { PvsKitError, ValidationError } from '@pvskit/core';
+import { formatJsonPath, PvsKitError, ValidationError, validationIssueToJson } from '@pvskit/core';
 import { EXIT_INPUT, type CliIo } from './io.js';
 
 /** An input problem found by the CLI itself (a file it cannot read, bad arguments). */
@@ -37,16 +37,16 @@ export function reportError(verb: string, error: unknown, io: CliIo): number {
   if (error instanceof FileValidationError) {
     file = error.file;
     const first = error.validation.issues[0];
-    path = first?.path;
+    path = first === undefined ? undefined : formatJsonPath(first.path);
     reason = first?.message ?? error.validation.message;
     code = 'VALIDATION';
-    issues = error.validation.issues;
+    issues = error.validation.issues.map(validationIssueToJson);
   } else if (error instanceof ValidationError) {
     const first = error.issues[0];
-    path = first?.path;
+    path = first === undefined ? undefined : formatJsonPath(first.path);
     reason = first?.message ?? error.message;
     code = 'VALIDATION';
-    issues = error.issues;
+    issues = error.issues.map(validationIssueToJson);
   } else if (error instanceof CliInputError) {
     file = error.file;
     path = error.jsonPath;

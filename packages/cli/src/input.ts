@@ -71,7 +71,7 @@ function isCompletedOutput(value: unknown): boolean {
 
 function prefixIssues(issues: readonly ValidationIssue[], index: number | undefined): ValidationIssue[] {
   if (index === undefined) return [...issues];
-  return issues.map((i) => ({ ...i, path: `$[${index}]${i.path.slice(1)}` }));
+  return issues.map((i) => ({ ...i, path: [index, ...i.path] }));
 }
 
 /**
@@ -83,7 +83,7 @@ export function parseCaseInputs(input: JsonInput): CaseOrBundle[] {
   const items = Array.isArray(input.value) ? input.value : [input.value];
   const indexed = Array.isArray(input.value);
   if (items.length === 0) {
-    throw new FileValidationError(input.name, new ValidationError('input', [{ path: '$', message: 'empty array: expected at least one case or bundle' }]));
+    throw new FileValidationError(input.name, new ValidationError('input', [{ path: [], message: 'empty array: expected at least one case or bundle' }]));
   }
   const out: CaseOrBundle[] = [];
   items.forEach((item, i) => {

@@ -2,6 +2,7 @@
  * Typed errors. Every error pvskit throws on purpose is a {@link PvsKitError} with a stable `code`
  * that hosts can switch on; `message` is English for developers, `userMessage` German for practice users.
  */
+import { formatJsonPath, type JsonPath } from './json-path.js';
 
 /** Stable error codes. Adding a code is an API change; renaming one is a breaking change. */
 export type PvsKitErrorCode =
@@ -59,12 +60,25 @@ export class PvsKitError extends Error {
   }
 }
 
-/** One problem in an input, located by a JSON path such as `$.services[0].gop`. */
+/** One problem in an input: where (path segments from the input's root, e.g. `['services', 0, 'gop']`) and why. */
 export interface ValidationIssue {
-  /** JSON path in dot/bracket notation, starting at `$`. */
-  path: string;
+  /** Keys and indices from the root of the validated input; `[]` is the input itself. */
+  path: JsonPath;
   /** English reason, e.g. `unknown field "gopp"` or `expected YYYY-MM-DD`. */
   message: string;
+}
+
+/** A validation issue as JSON (CLI output, HTTP errors): its path formatted as `$.services[0].gop`. */
+export interface ValidationIssueJson {
+  /** JSON path in dot/bracket notation, starting at `$`. */
+  path: string;
+  /** English reason, as in {@link ValidationIssue.message}. */
+  message: string;
+}
+
+/** Formats an issue's path for the edges, see {@link ValidationIssueJson}. */
+export function validationIssueToJson(issue: ValidationIssue): ValidationIssueJson {
+  return { path: formatJsonPath(issue.path), message: issue.message };
 }
 
 /** Input did not match a schema. `issues` lists every problem with its path. */
@@ -76,11 +90,11 @@ export class ValidationError extends PvsKitError {
 
   constructor(subject: string, issues: readonly ValidationIssue[]) {
     const first = issues[0];
-    const summary = first === undefined ? 'invalid' : `${first.path}: ${first.message}`;
+    const summary = first === undefined ? 'invalid' : `${formatJsonPath(first.path)}: ${first.message}`;
     const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
     super('VALIDATION', `${subject} is invalid at ${summary}${more}`, {
       userMessage: `Eingabe ungültig (${subject}) bei ${summary}${more}`,
-      details: { issues },
+      details: { issues: issues.map(validationIssueToJson) },
     });
     this.issues = issues;
     this.subject = subject;

@@ -1,18 +1,13 @@
 import type { z } from 'zod';
 import { ValidationError, type ValidationIssue } from './errors.js';
 import { fastParse } from './fast-parse.js';
+import type { JsonPath } from './json-path.js';
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+export { formatJsonPath, type JsonPath } from './json-path.js';
 
-/** `['services', 0, 'gop']` → `$.services[0].gop`. */
-export function formatJsonPath(path: readonly PropertyKey[]): string {
-  let out = '$';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
+/** zod's path as segments; a symbol key (never in JSON input) keeps its description. */
+function segmentsOf(path: readonly PropertyKey[]): JsonPath {
+  return path.map((key) => (typeof key === 'symbol' ? String(key) : key));
 }
 
 /** Flattens zod issues into path + reason pairs; an unknown key becomes one issue per key, at its own path. */
@@ -21,12 +16,12 @@ export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: formatJsonPath([...issue.path, key]), message: `unknown field "${key}"` });
+        issues.push({ path: [...segmentsOf(issue.path), key], message: `unknown field "${key}"` });
       }
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      issues.push({ path: formatJsonPath(issue.path), message: issue.message });
+      issues.push({ path: segmentsOf(issue.path), message: issue.message });
     } else {
-      issues.push({ path: formatJsonPath(issue.path), message: issue.message });
+      issues.push({ path: segmentsOf(issue.path), message: issue.message });
     }
   }
   return issues;

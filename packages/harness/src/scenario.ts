@@ -78,7 +78,7 @@ export function parseScenarios(value: unknown, file: string): Scenario[] {
   return items.map((item, index) => {
     const r = safeParseWith(scenarioSchema, item);
     if (!r.ok) {
-      const issues = Array.isArray(value) ? r.issues.map((i) => ({ ...i, path: `$[${index}]${i.path.slice(1)}` })) : r.issues;
+      const issues = Array.isArray(value) ? r.issues.map((i) => ({ ...i, path: [index, ...i.path] })) : r.issues;
       throw new ValidationError(file, issues);
     }
     return { ...r.value, file, group };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Card, ValidationIssue } from '@pvskit/core';
+import type { Card, ValidationIssueJson } from '@pvskit/core';
 import type { BundleCaseInput, CheckResponse, StateResponse } from '../shared/api.js';
 import { ApiFailure } from './api.js';
 import { EditSession, type EditTransport, type FeedbackBody } from './edit-session.js';
@@ -53,13 +53,13 @@ function scriptedHost() {
 }
 
 function recordingView() {
-  const log = { status: [] as string[], findings: [] as { cards: readonly Card[]; issues: readonly ValidationIssue[] }[], busy: [] as boolean[] };
+  const log = { status: [] as string[], findings: [] as { cards: readonly Card[]; issues: readonly ValidationIssueJson[] }[], busy: [] as boolean[] };
   return {
     log,
     view: {
       status: (m: string) => void log.status.push(m),
       busy: (b: boolean) => void log.busy.push(b),
-      findings: (cards: readonly Card[], issues: readonly ValidationIssue[]) => void log.findings.push({ cards, issues }),
+      findings: (cards: readonly Card[], issues: readonly ValidationIssueJson[]) => void log.findings.push({ cards, issues }),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Card, Fix, ValidationIssue } from '@pvskit/core';
+import type { Card, Fix, ValidationIssueJson } from '@pvskit/core';
 import type { BundleCaseInput, CheckResponse, StateResponse } from '../shared/api.js';
 import { ApiFailure } from './api.js';
 import { applyFix, fixOf } from './fix.js';
@@ -47,7 +47,7 @@ export interface EditView {
   /** A check is running (or not). */
   busy(busy: boolean): void;
   /** New cards or input problems to show. */
-  findings(cards: readonly Card[], issues: readonly ValidationIssue[]): void;
+  findings(cards: readonly Card[], issues: readonly ValidationIssueJson[]): void;
 }
 
 /** Timers, injectable so the protocol is tested without waiting. */
@@ -82,7 +82,7 @@ export type FixOutcome = { applied: true; fix: Fix } | { applied: false; reason:
 export class EditSession {
   private current: BundleCaseInput;
   private cards: Card[] = [];
-  private issues: ValidationIssue[] = [];
+  private issues: ValidationIssueJson[] = [];
   private hookInstance: string | undefined;
   private timer: unknown;
   private pending = false;

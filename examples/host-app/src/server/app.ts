@@ -3,6 +3,8 @@ import {
   bundleCaseOf,
   createPvsKit,
   quarterOf,
+  ValidationError,
+  validationIssueToJson,
   type BundleInput,
   type Logger,
   type PvsKit,
@@ -125,8 +127,8 @@ export function registerApi(router: Router, deps: AppDeps, kit: PvsKit, extraFea
     try {
       parsed = parseEditedCase({ ...(raw as object), id: record.id });
     } catch (error) {
-      if (error instanceof Error && 'issues' in error) {
-        const response: CheckResponse = { cards: [], issues: [...(error as { issues: CheckResponse['issues'] }).issues], saved: false };
+      if (error instanceof ValidationError) {
+        const response: CheckResponse = { cards: [], issues: error.issues.map(validationIssueToJson), saved: false };
         sendJson(res, 200, response);
         return;
       }

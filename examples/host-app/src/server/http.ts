@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PvsKitError, ValidationError } from '@pvskit/core';
+import { PvsKitError, ValidationError, validationIssueToJson } from '@pvskit/core';
 
 /** Largest JSON body the API accepts; a case is a few kB, an export request lists case ids. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -130,7 +130,7 @@ export function sendError(res: ServerResponse, error: unknown, log: (message: st
   if (error instanceof HttpError) {
     sendJson(res, error.status, { error: { code: error.code, message: error.message, userMessage: error.userMessage } });
   } else if (error instanceof ValidationError) {
-    sendJson(res, 400, { error: { code: error.code, message: error.message, userMessage: 'Die Eingabe ist unvollständig oder ungültig.', issues: error.issues } });
+    sendJson(res, 400, { error: { code: error.code, message: error.message, userMessage: 'Die Eingabe ist unvollständig oder ungültig.', issues: error.issues.map(validationIssueToJson) } });
   } else if (error instanceof PvsKitError) {
     const status = { NOT_FOUND: 404, AUTH: 401, FORBIDDEN: 403, LOCKED: 423, EXPIRED: 410, RATE_LIMITED: 429, CONFLICT: 409, EXPORT_REFUSED: 422 }[error.code as string] ?? 400;
     sendJson(res, status, { error: { code: error.code, message: error.message, userMessage: error.userMessage } });

@@ -1,9 +1,9 @@
 /*
  * Shapes of the host app's JSON API, shared by server and browser client (types only: nothing here runs).
  */
-import type { CaseInput, Card, Duty, Finding, Patient, Physician, Practice, PseudoCaseFields, Software, ValidationIssue } from '@pvskit/core';
+import type { CaseInput, Card, Duty, Finding, Patient, Physician, Practice, PseudoCaseFields, Software, ValidationIssueJson } from '@pvskit/core';
 
-export type { Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssue };
+export type { Card, Duty, Finding, Patient, Physician, Practice, Software, ValidationIssueJson };
 
 /** A case inside the demo duty as the editor writes it (defaults optional, no duty/practice/physician). */
 export type BundleCaseInput = Omit<CaseInput, 'duty' | 'practice' | 'physician' | 'software'>;
@@ -67,7 +67,7 @@ export interface CardsResponse {
 export interface CheckResponse {
   hookInstance?: string;
   cards: Card[];
-  issues: ValidationIssue[];
+  issues: ValidationIssueJson[];
   saved: boolean;
 }
 
@@ -143,7 +143,7 @@ export interface ConsentTextResponse {
 }
 
 export interface ApiError {
-  error: { code: string; message: string; userMessage: string; issues?: ValidationIssue[] };
+  error: { code: string; message: string; userMessage: string; issues?: ValidationIssueJson[] };
 }
 
 /** `POST /api/login` (and `user` in the state): who is logged in. */

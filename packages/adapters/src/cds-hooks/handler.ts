@@ -1,6 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { isHookName, isPvsKitError, safeParseWith, silentLogger, ValidationError, type HookName, type Logger } from '@pvskit/core';
+import {
+  formatJsonPath,
+  isHookName,
+  isPvsKitError,
+  safeParseWith,
+  silentLogger,
+  ValidationError,
+  validationIssueToJson,
+  type HookName,
+  type JsonPath,
+  type Logger,
+  type ValidationIssue,
+} from '@pvskit/core';
 import { tokenDigest, requireBearer } from './auth.js';
 import { parseJsonBody, readBody, requireJsonContentType, type BodyLimits } from './body.js';
 import { CdsHttpError, sendJson, type CdsErrorIssue } from './errors.js';
@@ -120,7 +132,8 @@ function notFound(what: string): CdsHttpError {
   return new CdsHttpError(404, 'NOT_FOUND', `${what} not found`, 'Nicht gefunden.');
 }
 
-function validationHttpError(issues: readonly CdsErrorIssue[], subject: string): CdsHttpError {
+function validationHttpError(validationIssues: readonly ValidationIssue[], subject: string): CdsHttpError {
+  const issues: CdsErrorIssue[] = validationIssues.map(validationIssueToJson);
   const first = issues[0];
   return new CdsHttpError(
     400,
@@ -131,9 +144,9 @@ function validationHttpError(issues: readonly CdsErrorIssue[], subject: string):
   );
 }
 
-/** `$.case.services[0]` under `prefix` (`$.context`) → `$.context.case.services[0]`. */
-function under(prefix: string, path: string): string {
-  return `${prefix}${path.startsWith('$') ? path.slice(1) : `.${path}`}`;
+/** Issues of a part of the request (e.g. its `context`), located from the request's root. */
+function under(prefix: JsonPath, issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
 }
 
 /**
@@ -192,11 +205,11 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
     const { hook, hookInstance, context } = envelope.value;
     if (hook !== service.hook || !isHookName(hook)) {
-      throw validationHttpError([{ path: '$.hook', message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
+      throw validationHttpError([{ path: ['hook'], message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
     }
     // Where files go is the host's decision, never a remote caller's (billing-export writes below its own directory).
     if (hook === 'billing-export' && typeof context === 'object' && context !== null && 'outDir' in context) {
-      throw validationHttpError([{ path: '$.context.outDir', message: 'remote callers cannot choose the export directory' }], 'request');
+      throw validationHttpError([{ path: ['context', 'outDir'], message: 'remote callers cannot choose the export directory' }], 'request');
     }
     // A client that hangs up mid-call stops the plugins (no strike for them).
     const abort = new AbortController();
@@ -210,10 +223,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     } catch (error) {
       if (error instanceof ValidationError) {
         const inContext = error.subject.endsWith('context');
-        throw validationHttpError(
-          error.issues.map((i) => ({ path: inContext ? under('$.context', i.path) : i.path, message: i.message })),
-          'request',
-        );
+        throw validationHttpError(inContext ? under(['context'], error.issues) : error.issues, 'request');
       }
       if (isPvsKitError(error) && error.code === 'PLUGIN_NOT_FOUND') throw notFound(`service "${service.id}"`);
       throw error;
@@ -232,9 +242,8 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
         kit.feedback(entry);
         recorded++;
       } catch (error) {
-        const at = `$.feedback[${index}]`;
         if (error instanceof ValidationError) {
-          throw validationHttpError(error.issues.map((i) => ({ path: under(at, i.path), message: i.message })), 'feedback');
+          throw validationHttpError(under(['feedback', index], error.issues), 'feedback');
         }
         if (isPvsKitError(error) && error.code === 'NOT_FOUND') {
           const field = error.details?.['suggestion'] === undefined ? 'card' : 'acceptedSuggestions';
@@ -243,7 +252,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
             'NOT_FOUND',
             `${error.message} (service "${service.id}"; ${recorded} earlier entries recorded)`,
             error.userMessage,
-            { path: `${at}.${field}` },
+            { path: formatJsonPath(['feedback', index, field]) },
           );
         }
         throw error;

@@ -99,7 +99,7 @@ function refusal(problems: readonly ExportProblem[]): PvsKitError {
 
 function checkOptions(options: KvdtWriteOptions): void {
   if (options.quarter !== undefined && !isQuarterCode(options.quarter)) {
-    throw new ValidationError('KVDT export options', [{ path: '$.quarter', message: 'expected a quarter as QJJJJ, e.g. 12026' }]);
+    throw new ValidationError('KVDT export options', [{ path: ['quarter'], message: 'expected a quarter as QJJJJ, e.g. 12026' }]);
   }
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PvsKitError, ValidationError } from '../errors.js';
 import type { Card } from '../schemas/card.js';
 import { createPvsKit } from '../kit.js';
+import { formatJsonPath } from '../json-path.js';
 import type { PvsKitPlugin } from './plugin.js';
 
 const patient = { lastName: 'Muster', firstName: 'Erika', birthDate: '1950-03-01', insurance: { type: 'GKV' as const } };
@@ -89,7 +90,7 @@ describe('feedback', () => {
         return [];
       } catch (e) {
         expect(e).toBeInstanceOf(ValidationError);
-        return (e as ValidationError).issues.map((i) => i.path);
+        return (e as ValidationError).issues.map((i) => formatJsonPath(i.path));
       }
     };
     expect(issuesOf({ card: uuid, outcome: 'maybe' })).toEqual(['$.outcome']);

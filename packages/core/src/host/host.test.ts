@@ -407,7 +407,7 @@ describe('context validation', () => {
     const bad = { patient: { ...patient, birthDate: '1950-02-30' } };
     const error = await kit.callHook('patient-view', bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues.map((i) => i.path)).toContain('$.patient.birthDate');
+    expect((error as ValidationError).issues.map((i) => i.path)).toContainEqual(['patient', 'birthDate']);
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -416,7 +416,7 @@ describe('context validation', () => {
     const input = { case: { patient, services: [{ gop: '01212', date: '2026-01-09', gopp: 'x' }] } };
     const error = await kit.callHook('case-edit', input as never).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).issues).toContainEqual({ path: '$.case.services[0].gopp', message: 'unknown field "gopp"' });
+    expect((error as ValidationError).issues).toContainEqual({ path: ['case', 'services', 0, 'gopp'], message: 'unknown field "gopp"' });
   });
 
   it('refuses an unknown hook name', async () => {

@@ -4,7 +4,8 @@ import { inject, injectable } from 'tsyringe';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { cardSchema, type Card } from '../schemas/card.js';
-import { safeParseWith } from '../validate.js';
+import type { ValidationIssue } from '../errors.js';
+import { formatJsonPath, safeParseWith } from '../validate.js';
 import { describeError } from './events.js';
 import type { HookContext, HookName } from './hooks.js';
 import type { HookCallInfo, HookHandler } from './plugin.js';
@@ -42,8 +43,8 @@ export function readHandlerResult(
   return { ok: false, reason: `$: expected an array of cards or { cards, data }, got ${value === null ? 'null' : typeof value}` };
 }
 
-function describeIssues(issues: readonly { path: string; message: string }[]): string {
-  const shown = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+function describeIssues(issues: readonly ValidationIssue[]): string {
+  const shown = issues.slice(0, 3).map((i) => `${formatJsonPath(i.path)}: ${i.message}`);
   return issues.length > 3 ? `${shown.join('; ')} (+${issues.length - 3} more)` : shown.join('; ');
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Card } from '../schemas/card.js';
 import { PvsKitError, ValidationError } from '../errors.js';
-import { formatJsonPath, parseWith } from '../validate.js';
+import { parseWith } from '../validate.js';
 import { hookNames, isHookName, type HookContext, type HookData, type HookName } from './hooks.js';
 
 /** What a plugin learns about the call besides the context. */
@@ -76,11 +76,11 @@ export function checkPlugin(plugin: unknown): PvsKitPlugin {
       });
     }
     if (typeof handler !== 'function') {
-      throw new ValidationError('plugin', [{ path: formatJsonPath(['hooks', hook]), message: 'expected a function' }]);
+      throw new ValidationError('plugin', [{ path: ['hooks', hook], message: 'expected a function' }]);
     }
   }
   if (hooks.length === 0) {
-    throw new ValidationError('plugin', [{ path: '$.hooks', message: 'expected at least one hook handler' }]);
+    throw new ValidationError('plugin', [{ path: ['hooks'], message: 'expected at least one hook handler' }]);
   }
   return plugin as PvsKitPlugin;
 }

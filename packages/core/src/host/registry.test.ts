@@ -66,7 +66,7 @@ describe('registration', () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(ValidationError);
-      expect((e as ValidationError).issues[0]?.path).toBe('$.hooks["case-edit"]');
+      expect((e as ValidationError).issues[0]?.path).toEqual(['hooks', 'case-edit']);
     }
     expect(kit.plugins()).toEqual([]);
   });

@@ -22,7 +22,7 @@ export const MAX_TIMEOUT_MS = 2_147_483_647;
 export function checkTimeout(value: unknown, subject: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMEOUT_MS) {
     throw new ValidationError(subject, [
-      { path: '$', message: `expected a time budget in ms, > 0 and ≤ ${MAX_TIMEOUT_MS}` },
+      { path: [], message: `expected a time budget in ms, > 0 and ≤ ${MAX_TIMEOUT_MS}` },
     ]);
   }
   return value;
@@ -76,7 +76,7 @@ export class HookRunner {
     }
     const selected = this.selection(options.pluginIds);
     if (options.hookInstance !== undefined && (typeof options.hookInstance !== 'string' || options.hookInstance === '')) {
-      throw new ValidationError('callHook options', [{ path: '$.hookInstance', message: 'expected a non-empty string' }]);
+      throw new ValidationError('callHook options', [{ path: ['hookInstance'], message: 'expected a non-empty string' }]);
     }
     const timeoutMs =
       options.timeoutMs === undefined
@@ -100,7 +100,7 @@ export class HookRunner {
   private selection(pluginIds: readonly string[] | undefined): ReadonlySet<string> | undefined {
     if (pluginIds === undefined) return undefined;
     if (!Array.isArray(pluginIds)) {
-      throw new ValidationError('callHook options', [{ path: '$.pluginIds', message: 'expected an array of plugin ids' }]);
+      throw new ValidationError('callHook options', [{ path: ['pluginIds'], message: 'expected an array of plugin ids' }]);
     }
     for (const id of pluginIds) this.registry.require(id);
     return new Set(pluginIds);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../errors.js';
+import { ValidationError, validationIssueToJson } from '../errors.js';
 import { parseWith } from '../validate.js';
 import { bundleSchema, caseSchema } from './domain.js';
 
@@ -17,7 +17,7 @@ function issuesOf(input: unknown, schema: typeof caseSchema | typeof bundleSchem
     parseWith(schema, input, 'case');
   } catch (e) {
     expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
+    return (e as ValidationError).issues.map(validationIssueToJson);
   }
   throw new Error('expected a ValidationError');
 }
@@ -73,7 +73,7 @@ describe('caseSchema', () => {
       const issues = (e as ValidationError).issues;
       expect(issues.length).toBeGreaterThan(0);
       for (const issue of issues) {
-        expect(issue.path).toMatch(/^\$/);
+        expect(issue.path.every((key) => typeof key === 'string' || typeof key === 'number')).toBe(true);
         expect(issue.message.length).toBeGreaterThan(0);
       }
     }

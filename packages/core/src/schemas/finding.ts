@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatJsonPath } from '../validate.js';
+import { formatJsonPath, type JsonPath } from '../json-path.js';
 import { localDateSchema, localTimeSchema } from './primitives.js';
 
 export const severitySchema = z.enum(['error', 'warning', 'info']);
@@ -52,9 +52,6 @@ export type Severity = z.infer<typeof severitySchema>;
 export type Fix = z.infer<typeof fixSchema>;
 /** A finding as JSON, see {@link findingSchema}. */
 export type FindingJson = z.infer<typeof findingSchema>;
-
-/** A location in an input: keys and array indices from its root, e.g. `['cases', 0, 'services', 1]`. */
-export type JsonPath = readonly (string | number)[];
 
 /**
  * One result of a check: a rule that fired, on which case (`caseIndex` in a bundle) and service, with a German

@@ -1,4 +1,4 @@
-import type { Card, Contact, Diagnosis, Service, ValidationIssue } from '@pvskit/core';
+import type { Card, Contact, Diagnosis, Service, ValidationIssueJson } from '@pvskit/core';
 import type { BundleCaseInput, CaseRecord, CheckResponse, CompleteResponse, SignResponse, StateResponse } from '../../shared/api.js';
 import { EditSession } from '../edit-session.js';
 import { api, ApiFailure } from '../api.js';
@@ -28,7 +28,7 @@ const sideOptions: [string, string][] = [
 ];
 
 /** German labels for the JSON paths of input problems, so a half-typed row reads as a hint, not a stack trace. */
-function describeIssue(issue: ValidationIssue): string {
+function describeIssue(issue: ValidationIssueJson): string {
   const m = /^\$\.(services|contacts|diagnoses)\[(\d+)\]\.?(\w+)?/.exec(issue.path);
   const section = { services: 'Leistung', contacts: 'Kontakt', diagnoses: 'Diagnose' } as const;
   const field: Record<string, string> = {
@@ -63,7 +63,7 @@ function input(attrs: Record<string, string | undefined>, onInput: (value: strin
 export async function showCaseEditor(root: HTMLElement, caseId: string, state: StateResponse): Promise<() => void> {
   let record = await api.get<CaseRecord>(`/api/cases/${encodeURIComponent(caseId)}`);
   let cards: readonly Card[] = [];
-  let issues: readonly ValidationIssue[] = [];
+  let issues: readonly ValidationIssueJson[] = [];
 
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const findingsBox = h('div', { class: 'findings', 'aria-live': 'polite', 'aria-busy': 'false' });
