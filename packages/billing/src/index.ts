@@ -19,6 +19,7 @@ export {
   type CompleteOptions,
 } from './complete.js';
 export { applyBundleFix, applyFix } from './fix.js';
+export { caseContextSchema, caseEditContextSchema, caseEditHook, caseSignContextSchema, caseSignHook } from './hooks.js';
 export {
   createCatalogue,
   defaultCatalogue,

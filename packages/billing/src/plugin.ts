@@ -4,6 +4,8 @@ import type { Catalogue } from './catalogue.js';
 import { REGION_PROFILES } from './data/regions.js';
 import { checkBundle, checkCase } from './engine.js';
 import { RULE_BY_ID } from './rules/ids.js';
+// Defines the hooks this plugin serves, so a host that imports only the plugin knows them.
+import './hooks.js';
 
 /** Options of {@link billingPlugin}. */
 export interface BillingPluginOptions {

@@ -3,7 +3,9 @@ import { describe, expect, vi } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { z } from 'zod';
 import { fastParse } from './fast-parse.js';
-import { appointmentBookContextSchema, billingExportContextSchema, caseEditContextSchema, patientViewContextSchema } from './host/hooks.js';
+import { patientViewContextSchema } from './host/hooks.js';
+// Same-shaped copies of the feature packages' hook schemas: rich unions and defaults for fastParse to match.
+import { appointmentBookContextSchema, billingExportContextSchema, caseEditContextSchema } from '../test/hooks.js';
 import { cardSchema, feedbackSchema } from './schemas/card.js';
 import { bundleSchema, caseSchema } from './schemas/domain.js';
 import { findingSchema } from './schemas/finding.js';

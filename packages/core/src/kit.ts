@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { PvsKitError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { createHostServices } from './host/container.js';
-import { hookNames, type HookContextInput, type HookName } from './host/hooks.js';
+import { isHookName, type HookContextInput, type HookName } from './host/hooks.js';
 import type { PvsKitPlugin } from './host/plugin.js';
 import { MAX_TIMEOUT_MS } from './host/runner.js';
 import type { HostConfig } from './host/tokens.js';
@@ -28,8 +28,8 @@ export interface PvsKitOptions {
   /** Time budget per plugin and call, in ms. Default 500 (hooks block the PVS UI). */
   defaultTimeoutMs?: number;
   /**
-   * Per-hook budgets in ms, over {@link defaultHookTimeoutsMs} (which gives `billing-export` 60 s: an export
-   * does not block typing, and a quarter's KVDT file takes longer than 500 ms).
+   * Per-hook budgets in ms, over the budget a hook's definition sets ({@link HookDefinition.timeoutMs}, e.g.
+   * 60 s for `billing-export`: an export does not block typing, and a quarter's KVDT file takes longer than 500 ms).
    */
   timeoutsMs?: Partial<Record<HookName, number>>;
   /**
@@ -65,7 +65,7 @@ export interface PvsKit {
   reload(id: string, replacement?: PvsKitPlugin): void;
   /** Registered plugins with their health, in order. */
   plugins(): PluginStatus[];
-  /** CDS Hooks discovery: one service per plugin × hook it serves, plugins in order, hooks in `hookNames` order. */
+  /** CDS Hooks discovery: one service per plugin × hook it serves, plugins in order, hooks in definition order. */
   services(): ServiceDescriptor[];
   /**
    * Calls every plugin serving `hook`. The context is validated first: an invalid one throws
@@ -94,19 +94,13 @@ export interface PvsKit {
   dispose(): void;
 }
 
-/**
- * Built-in per-hook budgets, used unless {@link PvsKitOptions.timeoutsMs} names the hook. Hooks not listed
- * use {@link PvsKitOptions.defaultTimeoutMs}.
- */
-export const defaultHookTimeoutsMs: Readonly<Partial<Record<HookName, number>>> = Object.freeze({
-  'billing-export': 60_000,
-});
-
 const budget = z.number().positive().max(MAX_TIMEOUT_MS);
 
 const numericOptionsSchema = z.object({
   defaultTimeoutMs: budget.default(500),
-  timeoutsMs: z.partialRecord(z.enum(hookNames), budget).default({}),
+  timeoutsMs: z
+    .record(z.string().refine((key): boolean => isHookName(key), { message: 'expected the name of a defined hook' }), budget)
+    .default({}),
   // z.number() refuses Infinity, which is a meaningful value here.
   maxStrikes: z
     .custom<number>(
@@ -168,7 +162,7 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
     },
     'PvsKitOptions',
   );
-  const config: HostConfig = { ...numbers, timeoutsMs: { ...defaultHookTimeoutsMs, ...numbers.timeoutsMs } };
+  const config: HostConfig = numbers;
   const logger = options.logger ?? silentLogger;
   const clock = fnOption(options.clock, 'clock', () => new Date());
   const idGenerator = fnOption(options.idGenerator, 'idGenerator', () => globalThis.crypto.randomUUID());

@@ -13,6 +13,7 @@ export { generateAccessCode } from './appointments/codes.js';
 export { ACCESS_CODE_DIGITS, LOCATOR_DIGITS, normaliseAccessCode, normaliseLocator, splitAccessCode } from './access-code/access-code.js';
 export * from './appointments/schemas.js';
 export { videoPlugin, type AppointmentBookData, type VideoPluginOptions } from './service/plugin.js';
+export { appointmentBookContextSchema, appointmentBookHook } from './service/hooks.js';
 export type * from './storage/port.js';
 export { openSqliteStore, type SqliteStoreOptions } from './storage/sqlite-store.js';
 // pg itself loads only inside the store's worker thread when a PostgreSQL store is opened.

@@ -2,6 +2,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+// Defines case-edit, the hook the echo plugin serves.
+import '@pvskit/billing';
 import { createPvsKit } from '@pvskit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCdsHooksServer, type CdsHooksServer } from './server.js';

@@ -2,6 +2,8 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+// Defines case-edit, the hook these tests serve (the handler itself serves whatever hooks the host loaded).
+import '@pvskit/billing';
 import { createPvsKit, type PvsKit, type PvsKitPlugin } from '@pvskit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCdsHooksHandler } from './handler.js';

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import {
   formatJsonPath,
+  hookDefinition,
   isHookName,
   isPvsKitError,
   safeParseWith,
@@ -19,7 +20,6 @@ import { CdsHttpError, sendJson, type CdsErrorIssue } from './errors.js';
 import {
   cdsFeedbackRequestSchema,
   cdsRequestSchema,
-  hookVersions,
   servedSchemaJson,
   servedSchemaNames,
   type CdsDiscovery,
@@ -178,7 +178,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     const prefetch = options.prefetch?.[s.hook];
     return {
       hook: s.hook,
-      hookVersion: hookVersions[s.hook],
+      hookVersion: hookDefinition(s.hook).version,
       title: s.title,
       description: s.description,
       id: s.id,
@@ -271,12 +271,12 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
         return;
       case 'schema-index':
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-        sendJson(res, 200, { schemas: servedSchemaNames.map((name) => `${basePath}/schemas/${name}.json`) });
+        sendJson(res, 200, { schemas: servedSchemaNames().map((name) => `${basePath}/schemas/${name}.json`) });
         return;
       case 'schema': {
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
         const text = servedSchemaJson(target.name);
-        if (text === undefined) throw notFound(`schema "${target.name}" (known: ${servedSchemaNames.join(', ')})`);
+        if (text === undefined) throw notFound(`schema "${target.name}" (known: ${servedSchemaNames().join(', ')})`);
         res.writeHead(200, {
           'content-type': 'application/schema+json; charset=utf-8',
           'content-length': String(Buffer.byteLength(text)),

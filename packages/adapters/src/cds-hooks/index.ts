@@ -3,7 +3,6 @@ export { startCdsHooksServer, cdsServerOptions, type CdsServerTimeouts, type Cds
 export { CdsHttpError, type CdsErrorBody, type CdsErrorIssue, type CdsHttpErrorCode } from './errors.js';
 export { isLoopbackHost } from './auth.js';
 export {
-  hookVersions,
   cdsRequestSchema,
   cdsHookRequestSchema,
   cdsDiscoverySchema,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import {
   cardSchema,
   codingSchema,
-  hookContextSchemas,
-  hookNames,
+  hookDefinition,
+  hookDefinitions,
   jsonSchemaOf,
   publishedSchemaNames,
   type HookName,
@@ -15,18 +15,6 @@ import {
  * field is refused with its JSON path (typos must not pass silently); the hook's `context` is validated by
  * the kit with the hook's own schema.
  */
-
-/**
- * Version of each hook's context contract. Optional additions bump the minor version; a new required field
- * or a changed meaning is a new hook name (CDS Hooks versioning rule), never a new version of this one.
- */
-export const hookVersions: Readonly<Record<HookName, string>> = {
-  'patient-view': '1.0',
-  'case-edit': '1.0',
-  'case-sign': '1.0',
-  'appointment-book': '1.0',
-  'billing-export': '1.0',
-};
 
 const hookInstanceSchema = z.string().min(1).max(128).meta({ description: 'Id of this hook call, a UUID in CDS Hooks' });
 
@@ -50,7 +38,7 @@ export type CdsRequest = z.output<typeof cdsRequestSchema>;
 /** The request schema of one hook, with its full context schema: what a host sends (published). */
 export function cdsHookRequestSchema(hook: HookName): z.ZodType {
   return z
-    .strictObject({ hook: z.literal(hook), ...envelopeFields, context: hookContextSchemas[hook] })
+    .strictObject({ hook: z.literal(hook), ...envelopeFields, context: hookDefinition(hook).context })
     .meta({ title: `CDS Hooks request of the ${hook} hook` });
 }
 
@@ -102,16 +90,24 @@ function wire(schema: z.ZodType, name: string): Record<string, unknown> {
   return { $id: `https://pvskit.local/schemas/${name}.json`, ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) };
 }
 
-const cdsSchemaBuilders: Record<string, () => Record<string, unknown>> = {
-  'cds-discovery': () => wire(cdsDiscoverySchema, 'cds-discovery'),
-  'cds-response': () => wire(cdsResponseSchema, 'cds-response'),
-  'cds-feedback': () => wire(cdsFeedbackRequestSchema, 'cds-feedback'),
-  ...Object.fromEntries(hookNames.map((hook) => [`${hook}-request`, () => wire(cdsHookRequestSchema(hook), `${hook}-request`)])),
-  ...Object.fromEntries(hookNames.map((hook) => [`${hook}-context`, () => wire(hookContextSchemas[hook], `${hook}-context`)])),
-};
+/** The wire shapes, by served name: fixed ones, then a request and a context schema per defined hook. */
+function cdsSchemaBuilders(): Record<string, () => Record<string, unknown>> {
+  return {
+    'cds-discovery': () => wire(cdsDiscoverySchema, 'cds-discovery'),
+    'cds-response': () => wire(cdsResponseSchema, 'cds-response'),
+    'cds-feedback': () => wire(cdsFeedbackRequestSchema, 'cds-feedback'),
+    ...Object.fromEntries(hookDefinitions().map(({ name }) => [`${name}-request`, () => wire(cdsHookRequestSchema(name), `${name}-request`)])),
+    ...Object.fromEntries(hookDefinitions().map(({ name, context }) => [`${name}-context`, () => wire(context, `${name}-context`)])),
+  };
+}
 
-/** Every schema name served at `/schemas/<name>.json`: the core payloads plus the CDS Hooks wire shapes. */
-export const servedSchemaNames: readonly string[] = [...publishedSchemaNames, ...Object.keys(cdsSchemaBuilders)];
+/**
+ * Every schema name served at `/schemas/<name>.json`: the core payloads plus the CDS Hooks wire shapes, with
+ * the request and context of every hook defined so far (by the packages loaded).
+ */
+export function servedSchemaNames(): string[] {
+  return [...publishedSchemaNames, ...Object.keys(cdsSchemaBuilders())];
+}
 
 const cache = new Map<string, string>();
 
@@ -121,7 +117,7 @@ export function servedSchemaJson(name: string): string | undefined {
   if (hit !== undefined) return hit;
   let schema: Record<string, unknown> | undefined;
   if ((publishedSchemaNames as readonly string[]).includes(name)) schema = jsonSchemaOf(name as PublishedSchemaName);
-  else schema = cdsSchemaBuilders[name]?.();
+  else schema = cdsSchemaBuilders()[name]?.();
   if (schema === undefined) return undefined;
   const text = JSON.stringify(schema);
   cache.set(name, text);

@@ -41,3 +41,4 @@ export { KVDT_RULES, KVDT_PACKAGES, KVDT_MANDATORY_FIELDS, KVDT_FORBIDDEN_FIELDS
 export { KvdtValidator, validateKvdt, validateKvdtEvents } from './validator.js';
 export { checkKvdtFile, exportKvdt, readKvdtFile, type ExportKvdtOptions, type KvdtFieldView, type KvdtFileView } from './cli.js';
 export { kvdtExportPlugin, type KvdtExportData, type KvdtExportPluginOptions } from './plugin.js';
+export { billingExportContextSchema, billingExportHook } from './hooks.js';

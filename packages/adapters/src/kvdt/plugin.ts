@@ -4,6 +4,8 @@ import { isPvsKitError, type Card, type CaseOrBundle, type PvsKitPlugin } from '
 import { exportDirectoryBelow } from './export-dir.js';
 import type { ExportProblem } from './export-case.js';
 import { writeKvdtFile, type KvdtFileResult, type KvdtWriteOptions } from './writer.js';
+// Defines the hooks this plugin serves, so a host that imports only the plugin knows them.
+import './hooks.js';
 
 /** What `billing-export` answers besides its cards: the file written, or the problems that kept it from being written. */
 export type KvdtExportData = KvdtFileResult | { refused: ExportProblem[] };

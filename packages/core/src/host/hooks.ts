@@ -1,19 +1,89 @@
 import { z } from 'zod';
-import { bundleSchema, caseSchema, patientSchema, physicianSchema, practiceSchema } from '../schemas/domain.js';
-import { localDateTimeSchema } from '../schemas/primitives.js';
+import { PvsKitError } from '../errors.js';
+import { patientSchema } from '../schemas/domain.js';
 
 /**
- * The hooks a host can call, CDS Hooks style (noun-verb). Adding a hook is an API change; the order here is
- * the order of {@link PvsKit.services} within a plugin.
+ * The hooks a kit knows, CDS Hooks style (noun-verb), each with its context schema. Core declares only the
+ * standard `patient-view`; the package that owns a hook adds it here by declaration merging and defines it at
+ * runtime with {@link defineHook}:
+ *
+ * ```ts
+ * declare module '@pvskit/core' {
+ *   interface HookRegistry {
+ *     'case-edit': { context: typeof caseEditContextSchema };
+ *   }
+ * }
+ * export const caseEditHook = defineHook('case-edit', { context: caseEditContextSchema, version: '1.0' });
+ * ```
  */
-export const hookNames = ['patient-view', 'case-edit', 'case-sign', 'appointment-book', 'billing-export'] as const;
+export interface HookRegistry {
+  'patient-view': { context: typeof patientViewContextSchema };
+}
 
-/** Name of a hook, e.g. `case-edit`. */
-export type HookName = (typeof hookNames)[number];
+/** Name of a hook, e.g. `case-edit`: a key of {@link HookRegistry}. */
+export type HookName = keyof HookRegistry & string;
 
-/** True when `value` names a hook of {@link hookNames}. */
+type ContextSchemaOf<H extends HookName> = HookRegistry[H] extends { context: infer S extends z.ZodType } ? S : never;
+
+/** A hook as its owning package defines it: the schema every call's context is validated with. */
+export interface HookDefinition<H extends HookName = HookName> {
+  readonly name: H;
+  readonly context: ContextSchemaOf<H>;
+  /**
+   * Version of the context contract, published in CDS Hooks discovery. Optional additions bump the minor
+   * version; a new required field or a changed meaning is a new hook name, never a new version of this one.
+   */
+  readonly version: string;
+  /** Time budget per plugin in ms unless the host sets one (e.g. an export, which blocks no typing). */
+  readonly timeoutMs?: number;
+}
+
+const definitions = new Map<string, HookDefinition>();
+
+/**
+ * Makes a hook known to every kit, with its context schema. Called once by the package that owns the hook
+ * when it is loaded; defining the same hook again with the same schema (a module loaded twice) is a no-op.
+ * @throws PvsKitError('CONFLICT') when the name is already defined with another schema.
+ */
+export function defineHook<H extends HookName>(name: H, definition: Omit<HookDefinition<H>, 'name'>): HookDefinition<H> {
+  const existing = definitions.get(name);
+  if (existing !== undefined) {
+    if ((existing.context as z.ZodType) === (definition.context as z.ZodType)) return existing as HookDefinition<H>;
+    throw new PvsKitError('CONFLICT', `hook "${name}" is already defined with another context schema`, {
+      userMessage: `Der Hook „${name}“ ist doppelt definiert.`,
+      details: { hook: name },
+    });
+  }
+  const defined: HookDefinition<H> = Object.freeze({ ...definition, name });
+  definitions.set(name, defined as unknown as HookDefinition);
+  return defined;
+}
+
+/** The defined hooks, in definition order (the order of {@link PvsKit.services} within a plugin). */
+export function hookDefinitions(): readonly HookDefinition[] {
+  return [...definitions.values()];
+}
+
+/** Names of the defined hooks, in definition order. */
+export function hookNames(): HookName[] {
+  return [...definitions.keys()] as HookName[];
+}
+
+/** True when `value` names a defined hook. */
 export function isHookName(value: unknown): value is HookName {
-  return typeof value === 'string' && (hookNames as readonly string[]).includes(value);
+  return typeof value === 'string' && definitions.has(value);
+}
+
+/** The definition of a known hook (check with {@link isHookName} first). */
+export function hookDefinition<H extends HookName>(name: H): HookDefinition<H> {
+  const definition = definitions.get(name);
+  if (definition === undefined) {
+    throw new PvsKitError('HOOK_UNKNOWN', `unknown hook "${name}"`, {
+      userMessage: `Unbekannter Hook „${name}“.`,
+      details: { hook: name, known: hookNames() },
+    });
+  }
+  return definition as unknown as HookDefinition<H>;
 }
 
 /** Context of `patient-view`: a patient record was opened. */
@@ -25,76 +95,14 @@ export const patientViewContextSchema = z
   })
   .meta({ id: 'patient-view-context', title: 'Context of the patient-view hook' });
 
-/**
- * Context of `case-edit` / `case-sign`: either one case or a whole duty bundle (so a plugin can check a duty
- * with all its cases). Exactly one of the two keys.
- */
-export const caseContextSchema = z.union([
-  z.strictObject({ case: caseSchema }),
-  z.strictObject({ bundle: bundleSchema }),
-]);
-
-/** Context of `case-edit`: a Notfalldienst case changed while being typed in. */
-export const caseEditContextSchema = caseContextSchema.meta({
-  id: 'case-edit-context',
-  title: 'Context of the case-edit hook',
-});
-
-/** Context of `case-sign`: a case (or a duty) was closed. */
-export const caseSignContextSchema = caseContextSchema.meta({
-  id: 'case-sign-context',
-  title: 'Context of the case-sign hook',
-});
-
-/** Context of `appointment-book`: a (video) appointment is being booked. */
-export const appointmentBookContextSchema = z
-  .strictObject({
-    patient: patientSchema,
-    slot: z.strictObject({
-      /** Local German wall-clock start, `YYYY-MM-DDTHH:MM`. */
-      start: localDateTimeSchema,
-      durationMinutes: z.number().int().min(5).max(240),
-    }),
-    /** `conference`: more than two participants (group therapy). */
-    kind: z.enum(['standard', 'conference']).default('standard'),
-    /** Participants including the doctor; 2 by default, up to 9 for group therapy (R21). */
-    participants: z.number().int().min(2).max(9).optional(),
-    physician: physicianSchema.optional(),
-    practice: practiceSchema.optional(),
-  })
-  .meta({ id: 'appointment-book-context', title: 'Context of the appointment-book hook' });
-
-/** Context of `billing-export`: cases or duty bundles to bill, e.g. a quarter's KVDT file. */
-export const billingExportContextSchema = z
-  .strictObject({
-    items: z.array(z.union([caseSchema, bundleSchema])).min(1),
-    /** Billing quarter as KVDT writes it: quarter digit + year, e.g. `12026` for Q1/2026. */
-    quarter: z
-      .string()
-      .regex(/^[1-4]\d{4}$/, { message: 'expected quarter + year, e.g. 12026' })
-      .optional(),
-    /**
-     * Where below the export plugin's configured directory to write (relative to it, or absolute inside it); the
-     * plugin refuses anything outside. Only the host sets it: the CDS Hooks service refuses it from remote callers.
-     */
-    outDir: z.string().min(1).optional(),
-  })
-  .meta({ id: 'billing-export-context', title: 'Context of the billing-export hook' });
-
-/** The zod schema of each hook's context; the host validates every call's context with it. */
-export const hookContextSchemas = {
-  'patient-view': patientViewContextSchema,
-  'case-edit': caseEditContextSchema,
-  'case-sign': caseSignContextSchema,
-  'appointment-book': appointmentBookContextSchema,
-  'billing-export': billingExportContextSchema,
-} as const satisfies { [H in HookName]: z.ZodType };
+/** The standard CDS Hooks `patient-view`, defined by core. */
+export const patientViewHook = defineHook('patient-view', { context: patientViewContextSchema, version: '1.0' });
 
 /** A hook's context as plugins receive it: validated, defaults filled in, deeply frozen. */
-export type HookContext<H extends HookName> = z.output<(typeof hookContextSchemas)[H]>;
+export type HookContext<H extends HookName> = z.output<ContextSchemaOf<H>>;
 
 /** A hook's context as a host passes it to {@link PvsKit.callHook}: defaults optional. */
-export type HookContextInput<H extends HookName> = z.input<(typeof hookContextSchemas)[H]>;
+export type HookContextInput<H extends HookName> = z.input<ContextSchemaOf<H>>;
 
 /**
  * What a hook's plugins return besides cards (`data`), by hook name. Empty in core: the package that owns a

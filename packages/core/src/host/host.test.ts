@@ -1,3 +1,4 @@
+import '../../test/hooks.js';
 import { describe, expect, it, vi } from 'vitest';
 import { PvsKitError, ValidationError } from '../errors.js';
 import { createRecordingLogger } from '../logger.js';

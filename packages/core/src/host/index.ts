@@ -3,15 +3,15 @@
  * see plain types and the `createPvsKit` factory (../kit.ts).
  */
 export {
+  defineHook,
+  hookDefinition,
+  hookDefinitions,
   hookNames,
   isHookName,
-  hookContextSchemas,
   patientViewContextSchema,
-  caseContextSchema,
-  caseEditContextSchema,
-  caseSignContextSchema,
-  appointmentBookContextSchema,
-  billingExportContextSchema,
+  patientViewHook,
+  type HookDefinition,
+  type HookRegistry,
   type HookName,
   type HookContext,
   type HookContextInput,

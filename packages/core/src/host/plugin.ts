@@ -72,7 +72,7 @@ export function checkPlugin(plugin: unknown): PvsKitPlugin {
     if (!isHookName(hook)) {
       throw new PvsKitError('HOOK_UNKNOWN', `plugin "${shape.id}" declares unknown hook "${hook}"`, {
         userMessage: `Plugin „${shape.title}“ meldet einen unbekannten Hook „${hook}“.`,
-        details: { pluginId: shape.id, hook, known: [...hookNames] },
+        details: { pluginId: shape.id, hook, known: hookNames() },
       });
     }
     if (typeof handler !== 'function') {
@@ -85,7 +85,7 @@ export function checkPlugin(plugin: unknown): PvsKitPlugin {
   return plugin as PvsKitPlugin;
 }
 
-/** The hooks a plugin serves, in {@link hookNames} order. */
+/** The hooks a plugin serves, in definition order ({@link hookNames}). */
 export function hooksOf(plugin: PvsKitPlugin): HookName[] {
-  return hookNames.filter((hook) => typeof plugin.hooks[hook] === 'function');
+  return hookNames().filter((hook) => typeof plugin.hooks[hook] === 'function');
 }

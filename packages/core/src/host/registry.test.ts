@@ -1,3 +1,4 @@
+import '../../test/hooks.js';
 import { describe, expect, it } from 'vitest';
 import { PvsKitError, ValidationError } from '../errors.js';
 import { createPvsKit } from '../kit.js';

@@ -7,7 +7,7 @@ import type { Card } from '../schemas/card.js';
 import type { CardMemory } from './card-memory.js';
 import { pluginFailureCard } from './error-cards.js';
 import type { EventBus } from './events.js';
-import { hookContextSchemas, hookNames, isHookName, type HookContext, type HookContextInput, type HookData, type HookName } from './hooks.js';
+import { hookDefinition, hookNames, isHookName, type HookContext, type HookContextInput, type HookData, type HookName } from './hooks.js';
 import type { PluginInvoker } from './invoker.js';
 import { parseStrict } from './issues.js';
 import type { HookHandler } from './plugin.js';
@@ -71,18 +71,19 @@ export class HookRunner {
     if (!isHookName(hook)) {
       throw new PvsKitError('HOOK_UNKNOWN', `unknown hook "${String(hook)}"`, {
         userMessage: `Unbekannter Hook „${String(hook)}“.`,
-        details: { hook, known: [...hookNames] },
+        details: { hook, known: hookNames() },
       });
     }
     const selected = this.selection(options.pluginIds);
     if (options.hookInstance !== undefined && (typeof options.hookInstance !== 'string' || options.hookInstance === '')) {
       throw new ValidationError('callHook options', [{ path: ['hookInstance'], message: 'expected a non-empty string' }]);
     }
+    const definition = hookDefinition(hook);
     const timeoutMs =
       options.timeoutMs === undefined
-        ? (this.config.timeoutsMs[hook] ?? this.config.defaultTimeoutMs)
+        ? (this.config.timeoutsMs[hook] ?? definition.timeoutMs ?? this.config.defaultTimeoutMs)
         : checkTimeout(options.timeoutMs, 'callHook options.timeoutMs');
-    const context = deepFreeze(parseStrict(hookContextSchemas[hook], input, `${hook} context`)) as HookContext<H>;
+    const context = deepFreeze(parseStrict(definition.context, input, `${hook} context`)) as HookContext<H>;
     const hookInstance = options.hookInstance ?? this.newId();
     // Two signals rather than AbortSignal.any: composites of the kit's long-lived signal pile up in some Node 20 releases.
     const signals = options.signal === undefined ? [this.lifetime.signal] : [this.lifetime.signal, options.signal];

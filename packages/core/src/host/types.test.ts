@@ -1,3 +1,4 @@
+import '../../test/hooks.js';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Bundle, Case } from '../schemas/domain.js';
 import type { HookResult } from './types.js';

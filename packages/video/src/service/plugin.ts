@@ -2,6 +2,8 @@ import { describeLocalDateTime, isPvsKitError, type Card, type HookContext, type
 import type { PracticeSession } from '../base/session.js';
 import type { VideoService } from './create.js';
 import type { Appointment } from '../appointments/appointments.js';
+// Defines the hooks this plugin serves, so a host that imports only the plugin knows them.
+import './hooks.js';
 
 /** Options of {@link videoPlugin}. */
 export interface VideoPluginOptions {
