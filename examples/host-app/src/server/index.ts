@@ -9,7 +9,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { dirname, join, resolve } from 'node:path';
-import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost } from '@pvskit/adapters';
+import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, MIN_CDS_TOKEN_LENGTH } from '@pvskit/adapters';
 import { berlinDateTimeOf, PvsKitError, silentLogger, type Logger } from '@pvskit/core';
 import { accessOf, servedTo, type Access } from './access.js';
 import { createHostKit, registerApi } from './app.js';
@@ -30,9 +30,6 @@ import { registerVideoRoutes } from './video-routes.js';
 
 export type { Access } from './access.js';
 export type { DemoCredentials } from './video.js';
-
-/** Shortest CDS Hooks bearer token accepted (as the standalone CDS Hooks server demands). */
-export const MIN_CDS_TOKEN_LENGTH = 32;
 
 /** Options of {@link startHostApp}. */
 export interface HostAppOptions {

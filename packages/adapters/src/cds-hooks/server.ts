@@ -5,13 +5,16 @@ import { isLoopbackHost } from './auth.js';
 import { createCdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
 import { CdsHttpError, sendJson } from './errors.js';
 
+/** Shortest bearer token accepted wherever the CDS Hooks service is reachable beyond loopback (characters). */
+export const MIN_CDS_TOKEN_LENGTH = 32;
+
 /** Options of {@link startCdsHooksServer}: the handler's plus where to listen and the server timeouts. */
 export interface CdsHooksServerOptions extends CdsHooksHandlerOptions, CdsServerTimeouts {
   /** Address to bind; default `127.0.0.1`. Any non-loopback address requires `token`. */
   host?: string;
   /** Port; default 0 (a free port, see {@link CdsHooksServer.port}). */
   port?: number;
-  /** Minimum length of `token` on a non-loopback address; default 32 characters. */
+  /** Minimum length of `token` on a non-loopback address; default {@link MIN_CDS_TOKEN_LENGTH}. */
   minTokenLength?: number;
   /** Listen backlog (pending connections); default 1024. */
   backlog?: number;
@@ -68,7 +71,7 @@ export function cdsServerOptions(timeouts: CdsServerTimeouts = {}): ServerOption
  */
 export async function startCdsHooksServer(options: CdsHooksServerOptions): Promise<CdsHooksServer> {
   const host = options.host ?? '127.0.0.1';
-  const minTokenLength = options.minTokenLength ?? 32;
+  const minTokenLength = options.minTokenLength ?? MIN_CDS_TOKEN_LENGTH;
   if (!isLoopbackHost(host) && (options.token === undefined || options.token.length < minTokenLength)) {
     throw new PvsKitError('CONFIG', `refusing to bind ${host} without a bearer token of at least ${minTokenLength} characters`, {
       userMessage: `Der pvskit-Dienst darf auf ${host} nur mit einem Zugangsschlüssel (mindestens ${minTokenLength} Zeichen) laufen.`,

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin } from '@pvskit/adapters';
+import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin, MIN_CDS_TOKEN_LENGTH } from '@pvskit/adapters';
 import { billingPlugin } from '@pvskit/billing';
 import { createPvsKit, type Logger } from '@pvskit/core';
 import { accessControlFromVideoService, createSignalingService, createVideoService, openPostgresStore, openSqliteStore, type SignalingService, type VideoService } from '@pvskit/video';
@@ -17,8 +17,6 @@ import { VERBS } from './verbs.js';
  * PVS in the browser is not part of the CLI; it has its own executable (`npm start`).
  */
 
-/** Shortest accepted bearer token (as the standalone CDS Hooks server demands). */
-const MIN_TOKEN_LENGTH = 32;
 /** Shortest secret (bytes after base64url decoding). */
 const MIN_SECRET_BYTES = 32;
 /** Retention maintenance of the video store (purge after the retention period): at start and hourly. */
@@ -144,9 +142,9 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
     async run(args, io) {
       const options = parseServeArgs(args, io.env);
       const token = io.env['PVSKIT_CDS_TOKEN'];
-      if (token !== undefined && token !== '' && token.length < MIN_TOKEN_LENGTH) throw new CliInputError(undefined, `PVSKIT_CDS_TOKEN must have at least ${MIN_TOKEN_LENGTH} characters`);
+      if (token !== undefined && token !== '' && token.length < MIN_CDS_TOKEN_LENGTH) throw new CliInputError(undefined, `PVSKIT_CDS_TOKEN must have at least ${MIN_CDS_TOKEN_LENGTH} characters`);
       if (!isLoopbackHost(options.host) && (token === undefined || token === '')) {
-        throw new CliInputError(undefined, `listening on ${options.host} needs a bearer token in PVSKIT_CDS_TOKEN (at least ${MIN_TOKEN_LENGTH} characters)`);
+        throw new CliInputError(undefined, `listening on ${options.host} needs a bearer token in PVSKIT_CDS_TOKEN (at least ${MIN_CDS_TOKEN_LENGTH} characters)`);
       }
       const logger = stderrLogger(io);
       const exportDir = resolve(io.cwd, options.exportDir ?? 'exports');
