@@ -24,6 +24,17 @@ describe('pvskit-host-app command line', () => {
     ).toEqual({ port: 0, host: '::1', dataFile: 'x.sqlite', reset: true, trustedProxies: ['127.0.0.1', '::1'], publicHost: 'praxis.example.de', secretsDir: '/s', cdsToken: 't'.repeat(40) });
   });
 
+  it('takes the video store and signaling URLs from --postgres/--redis or the environment, the flag first, and names the source of a bad one', () => {
+    const pg = 'postgres://video:Geheim@db.internal/video';
+    const redis = 'redis://:Geheim@redis.internal:6379/2';
+    expect(parseHostAppArgs(['--postgres', pg, '--redis', redis])).toMatchObject({ videoPostgres: pg, redis });
+    expect(parseHostAppArgs([], { PVSKIT_VIDEO_POSTGRES: pg, PVSKIT_REDIS_URL: redis })).toMatchObject({ videoPostgres: pg, redis });
+    expect(parseHostAppArgs(['--postgres', 'postgresql://a@b/c'], { PVSKIT_VIDEO_POSTGRES: pg })).toMatchObject({ videoPostgres: 'postgresql://a@b/c' });
+    expect(parseHostAppArgs([], { PVSKIT_VIDEO_POSTGRES: '', PVSKIT_REDIS_URL: '' })).toEqual({ port: 8080, host: '127.0.0.1', reset: false });
+    expect(() => parseHostAppArgs(['--postgres', 'video.sqlite'])).toThrow(/--postgres must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => parseHostAppArgs([], { PVSKIT_REDIS_URL: 'localhost:6379' })).toThrow(/PVSKIT_REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+  });
+
   it('refuses bad flags, a lone --tls-cert, unreadable files and an exposed host without TLS with exit code 2', async () => {
     for (const args of [['--port', 'abc'], ['--verbose'], ['extra'], ['--tls-cert', 'c.pem'], ['--tls-cert', join(dir, 'none.pem'), '--tls-key', join(dir, 'none.pem')], ['--host', '0.0.0.0', '--data', join(dir, 'x', 'd.sqlite'), '--secrets-dir', join(dir, 'xs')]]) {
       const io = memoryIo();
