@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleInput, CaseInput, ServiceInput } from '../test/fixtures.js';
 import { checkInput as check } from '../test/pipeline.js';
+import { BUILTIN_GOPS } from './data/gops.js';
+import { SOURCES } from './data/sources.js';
+import { VIDEO_MARKINGS } from './data/video-marking.js';
+import { kvdtGopCode, readKvdtGopCode, videoOnlyCaseGop } from './video-marking.js';
 import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { baseCase, patient, PHYSICIAN, PRACTICE, svc } from '../test/fixtures.js';
 
@@ -25,6 +29,30 @@ describe('1 (pricing side): the video valuation applies to video-only cases', ()
       ],
     });
     expect(priced(c)[0]).toEqual(['01210', 'video', 120, 15.29]);
+  });
+});
+
+describe('1 (KVDT side): the video marker of 01210/01212 is dated data with its source', () => {
+  // KV RLP, 28.06.2022: "bundeseinheitlich mit „V“ zu kennzeichnen (z. B. 01210V)", wirksam 1. Juli 2022; 88220.
+  it('from 2022-07-01 a video 01210/01212 is written 01210V/01212V and reads back as video; video-only cases get 88220', () => {
+    expect([kvdtGopCode('01210', 'video', '2022-07-01'), kvdtGopCode('01212', 'video', '2026-01-10')]).toEqual(['01210V', '01212V']);
+    expect(readKvdtGopCode('01212V', '2022-07-01')).toEqual({ gop: '01212', video: true });
+    expect(videoOnlyCaseGop('2022-07-01')).toBe('88220');
+  });
+
+  it('near-miss: before 2022-07-01, in person, or for a GOP the table does not list, the code stays plain', () => {
+    expect(kvdtGopCode('01210', 'video', '2022-06-30')).toBe('01210');
+    expect(videoOnlyCaseGop('2022-06-30')).toBeUndefined();
+    expect(readKvdtGopCode('01210V', '2022-06-30')).toEqual({ gop: '01210V', video: false });
+    expect(kvdtGopCode('01210', 'personal', '2026-01-14')).toBe('01210');
+    expect(kvdtGopCode('01214', 'video', '2026-01-14')).toBe('01214');
+    expect(readKvdtGopCode('01214V', '2026-01-14')).toEqual({ gop: '01214V', video: false });
+  });
+
+  it('the marking names the KV notice that fixes the code', () => {
+    expect(VIDEO_MARKINGS.map((m) => [m.validFrom, m.suffix, m.videoOnlyCaseGop, m.source.includes(SOURCES.kvRlpVideoNotdienst)])).toEqual([
+      ['2022-07-01', 'V', '88220', true],
+    ]);
   });
 });
 
@@ -213,6 +241,20 @@ describe('6 and 15: points and amounts', () => {
 });
 
 describe('16: validity', () => {
+  it('the GOPs new in the 2017 reform (01205, 01207, 01223, 01224, 01226) start on 2017-04-01, not a day earlier', () => {
+    const time = (gop: string) => (gop === '01205' || gop === '01223' ? '10:00' : '21:00'); // Fri 31.3., Mon 3.4.
+    for (const gop of ['01205', '01207', '01223', '01224', '01226']) {
+      const on = (date: string) => rules(baseCase({ services: [svc(gop, date, time(gop))] }), 'EBM-NOT-VALID').length;
+      expect([gop, on('2017-03-31'), on('2017-04-03')]).toEqual([gop, 1, 0]);
+    }
+  });
+
+  it('every GOP of Abschnitt 1.2 and 01444 names the source of its dates', () => {
+    const sourceOf = (gop: string) => BUILTIN_GOPS.find((g) => g.gop === gop)?.source ?? '';
+    for (const gop of ['01205', '01210', '01212', '01218', '01226']) expect([gop, sourceOf(gop).includes(SOURCES.notfallReform2017)]).toEqual([gop, true]);
+    expect([SOURCES.videoAuth01444Start, SOURCES.kvBerlin01444].every((s) => sourceOf('01444').includes(s))).toBe(true);
+  });
+
   it('01212 before 2017-04-01 and 01444 before 2019-10-01 are not valid; after, they are', () => {
     expect(rules(baseCase({ services: [svc('01212', '2017-03-31', '21:00')] }), 'EBM-NOT-VALID')).toHaveLength(1);
     expect(rules(baseCase({ services: [svc('01212', '2017-04-01', '21:00')] }), 'EBM-NOT-VALID')).toHaveLength(0);

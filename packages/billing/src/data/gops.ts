@@ -6,9 +6,10 @@ import type { FrequencyLimit, GopDefinition, PointsPeriod, Validity } from './ty
  * The built-in EBM excerpt: every GOP the KVBW guide names for the organised emergency service, the pseudo
  * GOPs and the video GOPs. Points of 01205–01226, 01444 and 01450 are sourced from 2024-01-01 on (SOURCES.kbvEbm);
  * those of 01413, 01418, 01440, 02100, 02300–02302, 02320 and 02323 only from EBM Stand 2026/2 (2026-04-01,
- * SOURCES.ebmListing2026): no source for earlier quarters was found, so earlier dates get `null` (never guessed).
- * 02350 has no points: the one value found (106 Punkte, hausarzt.digital "Tape-Verband …", undated) has no
- * validity period. An SDEBM file fills any gap.
+ * SOURCES.ebmListing2026): no source for 2024 or 2025 was found, and 02100 moved from 57 to 67 points since 2019,
+ * so earlier dates get `null` (never carried back). 02350 has no points: the values found (106 Punkte in 2019, MMW;
+ * hausarzt.digital "Tape-Verband …", undated) predate the Orientierungswert table (2024 on). An SDEBM file fills
+ * any gap.
  */
 
 const ALL: readonly ContactMode[] = ['personal', 'video', 'phone'];
@@ -18,11 +19,16 @@ const PERSONAL_VIDEO: readonly ContactMode[] = ['personal', 'video'];
 /** First day the built-in points are sourced for (see SOURCES.kbvEbm): the 2024 values equal the 2025 ones. */
 const EBM_POINTS_FROM = '2024-01-01';
 
-/** The Notfallpauschalen and their Zuschläge in their current form exist since the EBM reform of 2017-04-01. */
+/**
+ * Abschnitt 1.2 in its current form exists since the EBM reform of 2017-04-01 (01205/01207 and 01223/01224/01226
+ * new, 01210 revalued); the section's other GOPs are dated from the same day because pvskit models only this form.
+ */
 const NOTFALL_REFORM = '2017-04-01';
 
 /** Video consultations in the organised emergency service (01210/01212), video.md. */
-const VIDEO_IN_NOTFALL = { video: { validFrom: '2022-07-01', validTo: null, source: SOURCES.videoSpec } } as const;
+const VIDEO_IN_NOTFALL = {
+  video: { validFrom: '2022-07-01', validTo: null, source: `${SOURCES.videoSpec}; ${SOURCES.kvRlpVideoNotdienst}` },
+} as const;
 
 function pts(points: number): readonly PointsPeriod[] {
   return [{ validFrom: EBM_POINTS_FROM, validTo: null, points, source: SOURCES.kbvEbm }];
@@ -53,6 +59,11 @@ function def(d: Def): GopDefinition {
     source: SOURCES.kvbwGuide,
     ...d,
   };
+}
+
+/** A GOP of Abschnitt 1.2 in its 2017 form (see NOTFALL_REFORM). */
+function notfall(d: Def): GopDefinition {
+  return def({ validFrom: NOTFALL_REFORM, source: `${SOURCES.kvbwGuide}; ${SOURCES.notfallReform2017}`, ...d });
 }
 
 const ONCE_PER_CASE: readonly FrequencyLimit[] = [{ max: 1, per: 'dienstfall', source: SOURCES.kvbwGuide }];
@@ -86,32 +97,32 @@ const NOTFALL_GOPS = ['01205', '01207', '01210', '01212', '01214', '01216', '012
 
 /** Built-in GOP definitions (data; see module comment for the sources). */
 export const BUILTIN_GOPS: readonly GopDefinition[] = [
-  def({ gop: '01205', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale Abklärung (werktags 7–19 Uhr)', kind: 'abklaerung', band: 'day',
+  notfall({ gop: '01205', title: 'Notfallpauschale Abklärung (werktags 7–19 Uhr)', kind: 'abklaerung', band: 'day',
     modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(45) }),
-  def({ gop: '01207', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+  notfall({ gop: '01207', title: 'Notfallpauschale Abklärung (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
     kind: 'abklaerung', band: 'offHours', modes: PERSONAL, requiresTime: true, frequency: ONCE_PER_CASE, points: pts(80) }),
-  def({ gop: '01210', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
+  notfall({ gop: '01210', title: 'Notfallpauschale (werktags 7–19 Uhr)', kind: 'notfallpauschale', band: 'day',
     modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true, frequency: ONCE_PER_CASE,
     points: pts(120), ...VIDEO_REDUCTION }),
-  def({ gop: '01212', validFrom: NOTFALL_REFORM, title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
+  notfall({ gop: '01212', title: 'Notfallpauschale (19–7 Uhr, Wochenende, Feiertag, 24.12., 31.12.)',
     kind: 'notfallpauschale', band: 'offHours', modes: PERSONAL_VIDEO, modeValidity: VIDEO_IN_NOTFALL, requiresTime: true,
     frequency: ONCE_PER_CASE, points: pts(195), ...VIDEO_REDUCTION }),
-  def({ gop: '01214', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
+  notfall({ gop: '01214', title: 'Notfallkonsultationspauschale I', kind: 'konsultation', band: 'I', requiresTime: true,
     points: pts(50) }),
-  def({ gop: '01216', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,
+  notfall({ gop: '01216', title: 'Notfallkonsultationspauschale II', kind: 'konsultation', band: 'II', requiresTime: true,
     points: pts(140) }),
-  def({ gop: '01218', validFrom: NOTFALL_REFORM, title: 'Notfallkonsultationspauschale III', kind: 'konsultation', band: 'III', requiresTime: true,
+  notfall({ gop: '01218', title: 'Notfallkonsultationspauschale III', kind: 'konsultation', band: 'III', requiresTime: true,
     points: pts(170) }),
-  def({ gop: '01220', validFrom: NOTFALL_REFORM, title: 'Reanimationskomplex', kind: 'procedure', modes: PERSONAL, points: pts(1027) }),
-  def({ gop: '01221', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01220: Koniotomie und/oder endotracheale Intubation', kind: 'zuschlag',
+  notfall({ gop: '01220', title: 'Reanimationskomplex', kind: 'procedure', modes: PERSONAL, points: pts(1027) }),
+  notfall({ gop: '01221', title: 'Zuschlag zu 01220: Koniotomie und/oder endotracheale Intubation', kind: 'zuschlag',
     modes: PERSONAL, requires: ['01220'], points: pts(203) }),
-  def({ gop: '01222', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01220: Elektrodefibrillation und/oder Elektrostimulation', kind: 'zuschlag',
+  notfall({ gop: '01222', title: 'Zuschlag zu 01220: Elektrodefibrillation und/oder Elektrostimulation', kind: 'zuschlag',
     modes: PERSONAL, requires: ['01220'], points: pts(288) }),
-  def({ gop: '01223', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01210 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+  notfall({ gop: '01223', title: 'Zuschlag zu 01210 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
     frequency: ONCE_PER_CASE, requires: ['01210'], points: pts(128) }),
-  def({ gop: '01224', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01212 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
+  notfall({ gop: '01224', title: 'Zuschlag zu 01212 (Nr. 8 Präambel 1.2)', kind: 'zuschlag', modes: PERSONAL,
     frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01226'], points: pts(195) }),
-  def({ gop: '01226', validFrom: NOTFALL_REFORM, title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
+  notfall({ gop: '01226', title: 'Zuschlag zu 01212 (Nr. 9 Präambel 1.2)', kind: 'zuschlag', band: 'offHours',
     modes: PERSONAL, frequency: ONCE_PER_CASE, requires: ['01212'], excludes: ['01224'], points: pts(90) }),
   def({ gop: '01413', title: 'Besuch eines weiteren Kranken in derselben sozialen Gemeinschaft', kind: 'visit',
     modes: PERSONAL, points: pts2026(106) }),
@@ -120,7 +131,7 @@ export const BUILTIN_GOPS: readonly GopDefinition[] = [
     points: pts2026(352) }),
   def({ gop: '01444', title: 'Authentifizierung eines unbekannten Patienten (Videosprechstunde)', kind: 'technik',
     modes: ['video'], validFrom: '2019-10-01', validTo: '2026-12-31', frequency: ONCE_PER_CASE, points: pts(10),
-    source: `${SOURCES.kbvEbm}; ${SOURCES.kvBerlin01444}` }),
+    source: `${SOURCES.kbvEbm}; ${SOURCES.videoAuth01444Start}; ${SOURCES.kvBerlin01444}` }),
   def({ gop: '01450', title: 'Technikzuschlag Videosprechstunde', kind: 'technik', modes: ['video'],
     frequency: TECHNIK_LIMITS, points: pts(40), source: SOURCES.videoSpec }),
   def({ gop: '01451', title: 'Anschubförderung Videosprechstunde', kind: 'technik', modes: ['video'],

@@ -1,3 +1,4 @@
+import { SOURCES } from './sources.js';
 import type { Validity } from './types.js';
 
 /**
@@ -7,28 +8,27 @@ import type { Validity } from './types.js';
  * - KBV EBM online, GOP 01210 (Stand 2024/3), https://www.kbv.de/tools/ebm/html/01210_2902913022083955875136.html:
  *   "Bei Durchführung der Leistung im Rahmen einer Videosprechstunde ist dies durch Angabe einer bundeseinheitlich
  *   kodierten Zusatzkennzeichnung zu dokumentieren"; 01212 reads the same. The page does not name the code.
+ * - KV Rheinland-Pfalz, "EBM-Änderungen: Videosprechstunde im organisierten Not(-fall)dienst", 28.06.2022,
+ *   "Wirksam: 1. Juli 2022 | 80. Sitzung des ergänzten erweiterten Bewertungsausschusses",
+ *   https://www.kv-rlp.de/nachrichten/nachrichtentext/ebm-aenderungen-videosprechstunde-im-organisierten-not-falldienst/:
+ *   "In der Videosprechstunde ist die entsprechende Notfallpauschale bundeseinheitlich mit „V“ zu kennzeichnen (z. B.
+ *   01210V)." and "Bei ausschließlichem Arzt-Patienten-Kontakt per Videosprechstunde im Behandlungsfall erfolgt ein
+ *   Abschlag von 10 % auf die Notfallpauschalen nach GOP 01210 und 01212. Diese Fälle sind mit der Pseudo-Nummer
+ *   88220 zu kennzeichnen." This is the code the EBM text leaves open (SOURCES.kvRlpVideoNotdienst).
+ * - CGM (a PVS vendor), "Bereitschaftsdienst: Notfallpauschalen auch per Videosprechstunde" (2022),
+ *   https://cgm.com/deu_de/magazin/artikel/clickdoc/2022/bereitschaftsdienst-notfallpauschalen-auch-per-videosprechstunde.html:
+ *   "Notfallpauschalen GOP 01210 | GOP 01212 – Erweiterung um die Kontaktoption „Videosprechstunde“ – Dokumentation
+ *   durch Angabe einer bundeseinheitlich kodierten Zusatzkennzeichnung".
  * - EBM Allgemeine Bestimmungen 4.3.1 Nr. 1 (as reprinted on https://www.xn--ebm-go-gua.de/der-kommentar/addendum/):
  *   "10 % für die Notfallpauschalen nach den Gebührenordnungspositionen 01 210 und 01 212. Die Abschläge werden
  *   durch die zuständige Kassenärztliche Vereinigung vorgenommen." So the KV must see which cases were video only.
- * - KV Bremen, "Videosprechstunde", https://www.kvhb.de/videosprechstunde (news up to 19.01.2021): "Bestimmte
- *   Leistungen, die im Rahmen der Videosprechstunde durchgeführt werden können, sind ab dem 3. Quartal 2020 nur
- *   berechnungsfähig wenn sie mit einem entsprechenden Suffix gekennzeichnet werden." Its table "GOP | Suffix |
- *   Kurzbeschreibung/Anmerkung" begins "88220 | Ø | Kennzeichnung der Fälle bei ausschließlichem Kontakt im Rahmen
- *   der Videosprechstunde im Quartal." The page predates video 01210/01212 (2022-07-01), so it has no row for them.
- * - Der Hausarzt, https://hausarzt.digital/?p=66255 (2020, marked partly outdated on 22.1.21): "Sollte im Quartal
- *   ausschließlich ein (oder mehrere) Video-Kontakt(e) stattfinden, ist der Fall mit der Ziffer 88220 zu
- *   kennzeichnen."
- * - IWW AAA, "EBM 2022 – Nur für Vertragsärzte: Videosprechstunde auch im Notdienst",
- *   https://iww.de/aaa/kassenabrechnung/ebm-2022-nur-fuer-vertragsaerzte-videosprechstunde-auch-im-notdienst-f147856:
- *   "108 Punkten für Nr. 01210 … 176 Punkten für Nr. 01212 … Diese Abschläge werden von den KVen automatisch
- *   vorgenommen."
- * - meetone.io, "Videosprechstunde Abrechnung EBM" (2026, a video provider's guide, secondary),
- *   https://www.meetone.io/ratgeber/videosprechstunde-abrechnung-ebm: "Die Abrechnung erfolgt über die reguläre GOP
- *   mit dem Suffix V für Video", table row "Problemorientiertes Gespräch (Hausarzt) | 03230 | V".
+ * - KV Bremen, "Videosprechstunde", https://www.kvhb.de/videosprechstunde (news up to 19.01.2021): its table "GOP |
+ *   Suffix | Kurzbeschreibung/Anmerkung" begins "88220 | Ø | Kennzeichnung der Fälle bei ausschließlichem Kontakt im
+ *   Rahmen der Videosprechstunde im Quartal." 88220 carries no suffix itself.
  *
- * Result: 88220 (no suffix) for a case with video contacts only is confirmed by a KV table. The letter `V` is the
- * video suffix of secondary sources for video-performed GOPs in general; no primary table (KBV or KV) naming the
- * suffix of 01210/01212 was found. Check it against the KV's current table before relying on it.
+ * Result: `V` on 01210/01212 and 88220 for a case with video contacts only, both from 2022-07-01, are stated by a
+ * KV's announcement of the EBM change; the KBV's own list of the bundeseinheitlich kodierte Zusatzkennzeichnungen
+ * was not among the stored sources.
  */
 export interface VideoMarking extends Validity {
   /** GOPs whose video performance carries the `suffix` in 5001. */
@@ -42,16 +42,13 @@ export interface VideoMarking extends Validity {
 
 export const VIDEO_MARKINGS: readonly VideoMarking[] = [
   {
-    // 01210/01212 are billable by video since 2022-07-01 (80th session of the ergänzter Bewertungsausschuss).
+    // 01210/01212 are billable by video since 2022-07-01 (80th session of the ergänzter erweiterter Bewertungsausschuss).
     validFrom: '2022-07-01',
     validTo: null,
     suffixGops: ['01210', '01212'],
     suffix: 'V',
     videoOnlyCaseGop: '88220',
-    source:
-      'KBV EBM 01210/01212 Anmerkung (bundeseinheitlich kodierte Zusatzkennzeichnung); EBM AB 4.3.1 Nr. 1 (Abschlag ' +
-      'durch die KV); KV Bremen www.kvhb.de/videosprechstunde (88220 ohne Suffix); Suffix V für Videoleistungen nach ' +
-      'Sekundärquellen (meetone.io 2026), für 01210/01212 in keiner KBV- oder KV-Tabelle bestätigt (geprüft 2026-11-29)',
+    source: `KBV EBM 01210/01212 Anmerkung (bundeseinheitlich kodierte Zusatzkennzeichnung); ${SOURCES.kvRlpVideoNotdienst}; ${SOURCES.ebmVideoReduction}`,
   },
 ];
 

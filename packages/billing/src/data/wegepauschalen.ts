@@ -25,7 +25,9 @@ export interface WegepauschaleTable extends Validity {
 /**
  * Wegepauschalen of KV Baden-Württemberg (guide table "Übersicht über die Wegegebühren in Baden-Württemberg").
  * The guide gives the amounts without a date of validity, so the table is not bounded (`null`) rather than
- * dated by a guess; a dated KVBW table replaces it by adding a row with its `validFrom`.
+ * dated by a guess; a dated KVBW table replaces it by adding a row with its `validFrom`. None was found
+ * (searched 2026-11-29 for the GOPs 40190/40192/40220–40230 with these amounts and for KVBW fee tables and
+ * Notfalldienst brochures): the amounts stay undated and marked as a KVBW rule, not EBM.
  */
 export const WEGEPAUSCHALE_TABLES: readonly WegepauschaleTable[] = [
   {

@@ -51,6 +51,9 @@ const r = <const I extends string>(
 const SPEC = SOURCES.spec;
 const GUIDE = SOURCES.kvbwGuide;
 const PVSKIT = SOURCES.pvskit;
+/** Sources of the two dates rules start on. */
+const REFORM_2017 = SOURCES.notfallReform2017;
+const VIDEO_2022 = SOURCES.kvRlpVideoNotdienst;
 
 /**
  * Every rule the engine can emit, in report order (a case's findings come group by group in this order; the
@@ -76,21 +79,23 @@ export const RULES = [
   r('NFD-TIME-BOUNDARY', 'info', 'band', 'Uhrzeit genau auf der Bandgrenze', PVSKIT, 'timeRules'),
   r('NFD-PAUSCHALE-ONCE', 'error', 'band', 'Notfallpauschale mehrfach im Dienstfall', SPEC, 'pauschaleRules'),
   r('NFD-PAUSCHALE-PHONE', 'error', 'band', 'Notfallpauschale bei telefonischem Kontakt', SPEC, 'pauschaleRules'),
-  r('NFD-ABKLAERUNG-PERSONAL', 'error', 'band', 'Abklärungspauschale nur persönlich', SPEC, 'pauschaleRules', SINCE_2017),
-  r('NFD-VIDEO-NOT-CONTRACTED', 'error', 'video', 'Video nur für Vertragsärzte', SOURCES.videoSpec, 'pauschaleRules', SINCE_VIDEO),
+  r('NFD-ABKLAERUNG-PERSONAL', 'error', 'band', 'Abklärungspauschale nur persönlich', `${SPEC}; ${REFORM_2017}`, 'pauschaleRules', SINCE_2017),
+  r('NFD-VIDEO-NOT-CONTRACTED', 'error', 'video', 'Video nur für Vertragsärzte', `${SOURCES.videoSpec}; ${VIDEO_2022}`, 'pauschaleRules', SINCE_VIDEO),
   r('NFD-KONSULTATION-SAME-CONTACT', 'error', 'band', 'Konsultationspauschale beim selben Kontakt', SPEC, 'pauschaleRules'),
-  r('NFD-KONSULTATION-AFTER-ABKLAERUNG', 'warning', 'band', 'Konsultation nach Abklärung ohne Begründung', SPEC, 'pauschaleRules', SINCE_2017),
+  r('NFD-KONSULTATION-AFTER-ABKLAERUNG', 'warning', 'band', 'Konsultation nach Abklärung ohne Begründung', `${SPEC}; ${REFORM_2017}`,
+    'pauschaleRules', SINCE_2017),
   r('NFD-ZUSCHLAG-BASE', 'error', 'zuschlag', 'Zuschlag ohne Grundleistung', SPEC, 'zuschlagRules'),
-  r('NFD-ZUSCHLAG-DIAGNOSIS', 'error', 'zuschlag', 'Zuschlag ohne Nr.-8-Diagnose', SOURCES.ebmNr8, 'zuschlagRules', SINCE_2017),
-  r('NFD-ZUSCHLAG-PERSONAL', 'error', 'zuschlag', 'Zuschlag nur bei persönlichem Kontakt', SOURCES.videoSpec, 'zuschlagRules', SINCE_2017),
-  r('NFD-01226-GROUP', 'error', 'zuschlag', '01226 ohne Nr.-9-Patientengruppe', SPEC, 'zuschlagRules', SINCE_2017),
-  r('NFD-01226-BAND', 'error', 'zuschlag', '01226 werktags 7–19 Uhr', SPEC, 'zuschlagRules', SINCE_2017),
-  r('NFD-01224-01226', 'error', 'zuschlag', '01224 und 01226 nebeneinander', SPEC, 'zuschlagRules', SINCE_2017),
-  r('NFD-ZUSCHLAG-MISSING', 'info', 'zuschlag', 'Zuschlag möglich', SPEC, 'zuschlagRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-DIAGNOSIS', 'error', 'zuschlag', 'Zuschlag ohne Nr.-8-Diagnose', `${SOURCES.ebmNr8}; ${REFORM_2017}`, 'zuschlagRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-PERSONAL', 'error', 'zuschlag', 'Zuschlag nur bei persönlichem Kontakt', `${REFORM_2017}; ${VIDEO_2022}`, 'zuschlagRules',
+    SINCE_2017),
+  r('NFD-01226-GROUP', 'error', 'zuschlag', '01226 ohne Nr.-9-Patientengruppe', `${SPEC}; ${REFORM_2017}`, 'zuschlagRules', SINCE_2017),
+  r('NFD-01226-BAND', 'error', 'zuschlag', '01226 werktags 7–19 Uhr', `${SPEC}; ${REFORM_2017}`, 'zuschlagRules', SINCE_2017),
+  r('NFD-01224-01226', 'error', 'zuschlag', '01224 und 01226 nebeneinander', `${SPEC}; ${REFORM_2017}`, 'zuschlagRules', SINCE_2017),
+  r('NFD-ZUSCHLAG-MISSING', 'info', 'zuschlag', 'Zuschlag möglich', `${SPEC}; ${REFORM_2017}`, 'zuschlagRules', SINCE_2017),
   r('NFD-CHAPTER-3-4', 'error', 'exclusion', 'Kapitel 3/4 im Notfalldienst', GUIDE, 'exclusionRules'),
   r('NFD-CHAPTER-40-PORTO', 'error', 'exclusion', 'Porto (40110) im Notfalldienst', `${GUIDE} (Kap. 40 Kosten außer Porto nach GOP 40110)`, 'exclusionRules'),
   r('NFD-EXCLUDED', 'error', 'exclusion', 'Leistung neben Notfallpauschale ausgeschlossen', SPEC, 'exclusionRules'),
-  r('NFD-ABKLAERUNG-CHAPTER-33-35', 'error', 'exclusion', 'Abklärung neben Kapitel 33–35', SPEC, 'exclusionRules', SINCE_2017),
+  r('NFD-ABKLAERUNG-CHAPTER-33-35', 'error', 'exclusion', 'Abklärung neben Kapitel 33–35', `${SPEC}; ${REFORM_2017}`, 'exclusionRules', SINCE_2017),
   r('NFD-FREQUENCY', 'error', 'exclusion', 'Leistung öfter als erlaubt', `${SOURCES.kbvEbm}; ${GUIDE}; ${SOURCES.videoSpec}`, 'frequencyRules'),
   r('NFD-EBM-EXCLUSION', 'error', 'exclusion', 'EBM-Abrechnungsausschluss', `${SOURCES.kbvEbm}; ${GUIDE}`, 'ebmExclusionRules'),
   r('NFD-TRAVEL-WITHOUT-VISIT', 'error', 'wegepauschale', 'Wegepauschale ohne Besuch', GUIDE, 'wegepauschaleRules'),
@@ -99,7 +104,7 @@ export const RULES = [
   r('NFD-VISIT-WITHOUT-CONTACT', 'warning', 'wegepauschale', 'Besuch ohne Besuchskontakt', PVSKIT, 'wegepauschaleRules'),
   r('NFD-TRAVEL-NO-DISTANCE', 'warning', 'wegepauschale', 'Wegepauschale ohne Entfernung', PVSKIT, 'wegepauschaleRules'),
   r('NFD-TRAVEL-MISSING', 'info', 'wegepauschale', 'Wegepauschale fehlt', GUIDE, 'wegepauschaleRules'),
-  r('NFD-VIDEO-01450-MISSING', 'info', 'video', 'Technikzuschlag 01450 fehlt', SOURCES.videoSpec, 'videoRules', SINCE_VIDEO),
+  r('NFD-VIDEO-01450-MISSING', 'info', 'video', 'Technikzuschlag 01450 fehlt', `${SOURCES.videoSpec}; ${VIDEO_2022}`, 'videoRules', SINCE_VIDEO),
   r('NFD-PAUSCHALE-PATIENT', 'error', 'duty', 'Notfallpauschale zweimal für denselben Patienten im Dienst', GUIDE, 'dutyRules'),
   r('NFD-PSEUDO-REQUIRED', 'error', 'duty', 'Pseudo-Abrechnungsfall erforderlich', GUIDE, 'dutyRules'),
   r('NFD-PSEUDO-RECOMMENDED', 'info', 'duty', 'Pseudo-Abrechnungsfall empfohlen', GUIDE, 'dutyRules'),
