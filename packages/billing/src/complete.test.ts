@@ -229,6 +229,28 @@ describe('complete: derivation details', () => {
     expect(r.findings.map((f) => f.rule)).toContain('NFD-PAUSCHALE-ONCE');
   });
 
+  it('a typed service that is a derived one\'s twin keeps it: a second typed Wegepauschale cannot double the travel on a second run', () => {
+    // Found by the property "complete stays idempotent with typed services" (seed -2096068200): two typed
+    // 40222 (one untimed) and a visit at 0 km. Before, the second run gave the earlier 40222 the derived 40226
+    // and kept the first run's 40226 as typed: two Wegepauschalen for one visit.
+    const input = baseCase({
+      contacts: [
+        { date: '2026-01-14', time: '20:00', mode: 'personal' },
+        { date: '2026-01-14', time: '20:01', mode: 'personal', visit: { distanceKm: 0 } },
+      ],
+      services: [
+        { gop: '40222', date: '2026-01-14' },
+        { gop: '40222', date: '2026-01-14', time: '20:00' },
+      ],
+    });
+    const once = completeOne(input).case;
+    const travel = (c: Case) => c.services.filter((s) => s.gop.startsWith('402') || s.gop.startsWith('401')).map((s) => `${s.gop} ${s.time ?? ''}`);
+    // The derived Wegepauschale stands in for one typed 40222; the other typed one stays (check says why).
+    expect(travel(once)).toEqual(['40222 20:00', expect.stringMatching(/^40\d{3} 20:01$/)]);
+    const twice = completeOne(once as CaseInput).case;
+    expect(twice).toEqual(once);
+  });
+
   it('without contacts only sorts and prices the entered services', () => {
     const r = completeOne(
       baseCase({

@@ -132,13 +132,37 @@ const PER_CONTACT = new Set<Family>(['contact', 'visit', 'technik']);
  * The derived service an entered one is replaced by, or undefined: then the entered service is kept, whatever
  * the contacts say (a typed service never disappears; `check` says why it is doubtful).
  */
-function replacementOf(s: Service, derived: readonly Service[], c: Case, catalogue: Catalogue): Service | undefined {
+function replacementOf(s: Service, derived: readonly Service[], c: Case, catalogue: Catalogue, twinOnly: boolean): Service | undefined {
   const family = familyOf(s.gop, c, catalogue);
   if (family === undefined) return undefined;
-  const sameTime = PER_CONTACT.has(family);
+  const sameTime = twinOnly || PER_CONTACT.has(family);
   return derived.find(
-    (d) => d.date === s.date && familyOf(d.gop, c, catalogue) === family && (!sameTime || s.time === undefined || d.time === s.time),
+    (d) =>
+      d.date === s.date &&
+      (twinOnly ? d.gop === s.gop : familyOf(d.gop, c, catalogue) === family) &&
+      (!sameTime || s.time === undefined || d.time === s.time),
   );
+}
+
+/**
+ * Which derived service stands in for which typed one. A typed service that is a derived one's twin (same GOP,
+ * day and time) takes it first: completing a completed case then changes nothing, and a further typed service
+ * of the family cannot take the twin's place (two Wegepauschalen for one visit). The rest then take any derived
+ * service of their family, in input order, one each.
+ */
+function standInsFor(typed: readonly Service[], derived: readonly Service[], c: Case, catalogue: Catalogue): Map<Service, Service> {
+  const free = derived.slice();
+  const taken = new Map<Service, Service>();
+  for (const twinOnly of [true, false]) {
+    for (const s of typed) {
+      if (taken.has(s)) continue;
+      const replacement = replacementOf(s, free, c, catalogue, twinOnly);
+      if (replacement === undefined) continue;
+      taken.set(s, replacement);
+      free.splice(free.indexOf(replacement), 1);
+    }
+  }
+  return taken;
 }
 
 /** Private and BG cases are not priced by the EBM (GOÄ/UV-GOÄ): their amounts stay null. */
@@ -203,15 +227,15 @@ export function completeCase(c: Case, catalogue: Catalogue = defaultCatalogue, p
   }
   // Only a derived service stands in for a typed one, and for one only: a second typed service of the same
   // family is kept (check then says it is one too many).
-  const standIns = services.slice();
+  const replaceable = c.services.filter((s) => s !== moved && !(s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8'));
+  const standIns = standInsFor(replaceable, services, c, catalogue);
   for (const s of c.services) {
     if (s === moved) continue;
-    const replacement = s.justification !== undefined && familyOf(s.gop, c, catalogue) === 'nr8' ? undefined : replacementOf(s, standIns, c, catalogue);
+    const replacement = standIns.get(s);
     if (replacement === undefined) {
       services.push(s);
       continue;
     }
-    standIns.splice(standIns.indexOf(replacement), 1);
     if (s.justification !== undefined && replacement.justification === undefined) {
       // The doctor's written reason travels with the service that replaces the typed one.
       services[services.indexOf(replacement)] = { ...replacement, justification: s.justification };

@@ -103,15 +103,30 @@ describe('3: frequency limits come from the catalogue', () => {
     expect(rules(many(47), 'NFD-FREQUENCY')).toHaveLength(0);
   });
 
-  it('15 (scope, see README): the 01450 cap counts within one case and quarter, not across a bundle or quarters', () => {
+  it('15 (scope, see README): the 01450 cap counts per physician and quarter over the cases of a duty', () => {
     const video = (n: number, month: string) =>
       Array.from({ length: n }, (_, i) => svc('01450', `2026-${month}-${String(1 + (i % 28)).padStart(2, '0')}`, `${String(8 + Math.floor(i / 28)).padStart(2, '0')}:00`, { mode: 'video' }));
     // 30 in Q1 and 30 in Q2 of one case: two quarters, 30 each.
     expect(rules(baseCase({ services: [...video(30, '03'), ...video(30, '04')] }), 'NFD-FREQUENCY')).toHaveLength(0);
-    // Two cases of one doctor in one bundle, 30 each: not summed (the doctor's quarter is the KV's to total).
+    // Two cases of one doctor in one duty, 30 each: 60 units in one quarter, the 48th (case b, its 18th) is cut.
     const duty = { id: 'd-q', start: '2026-02-01T00:00', end: '2026-03-01T00:00' };
-    const cases = ['a', 'b'].map((id) => ({ id, patient: patient('1960-01-01', { id: `p-${id}` }), services: video(30, '02') }));
-    expect(rules({ duty, region: 'BW', practice: PRACTICE, physician: PHYSICIAN, cases }, 'NFD-FREQUENCY')).toHaveLength(0);
+    const bundle = (services: ServiceInput[][]): BundleInput => ({
+      duty,
+      region: 'BW',
+      practice: PRACTICE,
+      physician: PHYSICIAN,
+      cases: services.map((s, n) => ({ id: `c${n}`, patient: patient('1960-01-01', { id: `p-${n}` }), services: s })),
+    });
+    const across = rules(bundle([video(30, '02'), video(30, '02')]), 'NFD-FREQUENCY');
+    expect(across.map((f) => [f.caseId, f.service, f.fix])).toEqual([
+      ['c1', 17, { op: 'remove', service: 17 }],
+      ...Array.from({ length: 12 }, (_, k) => ['c1', 18 + k, { op: 'remove', service: 18 + k }]),
+    ]);
+    expect(across[0]?.message).toContain('höchstens 47-mal je Quartal und Arzt');
+    // Near misses: 47 in all; or 30 + 30 in different quarters; or one case over the cap alone (reported once, by the case rule).
+    expect(rules(bundle([video(30, '02'), video(17, '02')]), 'NFD-FREQUENCY')).toHaveLength(0);
+    expect(rules(bundle([video(30, '02'), video(30, '04')]), 'NFD-FREQUENCY')).toHaveLength(0);
+    expect(rules(bundle([video(48, '02')]), 'NFD-FREQUENCY').map((f) => f.service)).toEqual([47]);
   });
 });
 

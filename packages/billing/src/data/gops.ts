@@ -70,7 +70,7 @@ const ONCE_PER_CASE: readonly FrequencyLimit[] = [{ max: 1, per: 'dienstfall', s
 
 /**
  * 01450: once per video contact; its points are capped at 1,899 per doctor and quarter, i.e. 47 units of 40
- * points (EBM 01450). Checked per case and calendar quarter only (see the package README, "01450 cap").
+ * points (EBM 01450). Checked per case and over the cases of one duty per physician and quarter (README, "01450 cap").
  */
 const TECHNIK_LIMITS: readonly FrequencyLimit[] = [
   { max: 1, per: 'contact', source: SOURCES.videoSpec },

@@ -38,7 +38,7 @@ export type GopKind =
 /** A frequency limit ("einmal je Dienstfall", "höchstens 47-mal im Quartal"). */
 export interface FrequencyLimit {
   readonly max: number;
-  /** `contact` = one doctor–patient contact (Sitzung: same date and minute); `quarter` = one calendar quarter of one case. */
+  /** `contact` = one doctor–patient contact (Sitzung: same date and minute); `quarter` = one calendar quarter of one physician, summed over the cases of one duty. */
   readonly per: 'dienstfall' | 'day' | 'contact' | 'quarter';
   readonly source?: string;
 }

@@ -3,6 +3,7 @@ import type { Catalogue } from '../catalogue.js';
 import { ROLE_GOPS } from '../data/gops.js';
 import { germanDateTime, konsultationBandOf, when } from '../time.js';
 import { familiesOf } from './families.js';
+import { quarterLimitsAcrossCases } from './frequency.js';
 import { dutyPartStarts, excusesPseudoCase, insideWindow, isPseudoCase, patientKey } from './duty-window.js';
 import type { RawFinding } from './context.js';
 import { severityOf } from './ids.js';
@@ -64,6 +65,7 @@ function pauschaleOncePerPatient(
 export function dutyRules(duty: Duty, cases: readonly Case[], catalogue: Catalogue, region: Case['region']): DutyFinding[] {
   const out: DutyFinding[] = [];
   const emit = (f: Omit<DutyFinding, 'severity'>) => out.push({ ...f, severity: severityOf(f.rule) });
+  quarterLimitsAcrossCases(cases, catalogue, emit);
   if (catalogue.region(region)?.pseudoCase === undefined) return out;
 
   const pseudo = cases.map(isPseudoCase);

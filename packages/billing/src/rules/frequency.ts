@@ -1,7 +1,8 @@
-import { quarterOf } from '@pvskit/core';
+import { quarterOf, type Case } from '@pvskit/core';
+import type { Catalogue } from '../catalogue.js';
 import type { FrequencyLimit } from '../data/types.js';
 import { when } from '../time.js';
-import type { CaseView } from './context.js';
+import type { CaseView, RawFinding } from './context.js';
 
 const PER_LABEL: Readonly<Record<FrequencyLimit['per'], string>> = {
   dienstfall: 'je Dienstfall',
@@ -61,4 +62,45 @@ export function frequencyRules(v: CaseView): void {
       });
     }
   }
+}
+
+/**
+ * NFD-FREQUENCY across the cases of one duty: a `quarter` limit (01450's 47 units) belongs to the doctor's
+ * quarter, so the units of all cases of one physician (LANR) in one calendar quarter add up, in case order.
+ * A case that crosses the limit on its own is left to `frequencyRules`; the doctor's other duties and regular
+ * hours stay the host's to add (pvskit sees one duty).
+ */
+export function quarterLimitsAcrossCases(
+  cases: readonly Case[],
+  catalogue: Catalogue,
+  emit: (f: Omit<RawFinding, 'severity'> & { caseIndex: number }) => void,
+): void {
+  const total = new Map<string, number>();
+  cases.forEach((c, caseIndex) => {
+    const own = new Map<string, number>();
+    c.services.forEach((s, i) => {
+      for (const limit of catalogue.definition(s.gop)?.frequency ?? []) {
+        if (limit.per !== 'quarter') continue;
+        const quarter = quarterOf(s.date);
+        const ownKey = `${s.gop}|${quarter}`;
+        const ownUnits = (own.get(ownKey) ?? 0) + s.count;
+        own.set(ownKey, ownUnits);
+        const key = `${ownKey}|${c.physician?.lanr ?? ''}`;
+        const before = total.get(key) ?? 0;
+        total.set(key, before + s.count);
+        if (before + s.count <= limit.max || ownUnits > limit.max) continue;
+        const keep = Math.max(0, limit.max - before);
+        emit({
+          rule: 'NFD-FREQUENCY',
+          caseIndex,
+          service: i,
+          gop: s.gop,
+          message:
+            `${s.gop} am ${when(s.date, s.time)}: höchstens ${limit.max}-mal ${PER_LABEL[limit.per]} und Arzt berechnungsfähig, ` +
+            `in den Fällen dieses Dienstes bis hier ${before + s.count}-mal angesetzt.`,
+          fix: keep >= 1 ? { op: 'set-count', service: i, count: keep } : { op: 'remove', service: i },
+        });
+      }
+    });
+  });
 }
