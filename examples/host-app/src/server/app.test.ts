@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berlinDateTimeOf } from '@pvskit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppointmentView, CaseRecord, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
+import type { AppointmentView, CaseRecord, DoctorCallInfo, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
 import { AppClient } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 import { addDays, saturdayOnOrBefore } from './seed.js';
@@ -152,6 +152,34 @@ describe('video API', () => {
     const print = await client.send('GET', a.printUrl);
     expect(print.headers['content-security-policy']).toContain("default-src 'none'");
     expect(print.text).toContain(a.patientCode);
+  });
+});
+
+describe('the doctor\'s PAKE try count', () => {
+  it('is kept per code pair, so a reloaded call page does not get a fresh budget; new codes start at 0', async () => {
+    const now = berlinDateTimeOf(new Date());
+    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-2/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    const id = booked.body.appointment.id;
+    const info = async () => (await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries;
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 0 });
+
+    expect((await json(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, spent: 3 } })).status).toBe(200);
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 3 });
+
+    const bad = await json<{ error: { message: string } }>(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, spent: -1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('$.spent');
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 3 });
+
+    expect((await json(`/api/appointments/${id}/new-codes`, { body: {} })).status).toBe(200);
+    expect(await info()).toEqual({ codeGeneration: 2, spent: 0 });
+    // A page still open on the old pair cannot overwrite the new pair's count.
+    const stale = await json<{ error: { code: string; userMessage: string } }>(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, spent: 5 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.userMessage).toContain('neue Zugangscodes');
+    expect(await info()).toEqual({ codeGeneration: 2, spent: 0 });
+    // Only the practice's own appointments.
+    expect((await json(`/api/appointments/unknown-appointment/pake-tries`, { body: { codeGeneration: 1, spent: 0 } })).status).toBe(404);
   });
 });
 

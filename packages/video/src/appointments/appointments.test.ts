@@ -128,6 +128,8 @@ describe('access codes', () => {
     const renewed = rig.service.appointments.issueNewCodes(session, a.id);
     expect(renewed.status).toBe('active');
     expect(renewed.codes.patient).not.toBe(a.codes.patient);
+    expect([a.codeGeneration, renewed.codeGeneration]).toEqual([1, 2]);
+    expect(rig.service.appointments.get(session, a.id).codeGeneration).toBe(2);
     expect(renewed.link).toBe(a.link);
     expect(error(() => rig.service.verifyAccessCode({ code: a.codes.patient })).code).toBe('NOT_FOUND');
     expect(rig.service.verifyAccessCode({ code: renewed.codes.patient, appointmentId: a.id }).role).toBe('patient');

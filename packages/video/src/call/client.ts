@@ -71,7 +71,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
    * guess for free, and a relay that knows the code cannot draw SAS sample after sample from completed
    * handshakes it then abandons.
    */
-  private pakeTriesSpent = 0;
+  private pakeTriesSpent: number;
   /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
   private handshakesStarted = 0;
   private lockedLocally = false;
@@ -87,6 +87,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   ) {
     super();
     this.sodium = sodium;
+    this.pakeTriesSpent = triesSpentBefore(options);
     this.connection = new SignalingConnection(
       {
         url: options.signalingUrl,
@@ -389,7 +390,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     if (s.confirmationSent) {
-      this.pakeTriesSpent++;
+      this.setPakeTriesSpent(this.pakeTriesSpent + 1);
       s.confirmTimer = setTimeout(() => {
         if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
       }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
@@ -501,6 +502,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
   }
 
+  private setPakeTriesSpent(spent: number): void {
+    this.pakeTriesSpent = spent;
+    this.options.pakeTryLedger?.record(spent);
+  }
+
   /** Doctor: once the tries are spent, the host learns (once) that code guests are turned away from now on. */
   private announceLocalLock(): void {
     if (this.pakeTriesSpent < this.maxPakeFailures || this.lockedLocally) return;
@@ -540,7 +546,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (s.confirmationSent && !s.trySettled) {
       // The doctor let this patient in: the try was the genuine patient's, not a guess.
       s.trySettled = true;
-      this.pakeTriesSpent--;
+      this.setPakeTriesSpent(this.pakeTriesSpent - 1);
     }
     await this.options.mayStart?.();
     await new Promise<void>((resolve, reject) => {
@@ -762,6 +768,18 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.connection.stop('closed');
     if (this.stateValue !== 'ended' && this.stateValue !== 'failed') this.setState('ended');
   }
+}
+
+/** The ledger's count, checked: a count the host cannot vouch for must not restore a budget. */
+function triesSpentBefore(options: CallClientOptions): number {
+  const ledger = options.pakeTryLedger;
+  if (ledger === undefined) return 0;
+  if (options.role !== 'doctor') throw new PvsKitError('CONFIG', 'pakeTryLedger is for the doctor\'s client only');
+  const spent = ledger.spent;
+  if (!Number.isSafeInteger(spent) || spent < 0) {
+    throw new PvsKitError('CONFIG', `pakeTryLedger.spent must be a whole number ≥ 0, got ${String(spent)}`);
+  }
+  return spent;
 }
 
 /** Creates a call client (loads libsodium first). Call `connect()` on the result. */

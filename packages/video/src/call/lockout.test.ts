@@ -64,6 +64,22 @@ async function expectKnockWith(t: CallTestbed, d: CallClient, code: string): Pro
   await knock;
 }
 
+/**
+ * `guesses` guesses (new codes before each keep the server-side counter from locking the room) lock the
+ * doctor's client; the next guesser is turned away without an accept, so it has no confirmation to test a
+ * guess against.
+ */
+async function guessUntilLockedLocally(t: CallTestbed, d: CallClient, guesses: number): Promise<void> {
+  const locked = nextEvent<void>(d, 'locked', 10_000);
+  await guessAndLeave(t, d, guesses, () => t.access.reissueCodes(t.appointmentId));
+  await locked;
+  t.access.reissueCodes(t.appointmentId);
+  const late = await joinAsRawPatient(t);
+  late.send(wrongKnock(t));
+  await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+  expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
+}
+
 async function expectOneTryBurnt(t: CallTestbed, d: CallClient, act: (g: Guesser) => void): Promise<void> {
   const failed = nextEvent<{ reason: string }>(d, 'knock-failed', 10_000);
   const g = await guessUntilAccept(t);
@@ -166,15 +182,54 @@ describe('only the genuine parties move the lockout', () => {
     const t = (bed = await createCallTestbed());
     const d = await t.doctor({ maxPakeFailures: 3 });
     await d.connect();
-    const locked = nextEvent<void>(d, 'locked', 10_000);
-    // New codes before every guess keep the server-side counter from locking the room.
-    await guessAndLeave(t, d, 3, () => t.access.reissueCodes(t.appointmentId));
-    await locked;
-    t.access.reissueCodes(t.appointmentId);
-    const late = await joinAsRawPatient(t);
-    late.send(wrongKnock(t));
-    // Turned away without an accept: no confirmation to test a guess against.
-    await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
-    expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
+    await guessUntilLockedLocally(t, d, 3);
+  });
+});
+
+describe('the doctor-side budget outlives a reload through the host\'s ledger', () => {
+  /** The host's storage of spent tries, as a PVS keeps it per appointment and code pair. */
+  function memoryLedger(): { spent: number; record: (n: number) => void; history: number[] } {
+    const ledger = { spent: 0, history: [] as number[], record: (n: number) => { ledger.spent = n; ledger.history.push(n); } };
+    return ledger;
+  }
+
+  test('a reloaded doctor client gives a relay only the tries left, not a fresh budget', async () => {
+    // The relay never counts (new codes before every guess keep the server-side counter from locking).
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: ledger });
+    await d.connect();
+    await guessAndLeave(t, d, 2, () => t.access.reissueCodes(t.appointmentId));
+    expect(ledger.spent).toBe(2);
+    d.close();
+
+    // The page is reloaded: a new client with the same ledger has one try left.
+    const reloaded = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: ledger });
+    await reloaded.connect();
+    await guessUntilLockedLocally(t, reloaded, 1);
+    expect(ledger.spent).toBe(3);
+  });
+
+  test('admitting the genuine patient gives the try back in the ledger too', async () => {
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({ pakeTryLedger: ledger });
+    await d.connect();
+    const knock = nextEvent<{ peerId: string }>(d, 'knock', 10_000);
+    const p = await t.patient({ code: t.patientCode });
+    const joined = p.connect();
+    const k = await knock;
+    expect(ledger.spent).toBe(1);
+    await d.admit(k.peerId);
+    await joined;
+    expect(ledger.history).toEqual([1, 0]);
+  });
+
+  test('a count the host cannot vouch for is refused, and a patient has no ledger', async () => {
+    const t = (bed = await createCallTestbed());
+    for (const spent of [-1, 1.5, Number.NaN]) {
+      await expect(t.doctor({ pakeTryLedger: { spent, record: () => {} } })).rejects.toMatchObject({ code: 'CONFIG' });
+    }
+    await expect(t.patient({ code: t.patientCode, pakeTryLedger: memoryLedger() })).rejects.toMatchObject({ code: 'CONFIG' });
   });
 });

@@ -56,6 +56,12 @@ export interface CallClientOptions {
    */
   maxPakeFailures?: number;
   /**
+   * Doctor: where the count of spent PAKE tries outlives this page load. Without it a reload (which a relay can
+   * provoke by dropping the socket) restores the whole budget of `maxPakeFailures`. The host keeps it per
+   * appointment and code pair (new codes start at 0), in its own storage, never the relay's.
+   */
+  pakeTryLedger?: PakeTryLedger;
+  /**
    * Patient: handshakes this client starts (one per doctor it sees arrive) before it gives up with CRYPTO
    * `too-many-handshakes`. Default 10. Bounds how many SAS samples a relay that knows the code can draw.
    */
@@ -143,4 +149,12 @@ export interface CallClientEvents {
   ended: (event: { by: 'self' | 'remote'; reason: string; peerId?: string }) => void;
   locked: () => void;
   error: (error: PvsKitError) => void;
+}
+
+/** Doctor: the host's record of PAKE tries spent on the current code pair (see `pakeTryLedger`). */
+export interface PakeTryLedger {
+  /** Tries already spent before this client started (0 for a fresh code pair). */
+  readonly spent: number;
+  /** Called with the new count each time it changes; the host stores it (errors are the host's to report). */
+  record(spent: number): void;
 }
