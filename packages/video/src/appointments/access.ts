@@ -147,6 +147,10 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         (v.role === undefined || v.role === code.role);
       if (!matches) {
         if (target !== undefined) fail(target.id);
+        // The right doctor locator with a wrong rest is a guess at that appointment's doctor code: it counts
+        // against the appointment, not only against the guesser's address, or many addresses could share the
+        // 20-bit rest between them.
+        else if (proof === 'code' && !wholeOk && code !== undefined) fail(code.appointmentId);
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }

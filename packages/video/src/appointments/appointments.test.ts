@@ -195,6 +195,27 @@ describe('access codes', () => {
     expect(error(() => rig.service.verifyAccessCode({ code: wrongRest })).userMessage).toBe('Zugangscode unbekannt');
   });
 
+  it('wrong rests of the doctor code from many addresses lock the appointment (no per-address budget to share)', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    wrongRests.forEach((rest, i) => {
+      // Each guess from another address: the per-address limit never bites.
+      expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+    });
+    expect(rig.service.access.attemptState(a.id)).toEqual({ failedAttempts: 10, locked: true });
+    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).code).toBe('LOCKED');
+    // Near miss: an unknown locator (no appointment to count against) moves no appointment's counter.
+    const other = rig.service.appointments.book(session, BOOKING);
+    const unknown = ['0000', 'ffff', '1234'].find((l) => l !== splitAccessCode(other.codes.doctor).locator && l !== splitAccessCode(other.codes.patient).locator) ?? '0000';
+    error(() => rig.service.verifyAccessCode({ code: `${unknown}00000`, ip: '198.51.100.99' }));
+    expect(rig.service.access.attemptState(other.id)).toEqual({ failedAttempts: 0, locked: false });
+    // New codes unlock.
+    const renewed = rig.service.appointments.issueNewCodes(session, a.id);
+    expect(rig.service.verifyAccessCode({ code: renewed.codes.doctor }).role).toBe('doctor');
+  });
+
   it('describeAppointment gives the signaling server metadata only', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
