@@ -138,6 +138,7 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
       // A whole doctor code is checked whole; a wrong rest makes it as unknown as a wrong locator.
       const proof = whole !== null && code?.role === 'doctor' ? 'code' : 'locator';
       const wholeOk = proof === 'locator' || store.findAccessCode(doctorCodeMac(ctx.codeKey, whole as string))?.appointmentId === code?.appointmentId;
+      const withinWindow = appointment !== undefined && now >= appointment.validFrom && now <= appointment.validUntil;
       const matches =
         code !== undefined &&
         appointment !== undefined &&
@@ -149,12 +150,13 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         if (target !== undefined) fail(target.id);
         // The right doctor locator with a wrong rest is a guess at that appointment's doctor code: it counts
         // against the appointment, not only against the guesser's address, or many addresses could share the
-        // 20-bit rest between them.
-        else if (proof === 'code' && !wholeOk && code !== undefined) fail(code.appointmentId);
+        // 20-bit rest between them. Outside the window even the right code answers "unknown", so a guess there
+        // learns nothing and counting it would only let strangers lock appointments days ahead.
+        else if (proof === 'code' && !wholeOk && code !== undefined && withinWindow) fail(code.appointmentId);
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
-      if (now < appointment.validFrom || now > appointment.validUntil) {
+      if (!withinWindow) {
         // Exactly like an unknown code: no date, no other status, not even LOCKED (the relay would pass it on
         // to anyone).
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);

@@ -216,6 +216,24 @@ describe('access codes', () => {
     expect(rig.service.verifyAccessCode({ code: renewed.codes.doctor }).role).toBe('doctor');
   });
 
+  it('wrong rests of the doctor code outside the window lock nothing: no answer there to test a guess against', async () => {
+    // Outside its window even the right code answers "unknown", so a wrong rest guessed there learns nothing;
+    // counting it would only let strangers lock appointments days ahead, unseen until the patient is turned away.
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    for (const at of ['2026-11-26T13:59:59Z', '2026-11-26T16:30:01Z']) {
+      rig.clock.set(at);
+      wrongRests.forEach((rest, i) => {
+        expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+      });
+      expect(rig.service.access.attemptState(a.id)).toEqual({ failedAttempts: 0, locked: false });
+    }
+    rig.clock.set(START_UTC);
+    expect(rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).toMatchObject({ appointmentId: a.id, role: 'doctor', proof: 'code' });
+  });
+
   it('describeAppointment gives the signaling server metadata only', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
