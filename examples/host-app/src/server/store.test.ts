@@ -19,9 +19,14 @@ describe('host store: PAKE tries', () => {
     const store = HostStore.open(file, { today: '2026-01-14' });
     store.addAppointment(link);
     expect(store.pakeTriesSpent(link.id, 1)).toBe(0);
-    store.recordPakeTries(link.id, 1, 4);
-    expect(store.pakeTriesSpent(link.id, 1)).toBe(4);
+    expect(store.addPakeTries(link.id, 1, 4)).toBe(4);
+    expect(store.addPakeTries(link.id, 1, -1)).toBe(3);
+    expect(store.pakeTriesSpent(link.id, 1)).toBe(3);
     expect(store.pakeTriesSpent(link.id, 2)).toBe(0);
+    // The next pair starts from 0, whatever the older pair's count was; no count goes below 0.
+    expect(store.addPakeTries(link.id, 2, 1)).toBe(1);
+    expect(store.pakeTriesSpent(link.id, 1)).toBe(0);
+    expect(store.addPakeTries(link.id, 2, -5)).toBe(0);
     expect(store.purgeAppointmentLinks(() => false)).toBe(1);
     expect(store.database.prepare('SELECT COUNT(*) AS n FROM host_pake_tries').get()).toEqual({ n: 0 });
     store.close();
@@ -33,7 +38,7 @@ describe('host store: PAKE tries', () => {
     first.close();
     const upgraded = HostStore.open(file, { today: '2026-01-14' });
     upgraded.addAppointment(link);
-    upgraded.recordPakeTries(link.id, 1, 2);
+    upgraded.addPakeTries(link.id, 1, 2);
     expect(upgraded.pakeTriesSpent(link.id, 1)).toBe(2);
     upgraded.database.exec("UPDATE host_meta SET value = '3' WHERE key = 'schemaVersion'");
     upgraded.close();

@@ -227,14 +227,21 @@ export class HostStore {
     return r !== undefined && r.code_generation === codeGeneration ? r.spent : 0;
   }
 
-  /** Records the doctor client's count for code pair `codeGeneration` (replacing any older pair's). */
-  recordPakeTries(appointmentId: string, codeGeneration: number, spent: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO host_pake_tries (appointment_id, code_generation, spent) VALUES (?, ?, ?)
-         ON CONFLICT(appointment_id) DO UPDATE SET code_generation = excluded.code_generation, spent = excluded.spent`,
-      )
-      .run(appointmentId, codeGeneration, spent);
+  /**
+   * Adds one call page's change to the count of code pair `codeGeneration` (an older pair's count is dropped;
+   * never below 0) and returns the new count. Changes, not counts: two pages open on one appointment add up.
+   */
+  addPakeTries(appointmentId: string, codeGeneration: number, change: number): number {
+    return this.db.transaction(() => {
+      const spent = Math.max(0, this.pakeTriesSpent(appointmentId, codeGeneration) + change);
+      this.db
+        .prepare(
+          `INSERT INTO host_pake_tries (appointment_id, code_generation, spent) VALUES (?, ?, ?)
+           ON CONFLICT(appointment_id) DO UPDATE SET code_generation = excluded.code_generation, spent = excluded.spent`,
+        )
+        .run(appointmentId, codeGeneration, spent);
+      return spent;
+    })();
   }
 
   appointments(patientId: string): AppointmentLink[] {

@@ -148,6 +148,15 @@ export interface PakeTriesBody {
   spent: number;
 }
 
+/**
+ * One call page's change to the count (+1 per confirmation sent, −1 per admission). Pages report changes, not
+ * counts: with the call page open twice, a page's lower count must not overwrite what the other one spent.
+ */
+export interface PakeTriesChange {
+  codeGeneration: number;
+  change: number;
+}
+
 export interface ConsentTextResponse {
   version: string;
   text: string;

@@ -155,6 +155,11 @@ export interface CallClientEvents {
 export interface PakeTryLedger {
   /** Tries already spent before this client started (0 for a fresh code pair). */
   readonly spent: number;
-  /** Called with the new count each time it changes; the host stores it (errors are the host's to report). */
+  /**
+   * Called with this client's new count each time it changes (`spent` plus its own tries, minus its admissions);
+   * the host stores it (errors are the host's to report). Where the call page can be open more than once per
+   * appointment, store the changes added up, not the last count: a page with a lower count would otherwise
+   * overwrite what another page spent.
+   */
   record(spent: number): void;
 }
