@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { toBase64Url } from './bytes.js';
 import type { CallClient } from './client.js';
+import type { PakeTryLedger } from './types.js';
 import { CPaceParty } from './cpace.js';
 import { nonceCommitment } from './e2e.js';
 import { loadSodium } from './sodium.js';
@@ -223,6 +224,45 @@ describe('the doctor-side budget outlives a reload through the host\'s ledger', 
     await d.admit(k.peerId);
     await joined;
     expect(ledger.history).toEqual([1, 0]);
+  });
+
+  /** A practice keeping one count for all call pages of the appointment: each page reports its changes. */
+  function practiceLedger(): { spent: number; page: () => PakeTryLedger } {
+    const practice = {
+      spent: 0,
+      page(): PakeTryLedger {
+        let reported = practice.spent;
+        return {
+          spent: reported,
+          record: (n: number) => {
+            practice.spent += n - reported;
+            reported = n;
+          },
+        };
+      },
+    };
+    return practice;
+  }
+
+  // Known remainder: a page counts from what the practice had stored when it opened and only reports after each
+  // confirmation, so n call pages open at the same time give a relay up to n × maxPakeFailures confirmations (the
+  // practice's total then locks every page opened later). Closing it takes the host's word before each
+  // confirmation (an asynchronous reservation in PakeTryLedger), not a report after it.
+  test.fails('two call pages open at the same time share one budget', async () => {
+    const t = (bed = await createCallTestbed());
+    const practice = practiceLedger();
+    const tabA = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: practice.page() });
+    const tabB = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: practice.page() });
+    await tabA.connect();
+    await guessUntilLockedLocally(t, tabA, 3);
+    expect(practice.spent).toBe(3);
+    tabA.close();
+    // The relay turns to the other tab: it must have no try left either.
+    await tabB.connect();
+    const late = await joinAsRawPatient(t);
+    late.send(wrongKnock(t));
+    await expect.poll(() => late.messages.some((m) => m.t === 'denied' || m.t === 'relay'), { timeout: 5000 }).toBe(true);
+    expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
   });
 
   test('a count the host cannot vouch for is refused, and a patient has no ledger', async () => {
