@@ -234,6 +234,25 @@ describe('access codes', () => {
     expect(rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).toMatchObject({ appointmentId: a.id, role: 'doctor', proof: 'code' });
   });
 
+  // Known remainder (DoS): the doctor code's misses share the appointment's counter, so anyone who finds a live
+  // doctor locator (a locator alone answers with appointment id and role at /redeem) locks out the patient too,
+  // by link as well as by code, with ten requests, while the doctor is not even online and sees nothing until
+  // the patient is turned away. Before, a lock took ten failed PAKE runs against the doctor's open room, each
+  // shown to the doctor. The bound on guessing the doctor code's rest needs only the doctor code refused:
+  // closing this takes a counter of its own (a column in both stores), left for a design decision.
+  it.fails('wrong rests of the doctor code refuse the doctor code, not the patient (link or code)', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    wrongRests.forEach((rest, i) => {
+      error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` }));
+    });
+    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).code).toBe('LOCKED');
+    expect(rig.service.access.describeAppointment(a.id)?.locked).toBe(false);
+    expect(rig.service.verifyAccessCode({ code: splitAccessCode(a.codes.patient).locator, ip: '203.0.113.51' })).toMatchObject({ appointmentId: a.id, role: 'patient' });
+  });
+
   it('describeAppointment gives the signaling server metadata only', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
