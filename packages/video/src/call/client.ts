@@ -67,7 +67,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /**
    * Doctor: PAKE confirmations sent and not followed by the doctor admitting the patient. A try is spent the
    * moment the confirmation goes out (a guesser can test one code against it from then on) and given back only
-   * when the doctor admits, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
+   * once the patient the doctor admitted is in, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
    * guess for free, and a relay that knows the code cannot draw SAS sample after sample from completed
    * handshakes it then abandons.
    */
@@ -543,16 +543,17 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (s === undefined || !s.verified) {
       throw new PvsKitError('NOT_FOUND', 'No verified waiting patient with this id', { userMessage: 'Diese Person wartet nicht (mehr).' });
     }
-    if (s.confirmationSent && !s.trySettled) {
-      // The doctor let this patient in: the try was the genuine patient's, not a guess.
-      s.trySettled = true;
-      this.setPakeTriesSpent(this.pakeTriesSpent - 1);
-    }
     await this.options.mayStart?.();
     await new Promise<void>((resolve, reject) => {
       this.pendingAdmits.set(peerId, { resolve, reject });
       this.sendServer({ t: 'admit', peer: peerId });
     });
+    // The patient is in: the try was the genuine patient's, not a guess. Only now, or an admission that fails
+    // (a refused start, a relay that never confirms) would hand back a completed handshake's try, a SAS sample.
+    if (s.confirmationSent && !s.trySettled) {
+      s.trySettled = true;
+      this.setPakeTriesSpent(this.pakeTriesSpent - 1);
+    }
   }
 
   /** Doctor: turns a waiting patient away. */

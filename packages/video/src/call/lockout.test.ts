@@ -226,6 +226,24 @@ describe('the doctor-side budget outlives a reload through the host\'s ledger', 
     expect(ledger.history).toEqual([1, 0]);
   });
 
+  test('an admission that does not happen gives nothing back (a refused start, a relay that never confirms)', async () => {
+    // With the code leaked, a relay could otherwise draw SAS sample after sample from handshakes the doctor
+    // tries to admit, each "admission" failing after the try was returned.
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({
+      pakeTryLedger: ledger,
+      mayStart: () => Promise.reject(new Error('consent missing')),
+    });
+    await d.connect();
+    const knock = nextEvent<{ peerId: string }>(d, 'knock', 10_000);
+    const p = await t.patient({ code: t.patientCode });
+    void p.connect().catch(() => {});
+    const k = await knock;
+    await expect(d.admit(k.peerId)).rejects.toThrow('consent missing');
+    expect(ledger.history).toEqual([1]);
+  });
+
   /** A practice keeping one count for all call pages of the appointment: each page reports its changes. */
   function practiceLedger(): { spent: number; page: () => PakeTryLedger } {
     const practice = {

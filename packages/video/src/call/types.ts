@@ -51,8 +51,8 @@ export interface CallClientOptions {
   consent?: { textVersion: string };
   /**
    * Doctor: PAKE tries after which this client refuses further code guests. Default 10. A try counts from the
-   * moment our confirmation goes out (also while the guest has not answered yet) and is given back only when
-   * the doctor admits the guest.
+   * moment our confirmation goes out (also while the guest has not answered yet) and is given back only once
+   * the guest the doctor admitted is in (not when the admission fails).
    */
   maxPakeFailures?: number;
   /**
