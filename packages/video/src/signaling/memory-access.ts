@@ -134,7 +134,12 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
         for (const role of ['doctor', 'patient'] as const) {
           if (!same(role === 'doctor' ? e.doctorLocatorMac : e.patientLocatorMac, given)) continue;
           const proof = whole !== null && role === 'doctor' ? 'code' : 'locator';
-          if (proof === 'code' && !same(e.doctorMac, mac('doctor', whole as string))) throw unknownCode();
+          if (proof === 'code' && !same(e.doctorMac, mac('doctor', whole as string))) {
+            // As in the appointments module: a wrong rest counts against the appointment, so addresses cannot
+            // share the rests between them; outside the window, where even the right code is unknown, it tests nothing.
+            if (valid(e) && e.failures < maxFailures) e.failures++;
+            throw unknownCode();
+          }
           if (e.failures >= maxFailures) {
             throw new PvsKitError('LOCKED', 'Appointment locked after too many wrong tries', {
               userMessage: 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.',

@@ -280,6 +280,24 @@ describe('bounded state: nobody outside a call fills the server', () => {
   });
 });
 
+describe('the in-memory access control counts like the appointments module', () => {
+  test('wrong rests of the doctor code lock the appointment inside the window only, whatever the address', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const access = createMemoryAccessControl({ now: () => clock });
+    const { appointmentId, doctorCode } = access.addAppointment({ validFrom: clock + 60_000, validUntil: clock + 120_000 });
+    const doctor = splitAccessCode(doctorCode);
+    const wrong = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    const guess = (rest: string, i: number) => expect(access.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).rejects.toMatchObject({ userMessage: 'Zugangscode unbekannt' });
+    // Before the window even the right code is unknown: a guess there tests nothing and counts nothing.
+    for (const [i, rest] of wrong.entries()) await guess(rest, i);
+    expect(access.failures(appointmentId)).toBe(0);
+    clock += 60_000;
+    for (const [i, rest] of wrong.entries()) await guess(rest, i);
+    expect(access.failures(appointmentId)).toBe(10);
+    await expect(access.verifyAccessCode({ code: doctorCode, ip: '203.0.113.50' })).rejects.toMatchObject({ code: 'LOCKED' });
+  });
+});
+
 describe('resume tokens live for the grace period only', () => {
   test('admitted participants get a fresh token every heartbeat; an old one no longer resumes', async () => {
     let clock = Date.parse('2026-01-10T10:00:00Z');
