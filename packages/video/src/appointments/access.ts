@@ -119,6 +119,22 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
     });
   }
 
+  /**
+   * A wrong rest of the whole doctor code: counted apart from `failedAttempts`, so a stranger who found a doctor
+   * locator can at most use up the doctor code (the PVS still issues tickets), not lock the patients out.
+   */
+  function failDoctorCode(appointmentId: string): void {
+    store.transaction(() => {
+      const r = row(appointmentId);
+      if (r.doctorCodeFailures >= ctx.maxFailedAttempts) return;
+      const doctorCodeFailures = r.doctorCodeFailures + 1;
+      store.updateAppointment({ ...r, doctorCodeFailures });
+      const spent = doctorCodeFailures >= ctx.maxFailedAttempts;
+      writeAudit(ctx, r.practiceId, spent ? 'doctor-code.refused' : 'doctor-code.failed', { doctorCodeFailures }, r);
+      if (spent) ctx.logger.warn('video doctor code refused after wrong rests', { appointmentId });
+    });
+  }
+
   return {
     verifyAccessCode(input) {
       const v = parseWith(verifyAccessCodeSchema, input, 'access code');
@@ -149,10 +165,10 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
       if (!matches) {
         if (target !== undefined) fail(target.id);
         // The right doctor locator with a wrong rest is a guess at that appointment's doctor code: it counts
-        // against the appointment, not only against the guesser's address, or many addresses could share the
+        // against the doctor code, not only against the guesser's address, or many addresses could share the
         // 20-bit rest between them. Outside the window even the right code answers "unknown", so a guess there
-        // learns nothing and counting it would only let strangers lock appointments days ahead.
-        else if (proof === 'code' && !wholeOk && code !== undefined && withinWindow) fail(code.appointmentId);
+        // learns nothing and counting it would only let strangers spend doctor codes days ahead.
+        else if (proof === 'code' && !wholeOk && code !== undefined && withinWindow) failDoctorCode(code.appointmentId);
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
@@ -163,6 +179,13 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         throw unknownCode();
       }
       if (appointment.lockedAt !== null) throw locked(appointment.id);
+      if (proof === 'code' && appointment.doctorCodeFailures >= ctx.maxFailedAttempts) {
+        // Only the holder of the right doctor code gets here, so naming the reason tells a guesser nothing.
+        throw new PvsKitError('LOCKED', 'doctor code refused after too many wrong rests', {
+          userMessage: 'Zu viele falsche Versuche mit dem Arztcode. Öffnen Sie den Videoraum aus Ihrem Praxisverwaltungssystem oder geben Sie neue Zugangscodes aus.',
+          details: { appointmentId: appointment.id },
+        });
+      }
       writeAudit(ctx, appointment.practiceId, 'code.accepted', { role: code.role }, appointment);
       return {
         appointmentId: appointment.id,

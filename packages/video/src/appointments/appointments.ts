@@ -160,6 +160,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
         failedAttempts: 0,
         lockedAt: null,
         codeGeneration: 1,
+        doctorCodeFailures: 0,
         cancelledAt: null,
         sealed: new Uint8Array(0),
         createdAt: ctx.now(),
@@ -209,6 +210,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
           failedAttempts: 0,
           lockedAt: null,
           codeGeneration: row.codeGeneration + 1,
+          doctorCodeFailures: 0,
           sealed: sealAppointmentSecret(dataKeyOf(session), row, { ...secret, codes }),
         };
         store.updateAppointment(next);
