@@ -96,7 +96,10 @@ describe('video consultation', () => {
 
   it('a patient who types the access code joins through the PAKE and is admitted', async () => {
     const { page: doctor } = await env.newPracticePage({ viewport: { width: 1280, height: 900 } });
-    const { patientCode, doctorCode } = await bookAppointment(doctor, 'p-2');
+    const { patientCode, doctorCode, link } = await bookAppointment(doctor, 'p-2');
+    const appointmentId = /\/video\/j\/([A-Za-z0-9_-]+)#/.exec(link)?.[1] ?? '';
+    /** The practice server's record of the doctor client's spent PAKE tries (kept across reloads). */
+    const triesSpent = async () => ((await (await doctor.request.get(`${env.app.url}/api/appointments/${appointmentId}/doctor`)).json()) as { pakeTries: { spent: number } }).pakeTries.spent;
     await doctor.getByTestId('open-call').click();
     await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });
 
@@ -116,7 +119,10 @@ describe('video consultation', () => {
     await patient.getByTestId('join-submit').click();
     await patient.getByTestId('waiting').waitFor({ timeout: 30_000 });
     await doctor.getByTestId('waiting-room').getByText('per Zugangscode').waitFor({ timeout: 30_000 });
+    // The doctor's page confirmed the PAKE: one try is spent (and stored by the practice) until the doctor admits.
+    await expect.poll(triesSpent, { timeout: 10_000 }).toBe(1);
     await admitFromWaitingRoom(doctor, 'Max Mustermann');
+    await expect.poll(triesSpent, { timeout: 10_000 }).toBe(0);
     await expectPlayingFrames(patient);
     await expectPlayingFrames(doctor);
     // Both screens show the same Sicherheitscode (SAS): nobody sits in between.

@@ -45,7 +45,7 @@ export { createMemoryAccessControl, type MemoryAccessControl, type MemoryAccessC
 export { createMemoryMetadataStore, MAX_METADATA_TTL_DAYS, type SignalingEventKind, type SignalingMetadataRecord, type SignalingMetadataStore } from './signaling/metadata.js';
 export { CLOSE_CODES, clientMessageSchema, peerInfoSchema, serverMessageSchema, type ClientMessage, type PeerInfo, type ServerMessage } from './signaling/protocol.js';
 export { createSignalingServer, createSignalingService, DEFAULT_SIGNALING_LIMITS, type RedeemResult, type SignalingClusterOptions, type SignalingInspectEvent, type SignalingLimits, type SignalingServer, type SignalingServerOptions, type SignalingService, type SignalingServiceOptions, type SignalingStats } from './signaling/server.js';
-export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
+export { CallClient, createCallClient, parseInvitationLink, redeemAccessCode, type CallAuditEvent, type CallClientEvents, type CallClientOptions, type CallState, type Knock, type PakeTryLedger, type WebSocketConstructorLike, type WebSocketLike, type WrtcLike } from './call/client.js';
 export { CPaceParty, cpaceGenerator, type CPaceResult, type CPaceRole } from './call/cpace.js';
 export { deriveLinkKey, deriveSessionKey, nonceCommitment, SAS_DIGITS, shortAuthenticationString, SecureChannel, sealedEnvelopeSchema, type CallRole, type EnvelopeDirection, type EnvelopeRejection, type SealedEnvelope } from './call/e2e.js';
 export { readQualityStats, type QualityStats } from './call/stats.js';

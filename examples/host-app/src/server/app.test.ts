@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berlinDateTimeOf } from '@pvskit/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppointmentView, CaseRecord, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AppointmentView, CaseRecord, DoctorCallInfo, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
+import { practicePakeLedger } from '../client/pake-ledger.js';
 import { AppClient } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
 import { addDays, saturdayOnOrBefore } from './seed.js';
@@ -152,6 +153,98 @@ describe('video API', () => {
     const print = await client.send('GET', a.printUrl);
     expect(print.headers['content-security-policy']).toContain("default-src 'none'");
     expect(print.text).toContain(a.patientCode);
+  });
+});
+
+describe('the doctor\'s PAKE try count', () => {
+  it('is kept per code pair, so a reloaded call page does not get a fresh budget; new codes start at 0', async () => {
+    const now = berlinDateTimeOf(new Date());
+    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-2/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    const id = booked.body.appointment.id;
+    const info = async () => (await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries;
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 0 });
+
+    expect(await json(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, change: 3 } })).toEqual({ status: 200, body: { codeGeneration: 1, spent: 3 } });
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 3 });
+
+    for (const change of [1.5, '1', null]) {
+      const bad = await json<{ error: { message: string } }>(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, change } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('$.change');
+    }
+    expect((await json(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, spent: 0 } })).status).toBe(400);
+    expect(await info()).toEqual({ codeGeneration: 1, spent: 3 });
+
+    expect((await json(`/api/appointments/${id}/new-codes`, { body: {} })).status).toBe(200);
+    expect(await info()).toEqual({ codeGeneration: 2, spent: 0 });
+    // A page still open on the old pair cannot overwrite the new pair's count.
+    const stale = await json<{ error: { code: string; userMessage: string } }>(`/api/appointments/${id}/pake-tries`, { body: { codeGeneration: 1, change: -3 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error.userMessage).toContain('neue Zugangscodes');
+    expect(await info()).toEqual({ codeGeneration: 2, spent: 0 });
+    // Only the practice's own appointments.
+    expect((await json(`/api/appointments/unknown-appointment/pake-tries`, { body: { codeGeneration: 1, change: 1 } })).status).toBe(404);
+  });
+});
+
+describe('the doctor\'s PAKE try count from two call pages', () => {
+  /** The call page's own ledger (client/pake-ledger.ts) over real HTTP, as the practice's browser sends it. */
+  function callPageFetch(): { fetch: typeof fetch; done: () => number } {
+    let done = 0;
+    const pageFetch = async (path: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined;
+      const res = await client.send(init?.method ?? 'GET', String(path), body);
+      done++;
+      return new Response(res.text, { status: res.status, headers: { 'content-type': 'application/json' } });
+    };
+    return { fetch: pageFetch as typeof fetch, done: () => done };
+  }
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('adds up what each page spent: a page with a lower count does not hand the other a fresh budget on reload', async () => {
+    const now = berlinDateTimeOf(new Date());
+    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-3/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    const id = booked.body.appointment.id;
+    const info = async () => (await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries;
+    const page = callPageFetch();
+    vi.stubGlobal('fetch', page.fetch);
+    const errors: unknown[] = [];
+    // The doctor has the call page open in two tabs; both start from the practice's count.
+    const opened = await info();
+    const tabA = practicePakeLedger(id, opened, (e) => errors.push(e));
+    const tabB = practicePakeLedger(id, opened, (e) => errors.push(e));
+    // A relay spends nine tries in tab A (each client reports its own running count) …
+    for (let spent = 1; spent <= 9; spent++) tabA.record(spent);
+    await expect.poll(page.done, { timeout: 10_000 }).toBe(9);
+    // … and one in tab B, then drops tab A's socket so that the doctor reloads it.
+    tabB.record(1);
+    await expect.poll(page.done, { timeout: 10_000 }).toBe(10);
+    expect(errors).toEqual([]);
+    // Ten tries were spent on this code pair: the reloaded tab A must have none left.
+    expect(await info()).toEqual({ codeGeneration: opened.codeGeneration, spent: 10 });
+    // Admitting the genuine patient in tab B gives its try back, and only that one.
+    tabB.record(0);
+    await expect.poll(page.done, { timeout: 10_000 }).toBe(11);
+    expect((await info()).spent).toBe(9);
+  });
+
+  it('a report that does not reach the practice goes out with the next one', async () => {
+    const now = berlinDateTimeOf(new Date());
+    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-3/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    const id = booked.body.appointment.id;
+    const opened = (await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries;
+    const page = callPageFetch();
+    let offline = true;
+    vi.stubGlobal('fetch', (path: string, init?: RequestInit) => (offline ? Promise.reject(new TypeError('Failed to fetch')) : page.fetch(path, init)));
+    const errors: unknown[] = [];
+    const tab = practicePakeLedger(id, opened, (e) => errors.push(e));
+    tab.record(1);
+    await expect.poll(() => errors.length, { timeout: 10_000 }).toBe(1);
+    offline = false;
+    tab.record(2);
+    await expect.poll(page.done, { timeout: 10_000 }).toBe(1);
+    expect((await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries.spent).toBe(2);
   });
 });
 

@@ -202,6 +202,8 @@ describe('requests from elsewhere', () => {
       { path: '/api/cases/c-1/reopen', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site', cookie }, status: 403 },
       { path: '/api/export', headers: { 'content-type': 'multipart/form-data; boundary=x', cookie }, status: 415 },
       { path: '/api/appointments/p-1/new-codes', headers: { 'content-type': 'application/json', origin: 'null', cookie }, status: 403 },
+      // A foreign page lowering the doctor's PAKE try count (a fresh budget for a relay) with a form-like fetch.
+      { path: '/api/appointments/p-1/pake-tries', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site', origin: 'http://evil.example', cookie }, status: 403 },
       { path: '/api/patients/p-1/cases', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-site', cookie }, status: 403 },
     ];
     for (const a of attempts) {

@@ -5,8 +5,13 @@ import type { BundleCaseInput, CaseRecord, CaseStatus, HostSettings, PatientReco
 import type { Duty } from '@pvskit/core';
 import { buildSeed, type Seed } from './seed.js';
 
-/** Schema version of the host app's own tables; bump with a migration when they change. */
-const SCHEMA_VERSION = 1;
+/**
+ * Schema version of the host app's own tables; bump with a migration when they change.
+ * 2: host_pake_tries (the doctor's spent PAKE tries per appointment and code pair); version 1 files gain the
+ * table on open.
+ */
+const SCHEMA_VERSION = 2;
+const MIGRATABLE_VERSIONS: readonly unknown[] = [1];
 
 /** An appointment as the host (the PVS) remembers it: which patient, when. Codes and secrets stay in @pvskit/video. */
 export interface AppointmentLink {
@@ -77,9 +82,15 @@ export class HostStore {
         duration_minutes INTEGER NOT NULL,
         created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS host_pake_tries (
+        appointment_id TEXT PRIMARY KEY REFERENCES host_appointments(id) ON DELETE CASCADE,
+        code_generation INTEGER NOT NULL,
+        spent INTEGER NOT NULL CHECK (spent >= 0)
+      );
     `);
     const version = this.setting('schemaVersion');
-    if (version === undefined) this.setSetting('schemaVersion', SCHEMA_VERSION);
+    // Every migration so far only adds tables, which CREATE TABLE IF NOT EXISTS above has just done.
+    if (version === undefined || MIGRATABLE_VERSIONS.includes(version)) this.setSetting('schemaVersion', SCHEMA_VERSION);
     else if (version !== SCHEMA_VERSION) {
       throw new Error(`host-app data file has schema version ${JSON.stringify(version)}, expected ${SCHEMA_VERSION}; start with --reset`);
     }
@@ -203,6 +214,34 @@ export class HostStore {
       for (const id of ids) del.run(id);
     })();
     return ids.length;
+  }
+
+  /**
+   * PAKE tries the doctor's call client spent on this appointment's code pair `codeGeneration`: 0 for a pair
+   * nothing was recorded for, so new codes start with the whole budget.
+   */
+  pakeTriesSpent(appointmentId: string, codeGeneration: number): number {
+    const r = this.db.prepare('SELECT code_generation, spent FROM host_pake_tries WHERE appointment_id = ?').get(appointmentId) as
+      | { code_generation: number; spent: number }
+      | undefined;
+    return r !== undefined && r.code_generation === codeGeneration ? r.spent : 0;
+  }
+
+  /**
+   * Adds one call page's change to the count of code pair `codeGeneration` (an older pair's count is dropped;
+   * never below 0) and returns the new count. Changes, not counts: two pages open on one appointment add up.
+   */
+  addPakeTries(appointmentId: string, codeGeneration: number, change: number): number {
+    return this.db.transaction(() => {
+      const spent = Math.max(0, this.pakeTriesSpent(appointmentId, codeGeneration) + change);
+      this.db
+        .prepare(
+          `INSERT INTO host_pake_tries (appointment_id, code_generation, spent) VALUES (?, ?, ?)
+           ON CONFLICT(appointment_id) DO UPDATE SET code_generation = excluded.code_generation, spent = excluded.spent`,
+        )
+        .run(appointmentId, codeGeneration, spent);
+      return spent;
+    })();
   }
 
   appointments(patientId: string): AppointmentLink[] {

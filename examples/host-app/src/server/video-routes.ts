@@ -1,7 +1,7 @@
 import { berlinDateTimeOf, localDateTimeSchema, parseWith, type PvsKit } from '@pvskit/core';
 import type { Appointment } from '@pvskit/video';
 import { z } from 'zod';
-import type { AppointmentView, ConsentTextResponse, DoctorCallInfo } from '../shared/api.js';
+import type { AppointmentView, ConsentTextResponse, DoctorCallInfo, PakeTriesBody } from '../shared/api.js';
 import { HttpError, notFound, sendJson, type Router } from './http.js';
 import type { HostStore } from './store.js';
 import type { VideoIntegration } from './video.js';
@@ -21,6 +21,7 @@ const practiceConsentSchema = z.union([
   z.strictObject({ channel: z.literal('join-page'), textVersion: z.string().min(1).max(40) }),
 ]);
 const introductionBodySchema = z.strictObject({ personsPresent: z.number().int().min(2).max(50) });
+const pakeTriesChangeSchema = z.strictObject({ codeGeneration: z.number().int().min(1), change: z.number().int().min(-1000).max(1000) });
 
 /** The path parameter as an appointment id (random, URL-safe); anything else is simply not found. */
 function appointmentIdOf(value: string | undefined): string {
@@ -118,8 +119,22 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
       ticket: video.signaling.issueDoctorTicket(appointment.id),
       linkSecret: appointment.linkSecret,
       signalingPath: video.signaling.path,
+      pakeTries: { codeGeneration: appointment.codeGeneration, spent: store.pakeTriesSpent(appointment.id, appointment.codeGeneration) },
     };
     sendJson(res, 200, info);
+  });
+
+  // The doctor's call client counts PAKE tries itself (the relay need not be trusted); the practice keeps the
+  // count so that reloading the call page does not give a guesser a fresh budget. Pages send changes, which add
+  // up over every page open on the appointment. A change for an older code pair is stale (new codes start at 0).
+  router.on('POST', '/api/appointments/:id/pake-tries', async ({ res, params, body }) => {
+    const { appointment } = ownAppointment(appointmentIdOf(params['id']));
+    const input = parseWith(pakeTriesChangeSchema, await body(), 'pakeTries');
+    if (input.codeGeneration !== appointment.codeGeneration) {
+      throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
+    }
+    const answer: PakeTriesBody = { codeGeneration: input.codeGeneration, spent: store.addPakeTries(appointment.id, input.codeGeneration, input.change) };
+    sendJson(res, 200, answer);
   });
 
   router.on('POST', '/api/appointments/:id/consent', async ({ res, params, body }) => {

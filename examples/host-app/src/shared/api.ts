@@ -135,6 +135,26 @@ export interface DoctorCallInfo {
   /** Link secret, so patients who came by link are verified end to end. */
   linkSecret: string;
   signalingPath: string;
+  /**
+   * PAKE tries the doctor's call client already spent on this code pair (kept by the practice, so a reload does
+   * not restore the budget); the client reports every change to `POST /api/appointments/:id/pake-tries`.
+   */
+  pakeTries: PakeTriesBody;
+}
+
+/** The doctor client's count of spent PAKE tries for one code pair. */
+export interface PakeTriesBody {
+  codeGeneration: number;
+  spent: number;
+}
+
+/**
+ * One call page's change to the count (+1 per confirmation sent, −1 per admission). Pages report changes, not
+ * counts: with the call page open twice, a page's lower count must not overwrite what the other one spent.
+ */
+export interface PakeTriesChange {
+  codeGeneration: number;
+  change: number;
 }
 
 export interface ConsentTextResponse {

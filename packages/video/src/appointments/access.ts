@@ -119,6 +119,22 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
     });
   }
 
+  /**
+   * A wrong rest of the whole doctor code: counted apart from `failedAttempts`, so a stranger who found a doctor
+   * locator can at most use up the doctor code (the PVS still issues tickets), not lock the patients out.
+   */
+  function failDoctorCode(appointmentId: string): void {
+    store.transaction(() => {
+      const r = row(appointmentId);
+      if (r.doctorCodeFailures >= ctx.maxFailedAttempts) return;
+      const doctorCodeFailures = r.doctorCodeFailures + 1;
+      store.updateAppointment({ ...r, doctorCodeFailures });
+      const spent = doctorCodeFailures >= ctx.maxFailedAttempts;
+      writeAudit(ctx, r.practiceId, spent ? 'doctor-code.refused' : 'doctor-code.failed', { doctorCodeFailures }, r);
+      if (spent) ctx.logger.warn('video doctor code refused after wrong rests', { appointmentId });
+    });
+  }
+
   return {
     verifyAccessCode(input) {
       const v = parseWith(verifyAccessCodeSchema, input, 'access code');
@@ -138,6 +154,7 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
       // A whole doctor code is checked whole; a wrong rest makes it as unknown as a wrong locator.
       const proof = whole !== null && code?.role === 'doctor' ? 'code' : 'locator';
       const wholeOk = proof === 'locator' || store.findAccessCode(doctorCodeMac(ctx.codeKey, whole as string))?.appointmentId === code?.appointmentId;
+      const withinWindow = appointment !== undefined && now >= appointment.validFrom && now <= appointment.validUntil;
       const matches =
         code !== undefined &&
         appointment !== undefined &&
@@ -147,16 +164,28 @@ export function createAccessApi(ctx: VideoContext): AccessApi {
         (v.role === undefined || v.role === code.role);
       if (!matches) {
         if (target !== undefined) fail(target.id);
+        // The right doctor locator with a wrong rest is a guess at that appointment's doctor code: it counts
+        // against the doctor code, not only against the guesser's address, or many addresses could share the
+        // 20-bit rest between them. Outside the window even the right code answers "unknown", so a guess there
+        // learns nothing and counting it would only let strangers spend doctor codes days ahead.
+        else if (proof === 'code' && !wholeOk && code !== undefined && withinWindow) failDoctorCode(code.appointmentId);
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
-      if (now < appointment.validFrom || now > appointment.validUntil) {
+      if (!withinWindow) {
         // Exactly like an unknown code: no date, no other status, not even LOCKED (the relay would pass it on
         // to anyone).
         if (v.ip !== undefined) ipLimiter.recordFailure(v.ip, now);
         throw unknownCode();
       }
       if (appointment.lockedAt !== null) throw locked(appointment.id);
+      if (proof === 'code' && appointment.doctorCodeFailures >= ctx.maxFailedAttempts) {
+        // Only the holder of the right doctor code gets here, so naming the reason tells a guesser nothing.
+        throw new PvsKitError('LOCKED', 'doctor code refused after too many wrong rests', {
+          userMessage: 'Zu viele falsche Versuche mit dem Arztcode. Öffnen Sie den Videoraum aus Ihrem Praxisverwaltungssystem oder geben Sie neue Zugangscodes aus.',
+          details: { appointmentId: appointment.id },
+        });
+      }
       writeAudit(ctx, appointment.practiceId, 'code.accepted', { role: code.role }, appointment);
       return {
         appointmentId: appointment.id,

@@ -128,6 +128,8 @@ describe('access codes', () => {
     const renewed = rig.service.appointments.issueNewCodes(session, a.id);
     expect(renewed.status).toBe('active');
     expect(renewed.codes.patient).not.toBe(a.codes.patient);
+    expect([a.codeGeneration, renewed.codeGeneration]).toEqual([1, 2]);
+    expect(rig.service.appointments.get(session, a.id).codeGeneration).toBe(2);
     expect(renewed.link).toBe(a.link);
     expect(error(() => rig.service.verifyAccessCode({ code: a.codes.patient })).code).toBe('NOT_FOUND');
     expect(rig.service.verifyAccessCode({ code: renewed.codes.patient, appointmentId: a.id }).role).toBe('patient');
@@ -191,6 +193,61 @@ describe('access codes', () => {
     const doctor = splitAccessCode(a.codes.doctor);
     const wrongRest = `${doctor.locator}${doctor.secret === '00000' ? '00001' : '00000'}`;
     expect(error(() => rig.service.verifyAccessCode({ code: wrongRest })).userMessage).toBe('Zugangscode unbekannt');
+  });
+
+  it('wrong rests of the doctor code from many addresses refuse the doctor code (no per-address budget to share)', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    wrongRests.forEach((rest, i) => {
+      // Each guess from another address: the per-address limit never bites.
+      expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+    });
+    const refused = error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' }));
+    expect(refused.code).toBe('LOCKED');
+    expect(refused.userMessage).toContain('Arztcode');
+    // Near miss: an unknown locator (no appointment to count against) moves no appointment's counter.
+    const other = rig.service.appointments.book(session, BOOKING);
+    const unknown = ['0000', 'ffff', '1234'].find((l) => l !== splitAccessCode(other.codes.doctor).locator && l !== splitAccessCode(other.codes.patient).locator) ?? '0000';
+    error(() => rig.service.verifyAccessCode({ code: `${unknown}00000`, ip: '198.51.100.99' }));
+    expect(rig.service.access.attemptState(other.id)).toEqual({ failedAttempts: 0, locked: false });
+    // New codes give the doctor code back.
+    const renewed = rig.service.appointments.issueNewCodes(session, a.id);
+    expect(rig.service.verifyAccessCode({ code: renewed.codes.doctor }).role).toBe('doctor');
+  });
+
+  it('wrong rests of the doctor code outside the window count nothing: no answer there to test a guess against', async () => {
+    // Outside its window even the right code answers "unknown", so a wrong rest guessed there learns nothing;
+    // counting it would only let strangers spend doctor codes days ahead, unseen until the doctor is turned away.
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    for (const at of ['2026-11-26T13:59:59Z', '2026-11-26T16:30:01Z']) {
+      rig.clock.set(at);
+      wrongRests.forEach((rest, i) => {
+        expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+      });
+    }
+    rig.clock.set(START_UTC);
+    expect(rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).toMatchObject({ appointmentId: a.id, role: 'doctor', proof: 'code' });
+  });
+
+  // Before the doctor-code counter of its own, these misses locked the whole appointment: anyone who found a live
+  // doctor locator (a locator alone answers with appointment id and role at /redeem) locked out the patients too
+  // with ten requests, while the doctor was not online and saw nothing.
+  it('wrong rests of the doctor code refuse the doctor code, not the patient (link or code)', async () => {
+    const { session } = await setup();
+    const a = rig.service.appointments.book(session, BOOKING);
+    const doctor = splitAccessCode(a.codes.doctor);
+    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    wrongRests.forEach((rest, i) => {
+      error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` }));
+    });
+    expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).code).toBe('LOCKED');
+    expect(rig.service.access.describeAppointment(a.id)?.locked).toBe(false);
+    expect(rig.service.verifyAccessCode({ code: splitAccessCode(a.codes.patient).locator, ip: '203.0.113.51' })).toMatchObject({ appointmentId: a.id, role: 'patient' });
   });
 
   it('describeAppointment gives the signaling server metadata only', async () => {

@@ -33,6 +33,8 @@ export interface Appointment {
   knownPatient: boolean;
   /** Doctor and patient access codes, `xxx-xxx-xxx`. */
   codes: { doctor: string; patient: string };
+  /** Which code pair this is: 1 at booking, +1 with every `issueNewCodes` (what a host keys per-pair state by). */
+  codeGeneration: number;
   /** Invitation link; the 256-bit secret sits in the fragment and never reaches the server. */
   link: string;
   /** The link secret alone (base64url, 32 bytes), for the doctor's call client. */
@@ -96,6 +98,7 @@ export function toAppointment(ctx: VideoContext, row: AppointmentRow, s: Appoint
     ...(s.physicianName === undefined ? {} : { physicianName: s.physicianName }),
     knownPatient: s.knownPatient,
     codes: s.codes,
+    codeGeneration: row.codeGeneration,
     link: invitationLink(ctx.baseUrl, row.id, s.linkSecret),
     linkSecret: s.linkSecret,
     validFrom: new Date(row.validFrom).toISOString(),
@@ -157,6 +160,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
         failedAttempts: 0,
         lockedAt: null,
         codeGeneration: 1,
+        doctorCodeFailures: 0,
         cancelledAt: null,
         sealed: new Uint8Array(0),
         createdAt: ctx.now(),
@@ -206,6 +210,7 @@ export function createAppointmentsApi(ctx: VideoContext): AppointmentsApi {
           failedAttempts: 0,
           lockedAt: null,
           codeGeneration: row.codeGeneration + 1,
+          doctorCodeFailures: 0,
           sealed: sealAppointmentSecret(dataKeyOf(session), row, { ...secret, codes }),
         };
         store.updateAppointment(next);

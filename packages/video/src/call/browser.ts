@@ -15,6 +15,7 @@ export {
   type CallClientOptions,
   type CallState,
   type Knock,
+  type PakeTryLedger,
   type WebSocketConstructorLike,
   type WebSocketLike,
   type WrtcLike,

@@ -67,11 +67,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /**
    * Doctor: PAKE confirmations sent and not followed by the doctor admitting the patient. A try is spent the
    * moment the confirmation goes out (a guesser can test one code against it from then on) and given back only
-   * when the doctor admits, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
+   * once the patient the doctor admitted is in, so neither many knocks at once nor a session forgotten on a fresh `welcome` gets a
    * guess for free, and a relay that knows the code cannot draw SAS sample after sample from completed
    * handshakes it then abandons.
    */
-  private pakeTriesSpent = 0;
+  private pakeTriesSpent: number;
   /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
   private handshakesStarted = 0;
   private lockedLocally = false;
@@ -87,6 +87,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   ) {
     super();
     this.sodium = sodium;
+    this.pakeTriesSpent = triesSpentBefore(options);
     this.connection = new SignalingConnection(
       {
         url: options.signalingUrl,
@@ -389,7 +390,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     if (s.confirmationSent) {
-      this.pakeTriesSpent++;
+      this.setPakeTriesSpent(this.pakeTriesSpent + 1);
       s.confirmTimer = setTimeout(() => {
         if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
       }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
@@ -501,6 +502,11 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.emit('knock-failed', { peerId: s.peerId, reason: spentTry ? 'pake' : reason });
   }
 
+  private setPakeTriesSpent(spent: number): void {
+    this.pakeTriesSpent = spent;
+    this.options.pakeTryLedger?.record(spent);
+  }
+
   /** Doctor: once the tries are spent, the host learns (once) that code guests are turned away from now on. */
   private announceLocalLock(): void {
     if (this.pakeTriesSpent < this.maxPakeFailures || this.lockedLocally) return;
@@ -537,16 +543,17 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     if (s === undefined || !s.verified) {
       throw new PvsKitError('NOT_FOUND', 'No verified waiting patient with this id', { userMessage: 'Diese Person wartet nicht (mehr).' });
     }
-    if (s.confirmationSent && !s.trySettled) {
-      // The doctor let this patient in: the try was the genuine patient's, not a guess.
-      s.trySettled = true;
-      this.pakeTriesSpent--;
-    }
     await this.options.mayStart?.();
     await new Promise<void>((resolve, reject) => {
       this.pendingAdmits.set(peerId, { resolve, reject });
       this.sendServer({ t: 'admit', peer: peerId });
     });
+    // The patient is in: the try was the genuine patient's, not a guess. Only now, or an admission that fails
+    // (a refused start, a relay that never confirms) would hand back a completed handshake's try, a SAS sample.
+    if (s.confirmationSent && !s.trySettled) {
+      s.trySettled = true;
+      this.setPakeTriesSpent(this.pakeTriesSpent - 1);
+    }
   }
 
   /** Doctor: turns a waiting patient away. */
@@ -762,6 +769,18 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     this.connection.stop('closed');
     if (this.stateValue !== 'ended' && this.stateValue !== 'failed') this.setState('ended');
   }
+}
+
+/** The ledger's count, checked: a count the host cannot vouch for must not restore a budget. */
+function triesSpentBefore(options: CallClientOptions): number {
+  const ledger = options.pakeTryLedger;
+  if (ledger === undefined) return 0;
+  if (options.role !== 'doctor') throw new PvsKitError('CONFIG', 'pakeTryLedger is for the doctor\'s client only');
+  const spent = ledger.spent;
+  if (!Number.isSafeInteger(spent) || spent < 0) {
+    throw new PvsKitError('CONFIG', `pakeTryLedger.spent must be a whole number ≥ 0, got ${String(spent)}`);
+  }
+  return spent;
 }
 
 /** Creates a call client (loads libsodium first). Call `connect()` on the result. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { toBase64Url } from './bytes.js';
 import type { CallClient } from './client.js';
+import type { PakeTryLedger } from './types.js';
 import { CPaceParty } from './cpace.js';
 import { nonceCommitment } from './e2e.js';
 import { loadSodium } from './sodium.js';
@@ -62,6 +63,22 @@ async function expectKnockWith(t: CallTestbed, d: CallClient, code: string): Pro
   const p = await t.patient({ code });
   await p.connect();
   await knock;
+}
+
+/**
+ * `guesses` guesses (new codes before each keep the server-side counter from locking the room) lock the
+ * doctor's client; the next guesser is turned away without an accept, so it has no confirmation to test a
+ * guess against.
+ */
+async function guessUntilLockedLocally(t: CallTestbed, d: CallClient, guesses: number): Promise<void> {
+  const locked = nextEvent<void>(d, 'locked', 10_000);
+  await guessAndLeave(t, d, guesses, () => t.access.reissueCodes(t.appointmentId));
+  await locked;
+  t.access.reissueCodes(t.appointmentId);
+  const late = await joinAsRawPatient(t);
+  late.send(wrongKnock(t));
+  await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+  expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
 }
 
 async function expectOneTryBurnt(t: CallTestbed, d: CallClient, act: (g: Guesser) => void): Promise<void> {
@@ -166,15 +183,111 @@ describe('only the genuine parties move the lockout', () => {
     const t = (bed = await createCallTestbed());
     const d = await t.doctor({ maxPakeFailures: 3 });
     await d.connect();
-    const locked = nextEvent<void>(d, 'locked', 10_000);
-    // New codes before every guess keep the server-side counter from locking the room.
-    await guessAndLeave(t, d, 3, () => t.access.reissueCodes(t.appointmentId));
-    await locked;
-    t.access.reissueCodes(t.appointmentId);
+    await guessUntilLockedLocally(t, d, 3);
+  });
+});
+
+describe('the doctor-side budget outlives a reload through the host\'s ledger', () => {
+  /** The host's storage of spent tries, as a PVS keeps it per appointment and code pair. */
+  function memoryLedger(): { spent: number; record: (n: number) => void; history: number[] } {
+    const ledger = { spent: 0, history: [] as number[], record: (n: number) => { ledger.spent = n; ledger.history.push(n); } };
+    return ledger;
+  }
+
+  test('a reloaded doctor client gives a relay only the tries left, not a fresh budget', async () => {
+    // The relay never counts (new codes before every guess keep the server-side counter from locking).
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: ledger });
+    await d.connect();
+    await guessAndLeave(t, d, 2, () => t.access.reissueCodes(t.appointmentId));
+    expect(ledger.spent).toBe(2);
+    d.close();
+
+    // The page is reloaded: a new client with the same ledger has one try left.
+    const reloaded = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: ledger });
+    await reloaded.connect();
+    await guessUntilLockedLocally(t, reloaded, 1);
+    expect(ledger.spent).toBe(3);
+  });
+
+  test('admitting the genuine patient gives the try back in the ledger too', async () => {
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({ pakeTryLedger: ledger });
+    await d.connect();
+    const knock = nextEvent<{ peerId: string }>(d, 'knock', 10_000);
+    const p = await t.patient({ code: t.patientCode });
+    const joined = p.connect();
+    const k = await knock;
+    expect(ledger.spent).toBe(1);
+    await d.admit(k.peerId);
+    await joined;
+    expect(ledger.history).toEqual([1, 0]);
+  });
+
+  test('an admission that does not happen gives nothing back (a refused start, a relay that never confirms)', async () => {
+    // With the code leaked, a relay could otherwise draw SAS sample after sample from handshakes the doctor
+    // tries to admit, each "admission" failing after the try was returned.
+    const t = (bed = await createCallTestbed());
+    const ledger = memoryLedger();
+    const d = await t.doctor({
+      pakeTryLedger: ledger,
+      mayStart: () => Promise.reject(new Error('consent missing')),
+    });
+    await d.connect();
+    const knock = nextEvent<{ peerId: string }>(d, 'knock', 10_000);
+    const p = await t.patient({ code: t.patientCode });
+    void p.connect().catch(() => {});
+    const k = await knock;
+    await expect(d.admit(k.peerId)).rejects.toThrow('consent missing');
+    expect(ledger.history).toEqual([1]);
+  });
+
+  /** A practice keeping one count for all call pages of the appointment: each page reports its changes. */
+  function practiceLedger(): { spent: number; page: () => PakeTryLedger } {
+    const practice = {
+      spent: 0,
+      page(): PakeTryLedger {
+        let reported = practice.spent;
+        return {
+          spent: reported,
+          record: (n: number) => {
+            practice.spent += n - reported;
+            reported = n;
+          },
+        };
+      },
+    };
+    return practice;
+  }
+
+  // Known remainder: a page counts from what the practice had stored when it opened and only reports after each
+  // confirmation, so n call pages open at the same time give a relay up to n × maxPakeFailures confirmations (the
+  // practice's total then locks every page opened later). Closing it takes the host's word before each
+  // confirmation (an asynchronous reservation in PakeTryLedger), not a report after it.
+  test.fails('two call pages open at the same time share one budget', async () => {
+    const t = (bed = await createCallTestbed());
+    const practice = practiceLedger();
+    const tabA = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: practice.page() });
+    const tabB = await t.doctor({ maxPakeFailures: 3, pakeTryLedger: practice.page() });
+    await tabA.connect();
+    await guessUntilLockedLocally(t, tabA, 3);
+    expect(practice.spent).toBe(3);
+    tabA.close();
+    // The relay turns to the other tab: it must have no try left either.
+    await tabB.connect();
     const late = await joinAsRawPatient(t);
     late.send(wrongKnock(t));
-    // Turned away without an accept: no confirmation to test a guess against.
-    await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => late.messages.some((m) => m.t === 'denied' || m.t === 'relay'), { timeout: 5000 }).toBe(true);
     expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
+  });
+
+  test('a count the host cannot vouch for is refused, and a patient has no ledger', async () => {
+    const t = (bed = await createCallTestbed());
+    for (const spent of [-1, 1.5, Number.NaN]) {
+      await expect(t.doctor({ pakeTryLedger: { spent, record: () => {} } })).rejects.toMatchObject({ code: 'CONFIG' });
+    }
+    await expect(t.patient({ code: t.patientCode, pakeTryLedger: memoryLedger() })).rejects.toMatchObject({ code: 'CONFIG' });
   });
 });

@@ -51,10 +51,16 @@ export interface CallClientOptions {
   consent?: { textVersion: string };
   /**
    * Doctor: PAKE tries after which this client refuses further code guests. Default 10. A try counts from the
-   * moment our confirmation goes out (also while the guest has not answered yet) and is given back only when
-   * the doctor admits the guest.
+   * moment our confirmation goes out (also while the guest has not answered yet) and is given back only once
+   * the guest the doctor admitted is in (not when the admission fails).
    */
   maxPakeFailures?: number;
+  /**
+   * Doctor: where the count of spent PAKE tries outlives this page load. Without it a reload (which a relay can
+   * provoke by dropping the socket) restores the whole budget of `maxPakeFailures`. The host keeps it per
+   * appointment and code pair (new codes start at 0), in its own storage, never the relay's.
+   */
+  pakeTryLedger?: PakeTryLedger;
   /**
    * Patient: handshakes this client starts (one per doctor it sees arrive) before it gives up with CRYPTO
    * `too-many-handshakes`. Default 10. Bounds how many SAS samples a relay that knows the code can draw.
@@ -143,4 +149,17 @@ export interface CallClientEvents {
   ended: (event: { by: 'self' | 'remote'; reason: string; peerId?: string }) => void;
   locked: () => void;
   error: (error: PvsKitError) => void;
+}
+
+/** Doctor: the host's record of PAKE tries spent on the current code pair (see `pakeTryLedger`). */
+export interface PakeTryLedger {
+  /** Tries already spent before this client started (0 for a fresh code pair). */
+  readonly spent: number;
+  /**
+   * Called with this client's new count each time it changes (`spent` plus its own tries, minus its admissions);
+   * the host stores it (errors are the host's to report). Where the call page can be open more than once per
+   * appointment, store the changes added up, not the last count: a page with a lower count would otherwise
+   * overwrite what another page spent.
+   */
+  record(spent: number): void;
 }

@@ -43,6 +43,8 @@ interface Entry {
   doctorMac: Buffer;
   patientLocatorMac: Buffer;
   failures: number;
+  /** Wrong rests of the whole doctor code inside the window; refuse the doctor code at the limit. */
+  doctorCodeFailures: number;
   consent: boolean;
   introduced: boolean;
 }
@@ -88,6 +90,7 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
     e.doctorMac = mac('doctor', doctorCode);
     e.patientLocatorMac = mac('locator', splitAccessCode(patientCode).locator);
     e.failures = 0;
+    e.doctorCodeFailures = 0;
     const pair = { doctorCode, patientCode };
     doctorCode = '';
     patientCode = '';
@@ -105,6 +108,7 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
         doctorMac: Buffer.alloc(0),
         patientLocatorMac: Buffer.alloc(0),
         failures: 0,
+        doctorCodeFailures: 0,
         consent: false,
         introduced: false,
       };
@@ -134,13 +138,24 @@ export function createMemoryAccessControl(options: MemoryAccessControlOptions = 
         for (const role of ['doctor', 'patient'] as const) {
           if (!same(role === 'doctor' ? e.doctorLocatorMac : e.patientLocatorMac, given)) continue;
           const proof = whole !== null && role === 'doctor' ? 'code' : 'locator';
-          if (proof === 'code' && !same(e.doctorMac, mac('doctor', whole as string))) throw unknownCode();
+          if (proof === 'code' && !same(e.doctorMac, mac('doctor', whole as string))) {
+            // As in the appointments module: a wrong rest counts against the doctor code (not the patients'
+            // access), so addresses cannot share the rests between them; outside the window, where even the right
+            // code is unknown, it tests nothing.
+            if (valid(e) && e.doctorCodeFailures < maxFailures) e.doctorCodeFailures++;
+            throw unknownCode();
+          }
           if (e.failures >= maxFailures) {
             throw new PvsKitError('LOCKED', 'Appointment locked after too many wrong tries', {
               userMessage: 'Zu viele Fehlversuche. Bitte fordern Sie neue Zugangscodes an.',
             });
           }
           if (!valid(e)) throw unknownCode();
+          if (proof === 'code' && e.doctorCodeFailures >= maxFailures) {
+            throw new PvsKitError('LOCKED', 'Doctor code refused after too many wrong rests', {
+              userMessage: 'Zu viele falsche Versuche mit dem Arztcode. Bitte geben Sie neue Zugangscodes aus.',
+            });
+          }
           return { appointmentId, role, maxParticipants: e.maxParticipants, proof };
         }
       }

@@ -280,6 +280,29 @@ describe('bounded state: nobody outside a call fills the server', () => {
   });
 });
 
+describe('the in-memory access control counts like the appointments module', () => {
+  test('wrong rests of the doctor code refuse the doctor code inside the window only, whatever the address; patients stay in', async () => {
+    let clock = Date.parse('2026-01-10T10:00:00Z');
+    const access = createMemoryAccessControl({ now: () => clock });
+    const { appointmentId, doctorCode, patientCode } = access.addAppointment({ validFrom: clock + 60_000, validUntil: clock + 120_000 });
+    const doctor = splitAccessCode(doctorCode);
+    const wrong = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    const guess = (rest: string, i: number) => expect(access.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).rejects.toMatchObject({ userMessage: 'Zugangscode unbekannt' });
+    // Before the window even the right code is unknown: a guess there tests nothing and counts nothing.
+    for (const [i, rest] of wrong.entries()) await guess(rest, i);
+    clock += 60_000;
+    await expect(access.verifyAccessCode({ code: doctorCode, ip: '203.0.113.49' })).resolves.toMatchObject({ role: 'doctor', proof: 'code' });
+    for (const [i, rest] of wrong.entries()) await guess(rest, i);
+    await expect(access.verifyAccessCode({ code: doctorCode, ip: '203.0.113.50' })).rejects.toMatchObject({ code: 'LOCKED' });
+    // The appointment is not locked: its patients still get in.
+    expect(access.failures(appointmentId)).toBe(0);
+    await expect(access.verifyAccessCode({ code: splitAccessCode(patientCode).locator, ip: '203.0.113.51' })).resolves.toMatchObject({ role: 'patient' });
+    // New codes give the doctor code back.
+    const renewed = access.reissueCodes(appointmentId);
+    await expect(access.verifyAccessCode({ code: renewed.doctorCode, ip: '203.0.113.52' })).resolves.toMatchObject({ role: 'doctor' });
+  });
+});
+
 describe('resume tokens live for the grace period only', () => {
   test('admitted participants get a fresh token every heartbeat; an old one no longer resumes', async () => {
     let clock = Date.parse('2026-01-10T10:00:00Z');

@@ -87,6 +87,11 @@ export interface AppointmentRow {
   lockedAt: number | null;
   /** Increments with every new code pair. */
   codeGeneration: number;
+  /**
+   * Wrong rests of the whole doctor code (right locator) inside the code window. At the limit the doctor code
+   * is refused; the appointment and its patients are not locked by it. Reset with every new code pair.
+   */
+  doctorCodeFailures: number;
   cancelledAt: number | null;
   /** Patient, slot, physician, codes and link secret, sealed with the practice data key. */
   sealed: Uint8Array;

@@ -76,6 +76,7 @@ export function toAppointment(r: Row): AppointmentRow {
     failedAttempts: num(r.failed_attempts),
     lockedAt: optNum(r.locked_at),
     codeGeneration: num(r.code_generation),
+    doctorCodeFailures: num(r.doctor_code_failures),
     cancelledAt: optNum(r.cancelled_at),
     sealed: blob(r.sealed),
     createdAt: num(r.created_at),

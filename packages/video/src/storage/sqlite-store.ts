@@ -127,6 +127,11 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_practice ON outbox(practice_id);
     `,
   },
+  {
+    // Wrong rests of the doctor code are counted apart from the appointment's lock counter.
+    version: 2,
+    sql: 'ALTER TABLE appointments ADD COLUMN doctor_code_failures INTEGER NOT NULL DEFAULT 0',
+  },
 ];
 
 /** Options of {@link openSqliteStore}. */
@@ -202,14 +207,15 @@ export function openSqliteStore(options: SqliteStoreOptions): VideoStore {
     listDevices: db.prepare('SELECT * FROM devices WHERE practice_id = ? ORDER BY requested_at, rowid'),
     insertAppointment: db.prepare(
       `INSERT INTO appointments (id, practice_id, kind, max_participants, valid_from, valid_until, delete_after,
-        failed_attempts, locked_at, code_generation, cancelled_at, sealed, created_at) VALUES (@id, @practiceId, @kind,
-        @maxParticipants, @validFrom, @validUntil, @deleteAfter, @failedAttempts, @lockedAt, @codeGeneration,
-        @cancelledAt, @sealed, @createdAt)`,
+        failed_attempts, locked_at, code_generation, doctor_code_failures, cancelled_at, sealed, created_at) VALUES (@id,
+        @practiceId, @kind, @maxParticipants, @validFrom, @validUntil, @deleteAfter, @failedAttempts, @lockedAt,
+        @codeGeneration, @doctorCodeFailures, @cancelledAt, @sealed, @createdAt)`,
     ),
     updateAppointment: db.prepare(
       `UPDATE appointments SET kind=@kind, max_participants=@maxParticipants, valid_from=@validFrom,
         valid_until=@validUntil, delete_after=@deleteAfter, failed_attempts=@failedAttempts, locked_at=@lockedAt,
-        code_generation=@codeGeneration, cancelled_at=@cancelledAt, sealed=@sealed WHERE id=@id`,
+        code_generation=@codeGeneration, doctor_code_failures=@doctorCodeFailures, cancelled_at=@cancelledAt,
+        sealed=@sealed WHERE id=@id`,
     ),
     getAppointment: db.prepare('SELECT * FROM appointments WHERE id = ?'),
     listAppointments: db.prepare('SELECT * FROM appointments WHERE practice_id = ? ORDER BY valid_from, id'),

@@ -147,6 +147,7 @@ const appointmentRow = (id: string, practiceId: string): AppointmentRow => ({
   failedAttempts: 0,
   lockedAt: null,
   codeGeneration: 1,
+  doctorCodeFailures: 0,
   cancelledAt: null,
   sealed: new Uint8Array([9, 9]),
   createdAt: 0,
@@ -283,7 +284,7 @@ describe.each([sqlite, postgres])('video store on $name', (kind) => {
       again.close();
       third.close();
     }
-    expect((await backend.query('SELECT version FROM schema_migrations')).map((r) => Number(r.version))).toEqual([1]);
+    expect((await backend.query('SELECT version FROM schema_migrations')).map((r) => Number(r.version))).toEqual([1, 2]);
   });
 
   it('rolls a failed transaction back and joins nested ones', async () => {

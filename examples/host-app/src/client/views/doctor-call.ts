@@ -3,6 +3,7 @@ import type { AppointmentView, DoctorCallInfo } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, germanDateTime, h, mount } from '../dom.js';
 import { openLocalMedia, renderCall, renderEnded, signalingUrl } from './call-view.js';
+import { practicePakeLedger } from '../pake-ledger.js';
 
 const channelLabel: Record<string, string> = { 'join-page': 'auf der Einwahlseite', verbal: 'mündlich', written: 'schriftlich' };
 
@@ -146,6 +147,9 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
         ticket: info.ticket,
         secret: info.linkSecret,
         code: appointment.patientCode,
+        pakeTryLedger: practicePakeLedger(appointmentId, info.pakeTries, (error) => {
+          roomStatus.textContent = error instanceof ApiFailure ? error.message : 'Der Zähler der Fehlversuche konnte nicht gespeichert werden.';
+        }),
         mediaStream: localStream,
         // The server checks too; asking first gives the doctor a German reason instead of a refusal.
         mayStart: async () => {
@@ -163,6 +167,9 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
       });
       c.on('knock-failed', () => {
         roomStatus.textContent = 'Eine Einwahl ist an der Prüfung gescheitert (falscher Code oder Link).';
+      });
+      c.on('locked', () => {
+        roomStatus.textContent = 'Zu viele Fehlversuche mit dem Zugangscode: Einwahlen per Code werden abgewiesen. Bitte geben Sie neue Zugangscodes aus.';
       });
       c.on('peer-left', (e) => {
         if (knocks.delete(e.peerId)) renderWaiting();

@@ -118,4 +118,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_practice ON outbox(practice_id);
     `,
   },
+  {
+    // Wrong rests of the doctor code are counted apart from the appointment's lock counter.
+    version: 2,
+    sql: 'ALTER TABLE appointments ADD COLUMN doctor_code_failures INTEGER NOT NULL DEFAULT 0',
+  },
 ];

@@ -156,6 +156,7 @@ export function openPostgresStore(options: PostgresStoreOptions): VideoStore {
     failed_attempts: row.failedAttempts,
     locked_at: row.lockedAt,
     code_generation: row.codeGeneration,
+    doctor_code_failures: row.doctorCodeFailures,
     cancelled_at: row.cancelledAt,
     sealed: buf(row.sealed),
   });
