@@ -9,7 +9,7 @@ import { VERBS } from '../../packages/cli/src/commands/verbs.js';
 
 // The committed `pvskit` entry runs the esbuild bundle; it must answer exactly like the plain tsc build.
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = join(root, 'packages/cli/bin/pvskit.mjs');
+const entry = join(root, 'packages/cli/bin/pvskit.cjs');
 const tscBin = join(root, 'packages/cli/dist/bin.js');
 const contractCase = JSON.parse(readFileSync(join(root, 'test/fixtures/contract/case.json'), 'utf8')) as Record<string, unknown>;
 const contractBundle = JSON.parse(readFileSync(join(root, 'test/fixtures/contract/bundle.json'), 'utf8')) as unknown;
