@@ -14,15 +14,19 @@ import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, wri
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
-import * as zlib from 'node:zlib';
 
 /** "PVSC": a pvskit code cache, then the CRC-32 of the V8 data, then the data. */
 const MAGIC = 0x43535650;
 const HEADER_BYTES = 8;
 const WORLD_WRITABLE = 0o002;
 
-/** `zlib.crc32` exists from Node 20.15; without it no cache is trusted. */
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+/**
+ * `zlib.crc32` (from Node 20.15; without it no cache is trusted). Loaded only when there is a cache to
+ * check: loading node:zlib costs more than the check, and `--help` needs neither.
+ */
+function crc32Of(file: string): ((data: Uint8Array) => number) | undefined {
+  return (createRequire(file)('node:zlib') as { crc32?: (data: Uint8Array) => number }).crc32;
+}
 
 /** How a verb script was compiled. */
 export type CacheUse = 'used' | 'none' | 'untrusted' | 'damaged' | 'rejected';
@@ -40,7 +44,6 @@ export function cacheFileOf(file: string): string {
 
 /** The V8 data of `file`'s cache when it may be trusted, else why not. */
 function readTrustedCache(file: string): Buffer | Exclude<CacheUse, 'used' | 'rejected'> {
-  if (crc32 === undefined) return 'none';
   let fd: number;
   try {
     fd = openSync(cacheFileOf(file), 'r');
@@ -48,6 +51,8 @@ function readTrustedCache(file: string): Buffer | Exclude<CacheUse, 'used' | 're
     return 'none';
   }
   try {
+    const crc32 = crc32Of(file);
+    if (crc32 === undefined) return 'none';
     const cache = fstatSync(fd);
     const bundle = statSync(file);
     const dir = statSync(dirname(file));
@@ -91,6 +96,7 @@ export function loadScript(file: string, { useCache = true }: { useCache?: boole
  * compiled by then are in the cache). Written to a temporary name and renamed: a reader never sees half.
  */
 export function writeCodeCache(file: string, script: Script): void {
+  const crc32 = crc32Of(file);
   if (crc32 === undefined) throw new Error('code cache needs zlib.crc32 (Node 20.15 or later)');
   const data = script.createCachedData();
   const header = Buffer.alloc(HEADER_BYTES);
