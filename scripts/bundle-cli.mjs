@@ -203,7 +203,10 @@ async function writeCodeCaches() {
     const io = { stdin: Readable.from([]), stdout: (t) => output.push(t), stderr: (t) => output.push(t), cwd: root, env: {} };
     const code = await exports.run(VERBS[name].warmUp, io);
     if (code !== 0 && code !== 1) throw new Error(`warm-up of pvskit ${name} exited ${code}: ${output.join('')}`);
-    writeCodeCache(file, script);
+    if (!writeCodeCache(file, script)) {
+      process.stderr.write(`pvskit bundle: no code cache (node:zlib has no crc32 before Node 20.15); the CLI starts slower\n`);
+      return;
+    }
   }
 }
 

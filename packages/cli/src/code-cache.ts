@@ -10,7 +10,7 @@
  * when the checksum in its header matches. Anything else (no cache, a foreign or damaged one, a Node that
  * rejects it) compiles the source as before: slower, never different.
  */
-import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -21,7 +21,7 @@ const HEADER_BYTES = 8;
 const WORLD_WRITABLE = 0o002;
 
 /**
- * `zlib.crc32` (from Node 20.15; without it no cache is trusted). Loaded only when there is a cache to
+ * `zlib.crc32` (from Node 20.15; without it no cache is written or trusted). Loaded only when there is a cache to
  * check: loading node:zlib costs more than the check, and `--help` needs neither.
  */
 function crc32Of(file: string): ((data: Uint8Array) => number) | undefined {
@@ -42,6 +42,18 @@ export function cacheFileOf(file: string): string {
   return `${file}.cache`;
 }
 
+/**
+ * Whether only those who may change the bundle may have written its cache: same owner, neither the cache
+ * nor the directory writable by everyone. On Windows the mode bits say nothing (every writable file shows
+ * as 0o666) and ownership is not in `stat`: there the cache is as trusted as the bundle directory it sits in.
+ */
+function ownedLikeBundle(file: string, cache: Stats): boolean {
+  if (process.platform === 'win32') return true;
+  const bundle = statSync(file);
+  const dir = statSync(dirname(file));
+  return cache.uid === bundle.uid && (cache.mode & WORLD_WRITABLE) === 0 && (dir.mode & WORLD_WRITABLE) === 0;
+}
+
 /** The V8 data of `file`'s cache when it may be trusted, else why not. */
 function readTrustedCache(file: string): Buffer | Exclude<CacheUse, 'used' | 'rejected'> {
   let fd: number;
@@ -54,9 +66,7 @@ function readTrustedCache(file: string): Buffer | Exclude<CacheUse, 'used' | 're
     const crc32 = crc32Of(file);
     if (crc32 === undefined) return 'none';
     const cache = fstatSync(fd);
-    const bundle = statSync(file);
-    const dir = statSync(dirname(file));
-    if (!cache.isFile() || cache.uid !== bundle.uid || (cache.mode & WORLD_WRITABLE) !== 0 || (dir.mode & WORLD_WRITABLE) !== 0) return 'untrusted';
+    if (!cache.isFile() || !ownedLikeBundle(file, cache)) return 'untrusted';
     const bytes = readFileSync(fd);
     if (bytes.length <= HEADER_BYTES || bytes.readUInt32LE(0) !== MAGIC) return 'damaged';
     const data = bytes.subarray(HEADER_BYTES);
@@ -94,10 +104,11 @@ export function loadScript(file: string, { useCache = true }: { useCache?: boole
 /**
  * Writes the code cache of a loaded script beside its bundle (call it after a warm-up run: functions
  * compiled by then are in the cache). Written to a temporary name and renamed: a reader never sees half.
+ * Returns false (and writes nothing) on a Node without `zlib.crc32`.
  */
-export function writeCodeCache(file: string, script: Script): void {
+export function writeCodeCache(file: string, script: Script): boolean {
   const crc32 = crc32Of(file);
-  if (crc32 === undefined) throw new Error('code cache needs zlib.crc32 (Node 20.15 or later)');
+  if (crc32 === undefined) return false;
   const data = script.createCachedData();
   const header = Buffer.alloc(HEADER_BYTES);
   header.writeUInt32LE(MAGIC, 0);
@@ -106,4 +117,5 @@ export function writeCodeCache(file: string, script: Script): void {
   const temporary = `${target}.${process.pid}.tmp`;
   writeFileSync(temporary, Buffer.concat([header, data]), { mode: 0o644 });
   renameSync(temporary, target);
+  return true;
 }
