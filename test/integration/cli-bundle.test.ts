@@ -133,6 +133,11 @@ describe('pvskit bundle', () => {
     }
   }, 120_000);
 
+  it('the ES module entry bin/pvskit.mjs forwards to the same command', () => {
+    const esmEntry = join(root, 'packages/cli/bin/pvskit.mjs');
+    for (const args of [['--version'], ['chekc'], ['check', 'sat.json']]) expect({ args, ...run(esmEntry, args) }).toEqual({ args, ...run(entry, args) });
+  });
+
   it('help names every published schema', () => {
     expect(VERBS.schema.usage).toBe(`pvskit schema <${publishedSchemaNames.join('|')}>`);
   });
