@@ -6,8 +6,8 @@
  *
  * A code cache is code: V8 checks only its own version, flags and the source's length, and runs a cache
  * with a flipped byte as if it were good. So a cache is read only from the bundle's own directory, only
- * when neither it nor that directory is writable by others and it belongs to the bundle's owner, and only
- * when the checksum in its header matches. Anything else (no cache, a foreign or damaged one, a Node that
+ * when neither it nor that directory is writable by everyone and it belongs to the bundle's owner, and
+ * only when the checksum in its header matches. Anything else (no cache, a foreign or damaged one, a Node that
  * rejects it) compiles the source as before: slower, never different.
  */
 import { closeSync, fstatSync, openSync, readFileSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
@@ -21,8 +21,8 @@ const HEADER_BYTES = 8;
 const WORLD_WRITABLE = 0o002;
 
 /**
- * `zlib.crc32` (from Node 20.15; without it no cache is written or trusted). Loaded only when there is a cache to
- * check: loading node:zlib costs more than the check, and `--help` needs neither.
+ * `zlib.crc32` (from Node 20.15; without it no cache is written or trusted). Loaded only when there is a
+ * cache to check: loading node:zlib costs more than the check, and `--help` needs neither.
  */
 function crc32Of(file: string): ((data: Uint8Array) => number) | undefined {
   return (createRequire(file)('node:zlib') as { crc32?: (data: Uint8Array) => number }).crc32;
