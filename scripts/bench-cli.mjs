@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'packages/cli/bin/pvskit.mjs');
+const bin = join(root, 'packages/cli/bin/pvskit.cjs');
 
 function run(args, input, hook) {
   const t = performance.now();

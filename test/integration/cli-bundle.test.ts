@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import { VERBS } from '../../packages/cli/src/commands/verbs.js';
 
 // The committed `pvskit` entry runs the esbuild bundle; it must answer exactly like the plain tsc build.
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const entry = join(root, 'packages/cli/bin/pvskit.mjs');
+const entry = join(root, 'packages/cli/bin/pvskit.cjs');
 const tscBin = join(root, 'packages/cli/dist/bin.js');
 const contractCase = JSON.parse(readFileSync(join(root, 'test/fixtures/contract/case.json'), 'utf8')) as Record<string, unknown>;
 const contractBundle = JSON.parse(readFileSync(join(root, 'test/fixtures/contract/bundle.json'), 'utf8')) as unknown;
@@ -89,6 +90,53 @@ describe('pvskit bundle', () => {
     expect(run(entry, ['check', '--ndjson'], `${lines[0] ?? ''}\n${lines[1] ?? ''}\n`).code).toBe(1);
     expect(run(entry, ['check', '--ndjson'], `${lines[0] ?? ''}\n`).code).toBe(0);
   }, 60_000);
+
+  it('the code caches are used by a fresh node, and without them or with damaged ones the answers are the same', () => {
+    const bundle = join(root, 'packages/cli/dist/bundle');
+    const { verbs } = createRequire(import.meta.url)(join(bundle, 'pvskit.cjs')) as { verbs: Record<string, { script?: string; module?: string }> };
+    expect(Object.keys(verbs)).toEqual(Object.keys(VERBS));
+    const scripts = Object.values(verbs).flatMap((v) => (v.script === undefined ? [] : [v.script]));
+    expect(scripts.length).toBeGreaterThanOrEqual(4);
+    // A child without vitest's flags, as a PVS starts pvskit.
+    const probe = `const b = require(${JSON.stringify(join(bundle, 'pvskit.cjs'))}); for (const f of ${JSON.stringify(scripts)}) console.log(b.loadScript(require('node:path').join(${JSON.stringify(bundle)}, f)).cache);`;
+    expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).stdout.trim().split('\n')).toEqual(scripts.map(() => 'used'));
+
+    const copy = (name: string, change: (cacheFile: string) => void) => {
+      const target = join(dir, name);
+      rmSync(target, { recursive: true, force: true });
+      cpSync(bundle, target, { recursive: true });
+      for (const f of readdirSync(target)) if (f.endsWith('.cache')) change(join(target, f));
+      const bin = join(target, 'bin.cjs');
+      writeFileSync(bin, "require('./pvskit.cjs').run();\n");
+      return bin;
+    };
+    const uncached = copy('uncached', (f) => rmSync(f));
+    const damaged = copy('damaged', (f) => {
+      const bytes = readFileSync(f);
+      bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0xff;
+      writeFileSync(f, bytes);
+    });
+    const invocations = [
+      ['check', 'ok.json'],
+      ['check', 'sat.json'],
+      ['check', 'typo.json'],
+      ['check', 'bundle.json'],
+      ['check', 'array.json'],
+      ['complete', 'bundle.json'],
+      ['kvdt', 'check', kbvFile],
+      ['schema', 'case'],
+    ];
+    for (const args of invocations) {
+      const cached = run(entry, args);
+      expect({ args, ...run(uncached, args) }).toEqual({ args, ...cached });
+      expect({ args, ...run(damaged, args) }).toEqual({ args, ...cached });
+    }
+  }, 120_000);
+
+  it('the ES module entry bin/pvskit.mjs forwards to the same command', () => {
+    const esmEntry = join(root, 'packages/cli/bin/pvskit.mjs');
+    for (const args of [['--version'], ['chekc'], ['check', 'sat.json']]) expect({ args, ...run(esmEntry, args) }).toEqual({ args, ...run(entry, args) });
+  });
 
   it('help names every published schema', () => {
     expect(VERBS.schema.usage).toBe(`pvskit schema <${publishedSchemaNames.join('|')}>`);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Finding } from '@pvskit/core';
 
 /** What a command may touch of the outside world; tests pass an in-memory one. */
 export interface CliIo {
@@ -13,6 +14,11 @@ export interface CliIo {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_INPUT = 2;
+
+/** Exit code of the contract for a list of findings. */
+export function exitCodeFor(findings: readonly Finding[]): number {
+  return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
+}
 
 export interface CliCommand {
   readonly name: string;

@@ -1,20 +1,14 @@
+import { check } from '@pvskit/billing';
 import { findingToJson, type CaseOrBundle, type Finding } from '@pvskit/core';
 import { CliInputError, reportError } from '../errors.js';
-import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
+import { EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, exitCodeFor, writeJson, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs, parseCaseInputs, parseJsonText, readJsonInput } from '../input.js';
 import { VERBS } from './verbs.js';
 
-/** Exit code of the contract for a list of findings. */
-export function exitCodeFor(findings: readonly Finding[]): number {
-  return findings.some((f) => f.severity === 'error') ? EXIT_FINDINGS : EXIT_OK;
-}
-
-type Check = (items: readonly CaseOrBundle[]) => Finding[];
-
-async function loadCheck(): Promise<Check> {
-  // Loaded on use: `pvskit schema` and `--help` should not pay for the rule engine.
-  const { check } = await import('@pvskit/billing');
-  return (items) => items.flatMap((item) => check(item).findings);
+// Imported statically: this module is itself loaded only when the verb runs, and a static import lets the
+// bundle carry only the engine, not the whole billing package.
+function checkAll(items: readonly CaseOrBundle[]): Finding[] {
+  return items.flatMap((item) => check(item).findings);
 }
 
 /**
@@ -23,7 +17,6 @@ async function loadCheck(): Promise<Check> {
  * a bad line (plus the usual stderr line). The exit code is the worst of all lines.
  */
 async function checkLines(io: CliIo): Promise<number> {
-  const check = await loadCheck();
   // node:readline only for this mode: a one-shot check should not load it.
   const { createInterface } = await import('node:readline');
   // Answers are collected and written once per turn of the event loop: one write per line costs more
@@ -53,7 +46,7 @@ async function checkLines(io: CliIo): Promise<number> {
     if (line.trim() === '') continue;
     let code: number;
     try {
-      const findings = check(parseCaseInputs(parseJsonText(`<stdin>:${lineNo}`, line)));
+      const findings = checkAll(parseCaseInputs(parseJsonText(`<stdin>:${lineNo}`, line)));
       answer(`${JSON.stringify({ findings: findings.map(findingToJson) })}\n`);
       code = exitCodeFor(findings);
     } catch (error) {
@@ -76,7 +69,7 @@ export const checkCommand: CliCommand = {
     }
     if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');
     const items = parseCaseInputs(await readJsonInput(positional[0] ?? '-', io));
-    const findings = (await loadCheck())(items);
+    const findings = checkAll(items);
     writeJson(io, { findings: findings.map(findingToJson) });
     return exitCodeFor(findings);
   },

@@ -1,8 +1,8 @@
+import { complete } from '@pvskit/billing';
 import { casesOf, findingToJson, type Case, type Finding } from '@pvskit/core';
 import { CliInputError } from '../errors.js';
-import { writeJson, type CliCommand } from '../io.js';
+import { exitCodeFor, writeJson, type CliCommand } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
-import { exitCodeFor } from './check.js';
 import { VERBS } from './verbs.js';
 
 export const completeCommand: CliCommand = {
@@ -12,7 +12,6 @@ export const completeCommand: CliCommand = {
     const { positional } = parseArgs(args, {});
     if (positional.length !== 1) throw new CliInputError(undefined, 'expected one input file or - for stdin');
     const items = parseCaseInputs(await readJsonInput(positional[0] ?? '-', io));
-    const { complete } = await import('@pvskit/billing');
     const findings: Finding[] = [];
     const cases: Case[] = [];
     for (const item of items) {

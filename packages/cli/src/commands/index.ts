@@ -1,10 +1,5 @@
-import type { CliCommand, CliIo } from '../io.js';
-import { VERBS, type VerbName } from './verbs.js';
-
-/** A verb whose code is imported when it runs. */
-function lazy(name: VerbName, load: () => Promise<CliCommand>): CliCommand {
-  return { name, ...VERBS[name], run: async (args: readonly string[], io: CliIo) => (await load()).run(args, io) };
-}
+import type { CliCommand } from '../io.js';
+import { lazyVerb as lazy } from './lazy.js';
 
 /** Every verb of the contract, in help order. */
 export const commands: readonly CliCommand[] = [

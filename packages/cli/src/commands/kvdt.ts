@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
+import { checkKvdtFile, exportKvdt, readKvdtFile } from '@pvskit/adapters';
 import { parseQuarter, type CaseOrBundle } from '@pvskit/core';
 import { CliInputError } from '../errors.js';
-import { EXIT_OK, writeJson, type CliCommand, type CliIo } from '../io.js';
+import { EXIT_OK, exitCodeFor, writeJson, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs, parseCaseInputs, readJsonInput } from '../input.js';
-import { exitCodeFor } from './check.js';
 import { VERBS } from './verbs.js';
 
 
@@ -16,7 +16,6 @@ async function runExport(args: readonly string[], io: CliIo): Promise<number> {
   if (quarter !== undefined) parseQuarter(quarter);
   const items: CaseOrBundle[] = [];
   for (const file of positional) items.push(...parseCaseInputs(await readJsonInput(file, io)));
-  const { exportKvdt } = await import('@pvskit/adapters');
   const result = await exportKvdt({
     items,
     out: resolve(io.cwd, out),
@@ -30,7 +29,6 @@ async function runExport(args: readonly string[], io: CliIo): Promise<number> {
 async function runRead(args: readonly string[], io: CliIo): Promise<number> {
   const { positional } = parseArgs(args, {});
   if (positional.length !== 1) throw new CliInputError(undefined, 'expected one KVDT file');
-  const { readKvdtFile } = await import('@pvskit/adapters');
   const view = await readKvdtFile(resolve(io.cwd, positional[0] ?? ''));
   writeJson(io, view);
   return EXIT_OK;
@@ -39,7 +37,6 @@ async function runRead(args: readonly string[], io: CliIo): Promise<number> {
 async function runCheck(args: readonly string[], io: CliIo): Promise<number> {
   const { positional } = parseArgs(args, {});
   if (positional.length !== 1) throw new CliInputError(undefined, 'expected one KVDT file');
-  const { checkKvdtFile } = await import('@pvskit/adapters');
   const { findings } = await checkKvdtFile(resolve(io.cwd, positional[0] ?? ''));
   writeJson(io, { findings });
   return exitCodeFor(findings);
