@@ -27,6 +27,9 @@ import {
 } from './schemas.js';
 import type { CdsHooksKit } from './types.js';
 
+/** The kit's description of one service (plugin × hook). */
+type KitService = ReturnType<CdsHooksKit['services']>[number];
+
 /** Options of {@link createCdsHooksHandler}. */
 export interface CdsHooksHandlerOptions {
   /** The kit whose plugins are served; one CDS Hooks service per plugin × hook. */
@@ -95,7 +98,7 @@ export function pathOf(url: string | undefined): string | undefined {
   }
 }
 
-type Route =
+export type Route =
   | { kind: 'discovery' }
   | { kind: 'service'; id: string }
   | { kind: 'feedback'; id: string }
@@ -103,22 +106,32 @@ type Route =
   | { kind: 'schema'; name: string }
   | { kind: 'unknown' };
 
-function route(path: string): Route | undefined {
-  if (path === '/cds-services' || path === '/cds-services/') return { kind: 'discovery' };
+const SERVICES = '/cds-services/';
+
+/** The route of a pathname below the base path; undefined when it is none of the service's. */
+export function route(path: string): Route | undefined {
+  if (path.startsWith(SERVICES) && path.length > SERVICES.length) return serviceRoute(path.slice(SERVICES.length));
+  if (path === '/cds-services' || path === SERVICES) return { kind: 'discovery' };
   if (path === '/schemas' || path === '/schemas/') return { kind: 'schema-index' };
   const schema = /^\/schemas\/([A-Za-z0-9-]+)\.json$/.exec(path);
   if (schema?.[1] !== undefined) return { kind: 'schema', name: schema[1] };
   if (path.startsWith('/schemas/')) return { kind: 'unknown' };
-  if (!path.startsWith('/cds-services/')) return undefined;
-  const parts = path.slice('/cds-services/'.length).split('/');
+  return undefined;
+}
+
+/** `{id}` or `{id}/feedback` below `/cds-services/` (the calls: checked first, without regex or split). */
+function serviceRoute(rest: string): Route {
+  const slash = rest.indexOf('/');
+  const raw = slash === -1 ? rest : rest.slice(0, slash);
   let id: string;
   try {
-    id = decodeURIComponent(parts[0] ?? '');
+    id = raw.includes('%') ? decodeURIComponent(raw) : raw;
   } catch {
     return { kind: 'unknown' };
   }
-  if (parts.length === 1 && id !== '') return { kind: 'service', id };
-  if (parts.length === 2 && parts[1] === 'feedback' && id !== '') return { kind: 'feedback', id };
+  if (id === '') return { kind: 'unknown' };
+  if (slash === -1) return { kind: 'service', id };
+  if (rest.slice(slash + 1) === 'feedback') return { kind: 'feedback', id };
   return { kind: 'unknown' };
 }
 
@@ -174,7 +187,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   const secret = options.token === undefined ? undefined : tokenDigest(options.token);
   const logger = options.logger ?? silentLogger;
 
-  const cdsService = (s: ReturnType<typeof kit.services>[number]): CdsService => {
+  const cdsService = (s: KitService): CdsService => {
     const prefetch = options.prefetch?.[s.hook];
     return {
       hook: s.hook,
@@ -188,10 +201,10 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     };
   };
   const discovery = (): CdsDiscovery => ({ services: kit.services().map(cdsService) });
-  // Per call only the one service is described, not the whole discovery.
-  const findService = (id: string): CdsService | undefined => {
-    const found = kit.services().find((s) => s.id === id);
-    return found === undefined ? undefined : cdsService(found);
+  // A call needs only the kit's descriptor of its service, not the discovery entry.
+  const findService = (id: string): KitService | undefined => {
+    for (const s of kit.services()) if (s.id === id) return s;
+    return undefined;
   };
 
   async function jsonBody(req: IncomingMessage): Promise<unknown> {
@@ -199,7 +212,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     return parseJsonBody(await readBody(req, limits), limits.maxDepth);
   }
 
-  async function callService(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+  async function callService(req: IncomingMessage, res: ServerResponse, service: KitService): Promise<void> {
     const body = await jsonBody(req);
     const envelope = safeParseWith(cdsRequestSchema, body);
     if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
@@ -232,7 +245,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     }
   }
 
-  async function feedback(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+  async function feedback(req: IncomingMessage, res: ServerResponse, service: KitService): Promise<void> {
     const body = await jsonBody(req);
     const parsed = safeParseWith(cdsFeedbackRequestSchema, body);
     if (!parsed.ok) throw validationHttpError(parsed.issues, 'feedback');
