@@ -8,6 +8,9 @@ import { parseStrict } from './issues.js';
 import { CLOCK, CONFIG, type Clock, type HostConfig } from './tokens.js';
 import { feedbackInputSchema, type FeedbackRecord } from './types.js';
 
+/** Cards remembered per hookInstance; far above any real call (a 200-case duty bundle yields a few hundred). */
+export const MAX_CARDS_PER_CALL = 5_000;
+
 interface RememberedCard {
   hook: HookName;
   hookInstance: string;
@@ -49,6 +52,15 @@ export class CardMemory {
       const suggestionIds = new Set((card.suggestions ?? []).flatMap((s) => (s.uuid === undefined ? [] : [s.uuid])));
       call.set(card.uuid, { hook, hookInstance, pluginId, suggestionIds });
       this.latest.set(card.uuid, hookInstance);
+    }
+    // A caller that reuses one hookInstance for every call (CDS Hooks wants a new one per call) would grow its
+    // call without bound: beyond the cap its oldest cards are forgotten, as those of old calls are.
+    if (call.size > MAX_CARDS_PER_CALL) {
+      for (const uuid of call.keys()) {
+        if (call.size <= MAX_CARDS_PER_CALL) break;
+        call.delete(uuid);
+        if (this.latest.get(uuid) === hookInstance) this.latest.delete(uuid);
+      }
     }
   }
 
