@@ -84,6 +84,26 @@ function lingerThenClose(req: IncomingMessage): void {
   };
 }
 
+const hangUps = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * Aborted when the client's connection closes: a client that hangs up mid-call stops the plugins (no strike
+ * for them). One per connection, not per request (an AbortController and two listener changes per call are
+ * a measurable part of a fast one); an answered call no longer listens, so only unanswered calls stop.
+ */
+function hangUpSignal(req: IncomingMessage): AbortSignal {
+  const socket = req.socket;
+  let signal = hangUps.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    hangUps.set(socket, signal);
+    if (socket.destroyed) controller.abort();
+    else socket.once('close', () => controller.abort());
+  }
+  return signal;
+}
+
 // A request target of plain path characters without dot segments, query or fragment is its own pathname.
 const PLAIN_PATH = /^(?!\/\/)(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_~.-]*)+$/;
 
@@ -224,14 +244,8 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     if (hook === 'billing-export' && typeof context === 'object' && context !== null && 'outDir' in context) {
       throw validationHttpError([{ path: ['context', 'outDir'], message: 'remote callers cannot choose the export directory' }], 'request');
     }
-    // A client that hangs up mid-call stops the plugins (no strike for them).
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
     try {
-      const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: abort.signal });
+      const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: hangUpSignal(req) });
       sendJson(res, 200, { cards: result.cards });
     } catch (error) {
       if (error instanceof ValidationError) {
@@ -240,8 +254,6 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
       }
       if (isPvsKitError(error) && error.code === 'PLUGIN_NOT_FOUND') throw notFound(`service "${service.id}"`);
       throw error;
-    } finally {
-      res.off('close', onClose);
     }
   }
 
