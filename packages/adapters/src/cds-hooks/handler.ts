@@ -20,9 +20,11 @@ import { CdsHttpError, sendJson, type CdsErrorIssue } from './errors.js';
 import {
   cdsFeedbackRequestSchema,
   cdsRequestSchema,
+  readCdsRequest,
   servedSchemaJson,
   servedSchemaNames,
   type CdsDiscovery,
+  type CdsRequest,
   type CdsService,
 } from './schemas.js';
 import type { CdsHooksKit } from './types.js';
@@ -177,6 +179,13 @@ function validationHttpError(validationIssues: readonly ValidationIssue[], subje
   );
 }
 
+/** The envelope as zod reads it: for what the fast reader refused, so zod names the problems. */
+function zodRequest(body: unknown): CdsRequest {
+  const envelope = safeParseWith(cdsRequestSchema, body);
+  if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
+  return envelope.value;
+}
+
 /** Issues of a part of the request (e.g. its `context`), located from the request's root. */
 function under(prefix: JsonPath, issues: readonly ValidationIssue[]): ValidationIssue[] {
   return issues.map((i) => ({ path: [...prefix, ...i.path], message: i.message }));
@@ -234,9 +243,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
 
   async function callService(req: IncomingMessage, res: ServerResponse, service: KitService): Promise<void> {
     const body = await jsonBody(req);
-    const envelope = safeParseWith(cdsRequestSchema, body);
-    if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
-    const { hook, hookInstance, context } = envelope.value;
+    const { hook, hookInstance, context } = readCdsRequest(body) ?? zodRequest(body);
     if (hook !== service.hook || !isHookName(hook)) {
       throw validationHttpError([{ path: ['hook'], message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
     }
