@@ -62,7 +62,8 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Buff
       req.off('error', onError);
       req.off('aborted', onAborted);
       if (error === undefined) {
-        resolve(Buffer.concat(chunks, size));
+        // A body of one chunk (the usual case-edit call) is that chunk, uncopied: Node gives each its own memory.
+        resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
       } else {
         // Stop the flow: nothing more is read into memory; the connection is closed after the answer.
         req.pause();
