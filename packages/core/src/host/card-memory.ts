@@ -15,7 +15,8 @@ interface RememberedCard {
   hook: HookName;
   hookInstance: string;
   pluginId: string;
-  suggestionIds: ReadonlySet<string>;
+  /** A card has a handful of suggestions at most: a list is cheaper to build per call than a Set. */
+  suggestionIds: readonly string[];
 }
 
 /**
@@ -49,7 +50,8 @@ export class CardMemory {
     }
     for (const card of cards) {
       if (card.uuid === undefined) continue;
-      const suggestionIds = new Set((card.suggestions ?? []).flatMap((s) => (s.uuid === undefined ? [] : [s.uuid])));
+      const suggestionIds: string[] = [];
+      for (const s of card.suggestions ?? []) if (s.uuid !== undefined) suggestionIds.push(s.uuid);
       call.set(card.uuid, { hook, hookInstance, pluginId, suggestionIds });
       this.latest.set(card.uuid, hookInstance);
     }
@@ -82,7 +84,7 @@ export class CardMemory {
       );
     }
     for (const accepted of feedback.acceptedSuggestions ?? []) {
-      if (!card.suggestionIds.has(accepted.id)) {
+      if (!card.suggestionIds.includes(accepted.id)) {
         throw new PvsKitError('NOT_FOUND', `card "${feedback.card}" has no suggestion "${accepted.id}"`, {
           userMessage: 'Der angenommene Vorschlag gehört nicht zu diesem Hinweis.',
           details: { card: feedback.card, suggestion: accepted.id },
