@@ -2,14 +2,21 @@
 // `pvskit serve` (its `case-edit` endpoint, the production handler with the billing plugin) and a bare
 // `node:http` server that answers every request with a fixed 1 KB JSON — and autocannon, in this process,
 // loads each in turn at 1, 16 and 64 connections. Figures are ratios against the bare server measured in
-// the same run, because the machines are shared and noisy.
+// the same run, because the machines are shared and noisy; each server's CPU time per request (from
+// /proc) is reported beside them, which other processes on the machine disturb less than req/s.
+//
+// Where the time goes: at 16 connections two more servers fill the gap between bare and pvskit serve —
+// `json` reads the same request body, parses it and answers pvskit's real answer (JSON work of the same
+// bytes), `kit` also runs the check itself (kit.relayHook with the billing plugin: context validation,
+// rules, card checks) without the service around it (token, routing, limits, envelope, error handling).
 import { spawn } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 
 const { fetch } = globalThis;
@@ -27,6 +34,51 @@ const server = require('node:http').createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
 `;
+
+/** Reads the body and answers pvskit's answer (ANSWER, a file): the JSON work of a call without the check. */
+const JSON_SERVER = `
+const answer = require('node:fs').readFileSync(process.env.ANSWER, 'utf8');
+const cards = JSON.parse(answer).cards;
+const server = require('node:http').createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {
+    const call = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const body = JSON.stringify({ cards: call.context === undefined ? [] : cards });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
+`;
+
+/** The JSON server plus the check: kit.relayHook with the billing plugin, no service layer around it. */
+const kitServer = (core, billing) => `
+import { createServer } from 'node:http';
+import { createPvsKit } from ${JSON.stringify(core)};
+import { billingPlugin } from ${JSON.stringify(billing)};
+const kit = createPvsKit({ plugins: [billingPlugin()] });
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', async () => {
+    const call = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const result = await kit.relayHook('case-edit', call.context, { hookInstance: call.hookInstance, pluginIds: ['pvskit-billing'] });
+    const body = JSON.stringify({ cards: result.cards });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
+`;
+
+/** CPU seconds (user + system) a process has used so far; undefined where /proc is missing. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Starts a child process and resolves with the first http:// URL it prints. */
 function startServer(args, options) {
@@ -61,21 +113,25 @@ async function stopServer({ child }) {
   if (child.exitCode === null) child.kill('SIGKILL');
 }
 
-function load(url, body, connections, seconds, headers) {
-  return new Promise((resolve, reject) => {
+/** Loads `server` from this process; adds the server's CPU time per answered request. */
+async function load(server, url, body, connections, seconds, headers) {
+  const cpuBefore = cpuSeconds(server.child.pid);
+  const r = await new Promise((resolve, reject) => {
     autocannon(
       { url, method: 'POST', body, connections, duration: seconds, headers: { 'content-type': 'application/json', ...headers } },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
   });
+  const cpuAfter = cpuSeconds(server.child.pid);
+  return {
+    requestsPerSecond: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+    cpuMicrosecondsPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined || r.requests.total === 0 ? undefined : Math.round(((cpuAfter - cpuBefore) * 1e6) / r.requests.total),
+  };
 }
-
-const figures = (r) => ({
-  requestsPerSecond: Math.round(r.requests.average),
-  p50: r.latency.p50,
-  p99: r.latency.p99,
-  errors: r.errors + r.timeouts + r.non2xx,
-});
 
 /** Runs the comparison; returns one row per connection count. */
 export async function runHttpBench({ seconds = 5 } = {}) {
@@ -83,6 +139,8 @@ export async function runHttpBench({ seconds = 5 } = {}) {
   const context = { case: JSON.parse(await readFile(join(root, 'test/fixtures/contract/case.json'), 'utf8')) };
   const bare = await startServer(['-e', BARE_SERVER], { cwd });
   let pvskit;
+  let json;
+  let kit;
   try {
     pvskit = await startServer([join(root, 'packages/cli/bin/pvskit.mjs'), 'serve', '--port', '0'], {
       cwd,
@@ -97,13 +155,19 @@ export async function runHttpBench({ seconds = 5 } = {}) {
     const check = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body });
     const answer = await check.json();
     if (check.status !== 200 || !Array.isArray(answer.cards)) throw new Error(`case-edit answered ${check.status}: ${JSON.stringify(answer)}`);
-    // Warm both (JIT, connection setup) before anything is measured.
-    await load(bare.url, body, 16, 1, {});
-    await load(endpoint, body, 16, 1, auth);
+    const answerFile = join(cwd, 'answer.json');
+    await writeFile(answerFile, JSON.stringify(answer));
+    json = await startServer(['-e', JSON_SERVER], { cwd, env: { ...process.env, ANSWER: answerFile } });
+    const dist = (path) => pathToFileURL(join(root, path)).href;
+    kit = await startServer(['--input-type=module', '-e', kitServer(dist('packages/core/dist/index.js'), dist('packages/billing/dist/index.js'))], { cwd });
+    // Warm all (JIT, connection setup) before anything is measured.
+    for (const [server, url, headers] of [[bare, bare.url, {}], [json, json.url, {}], [kit, kit.url, {}], [pvskit, endpoint, auth]]) {
+      await load(server, url, body, 16, 1, headers);
+    }
     const rows = [];
     for (const connections of CONNECTIONS) {
-      const base = figures(await load(bare.url, body, connections, seconds, {}));
-      const service = figures(await load(endpoint, body, connections, seconds, auth));
+      const base = await load(bare, bare.url, body, connections, seconds, {});
+      const service = await load(pvskit, endpoint, body, connections, seconds, auth);
       rows.push({
         connections,
         bare: base,
@@ -111,24 +175,37 @@ export async function runHttpBench({ seconds = 5 } = {}) {
         throughputRatio: Number((service.requestsPerSecond / base.requestsPerSecond).toFixed(2)),
       });
     }
-    return { serviceId: service.id, cardsPerAnswer: answer.cards.length, seconds, rows };
+    const at16 = rows.find((r) => r.connections === 16);
+    const ladder = [
+      { step: 'bare node:http, 1 KB JSON answer', ...at16.bare },
+      { step: '+ reading and parsing the request, serialising the real answer', ...(await load(json, json.url, body, 16, seconds, {})) },
+      { step: '+ the check: kit.relayHook (context validation, billing rules, card checks)', ...(await load(kit, kit.url, body, 16, seconds, {})) },
+      { step: '+ the service: pvskit serve (token, routing, limits, envelope, errors)', ...at16.pvskit },
+    ];
+    return { serviceId: service.id, cardsPerAnswer: answer.cards.length, seconds, rows, ladder };
   } finally {
-    if (pvskit !== undefined) await stopServer(pvskit);
+    for (const server of [pvskit, kit, json]) if (server !== undefined) await stopServer(server);
     await stopServer(bare);
     await rm(cwd, { recursive: true, force: true });
   }
 }
 
+const cpu = (figures) => (figures.cpuMicrosecondsPerRequest === undefined ? '' : ` (${figures.cpuMicrosecondsPerRequest})`);
+
 export function formatHttpBench(result) {
   const lines = [
-    `CDS Hooks case-edit via pvskit serve (service ${result.serviceId}, ${result.cardsPerAnswer} cards per answer) vs bare node:http 1 KB JSON; autocannon, ${result.seconds} s per point`,
-    '| connections | bare req/s | bare p50 / p99 ms | pvskit req/s | pvskit p50 / p99 ms | ratio | errors |',
+    `CDS Hooks case-edit via pvskit serve (service ${result.serviceId}, ${result.cardsPerAnswer} cards per answer) vs bare node:http 1 KB JSON; autocannon, ${result.seconds} s per point; (server CPU µs per request)`,
+    '| connections | bare req/s (CPU µs) | bare p50 / p99 ms | pvskit req/s (CPU µs) | pvskit p50 / p99 ms | ratio | errors |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const r of result.rows) {
     lines.push(
-      `| ${r.connections} | ${r.bare.requestsPerSecond} | ${r.bare.p50} / ${r.bare.p99} | ${r.pvskit.requestsPerSecond} | ${r.pvskit.p50} / ${r.pvskit.p99} | ${r.throughputRatio}× | ${r.bare.errors + r.pvskit.errors} |`,
+      `| ${r.connections} | ${r.bare.requestsPerSecond}${cpu(r.bare)} | ${r.bare.p50} / ${r.bare.p99} | ${r.pvskit.requestsPerSecond}${cpu(r.pvskit)} | ${r.pvskit.p50} / ${r.pvskit.p99} | ${r.throughputRatio}× | ${r.bare.errors + r.pvskit.errors} |`,
     );
+  }
+  lines.push('', 'Where the time goes, 16 connections:', '| server | req/s | server CPU µs per request | p50 / p99 ms | errors |', '|---|---|---|---|---|');
+  for (const step of result.ladder) {
+    lines.push(`| ${step.step} | ${step.requestsPerSecond} | ${step.cpuMicrosecondsPerRequest ?? '?'} | ${step.p50} / ${step.p99} | ${step.errors} |`);
   }
   return lines.join('\n');
 }

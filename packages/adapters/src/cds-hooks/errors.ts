@@ -62,14 +62,15 @@ export class CdsHttpError extends Error {
 }
 
 /** Writes `value` as a JSON response (no caching: answers depend on the request). */
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, {
+  const fixed = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
-    ...headers,
-  });
+  };
+  // Header and body leave in one write: Node joins a first string chunk to the head when both are strings.
+  res.writeHead(status, headers === undefined ? fixed : { ...fixed, ...headers });
   res.end(body);
 }

@@ -336,3 +336,49 @@ describe('startCdsHooksServer', () => {
     await expect(startCdsHooksServer({ kit, host: '192.168.1.10', token: 'short' })).rejects.toMatchObject({ code: 'CONFIG' });
   });
 });
+
+describe('a client that hangs up mid-call', () => {
+  it('stops the plugin (its signal aborts), gives it no strike, and the next call on a new connection is served', async () => {
+    let calls = 0;
+    let aborted = 0;
+    const entered: (() => void)[] = [];
+    const slowPlugin: PvsKitPlugin = {
+      id: 'langsam',
+      title: 'Langsame Prüfung',
+      hooks: {
+        'case-edit': (_context, call) =>
+          new Promise((resolve) => {
+            calls++;
+            const signal = call.signal;
+            if (calls > 1) resolve([]);
+            else signal.addEventListener('abort', () => (aborted++, resolve([])));
+            entered.shift()?.();
+          }),
+      },
+    };
+    const kit = createPvsKit({ plugins: [slowPlugin], maxStrikes: 1, timeoutsMs: { 'case-edit': 5_000 } });
+    const server = await startCdsHooksServer({ kit });
+    try {
+      const body = JSON.stringify({ hook: 'case-edit', hookInstance: 'h-1', context: caseContext() });
+      const inPlugin = new Promise<void>((resolve) => entered.push(resolve));
+      const socket = connect(server.port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.write(
+        `POST /cds-services/langsam.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      await inPlugin;
+      socket.destroy();
+      await expect.poll(() => aborted, { timeout: 3_000 }).toBe(1);
+      const next = await fetch(`${server.url}/cds-services/langsam.case-edit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ hook: 'case-edit', hookInstance: 'h-2', context: caseContext() }),
+      });
+      expect(next.status).toBe(200);
+      expect(await next.json()).toEqual({ cards: [] });
+      expect(calls).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

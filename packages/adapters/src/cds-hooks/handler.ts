@@ -20,12 +20,17 @@ import { CdsHttpError, sendJson, type CdsErrorIssue } from './errors.js';
 import {
   cdsFeedbackRequestSchema,
   cdsRequestSchema,
+  readCdsRequest,
   servedSchemaJson,
   servedSchemaNames,
   type CdsDiscovery,
+  type CdsRequest,
   type CdsService,
 } from './schemas.js';
 import type { CdsHooksKit } from './types.js';
+
+/** The kit's description of one service (plugin × hook). */
+type KitService = ReturnType<CdsHooksKit['services']>[number];
 
 /** Options of {@link createCdsHooksHandler}. */
 export interface CdsHooksHandlerOptions {
@@ -81,6 +86,26 @@ function lingerThenClose(req: IncomingMessage): void {
   };
 }
 
+const hangUps = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * Aborted when the client's connection closes: a client that hangs up mid-call stops the plugins (no strike
+ * for them). One per connection, not per request (an AbortController and two listener changes per call are
+ * a measurable part of a fast one); an answered call no longer listens, so only unanswered calls stop.
+ */
+function hangUpSignal(req: IncomingMessage): AbortSignal {
+  const socket = req.socket;
+  let signal = hangUps.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    signal = controller.signal;
+    hangUps.set(socket, signal);
+    if (socket.destroyed) controller.abort();
+    else socket.once('close', () => controller.abort());
+  }
+  return signal;
+}
+
 // A request target of plain path characters without dot segments, query or fragment is its own pathname.
 const PLAIN_PATH = /^(?!\/\/)(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_~.-]*)+$/;
 
@@ -95,7 +120,7 @@ export function pathOf(url: string | undefined): string | undefined {
   }
 }
 
-type Route =
+export type Route =
   | { kind: 'discovery' }
   | { kind: 'service'; id: string }
   | { kind: 'feedback'; id: string }
@@ -103,22 +128,32 @@ type Route =
   | { kind: 'schema'; name: string }
   | { kind: 'unknown' };
 
-function route(path: string): Route | undefined {
-  if (path === '/cds-services' || path === '/cds-services/') return { kind: 'discovery' };
+const SERVICES = '/cds-services/';
+
+/** The route of a pathname below the base path; undefined when it is none of the service's. */
+export function route(path: string): Route | undefined {
+  if (path.startsWith(SERVICES) && path.length > SERVICES.length) return serviceRoute(path.slice(SERVICES.length));
+  if (path === '/cds-services' || path === SERVICES) return { kind: 'discovery' };
   if (path === '/schemas' || path === '/schemas/') return { kind: 'schema-index' };
   const schema = /^\/schemas\/([A-Za-z0-9-]+)\.json$/.exec(path);
   if (schema?.[1] !== undefined) return { kind: 'schema', name: schema[1] };
   if (path.startsWith('/schemas/')) return { kind: 'unknown' };
-  if (!path.startsWith('/cds-services/')) return undefined;
-  const parts = path.slice('/cds-services/'.length).split('/');
+  return undefined;
+}
+
+/** `{id}` or `{id}/feedback` below `/cds-services/` (the calls: checked first, without regex or split). */
+function serviceRoute(rest: string): Route {
+  const slash = rest.indexOf('/');
+  const raw = slash === -1 ? rest : rest.slice(0, slash);
   let id: string;
   try {
-    id = decodeURIComponent(parts[0] ?? '');
+    id = raw.includes('%') ? decodeURIComponent(raw) : raw;
   } catch {
     return { kind: 'unknown' };
   }
-  if (parts.length === 1 && id !== '') return { kind: 'service', id };
-  if (parts.length === 2 && parts[1] === 'feedback' && id !== '') return { kind: 'feedback', id };
+  if (id === '') return { kind: 'unknown' };
+  if (slash === -1) return { kind: 'service', id };
+  if (rest.slice(slash + 1) === 'feedback') return { kind: 'feedback', id };
   return { kind: 'unknown' };
 }
 
@@ -142,6 +177,13 @@ function validationHttpError(validationIssues: readonly ValidationIssue[], subje
     `Die Anfrage ist ungültig${first === undefined ? '' : ` bei ${first.path}`}.`,
     { ...(first === undefined ? {} : { path: first.path }), issues: [...issues] },
   );
+}
+
+/** The envelope as zod reads it: for what the fast reader refused, so zod names the problems. */
+function zodRequest(body: unknown): CdsRequest {
+  const envelope = safeParseWith(cdsRequestSchema, body);
+  if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
+  return envelope.value;
 }
 
 /** Issues of a part of the request (e.g. its `context`), located from the request's root. */
@@ -174,7 +216,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   const secret = options.token === undefined ? undefined : tokenDigest(options.token);
   const logger = options.logger ?? silentLogger;
 
-  const cdsService = (s: ReturnType<typeof kit.services>[number]): CdsService => {
+  const cdsService = (s: KitService): CdsService => {
     const prefetch = options.prefetch?.[s.hook];
     return {
       hook: s.hook,
@@ -188,10 +230,10 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     };
   };
   const discovery = (): CdsDiscovery => ({ services: kit.services().map(cdsService) });
-  // Per call only the one service is described, not the whole discovery.
-  const findService = (id: string): CdsService | undefined => {
-    const found = kit.services().find((s) => s.id === id);
-    return found === undefined ? undefined : cdsService(found);
+  // A call needs only the kit's descriptor of its service, not the discovery entry.
+  const findService = (id: string): KitService | undefined => {
+    for (const s of kit.services()) if (s.id === id) return s;
+    return undefined;
   };
 
   async function jsonBody(req: IncomingMessage): Promise<unknown> {
@@ -199,11 +241,9 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     return parseJsonBody(await readBody(req, limits), limits.maxDepth);
   }
 
-  async function callService(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+  async function callService(req: IncomingMessage, res: ServerResponse, service: KitService): Promise<void> {
     const body = await jsonBody(req);
-    const envelope = safeParseWith(cdsRequestSchema, body);
-    if (!envelope.ok) throw validationHttpError(envelope.issues, 'request');
-    const { hook, hookInstance, context } = envelope.value;
+    const { hook, hookInstance, context } = readCdsRequest(body) ?? zodRequest(body);
     if (hook !== service.hook || !isHookName(hook)) {
       throw validationHttpError([{ path: ['hook'], message: `service "${service.id}" serves hook "${service.hook}", got "${hook}"` }], 'request');
     }
@@ -211,14 +251,8 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     if (hook === 'billing-export' && typeof context === 'object' && context !== null && 'outDir' in context) {
       throw validationHttpError([{ path: ['context', 'outDir'], message: 'remote callers cannot choose the export directory' }], 'request');
     }
-    // A client that hangs up mid-call stops the plugins (no strike for them).
-    const abort = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
     try {
-      const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: abort.signal });
+      const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: hangUpSignal(req) });
       sendJson(res, 200, { cards: result.cards });
     } catch (error) {
       if (error instanceof ValidationError) {
@@ -227,12 +261,10 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
       }
       if (isPvsKitError(error) && error.code === 'PLUGIN_NOT_FOUND') throw notFound(`service "${service.id}"`);
       throw error;
-    } finally {
-      res.off('close', onClose);
     }
   }
 
-  async function feedback(req: IncomingMessage, res: ServerResponse, service: CdsService): Promise<void> {
+  async function feedback(req: IncomingMessage, res: ServerResponse, service: KitService): Promise<void> {
     const body = await jsonBody(req);
     const parsed = safeParseWith(cdsFeedbackRequestSchema, body);
     if (!parsed.ok) throw validationHttpError(parsed.issues, 'feedback');

@@ -35,6 +35,28 @@ export const cdsRequestSchema = z.strictObject({
 /** Parsed `POST /cds-services/{id}` body. */
 export type CdsRequest = z.output<typeof cdsRequestSchema>;
 
+const REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(cdsRequestSchema.shape));
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown, max = Number.POSITIVE_INFINITY): boolean => typeof value === 'string' && value.length >= 1 && value.length <= max;
+
+/**
+ * The request envelope when `body` (parsed JSON) is one {@link cdsRequestSchema} accepts, else undefined (then
+ * zod tells why). The same verdict in a fraction of zod's time on every call; the envelope is read, not copied.
+ */
+export function readCdsRequest(body: unknown): CdsRequest | undefined {
+  if (!isRecord(body)) return undefined;
+  for (const key in body) if (!REQUEST_KEYS.has(key)) return undefined;
+  const { hook, hookInstance, fhirServer, fhirAuthorization, prefetch, context } = body;
+  const valid =
+    isText(hook) &&
+    isText(hookInstance, 128) &&
+    (fhirServer === undefined || isText(fhirServer)) &&
+    (fhirAuthorization === undefined || isRecord(fhirAuthorization)) &&
+    (prefetch === undefined || isRecord(prefetch)) &&
+    isRecord(context);
+  return valid ? (body as CdsRequest) : undefined;
+}
+
 /** The request schema of one hook, with its full context schema: what a host sends (published). */
 export function cdsHookRequestSchema(hook: HookName): z.ZodType {
   return z

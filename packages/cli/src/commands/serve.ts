@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin, MIN_CDS_TOKEN_LENGTH } from '@pvskit/adapters';
 import { billingPlugin } from '@pvskit/billing';
 import { createPvsKit, type Logger } from '@pvskit/core';
-import { accessControlFromVideoService, createSignalingService, createVideoService, openPostgresStore, openSqliteStore, type SignalingService, type VideoService } from '@pvskit/video';
+import type { SignalingService, VideoService } from '@pvskit/video';
 import { CliInputError } from '../errors.js';
 import { EXIT_OK, type CliCommand, type CliIo } from '../io.js';
 import { parseArgs } from '../input.js';
@@ -106,6 +106,8 @@ interface Video {
 async function startVideoServices(io: CliIo, options: ServeOptions, baseUrl: string, logger: Logger): Promise<Video> {
   const serverSecret = secretFromEnv(io, 'PVSKIT_VIDEO_SERVER_SECRET');
   const signalingSecret = secretFromEnv(io, 'PVSKIT_SIGNALING_SECRET');
+  // Loaded only with a video store: SQLite, libsodium and ws are tens of MiB a CDS-only service never needs.
+  const { accessControlFromVideoService, createSignalingService, createVideoService, openPostgresStore, openSqliteStore } = await import('@pvskit/video');
   const store = options.videoPostgres === undefined ? openSqliteStore({ path: resolve(io.cwd, options.videoStore ?? 'video.sqlite') }) : openPostgresStore({ url: options.videoPostgres });
   const service = await createVideoService({ store, serverSecret, baseUrl, logger });
   const signaling = createSignalingService({

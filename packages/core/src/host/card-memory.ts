@@ -8,11 +8,15 @@ import { parseStrict } from './issues.js';
 import { CLOCK, CONFIG, type Clock, type HostConfig } from './tokens.js';
 import { feedbackInputSchema, type FeedbackRecord } from './types.js';
 
+/** Cards remembered per hookInstance; far above any real call (a 200-case duty bundle yields a few hundred). */
+export const MAX_CARDS_PER_CALL = 5_000;
+
 interface RememberedCard {
   hook: HookName;
   hookInstance: string;
   pluginId: string;
-  suggestionIds: ReadonlySet<string>;
+  /** A card has a handful of suggestions at most: a list is cheaper to build per call than a Set. */
+  suggestionIds: readonly string[];
 }
 
 /**
@@ -46,9 +50,19 @@ export class CardMemory {
     }
     for (const card of cards) {
       if (card.uuid === undefined) continue;
-      const suggestionIds = new Set((card.suggestions ?? []).flatMap((s) => (s.uuid === undefined ? [] : [s.uuid])));
+      const suggestionIds: string[] = [];
+      for (const s of card.suggestions ?? []) if (s.uuid !== undefined) suggestionIds.push(s.uuid);
       call.set(card.uuid, { hook, hookInstance, pluginId, suggestionIds });
       this.latest.set(card.uuid, hookInstance);
+    }
+    // A caller that reuses one hookInstance for every call (CDS Hooks wants a new one per call) would grow its
+    // call without bound: beyond the cap its oldest cards are forgotten, as those of old calls are.
+    if (call.size > MAX_CARDS_PER_CALL) {
+      for (const uuid of call.keys()) {
+        if (call.size <= MAX_CARDS_PER_CALL) break;
+        call.delete(uuid);
+        if (this.latest.get(uuid) === hookInstance) this.latest.delete(uuid);
+      }
     }
   }
 
@@ -70,7 +84,7 @@ export class CardMemory {
       );
     }
     for (const accepted of feedback.acceptedSuggestions ?? []) {
-      if (!card.suggestionIds.has(accepted.id)) {
+      if (!card.suggestionIds.includes(accepted.id)) {
         throw new PvsKitError('NOT_FOUND', `card "${feedback.card}" has no suggestion "${accepted.id}"`, {
           userMessage: 'Der angenommene Vorschlag gehört nicht zu diesem Hinweis.',
           details: { card: feedback.card, suggestion: accepted.id },

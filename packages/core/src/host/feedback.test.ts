@@ -3,6 +3,7 @@ import { PvsKitError, ValidationError } from '../errors.js';
 import type { Card } from '../schemas/card.js';
 import { createPvsKit } from '../kit.js';
 import { formatJsonPath } from '../json-path.js';
+import { MAX_CARDS_PER_CALL } from './card-memory.js';
 import type { PvsKitPlugin } from './plugin.js';
 
 const patient = { lastName: 'Muster', firstName: 'Erika', birthDate: '1950-03-01', insurance: { type: 'GKV' as const } };
@@ -120,6 +121,19 @@ describe('feedback', () => {
     expect(() => kit.feedback({ card: first.cards[0]?.uuid ?? '', outcome: 'accepted' })).toThrow(PvsKitError);
     expect(kit.feedback({ card: second.cards[0]?.uuid ?? '', outcome: 'accepted' }).hookInstance).toBe(second.hookInstance);
     expect(kit.feedback({ card: third.cards[0]?.uuid ?? '', outcome: 'accepted' }).hookInstance).toBe(third.hookInstance);
+  });
+
+  it('forgets the oldest cards of a hookInstance reused beyond MAX_CARDS_PER_CALL cards (memory stays bounded)', async () => {
+    const kit = createPvsKit({ plugins: [billing] });
+    const uuids: string[] = [];
+    for (let i = 0; i <= MAX_CARDS_PER_CALL; i++) {
+      const r = await kit.callHook('patient-view', { patient }, { hookInstance: 'reused' });
+      uuids.push(r.cards[0]?.uuid ?? '');
+    }
+    expect(() => kit.feedback({ card: uuids[0] ?? '', outcome: 'accepted' })).toThrow(/no card/);
+    expect(() => kit.feedback({ card: uuids[0] ?? '', hookInstance: 'reused', outcome: 'accepted' })).toThrow(/no card/);
+    expect(kit.feedback({ card: uuids[1] ?? '', outcome: 'accepted' }).hookInstance).toBe('reused');
+    expect(kit.feedback({ card: uuids.at(-1) ?? '', hookInstance: 'reused', outcome: 'accepted' }).hookInstance).toBe('reused');
   });
 
   it('keeps at most maxFeedbackRecords, dropping the oldest', async () => {

@@ -31,7 +31,8 @@ export function checkTimeout(value: unknown, subject: string): number {
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    // for…in without a key array: the parsed context is plain JSON data (own, enumerable keys only).
+    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
   }
   return value;
 }
