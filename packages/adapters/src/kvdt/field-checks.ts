@@ -30,6 +30,8 @@ export interface FieldVerdict {
 }
 
 const MAX_REMEMBERED_VERDICTS = 4096;
+/** Values compared in place per field: a case's service days, times and GOPs. */
+const RECENT = 4;
 
 /** Everything checked for one field id. */
 export class FieldCheck {
@@ -39,12 +41,13 @@ export class FieldCheck {
   readonly maxBytes: number;
   /** Whether the content needs a verdict at all (free text has none: only its length and edges count). */
   readonly judged: boolean;
-  // The same values repeat on every case (the practice's BSNR and LANR, service days, dates): verdicts are
-  // remembered per value (bounded), so a file of 100,000 cases runs each check about once per value, and
-  // the last one is compared in place, without cutting the value out of the line.
+  // The same values repeat on every case (the practice's BSNR and LANR, service days, GOPs): verdicts are
+  // remembered per value (bounded), so a file of 100,000 cases runs each check about once per value, and the
+  // last few are compared in place, without cutting the value out of the line.
   private readonly verdicts = new Map<string, FieldVerdict>();
-  private lastValue: string | undefined;
-  private lastVerdict: FieldVerdict | undefined;
+  private readonly recentValues: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
+  private readonly recentVerdicts: (FieldVerdict | undefined)[] = new Array<FieldVerdict | undefined>(RECENT).fill(undefined);
+  private nextRecent = 0;
 
   constructor(
     readonly id: string,
@@ -56,12 +59,19 @@ export class FieldCheck {
     this.judged = identifier !== undefined || (def !== undefined && def.format.kind !== 'text');
   }
 
-  /** The verdict on the line's content. */
+  /** The verdict on the line's content; a remembered value also becomes the line's value (no new string). */
   verdictFor(line: KvdtLine): FieldVerdict {
-    const last = this.lastValue;
     // `text` holds the decoded characters unless the content has a byte latin1 reads otherwise.
-    if (!line.differs && last !== undefined && last.length === line.length && line.text.startsWith(last, line.valueStart)) {
-      return this.lastVerdict as FieldVerdict;
+    if (!line.differs) {
+      const { text, valueStart } = line;
+      const length = line.length;
+      for (let k = 0; k < RECENT; k++) {
+        const recent = this.recentValues[k];
+        if (recent !== undefined && recent.length === length && text.startsWith(recent, valueStart)) {
+          line.knownValue(recent);
+          return this.recentVerdicts[k] as FieldVerdict;
+        }
+      }
     }
     return this.verdictOf(line.value());
   }
@@ -78,8 +88,10 @@ export class FieldCheck {
       if (this.verdicts.size >= MAX_REMEMBERED_VERDICTS) this.verdicts.clear();
       this.verdicts.set(value, verdict);
     }
-    this.lastValue = value;
-    this.lastVerdict = verdict;
+    const k = this.nextRecent;
+    this.recentValues[k] = value;
+    this.recentVerdicts[k] = verdict;
+    this.nextRecent = (k + 1) % RECENT;
     return verdict;
   }
 }

@@ -101,6 +101,11 @@ export class KvdtLine {
     return this.decoded;
   }
 
+  /** Tells the view its decoded content, a string equal to it that exists already. */
+  knownValue(value: string): void {
+    this.decoded = value;
+  }
+
   /** Points the view at a line given as id and decoded value (a field of a record read earlier). */
   setField(id: string, fieldNumber: number, value: string, line: number, malformed: boolean, utf8Suspect: boolean): void {
     this.number = line;
@@ -148,6 +153,7 @@ export class KvdtLineScanner {
   private inRecord = false;
   private byteCount = 0;
   private readonly line = new KvdtLine();
+  private readonly satzarten = new Map<number, string>();
 
   constructor(private readonly sink: KvdtLineSink) {}
 
@@ -283,6 +289,23 @@ export class KvdtLineScanner {
     return lf + 1;
   }
 
+  /**
+   * The Satzart of an 8000 line, one string per Satzart: records of a file share a handful, and a string
+   * seen before has its hash computed, so the sink's lookups by Satzart stay cheap.
+   */
+  private satzartOf(line: KvdtLine): string {
+    const { bytes, valueStart } = line;
+    if (line.length !== 4 || line.differs) return line.value();
+    const key = ((bytes[valueStart] as number) << 24) | ((bytes[valueStart + 1] as number) << 16) | ((bytes[valueStart + 2] as number) << 8) | (bytes[valueStart + 3] as number);
+    let satzart = this.satzarten.get(key);
+    if (satzart === undefined) {
+      if (this.satzarten.size >= 256) this.satzarten.clear();
+      satzart = line.value();
+      this.satzarten.set(key, satzart);
+    } else line.knownValue(satzart);
+    return satzart;
+  }
+
   private emit(
     lineNo: number,
     id: string,
@@ -315,7 +338,7 @@ export class KvdtLineScanner {
     if (fieldNumber === 8000) {
       if (this.inRecord) sink.recordEnd();
       this.inRecord = true;
-      sink.recordStart(line.value(), lineNo);
+      sink.recordStart(this.satzartOf(line), lineNo);
     } else if (!this.inRecord) {
       sink.error(parseError('ORPHAN_LINE', lineNo, id === '' ? undefined : id));
       this.inRecord = true;

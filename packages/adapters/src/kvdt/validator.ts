@@ -58,6 +58,50 @@ function finding(rule: KvdtRule, line: number, field: string | undefined, messag
   };
 }
 
+type Package = (typeof KVDT_PACKAGES)[number];
+
+/** Packages by the Satzart of their header, trailer and records (the first package naming it). */
+function packagesBy(satzarten: (p: Package) => readonly string[]): ReadonlyMap<string, Package> {
+  const map = new Map<string, Package>();
+  for (const p of KVDT_PACKAGES) for (const s of satzarten(p)) if (!map.has(s)) map.set(s, p);
+  return map;
+}
+const PACKAGE_OF_HEADER = packagesBy((p) => [p.header]);
+const PACKAGE_OF_TRAILER = packagesBy((p) => [p.trailer]);
+const PACKAGE_OF_RECORD = packagesBy((p) => p.records);
+
+/** What the rules need to know of a Satzart, looked up once per record. */
+interface RecordKind {
+  readonly required: readonly string[] | undefined;
+  /** Per field number: 1 + its position in `required` (0 = not mandatory). */
+  readonly mandatoryIndex: Uint8Array | undefined;
+  /** A treatment case of the ADT package (0101–0104): its 4101 must match 9204. */
+  readonly adtCase: boolean;
+  /** Services, diagnoses and quarter are checked (ADT cases and 0109). */
+  readonly caseRules: boolean;
+  readonly is0104: boolean;
+}
+
+const RECORD_KINDS = new Map<string, RecordKind>();
+
+function recordKind(satzart: string): RecordKind {
+  let kind = RECORD_KINDS.get(satzart);
+  if (kind === undefined) {
+    const adtCase = ADT_CASE_RECORDS.includes(satzart);
+    kind = {
+      required: KVDT_MANDATORY_FIELDS[satzart],
+      mandatoryIndex: MANDATORY_INDEX.get(satzart),
+      adtCase,
+      caseRules: adtCase || satzart === '0109',
+      is0104: satzart === '0104',
+    };
+    // Satzarten come from the file: bounded, whatever it holds.
+    if (RECORD_KINDS.size >= 256) RECORD_KINDS.clear();
+    RECORD_KINDS.set(satzart, kind);
+  }
+  return kind;
+}
+
 type Phase = 'start' | 'con0' | 'besa' | 'rvsa' | 'package' | 'afterPackage' | 'end';
 
 /**
@@ -69,7 +113,7 @@ class LineValidator implements KvdtLineSink {
   /** Records per Satzart. */
   readonly counts: Record<string, number> = {};
   private phase: Phase = 'start';
-  private currentPackage: (typeof KVDT_PACKAGES)[number] | undefined;
+  private currentPackage: Package | undefined;
   private readonly seen = new Set<string>();
   private billingQuarter: string | undefined;
   private readonly checks = fieldChecks();
@@ -86,7 +130,7 @@ class LineValidator implements KvdtLineSink {
   private first4101 = -1;
   private first4239 = -1;
   private first9204 = -1;
-  private mandatoryIndex: Uint8Array | undefined;
+  private kind: RecordKind = recordKind('');
   private readonly mandatorySeen = new Uint8Array(Math.max(...Object.values(KVDT_MANDATORY_FIELDS).map((ids) => ids.length)));
   private readonly video = new VideoMarks();
 
@@ -96,6 +140,7 @@ class LineValidator implements KvdtLineSink {
 
   recordStart(satzart: string, line: number): void {
     this.satzart = satzart;
+    this.kind = recordKind(satzart);
     this.recordLine = line;
     this.size = 0;
     this.first4101 = -1;
@@ -103,8 +148,7 @@ class LineValidator implements KvdtLineSink {
     this.first9204 = -1;
     this.counts[satzart] = (this.counts[satzart] ?? 0) + 1;
     if (satzart !== '') this.checkOrder(satzart, line);
-    this.mandatoryIndex = MANDATORY_INDEX.get(satzart);
-    this.mandatorySeen.fill(0);
+    if (this.kind.required !== undefined) this.mandatorySeen.fill(0);
   }
 
   field(line: KvdtLine): void {
@@ -115,26 +159,25 @@ class LineValidator implements KvdtLineSink {
     this.lines[i] = line.number;
     this.lastLine = line.number;
     if (n < 0) return;
+    const index = this.kind.mandatoryIndex;
+    if (index !== undefined) {
+      const position = index[n] as number;
+      if (position > 0) this.mandatorySeen[position - 1] = 1;
+    }
+    if (!line.malformed) this.checkField(line, n, this.checks[n]);
     if (RECORD_RULE_FIELDS[n] === 1) {
       this.values[i] = line.value();
       if (n === 4101 && this.first4101 < 0) this.first4101 = i;
       else if (n === 4239 && this.first4239 < 0) this.first4239 = i;
       else if (n === 9204 && this.first9204 < 0) this.first9204 = i;
     }
-    const index = this.mandatoryIndex;
-    if (index !== undefined) {
-      const position = index[n] as number;
-      if (position > 0) this.mandatorySeen[position - 1] = 1;
-    }
-    if (!line.malformed) this.checkField(line, n, this.checks[n]);
   }
 
   recordEnd(): void {
-    const satzart = this.satzart;
-    const required = KVDT_MANDATORY_FIELDS[satzart];
-    if (required !== undefined) this.reportMissing(required);
-    if (satzart === 'adt0') this.billingQuarter = this.first9204 < 0 ? undefined : this.values[this.first9204];
-    if (ADT_CASE_RECORDS.includes(satzart) || satzart === '0109') this.checkCase();
+    const kind = this.kind;
+    if (kind.required !== undefined) this.reportMissing(kind.required);
+    if (this.satzart === 'adt0') this.billingQuarter = this.first9204 < 0 ? undefined : this.values[this.first9204];
+    if (kind.caseRules) this.checkCase(kind);
   }
 
   /** All findings, in file order of their lines (file-level findings last). */
@@ -165,36 +208,41 @@ class LineValidator implements KvdtLineSink {
 
   private checkOrder(s: string, line: number): void {
     this.seen.add(s);
-    const bad = (expected: string) => this.add(KVDT_RULES.ORDER, line, '8000', `Satzart ${s} steht an falscher Stelle (erwartet: ${expected}).`);
-    const pkgOfHeader = KVDT_PACKAGES.find((p) => p.header === s);
-    const pkgOfTrailer = KVDT_PACKAGES.find((p) => p.trailer === s);
-    const pkgOfRecord = KVDT_PACKAGES.find((p) => p.records.includes(s));
-    if (this.phase === 'end') return bad('nichts nach con9');
+    const expected = this.misplaced(s, line);
+    if (expected !== undefined) this.add(KVDT_RULES.ORDER, line, '8000', `Satzart ${s} steht an falscher Stelle (erwartet: ${expected}).`);
+  }
+
+  /** Moves the record order on by Satzart `s`; returns what was expected instead when `s` is out of place. */
+  private misplaced(s: string, line: number): string | undefined {
+    if (this.phase === 'end') return 'nichts nach con9';
     if (s === 'con0') {
-      if (this.phase !== 'start') return bad('con0 nur als erster Satz');
+      if (this.phase !== 'start') return 'con0 nur als erster Satz';
       this.phase = 'con0';
     } else if (s === 'besa') {
-      if (this.phase !== 'con0' && this.phase !== 'besa') return bad('besa direkt nach con0');
+      if (this.phase !== 'con0' && this.phase !== 'besa') return 'besa direkt nach con0';
       this.phase = 'besa';
     } else if (s === 'rvsa') {
-      if (this.phase !== 'besa' && this.phase !== 'rvsa') return bad('rvsa nach besa');
+      if (this.phase !== 'besa' && this.phase !== 'rvsa') return 'rvsa nach besa';
       this.phase = 'rvsa';
-    } else if (pkgOfHeader !== undefined) {
-      if (this.phase !== 'rvsa' && this.phase !== 'afterPackage') return bad(`${s} nach rvsa oder nach dem Ende eines Pakets`);
+    } else if (PACKAGE_OF_HEADER.has(s)) {
+      if (this.phase !== 'rvsa' && this.phase !== 'afterPackage') return `${s} nach rvsa oder nach dem Ende eines Pakets`;
       this.phase = 'package';
-      this.currentPackage = pkgOfHeader;
-    } else if (pkgOfTrailer !== undefined) {
-      if (this.phase !== 'package' || this.currentPackage !== pkgOfTrailer) return bad(`${s} nur am Ende des Pakets ${pkgOfTrailer.header}`);
+      this.currentPackage = PACKAGE_OF_HEADER.get(s);
+    } else if (PACKAGE_OF_TRAILER.has(s)) {
+      const pkg = PACKAGE_OF_TRAILER.get(s) as Package;
+      if (this.phase !== 'package' || this.currentPackage !== pkg) return `${s} nur am Ende des Pakets ${pkg.header}`;
       this.phase = 'afterPackage';
       this.currentPackage = undefined;
-    } else if (pkgOfRecord !== undefined) {
-      if (this.phase !== 'package' || this.currentPackage !== pkgOfRecord) return bad(`${s} innerhalb des Pakets ${pkgOfRecord.header} … ${pkgOfRecord.trailer}`);
+    } else if (PACKAGE_OF_RECORD.has(s)) {
+      const pkg = PACKAGE_OF_RECORD.get(s) as Package;
+      if (this.phase !== 'package' || this.currentPackage !== pkg) return `${s} innerhalb des Pakets ${pkg.header} … ${pkg.trailer}`;
     } else if (s === 'con9') {
-      if (this.phase !== 'afterPackage') return bad('con9 nach dem letzten Paket');
+      if (this.phase !== 'afterPackage') return 'con9 nach dem letzten Paket';
       this.phase = 'end';
     } else {
       this.add(KVDT_RULES.RECORD_UNKNOWN, line, '8000', `Unbekannte Satzart „${s}“.`);
     }
+    return undefined;
   }
 
   /** One well-formed line whose field id is 4 digits. */
@@ -245,19 +293,18 @@ class LineValidator implements KvdtLineSink {
   }
 
   /** Services, diagnoses and quarter of one treatment case. */
-  private checkCase(): void {
-    const satzart = this.satzart;
-    const is0104 = satzart === '0104';
-    const where = `Satz ${satzart} ab Zeile ${this.recordLine}`;
+  private checkCase(kind: RecordKind): void {
+    const is0104 = kind.is0104;
+    const where = this.where;
     const { numbers, lines, values, size } = this;
     const quarter = this.first4101 < 0 ? undefined : values[this.first4101];
-    if (ADT_CASE_RECORDS.includes(satzart) && quarter !== undefined && this.billingQuarter !== undefined && quarter !== this.billingQuarter) {
-      this.add(KVDT_RULES.QUARTER, lines[this.first4101] as number, '4101', `${where}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
+    if (kind.adtCase && quarter !== undefined && this.billingQuarter !== undefined && quarter !== this.billingQuarter) {
+      this.add(KVDT_RULES.QUARTER, lines[this.first4101] as number, '4101', `${where()}: Quartal ${quarter} weicht vom Abrechnungsquartal ${this.billingQuarter} (9204) ab.`);
     }
     if (is0104 && this.first4239 >= 0) {
       const sug = values[this.first4239] as string;
       if (!SUG_0104.includes(sug)) {
-        this.add(KVDT_RULES.SUG, lines[this.first4239] as number, '4239', `${where}: Scheinuntergruppe ${sug} ist in Satzart 0104 nicht zulässig (41–46).`);
+        this.add(KVDT_RULES.SUG, lines[this.first4239] as number, '4239', `${where()}: Scheinuntergruppe ${sug} ist in Satzart 0104 nicht zulässig (41–46).`);
       }
     }
     let day: string | undefined;
@@ -288,7 +335,7 @@ class LineValidator implements KvdtLineSink {
             this.add(KVDT_RULES.DATE_ORDER, line, '5000', `Zeile ${line}: Leistungstag ${value} liegt vor dem vorigen (${day}).`);
           }
           day = value;
-          date = EIGHT_DIGITS.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}` : undefined;
+          date = isoDate(value);
           if (is0104 && quarter !== undefined && date !== undefined && quarterOfYmd(value) !== quarter) {
             this.add(KVDT_RULES.QUARTER, line, '5000', `Zeile ${line}: Leistungstag ${value} liegt nicht im Quartal ${quarter}.`);
           }
@@ -327,8 +374,11 @@ class LineValidator implements KvdtLineSink {
           break;
       }
     }
-    for (const [line, message] of video.problems()) this.add(KVDT_RULES.VIDEO_MARKER, line, '5001', `${where}: ${message}`);
+    for (const [line, message] of video.problems()) this.add(KVDT_RULES.VIDEO_MARKER, line, '5001', `${where()}: ${message}`);
   }
+
+  /** Where the current record starts, for messages. */
+  private readonly where = (): string => `Satz ${this.satzart} ab Zeile ${this.recordLine}`;
 
   /** Feeds a record read earlier, field by field. */
   replay(record: KvdtRecord, view: KvdtLine): void {
@@ -342,6 +392,21 @@ class LineValidator implements KvdtLineSink {
 }
 
 const EIGHT_DIGITS = /^\d{8}$/;
+
+// Service days repeat from case to case: the last one's ISO date and quarter are kept.
+let lastDay = '';
+let lastDate: string | undefined;
+let lastQuarterDay = '';
+let lastQuarter = '';
+
+/** `JJJJMMTT` as `JJJJ-MM-TT`, or `undefined` when it is not 8 digits. */
+function isoDate(ymd: string): string | undefined {
+  if (ymd !== lastDay) {
+    lastDay = ymd;
+    lastDate = EIGHT_DIGITS.test(ymd) ? `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}` : undefined;
+  }
+  return lastDate;
+}
 
 /** The field id as a number, or -1 when it is not 4 digits. */
 function fieldNumber(id: string): number {
@@ -360,7 +425,11 @@ function isBlank(c: number): boolean {
 }
 
 function quarterOfYmd(ymd: string): string {
-  return `${Math.ceil(Number(ymd.slice(4, 6)) / 3)}${ymd.slice(0, 4)}`;
+  if (ymd !== lastQuarterDay) {
+    lastQuarterDay = ymd;
+    lastQuarter = `${Math.ceil(Number(ymd.slice(4, 6)) / 3)}${ymd.slice(0, 4)}`;
+  }
+  return lastQuarter;
 }
 
 /** Incremental validator: feed reader events, then call {@link KvdtValidator.finish}. */
@@ -411,12 +480,35 @@ export async function validateKvdt(source: KvdtSource): Promise<Finding[]> {
 
 const PAUSCHALEN = new Set(['01205', '01207', '01210', '01212']);
 
+/** What a service (5001) on a day means for the video marking. */
+type VideoRole =
+  | { readonly role: 'marker' }
+  | { readonly role: 'marked' }
+  | { readonly role: 'unmarked'; readonly gop: string }
+  | { readonly role: 'contact' }
+  | { readonly role: 'none' };
+
+const MARKER: VideoRole = { role: 'marker' };
+const MARKED: VideoRole = { role: 'marked' };
+const CONTACT: VideoRole = { role: 'contact' };
+const NONE: VideoRole = { role: 'none' };
+
+function videoRole(value: string, date: string): VideoRole {
+  if (value === videoOnlyCaseGop(date)) return MARKER;
+  const code = readKvdtGopCode(value, date);
+  if (code.video) return MARKED;
+  if (PAUSCHALEN.has(code.gop)) return { role: 'unmarked', gop: code.gop };
+  return needsTime(code.gop) ? CONTACT : NONE;
+}
+
 /** The video marking of one 0104 case: 88220 must agree with the (un)marked Notfallpauschalen. */
 class VideoMarks {
   private marker: number | undefined;
   private readonly unmarked: { line: number; gop: string }[] = [];
   private readonly marked: { line: number; gop: string }[] = [];
   private otherContacts = 0;
+  // The same GOPs on the same days recur from case to case: roles per day and GOP (bounded).
+  private readonly roles = new Map<string, Map<string, VideoRole>>();
 
   reset(): void {
     this.marker = undefined;
@@ -427,14 +519,34 @@ class VideoMarks {
 
   /** A service `value` (5001) on `date` (ISO). */
   see(value: string, line: number, date: string): void {
-    if (value === videoOnlyCaseGop(date)) {
-      this.marker ??= line;
-      return;
+    let roles = this.roles.get(date);
+    if (roles === undefined) {
+      if (this.roles.size >= 64) this.roles.clear();
+      roles = new Map();
+      this.roles.set(date, roles);
     }
-    const code = readKvdtGopCode(value, date);
-    if (code.video) this.marked.push({ line, gop: value });
-    else if (PAUSCHALEN.has(code.gop)) this.unmarked.push({ line, gop: code.gop });
-    else if (needsTime(code.gop)) this.otherContacts++;
+    let role = roles.get(value);
+    if (role === undefined) {
+      role = videoRole(value, date);
+      if (roles.size >= 64) roles.clear();
+      roles.set(value, role);
+    }
+    switch (role.role) {
+      case 'marker':
+        this.marker ??= line;
+        break;
+      case 'marked':
+        this.marked.push({ line, gop: value });
+        break;
+      case 'unmarked':
+        this.unmarked.push({ line, gop: role.gop });
+        break;
+      case 'contact':
+        this.otherContacts++;
+        break;
+      case 'none':
+        break;
+    }
   }
 
   problems(): [number, string][] {
