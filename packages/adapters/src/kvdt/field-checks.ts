@@ -61,16 +61,11 @@ export class FieldCheck {
 
   /** The verdict on the line's content; a remembered value also becomes the line's value (no new string). */
   verdictFor(line: KvdtLine): FieldVerdict {
-    // `text` holds the decoded characters unless the content has a byte latin1 reads otherwise.
-    if (!line.differs) {
-      const { text, valueStart } = line;
-      const length = line.length;
-      for (let k = 0; k < RECENT; k++) {
-        const recent = this.recentValues[k];
-        if (recent !== undefined && recent.length === length && text.startsWith(recent, valueStart)) {
-          line.knownValue(recent);
-          return this.recentVerdicts[k] as FieldVerdict;
-        }
+    for (let k = 0; k < RECENT; k++) {
+      const recent = this.recentValues[k];
+      if (recent !== undefined && line.contentIs(recent)) {
+        line.knownValue(recent);
+        return this.recentVerdicts[k] as FieldVerdict;
       }
     }
     return this.verdictOf(line.value());

@@ -64,7 +64,7 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * The current line, valid only during the sink call that receives it (the scanner reuses it). Positions
- * index both `bytes` and `text`: `text` is the chunk read as latin1, one character per byte.
+ * index `bytes` and, when the scanner made it, `text`: the chunk read as latin1, one character per byte.
  */
 export class KvdtLine {
   /** 1-based line number. */
@@ -76,13 +76,13 @@ export class KvdtLine {
   /** The line broke a line rule (its errors went to the sink before it). */
   malformed = false;
   bytes: Buffer = EMPTY;
-  text = '';
+  text: string | undefined = undefined;
   /** The line's bytes including its line end, for a malformed line's `raw`. */
   rawStart = 0;
   rawEnd = 0;
   valueStart = 0;
   valueEnd = 0;
-  /** The content has a byte where ISO-8859-15 and latin1 differ (`€`, `Š`, …): `text` is not its value. */
+  /** The content has a byte where ISO-8859-15 and latin1 differ (`€`, `Š`, …): its bytes are not its characters. */
   differs = false;
   /** The content has a UTF-8 lead byte followed by a continuation byte, as UTF-8 text read as ISO-8859-15. */
   utf8Suspect = false;
@@ -96,9 +96,33 @@ export class KvdtLine {
   /** The decoded content, made on first use. */
   value(): string {
     if (this.decoded === undefined) {
-      this.decoded = this.differs ? decodeIso885915(this.bytes, this.valueStart, this.valueEnd) : this.text.slice(this.valueStart, this.valueEnd);
+      const { bytes, text, valueStart, valueEnd } = this;
+      if (this.differs) this.decoded = decodeIso885915(bytes, valueStart, valueEnd);
+      else this.decoded = text === undefined ? bytes.toString('latin1', valueStart, valueEnd) : text.slice(valueStart, valueEnd);
     }
     return this.decoded;
+  }
+
+  /** The byte at `i` (as a character code: latin1 text and bytes agree). */
+  codeAt(i: number): number {
+    const text = this.text;
+    return text === undefined ? (this.bytes[i] as number) : text.charCodeAt(i);
+  }
+
+  /** Whether the content reads `candidate`, compared in place. */
+  contentIs(candidate: string): boolean {
+    const { text, valueStart } = this;
+    const length = this.valueEnd - valueStart;
+    if (candidate.length !== length || this.differs) return false;
+    if (text !== undefined) return text.startsWith(candidate, valueStart);
+    const bytes = this.bytes;
+    for (let k = 0; k < length; k++) if (bytes[valueStart + k] !== candidate.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** Drops the previous line's decoded content (the scanner moves the view on). */
+  forget(): void {
+    this.decoded = undefined;
   }
 
   /** Tells the view its decoded content, a string equal to it that exists already. */
@@ -121,13 +145,6 @@ export class KvdtLine {
     this.differs = false;
     this.utf8Suspect = utf8Suspect;
     this.decoded = value;
-  }
-
-  /** @internal */
-  reset(): void {
-    this.decoded = undefined;
-    this.differs = false;
-    this.utf8Suspect = false;
   }
 }
 
@@ -154,8 +171,17 @@ export class KvdtLineScanner {
   private byteCount = 0;
   private readonly line = new KvdtLine();
   private readonly satzarten = new Map<number, string>();
+  private data: Buffer = EMPTY;
+  private text: string | undefined;
 
-  constructor(private readonly sink: KvdtLineSink) {}
+  /**
+   * `textPerChunk`: read each chunk as one latin1 string, so that every value is a cheap slice of it (for a
+   * sink that takes every value); else values are cut from the bytes one by one, when a sink asks.
+   */
+  constructor(
+    private readonly sink: KvdtLineSink,
+    private readonly textPerChunk = true,
+  ) {}
 
   /** Lines seen so far. */
   get lines(): number {
@@ -172,76 +198,84 @@ export class KvdtLineScanner {
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.pending !== undefined) data = Buffer.concat([this.pending, data]);
     this.pending = undefined;
-    // One latin1 string per chunk: its char codes are the bytes, and values become cheap slices of it.
-    const text = data.toString('latin1');
+    this.data = data;
+    this.text = this.textPerChunk ? data.toString('latin1') : undefined;
     let start = 0;
     for (;;) {
       // Nearly every line is well-formed: its length prefix says where it ends, so the line is checked in one
       // pass over its bytes and not searched for its end first. Line 1 may start with a BOM.
       if (!this.skipping && this.lineNo > 0) {
-        const next = this.wellFormedLine(data, text, start);
+        const next = this.wellFormedLine(data, start);
         if (next > 0) {
           start = next;
           continue;
         }
       }
-      const lf = text.indexOf('\n', start);
+      const lf = data.indexOf(LF, start);
       if (lf === -1) break;
       if (this.skipping) this.skipping = false;
-      else this.scanLine(data, text, start, lf, true);
+      else this.scanLine(data, start, lf, true);
       start = lf + 1;
     }
     if (start < data.length && !this.skipping) {
       if (data.length - start > MAX_PENDING) {
         this.lineNo++;
-        this.sink.error(parseError('LENGTH_MISMATCH', this.lineNo, fieldIdOf(text, start, data.length), `line longer than ${MAX_PENDING} bytes`));
+        this.sink.error(parseError('LENGTH_MISMATCH', this.lineNo, fieldIdOf(data, start, data.length), `line longer than ${MAX_PENDING} bytes`));
         this.skipping = true;
       } else {
         // Copy so a retained partial line does not pin the whole chunk.
         this.pending = Buffer.from(data.subarray(start));
       }
     }
+    this.data = EMPTY;
+    this.text = undefined;
   }
 
   /** Ends the input: scans an unterminated last line and ends the last record. */
   end(): void {
     const pending = this.pending;
     this.pending = undefined;
-    if (pending !== undefined && pending.length > 0) this.scanLine(pending, pending.toString('latin1'), 0, pending.length, false);
+    if (pending !== undefined && pending.length > 0) {
+      this.data = pending;
+      this.text = this.textPerChunk ? pending.toString('latin1') : undefined;
+      this.scanLine(pending, 0, pending.length, false);
+      this.data = EMPTY;
+      this.text = undefined;
+    }
     if (this.inRecord) this.sink.recordEnd();
     this.inRecord = false;
   }
 
   /** The line `[start, lf)` by every line rule (the exact path, for lines with errors and line 1). */
-  private scanLine(data: Buffer, text: string, start: number, lf: number, hasLf: boolean): void {
+  private scanLine(data: Buffer, start: number, lf: number, hasLf: boolean): void {
     const sink = this.sink;
     const lineNo = ++this.lineNo;
     let errors: KvdtParseError[] | undefined;
     let s = start;
-    if (lineNo === 1 && text.startsWith('\u00ef\u00bb\u00bf', s)) {
+    if (lineNo === 1 && data[s] === 0xef && data[s + 1] === 0xbb && data[s + 2] === 0xbf && s + 3 <= lf) {
       (errors ??= []).push(parseError('BOM', lineNo, undefined));
       s += 3;
     }
-    const crlf = hasLf && lf > s && text.charCodeAt(lf - 1) === CR;
+    const crlf = hasLf && lf > s && data[lf - 1] === CR;
     const end = crlf ? lf - 1 : lf;
     const body = end - s;
-    const fieldId = fieldIdOf(text, s, end);
+    const fieldId = fieldIdOf(data, s, end);
     if (!crlf) (errors ??= []).push(parseError('LINE_END', lineNo, fieldId));
     let differs = false;
     let utf8Suspect = false;
     if (body < 7) {
       (errors ??= []).push(parseError('TOO_SHORT', lineNo, fieldId, `${body + 2} bytes`));
     } else {
-      const l0 = text.charCodeAt(s);
-      const l1 = text.charCodeAt(s + 1);
-      const l2 = text.charCodeAt(s + 2);
+      const l0 = data[s] as number;
+      const l1 = data[s + 1] as number;
+      const l2 = data[s + 2] as number;
       if (!isDigitCode(l0) || !isDigitCode(l1) || !isDigitCode(l2)) {
         (errors ??= []).push(parseError('LENGTH_FORMAT', lineNo, fieldId));
       } else {
         const declared = (l0 - 0x30) * 100 + (l1 - 0x30) * 10 + (l2 - 0x30);
         if (declared !== body + 2) (errors ??= []).push(parseError('LENGTH_MISMATCH', lineNo, fieldId, `declared ${declared}, actual ${body + 2}`));
       }
-      if (fieldNumberAt(text, s + 3) < 0) (errors ??= []).push(parseError('FIELD_ID', lineNo, fieldId));
+      if (fieldNumberAt(data, s + 3) < 0) (errors ??= []).push(parseError('FIELD_ID', lineNo, fieldId));
       for (let i = s + 7; i < end; i++) {
         const b = data[i] as number;
         const kind = BYTE_CLASS[b] as number;
@@ -255,15 +289,15 @@ export class KvdtLineScanner {
       }
     }
     if (errors !== undefined) for (const error of errors) sink.error(error);
-    const fieldNumber = body >= 7 ? fieldNumberAt(text, s + 3) : -1;
-    this.emit(lineNo, fieldId ?? '', fieldNumber, errors !== undefined, data, text, start, hasLf ? lf + 1 : lf, body > 7 ? s + 7 : end, end, differs, utf8Suspect);
+    const fieldNumber = body >= 7 ? fieldNumberAt(data, s + 3) : -1;
+    this.emit(lineNo, fieldId ?? '', fieldNumber, errors !== undefined, start, hasLf ? lf + 1 : lf, body > 7 ? s + 7 : end, end, differs, utf8Suspect);
   }
 
   /**
    * The line at `start` when it is well-formed (3-digit length matching CR LF, 4-digit field id, no control
    * byte): hands it to the sink and returns where the next line starts; else returns -1 and hands over nothing.
    */
-  private wellFormedLine(data: Buffer, text: string, start: number): number {
+  private wellFormedLine(data: Buffer, start: number): number {
     if (start + 9 > data.length) return -1;
     const l0 = (data[start] as number) - 0x30;
     const l1 = (data[start + 1] as number) - 0x30;
@@ -271,7 +305,7 @@ export class KvdtLineScanner {
     if (l0 < 0 || l0 > 9 || l1 < 0 || l1 > 9 || l2 < 0 || l2 > 9) return -1;
     const lf = start + l0 * 100 + l1 * 10 + l2 - 1;
     if (lf < start + 8 || lf >= data.length || data[lf] !== LF || data[lf - 1] !== CR) return -1;
-    const fieldNumber = fieldNumberAt(text, start + 3);
+    const fieldNumber = fieldNumberAt(data, start + 3);
     if (fieldNumber < 0) return -1;
     const end = lf - 1;
     let differs = false;
@@ -284,8 +318,7 @@ export class KvdtLineScanner {
       if ((kind & DIFFERS) !== 0) differs = true;
       if ((kind & UTF8_CONTINUATION) !== 0 && i > start + 7 && ((BYTE_CLASS[data[i - 1] as number] as number) & UTF8_LEAD) !== 0) utf8Suspect = true;
     }
-    const id = (FIELD_ID_STRINGS[fieldNumber] ??= text.slice(start + 3, start + 7));
-    this.emit(++this.lineNo, id, fieldNumber, false, data, text, start, lf + 1, start + 7, end, differs, utf8Suspect);
+    this.emit(++this.lineNo, fieldIdString(fieldNumber), fieldNumber, false, start, lf + 1, start + 7, end, differs, utf8Suspect);
     return lf + 1;
   }
 
@@ -311,8 +344,6 @@ export class KvdtLineScanner {
     id: string,
     fieldNumber: number,
     malformed: boolean,
-    data: Buffer,
-    text: string,
     rawStart: number,
     rawEnd: number,
     valueStart: number,
@@ -322,13 +353,13 @@ export class KvdtLineScanner {
   ): void {
     const sink = this.sink;
     const line = this.line;
-    line.reset();
+    line.forget();
     line.number = lineNo;
     line.id = id;
     line.fieldNumber = fieldNumber;
     line.malformed = malformed;
-    line.bytes = data;
-    line.text = text;
+    line.bytes = this.data;
+    line.text = this.text;
     line.rawStart = rawStart;
     line.rawEnd = rawEnd;
     line.valueStart = valueStart;
@@ -350,25 +381,28 @@ export class KvdtLineScanner {
 
 const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
-/** The 4 characters at `at` as a field number 0–9999, or -1 when they are not all digits. */
-function fieldNumberAt(text: string, at: number): number {
+/** The 4 bytes at `at` as a field number 0–9999, or -1 when they are not all digits. */
+function fieldNumberAt(data: Buffer, at: number): number {
   let num = 0;
   for (let i = at; i < at + 4; i++) {
-    const c = text.charCodeAt(i);
+    const c = data[i] as number;
     if (!isDigitCode(c)) return -1;
     num = num * 10 + (c - 0x30);
   }
   return num;
 }
 
+// One string object per id: its hash is computed once, so map lookups by id stay cheap.
 const FIELD_ID_STRINGS: (string | undefined)[] = new Array<string | undefined>(10_000);
 
+function fieldIdString(num: number): string {
+  return (FIELD_ID_STRINGS[num] ??= String(num).padStart(4, '0'));
+}
+
 /** The 4 bytes after the length prefix as text, when the line has them. */
-function fieldIdOf(text: string, s: number, end: number): string | undefined {
+function fieldIdOf(data: Buffer, s: number, end: number): string | undefined {
   if (end - s < 7) return undefined;
-  const num = fieldNumberAt(text, s + 3);
+  const num = fieldNumberAt(data, s + 3);
   // Field ids are digits; anything else is shown as ISO-8859-15 text.
-  if (num < 0) return decodeIso885915(Buffer.from(text.slice(s + 3, s + 7), 'latin1'));
-  // One string object per id: its hash is computed once, so map lookups by id stay cheap.
-  return (FIELD_ID_STRINGS[num] ??= text.slice(s + 3, s + 7));
+  return num < 0 ? decodeIso885915(data, s + 3, s + 7) : fieldIdString(num);
 }

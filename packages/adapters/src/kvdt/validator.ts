@@ -247,7 +247,7 @@ class LineValidator implements KvdtLineSink {
 
   /** One well-formed line whose field id is 4 digits. */
   private checkField(line: KvdtLine, n: number, check: FieldCheck | undefined): void {
-    const { id, number: ln, text } = line;
+    const { id, number: ln } = line;
     if (n === 8100) {
       this.add(KVDT_RULES.NOT_ALLOWED, ln, id, `Zeile ${ln}: Feld 8100 gibt es in KVDT nicht (nur GDT/BDT).`);
     }
@@ -255,13 +255,13 @@ class LineValidator implements KvdtLineSink {
       this.add(KVDT_RULES.NOT_ALLOWED, ln, id, `Zeile ${ln}: Feld ${id} ist in Satzart ${this.satzart} nicht erlaubt.`);
     }
     // Content holds no control characters (the scanner flags those), so a blank is the only edge to look for.
-    // Blanks (0x20, 0xA0) read the same in latin1 and ISO-8859-15, so `text` answers for the value.
+    // Blanks (0x20, 0xA0) are the same bytes in latin1 and ISO-8859-15, so the bytes answer for the value.
     const length = line.length;
-    if (length === 0 || (text.charCodeAt(line.valueStart) === 0x20 && line.value().trim() === '')) {
+    if (length === 0 || (line.codeAt(line.valueStart) === 0x20 && line.value().trim() === '')) {
       this.add(KVDT_RULES.FIELD_EMPTY, ln, id, `Zeile ${ln}: Feld ${id} ist leer.`);
       return;
     }
-    if (isBlank(text.charCodeAt(line.valueStart)) || isBlank(text.charCodeAt(line.valueEnd - 1))) {
+    if (isBlank(line.codeAt(line.valueStart)) || isBlank(line.codeAt(line.valueEnd - 1))) {
       this.add(KVDT_RULES.FIELD_BLANKS, ln, id, `Zeile ${ln}: Feld ${id} beginnt oder endet mit Leerzeichen.`);
     }
     if (line.utf8Suspect) {
@@ -462,7 +462,8 @@ export function validateKvdtEvents(events: Iterable<KvdtEvent>): Finding[] {
  */
 export async function checkKvdtSource(source: KvdtSource): Promise<{ findings: Finding[]; counts: Record<string, number> }> {
   const rules = new LineValidator();
-  const scanner = new KvdtLineScanner(rules);
+  // Values are cut out one by one, only where a rule reads them.
+  const scanner = new KvdtLineScanner(rules, false);
   try {
     for await (const chunk of chunksOf(source)) scanner.push(chunk);
   } catch (e) {
