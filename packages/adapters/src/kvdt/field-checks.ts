@@ -29,9 +29,8 @@ export interface FieldVerdict {
   readonly problem: string | undefined;
 }
 
-const MAX_REMEMBERED_VERDICTS = 4096;
-/** Values compared in place per field: a case's service days, times and GOPs. */
-const RECENT = 4;
+/** Remembered values per field (a power of two): a quarter's service days, a file's GOPs and codes fit. */
+const SLOTS = 1024;
 
 /** Everything checked for one field id. */
 export class FieldCheck {
@@ -42,12 +41,11 @@ export class FieldCheck {
   /** Whether the content needs a verdict at all (free text has none: only its length and edges count). */
   readonly judged: boolean;
   // The same values repeat on every case (the practice's BSNR and LANR, service days, GOPs): verdicts are
-  // remembered per value (bounded), so a file of 100,000 cases runs each check about once per value, and the
-  // last few are compared in place, without cutting the value out of the line.
-  private readonly verdicts = new Map<string, FieldVerdict>();
-  private readonly recentValues: (string | undefined)[] = new Array<string | undefined>(RECENT).fill(undefined);
-  private readonly recentVerdicts: (FieldVerdict | undefined)[] = new Array<FieldVerdict | undefined>(RECENT).fill(undefined);
-  private nextRecent = 0;
+  // remembered per value in a table indexed by a hash of the content's bytes, which is compared in place, so
+  // a value seen before is neither cut out of the line nor checked again. A new value takes its slot over:
+  // memory stays bounded whatever the file holds.
+  private readonly slotValues: (string | undefined)[];
+  private readonly slotVerdicts: (FieldVerdict | undefined)[];
 
   constructor(
     readonly id: string,
@@ -57,44 +55,48 @@ export class FieldCheck {
     this.forbiddenIn = Object.entries(KVDT_FORBIDDEN_FIELDS).flatMap(([satzart, fields]) => (fields.includes(id) ? [satzart] : []));
     this.maxBytes = def?.maxBytes ?? Infinity;
     this.judged = identifier !== undefined || (def !== undefined && def.format.kind !== 'text');
+    const slots = this.judged ? SLOTS : 0;
+    this.slotValues = new Array<string | undefined>(slots).fill(undefined);
+    this.slotVerdicts = new Array<FieldVerdict | undefined>(slots).fill(undefined);
   }
 
   /** The verdict on the line's content; a remembered value also becomes the line's value (no new string). */
   verdictFor(line: KvdtLine): FieldVerdict {
-    for (let k = 0; k < RECENT; k++) {
-      const recent = this.recentValues[k];
-      if (recent !== undefined && line.contentIs(recent)) {
-        line.knownValue(recent);
-        return this.recentVerdicts[k] as FieldVerdict;
-      }
+    const slot = line.contentHash() & (SLOTS - 1);
+    const known = this.slotValues[slot];
+    if (known !== undefined && line.contentIs(known)) {
+      line.knownValue(known);
+      return this.slotVerdicts[slot] as FieldVerdict;
     }
-    return this.verdictOf(line.value());
+    const value = line.value();
+    const verdict = this.verdictOf(value);
+    this.slotValues[slot] = value;
+    this.slotVerdicts[slot] = verdict;
+    return verdict;
   }
 
-  /** The verdict on `value`. */
+  /** The verdict on `value`, checked now. */
   verdictOf(value: string): FieldVerdict {
-    let verdict = this.verdicts.get(value);
-    if (verdict === undefined) {
-      const def = this.def;
-      verdict = {
-        identifier: this.identifier?.(value),
-        problem: this.identifier === undefined && def !== undefined ? formatProblem(def, value) : undefined,
-      };
-      if (this.verdicts.size >= MAX_REMEMBERED_VERDICTS) this.verdicts.clear();
-      this.verdicts.set(value, verdict);
-    }
-    const k = this.nextRecent;
-    this.recentValues[k] = value;
-    this.recentVerdicts[k] = verdict;
-    this.nextRecent = (k + 1) % RECENT;
-    return verdict;
+    const def = this.def;
+    return {
+      identifier: this.identifier?.(value),
+      problem: this.identifier === undefined && def !== undefined ? formatProblem(def, value) : undefined,
+    };
   }
 }
 
-/** Field checks indexed by the field id as a number (0–9999); `undefined` for ids without any rule. */
-export function fieldChecks(): (FieldCheck | undefined)[] {
-  const ids = new Set([...IDENTIFIER_FIELDS.keys(), ...KVDT_FIELDS.keys(), ...Object.values(KVDT_FORBIDDEN_FIELDS).flat()]);
-  const checks = new Array<FieldCheck | undefined>(10_000).fill(undefined);
-  for (const id of ids) checks[Number(id)] = new FieldCheck(id, KVDT_FIELDS.get(id), IDENTIFIER_FIELDS.get(id));
-  return checks;
+let shared: readonly (FieldCheck | undefined)[] | undefined;
+
+/**
+ * Field checks indexed by the field id as a number (0–9999); `undefined` for ids without any rule. One table
+ * per process: verdicts depend on the value alone, so validators share what they remembered.
+ */
+export function fieldChecks(): readonly (FieldCheck | undefined)[] {
+  if (shared === undefined) {
+    const ids = new Set([...IDENTIFIER_FIELDS.keys(), ...KVDT_FIELDS.keys(), ...Object.values(KVDT_FORBIDDEN_FIELDS).flat()]);
+    const checks = new Array<FieldCheck | undefined>(10_000).fill(undefined);
+    for (const id of ids) checks[Number(id)] = new FieldCheck(id, KVDT_FIELDS.get(id), IDENTIFIER_FIELDS.get(id));
+    shared = checks;
+  }
+  return shared;
 }

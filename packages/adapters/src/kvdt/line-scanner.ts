@@ -125,6 +125,15 @@ export class KvdtLine {
     this.decoded = undefined;
   }
 
+  /** A hash of the content's bytes (FNV-1a), for tables of values seen before. */
+  contentHash(): number {
+    const { text, bytes, valueStart, valueEnd } = this;
+    let h = 0x811c9dc5;
+    if (text === undefined) for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+    else for (let i = valueStart; i < valueEnd; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return (h ^ (h >>> 16)) >>> 0;
+  }
+
   /** Tells the view its decoded content, a string equal to it that exists already. */
   knownValue(value: string): void {
     this.decoded = value;

@@ -508,7 +508,7 @@ class VideoMarks {
   private readonly unmarked: { line: number; gop: string }[] = [];
   private readonly marked: { line: number; gop: string }[] = [];
   private otherContacts = 0;
-  // The same GOPs on the same days recur from case to case: roles per day and GOP (bounded).
+  // The same GOPs on the same days (a quarter's) recur from case to case: roles per day and GOP (bounded).
   private readonly roles = new Map<string, Map<string, VideoRole>>();
 
   reset(): void {
@@ -522,7 +522,7 @@ class VideoMarks {
   see(value: string, line: number, date: string): void {
     let roles = this.roles.get(date);
     if (roles === undefined) {
-      if (this.roles.size >= 64) this.roles.clear();
+      if (this.roles.size >= 512) this.roles.clear();
       roles = new Map();
       this.roles.set(date, roles);
     }
