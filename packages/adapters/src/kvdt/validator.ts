@@ -89,7 +89,8 @@ function recordKind(satzart: string): RecordKind {
   if (kind === undefined) {
     const adtCase = ADT_CASE_RECORDS.includes(satzart);
     kind = {
-      required: KVDT_MANDATORY_FIELDS[satzart],
+      // Own keys only: a Satzart read from a file may be `constructor`.
+      required: Object.hasOwn(KVDT_MANDATORY_FIELDS, satzart) ? KVDT_MANDATORY_FIELDS[satzart] : undefined,
       mandatoryIndex: MANDATORY_INDEX.get(satzart),
       adtCase,
       caseRules: adtCase || satzart === '0109',
