@@ -46,6 +46,8 @@ export class FieldCheck {
   // memory stays bounded whatever the file holds.
   private readonly slotValues: (string | undefined)[];
   private readonly slotVerdicts: (FieldVerdict | undefined)[];
+  private lastValue: string | undefined;
+  private lastVerdict: FieldVerdict | undefined;
 
   constructor(
     readonly id: string,
@@ -62,16 +64,29 @@ export class FieldCheck {
 
   /** The verdict on the line's content; a remembered value also becomes the line's value (no new string). */
   verdictFor(line: KvdtLine): FieldVerdict {
+    // Most fields repeat the previous line's value (the practice's numbers, the case's codes): compared
+    // first, without hashing.
+    const last = this.lastValue;
+    if (last !== undefined && line.contentIs(last)) {
+      line.knownValue(last);
+      return this.lastVerdict as FieldVerdict;
+    }
     const slot = line.contentHash() & (SLOTS - 1);
     const known = this.slotValues[slot];
+    let verdict: FieldVerdict;
+    let value: string;
     if (known !== undefined && line.contentIs(known)) {
       line.knownValue(known);
-      return this.slotVerdicts[slot] as FieldVerdict;
+      value = known;
+      verdict = this.slotVerdicts[slot] as FieldVerdict;
+    } else {
+      value = line.value();
+      verdict = this.verdictOf(value);
+      this.slotValues[slot] = value;
+      this.slotVerdicts[slot] = verdict;
     }
-    const value = line.value();
-    const verdict = this.verdictOf(value);
-    this.slotValues[slot] = value;
-    this.slotVerdicts[slot] = verdict;
+    this.lastValue = value;
+    this.lastVerdict = verdict;
     return verdict;
   }
 
