@@ -86,6 +86,8 @@ export class KvdtLine {
   differs = false;
   /** The content has a UTF-8 lead byte followed by a continuation byte, as UTF-8 text read as ISO-8859-15. */
   utf8Suspect = false;
+  /** The content starts or ends with a blank (space or no-break space: the same byte in latin1 and ISO-8859-15). */
+  blankEdge = false;
   private decoded: string | undefined;
 
   /** Content length in bytes (= characters of the value). */
@@ -101,12 +103,6 @@ export class KvdtLine {
       else this.decoded = text === undefined ? bytes.toString('latin1', valueStart, valueEnd) : text.slice(valueStart, valueEnd);
     }
     return this.decoded;
-  }
-
-  /** The byte at `i` (as a character code: latin1 text and bytes agree). */
-  codeAt(i: number): number {
-    const text = this.text;
-    return text === undefined ? (this.bytes[i] as number) : text.charCodeAt(i);
   }
 
   /** Whether the content reads `candidate`, compared in place. */
@@ -153,6 +149,7 @@ export class KvdtLine {
     this.valueEnd = value.length;
     this.differs = false;
     this.utf8Suspect = utf8Suspect;
+    this.blankEdge = value.length > 0 && (isBlankCode(value.charCodeAt(0)) || isBlankCode(value.charCodeAt(value.length - 1)));
     this.decoded = value;
   }
 }
@@ -375,6 +372,8 @@ export class KvdtLineScanner {
     line.valueEnd = valueEnd;
     line.differs = differs;
     line.utf8Suspect = utf8Suspect;
+    const data = this.data;
+    line.blankEdge = valueEnd > valueStart && (isBlankCode(data[valueStart] as number) || isBlankCode(data[valueEnd - 1] as number));
     if (fieldNumber === 8000) {
       if (this.inRecord) sink.recordEnd();
       this.inRecord = true;
@@ -389,6 +388,7 @@ export class KvdtLineScanner {
 }
 
 const isDigitCode = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isBlankCode = (c: number): boolean => c === 0x20 || c === 0xa0;
 
 /** The 4 bytes at `at` as a field number 0–9999, or -1 when they are not all digits. */
 function fieldNumberAt(data: Buffer, at: number): number {

@@ -256,13 +256,12 @@ class LineValidator implements KvdtLineSink {
       this.add(KVDT_RULES.NOT_ALLOWED, ln, id, `Zeile ${ln}: Feld ${id} ist in Satzart ${this.satzart} nicht erlaubt.`);
     }
     // Content holds no control characters (the scanner flags those), so a blank is the only edge to look for.
-    // Blanks (0x20, 0xA0) are the same bytes in latin1 and ISO-8859-15, so the bytes answer for the value.
     const length = line.length;
-    if (length === 0 || (line.codeAt(line.valueStart) === 0x20 && line.value().trim() === '')) {
+    if (length === 0 || (line.blankEdge && line.value().charCodeAt(0) === 0x20 && line.value().trim() === '')) {
       this.add(KVDT_RULES.FIELD_EMPTY, ln, id, `Zeile ${ln}: Feld ${id} ist leer.`);
       return;
     }
-    if (isBlank(line.codeAt(line.valueStart)) || isBlank(line.codeAt(line.valueEnd - 1))) {
+    if (line.blankEdge) {
       this.add(KVDT_RULES.FIELD_BLANKS, ln, id, `Zeile ${ln}: Feld ${id} beginnt oder endet mit Leerzeichen.`);
     }
     if (line.utf8Suspect) {
@@ -336,8 +335,9 @@ class LineValidator implements KvdtLineSink {
             this.add(KVDT_RULES.DATE_ORDER, line, '5000', `Zeile ${line}: Leistungstag ${value} liegt vor dem vorigen (${day}).`);
           }
           day = value;
-          date = isoDate(value);
-          if (is0104 && quarter !== undefined && date !== undefined && quarterOfYmd(value) !== quarter) {
+          const facts = serviceDay(value);
+          date = facts.date;
+          if (is0104 && quarter !== undefined && date !== undefined && facts.quarter !== quarter) {
             this.add(KVDT_RULES.QUARTER, line, '5000', `Zeile ${line}: Leistungstag ${value} liegt nicht im Quartal ${quarter}.`);
           }
           if (is0104 && diagnosisSeen !== undefined) {
@@ -394,19 +394,26 @@ class LineValidator implements KvdtLineSink {
 
 const EIGHT_DIGITS = /^\d{8}$/;
 
-// Service days repeat from case to case: the last one's ISO date and quarter are kept.
-let lastDay = '';
-let lastDate: string | undefined;
-let lastQuarterDay = '';
-let lastQuarter = '';
+/** A service day (5000) as an ISO date (`undefined` unless 8 digits) and the quarter it falls in. */
+interface ServiceDay {
+  readonly date: string | undefined;
+  readonly quarter: string;
+}
 
-/** `JJJJMMTT` as `JJJJ-MM-TT`, or `undefined` when it is not 8 digits. */
-function isoDate(ymd: string): string | undefined {
-  if (ymd !== lastDay) {
-    lastDay = ymd;
-    lastDate = EIGHT_DIGITS.test(ymd) ? `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}` : undefined;
+// A quarter's service days recur from case to case: each is read once (bounded).
+const SERVICE_DAYS = new Map<string, ServiceDay>();
+
+function serviceDay(ymd: string): ServiceDay {
+  let day = SERVICE_DAYS.get(ymd);
+  if (day === undefined) {
+    day = {
+      date: EIGHT_DIGITS.test(ymd) ? `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}` : undefined,
+      quarter: `${Math.ceil(Number(ymd.slice(4, 6)) / 3)}${ymd.slice(0, 4)}`,
+    };
+    if (SERVICE_DAYS.size >= 1024) SERVICE_DAYS.clear();
+    SERVICE_DAYS.set(ymd, day);
   }
-  return lastDate;
+  return day;
 }
 
 /** The field id as a number, or -1 when it is not 4 digits. */
@@ -419,18 +426,6 @@ function fieldNumber(id: string): number {
     n = n * 10 + (c - 0x30);
   }
   return n;
-}
-
-function isBlank(c: number): boolean {
-  return c === 0x20 || c === 0xa0;
-}
-
-function quarterOfYmd(ymd: string): string {
-  if (ymd !== lastQuarterDay) {
-    lastQuarterDay = ymd;
-    lastQuarter = `${Math.ceil(Number(ymd.slice(4, 6)) / 3)}${ymd.slice(0, 4)}`;
-  }
-  return lastQuarter;
 }
 
 /** Incremental validator: feed reader events, then call {@link KvdtValidator.finish}. */
