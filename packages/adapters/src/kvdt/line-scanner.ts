@@ -116,11 +116,6 @@ export class KvdtLine {
     return true;
   }
 
-  /** Drops the previous line's decoded content (the scanner moves the view on). */
-  forget(): void {
-    this.decoded = undefined;
-  }
-
   /** A hash of the content's bytes (FNV-1a), for tables of values seen before. */
   contentHash(): number {
     const { text, bytes, valueStart, valueEnd } = this;
@@ -137,20 +132,45 @@ export class KvdtLine {
 
   /** Points the view at a line given as id and decoded value (a field of a record read earlier). */
   setField(id: string, fieldNumber: number, value: string, line: number, malformed: boolean, utf8Suspect: boolean): void {
-    this.number = line;
+    this.set(line, id, fieldNumber, malformed, EMPTY, value, 0, 0, 0, value.length, false, utf8Suspect);
+    this.decoded = value;
+  }
+
+  /** Points the view at a line. */
+  set(
+    number: number,
+    id: string,
+    fieldNumber: number,
+    malformed: boolean,
+    bytes: Buffer,
+    text: string | undefined,
+    rawStart: number,
+    rawEnd: number,
+    valueStart: number,
+    valueEnd: number,
+    differs: boolean,
+    utf8Suspect: boolean,
+  ): void {
+    this.number = number;
     this.id = id;
     this.fieldNumber = fieldNumber;
     this.malformed = malformed;
-    this.bytes = EMPTY;
-    this.text = value;
-    this.rawStart = 0;
-    this.rawEnd = 0;
-    this.valueStart = 0;
-    this.valueEnd = value.length;
-    this.differs = false;
+    this.bytes = bytes;
+    this.text = text;
+    this.rawStart = rawStart;
+    this.rawEnd = rawEnd;
+    this.valueStart = valueStart;
+    this.valueEnd = valueEnd;
+    this.differs = differs;
     this.utf8Suspect = utf8Suspect;
-    this.blankEdge = value.length > 0 && (isBlankCode(value.charCodeAt(0)) || isBlankCode(value.charCodeAt(value.length - 1)));
-    this.decoded = value;
+    this.blankEdge = valueEnd > valueStart && (isBlankCode(this.codeAt(valueStart)) || isBlankCode(this.codeAt(valueEnd - 1)));
+    this.decoded = undefined;
+  }
+
+  /** The byte at `i` as a character code (latin1 text and bytes agree). */
+  private codeAt(i: number): number {
+    const text = this.text;
+    return text === undefined ? (this.bytes[i] as number) : text.charCodeAt(i);
   }
 }
 
@@ -179,6 +199,8 @@ export class KvdtLineScanner {
   private readonly satzarten = new Map<number, string>();
   private data: Buffer = EMPTY;
   private text: string | undefined;
+  private contentDiffers = false;
+  private contentUtf8Suspect = false;
 
   /**
    * `textPerChunk`: read each chunk as one latin1 string, so that every value is a cheap slice of it (for a
@@ -282,21 +304,18 @@ export class KvdtLineScanner {
         if (declared !== body + 2) (errors ??= []).push(parseError('LENGTH_MISMATCH', lineNo, fieldId, `declared ${declared}, actual ${body + 2}`));
       }
       if (fieldNumberAt(data, s + 3) < 0) (errors ??= []).push(parseError('FIELD_ID', lineNo, fieldId));
-      for (let i = s + 7; i < end; i++) {
-        const b = data[i] as number;
-        const kind = BYTE_CLASS[b] as number;
-        if (kind === 0) continue;
-        if ((kind & CONTROL) !== 0) {
-          (errors ??= []).push(parseError('CONTROL_CHARACTER', lineNo, fieldId, `byte 0x${b.toString(16).padStart(2, '0')} (${formatCodePoint(b)}) at column ${i - s + 1}`));
-          break;
-        }
-        if ((kind & DIFFERS) !== 0) differs = true;
-        if ((kind & UTF8_CONTINUATION) !== 0 && i > s + 7 && ((BYTE_CLASS[data[i - 1] as number] as number) & UTF8_LEAD) !== 0) utf8Suspect = true;
+      const control = this.scanContent(data, s + 7, end);
+      if (control >= 0) {
+        const b = data[control] as number;
+        (errors ??= []).push(parseError('CONTROL_CHARACTER', lineNo, fieldId, `byte 0x${b.toString(16).padStart(2, '0')} (${formatCodePoint(b)}) at column ${control - s + 1}`));
       }
+      differs = this.contentDiffers;
+      utf8Suspect = this.contentUtf8Suspect;
     }
     if (errors !== undefined) for (const error of errors) sink.error(error);
     const fieldNumber = body >= 7 ? fieldNumberAt(data, s + 3) : -1;
-    this.emit(lineNo, fieldId ?? '', fieldNumber, errors !== undefined, start, hasLf ? lf + 1 : lf, body > 7 ? s + 7 : end, end, differs, utf8Suspect);
+    this.line.set(lineNo, fieldId ?? '', fieldNumber, errors !== undefined, data, this.text, start, hasLf ? lf + 1 : lf, body > 7 ? s + 7 : end, end, differs, utf8Suspect);
+    this.deliver();
   }
 
   /**
@@ -314,18 +333,34 @@ export class KvdtLineScanner {
     const fieldNumber = fieldNumberAt(data, start + 3);
     if (fieldNumber < 0) return -1;
     const end = lf - 1;
+    // A control byte (an early LF among them) is an error: the exact path reports it.
+    if (this.scanContent(data, start + 7, end) >= 0) return -1;
+    this.line.set(++this.lineNo, fieldIdString(fieldNumber), fieldNumber, false, data, this.text, start, lf + 1, start + 7, end, this.contentDiffers, this.contentUtf8Suspect);
+    this.deliver();
+    return lf + 1;
+  }
+
+  /**
+   * One pass over content bytes `[from, end)`: returns the position of the first control byte or -1, and
+   * notes in `contentDiffers` / `contentUtf8Suspect` what the bytes before it showed.
+   */
+  private scanContent(data: Buffer, from: number, end: number): number {
     let differs = false;
     let utf8Suspect = false;
-    for (let i = start + 7; i < end; i++) {
+    let control = -1;
+    for (let i = from; i < end; i++) {
       const kind = BYTE_CLASS[data[i] as number] as number;
       if (kind === 0) continue;
-      // A control byte (an early LF among them) is an error: the exact path reports it.
-      if ((kind & CONTROL) !== 0) return -1;
+      if ((kind & CONTROL) !== 0) {
+        control = i;
+        break;
+      }
       if ((kind & DIFFERS) !== 0) differs = true;
-      if ((kind & UTF8_CONTINUATION) !== 0 && i > start + 7 && ((BYTE_CLASS[data[i - 1] as number] as number) & UTF8_LEAD) !== 0) utf8Suspect = true;
+      if ((kind & UTF8_CONTINUATION) !== 0 && i > from && ((BYTE_CLASS[data[i - 1] as number] as number) & UTF8_LEAD) !== 0) utf8Suspect = true;
     }
-    this.emit(++this.lineNo, fieldIdString(fieldNumber), fieldNumber, false, start, lf + 1, start + 7, end, differs, utf8Suspect);
-    return lf + 1;
+    this.contentDiffers = differs;
+    this.contentUtf8Suspect = utf8Suspect;
+    return control;
   }
 
   /**
@@ -345,35 +380,11 @@ export class KvdtLineScanner {
     return satzart;
   }
 
-  private emit(
-    lineNo: number,
-    id: string,
-    fieldNumber: number,
-    malformed: boolean,
-    rawStart: number,
-    rawEnd: number,
-    valueStart: number,
-    valueEnd: number,
-    differs: boolean,
-    utf8Suspect: boolean,
-  ): void {
+  /** Hands the line just set to the sink, starting a record at an 8000 (or at a line before the first). */
+  private deliver(): void {
     const sink = this.sink;
     const line = this.line;
-    line.forget();
-    line.number = lineNo;
-    line.id = id;
-    line.fieldNumber = fieldNumber;
-    line.malformed = malformed;
-    line.bytes = this.data;
-    line.text = this.text;
-    line.rawStart = rawStart;
-    line.rawEnd = rawEnd;
-    line.valueStart = valueStart;
-    line.valueEnd = valueEnd;
-    line.differs = differs;
-    line.utf8Suspect = utf8Suspect;
-    const data = this.data;
-    line.blankEdge = valueEnd > valueStart && (isBlankCode(data[valueStart] as number) || isBlankCode(data[valueEnd - 1] as number));
+    const { fieldNumber, number: lineNo, id } = line;
     if (fieldNumber === 8000) {
       if (this.inRecord) sink.recordEnd();
       this.inRecord = true;
