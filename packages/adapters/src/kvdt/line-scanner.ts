@@ -224,8 +224,24 @@ export class KvdtLineScanner {
   push(chunk: Uint8Array): void {
     this.byteCount += chunk.length;
     let data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.pending !== undefined) data = Buffer.concat([this.pending, data]);
+    const pending = this.pending;
     this.pending = undefined;
+    if (pending !== undefined) {
+      // The partial line left by the previous chunk is completed on its own: the rest of the chunk is read
+      // where it lies, not copied behind it.
+      const lf = data.indexOf(LF);
+      if (lf === -1 || lf === data.length - 1) {
+        data = Buffer.concat([pending, data]);
+      } else {
+        this.scanChunk(Buffer.concat([pending, data.subarray(0, lf + 1)]));
+        data = data.subarray(lf + 1);
+      }
+    }
+    this.scanChunk(data);
+  }
+
+  /** The lines of `data` (which starts at a line start); keeps a partial last line for the next chunk. */
+  private scanChunk(data: Buffer): void {
     this.data = data;
     this.text = this.textPerChunk ? data.toString('latin1') : undefined;
     let start = 0;
@@ -258,6 +274,7 @@ export class KvdtLineScanner {
     this.data = EMPTY;
     this.text = undefined;
   }
+
 
   /** Ends the input: scans an unterminated last line and ends the last record. */
   end(): void {
