@@ -105,7 +105,10 @@ export class KvdtLine {
     return this.decoded;
   }
 
-  /** Whether the content reads `candidate`, compared in place. */
+  /**
+   * Whether the content reads `candidate`, compared in place. Content with a byte latin1 reads otherwise
+   * never matches: its bytes are not its characters (and skipping it keeps the compare a plain byte loop).
+   */
   contentIs(candidate: string): boolean {
     const { text, valueStart } = this;
     const length = this.valueEnd - valueStart;

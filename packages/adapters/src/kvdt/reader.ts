@@ -47,7 +47,7 @@ class ParsedField implements KvdtField {
 
 /** Builds record and error events from the scanner's lines. */
 class EventSink implements KvdtLineSink {
-  out: KvdtEvent[] = [];
+  private out: KvdtEvent[] = [];
   private current: { satzart: string; line: number; fields: KvdtField[] } | undefined;
 
   error(error: KvdtParseError): void {
