@@ -4,7 +4,7 @@ import { PvsKitError, type Finding } from '@pvskit/core';
 import { KVDT_FIELDS } from './field-table.js';
 import type { KvdtParseError } from './model.js';
 import { parseKvdt } from './reader.js';
-import { KvdtValidator } from './validator.js';
+import { checkKvdtSource } from './validator.js';
 import { writeKvdtFile, type KvdtFileResult, type KvdtItemSource, type KvdtWriteOptions } from './writer.js';
 
 /** Input of {@link exportKvdt}: the items plus the writer options. */
@@ -99,11 +99,5 @@ export async function readKvdtFile(path: string): Promise<KvdtFileView> {
  */
 export async function checkKvdtFile(path: string): Promise<{ findings: Finding[]; counts: Record<string, number> }> {
   await assertReadableFile(path);
-  const validator = new KvdtValidator();
-  const counts: Record<string, number> = {};
-  for await (const event of parseKvdt(path)) {
-    if (event.type === 'record') counts[event.record.satzart] = (counts[event.record.satzart] ?? 0) + 1;
-    validator.onEvent(event);
-  }
-  return { findings: validator.finish(), counts };
+  return checkKvdtSource(path);
 }

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import type { CaseInput } from '@pvskit/core';
 import type { KvdtField, KvdtRecord } from './model.js';
-import { parseKvdtBytes } from './reader.js';
+import { KvdtLineParser, parseKvdtBytes } from './reader.js';
 import { KVDT_RULES } from './rules.js';
 import { parsedItems, sampleCaseInput } from '../../test/kvdt-sample.js';
 import { serializeKvdtRecords } from './serialize.js';
-import { validateKvdt } from './validator.js';
+import { KvdtValidator, validateKvdt, validateKvdtEvents } from './validator.js';
 import { writeKvdtBytes } from './writer.js';
 
 const FIXTURE = new URL('../../../../test/fixtures/kbv/Z05123456699_27.10.2023_12.00.con', import.meta.url).pathname;
@@ -147,6 +147,14 @@ describe('validator on files the writer produced', () => {
   });
 });
 
+describe('validator on Satzarten from the file', () => {
+  it('takes a Satzart named like an object property for an unknown one, not for a record with mandatory fields', async () => {
+    const text = (await writtenFile()).toString('latin1').replace('0138000adt9', '0208000constructor');
+    const found = (await validateKvdt(Buffer.from(text, 'latin1'))).filter((f) => f.message.includes('constructor') || f.rule === KVDT_RULES.MANDATORY.id);
+    expect(found.map((f) => f.rule)).toEqual([KVDT_RULES.RECORD_UNKNOWN.id, KVDT_RULES.FIELD_FORMAT.id]);
+  });
+});
+
 describe('validator on random bytes', () => {
   fcTest.prop([fc.uint8Array({ minLength: 1, maxLength: 2000 })])('never throws and always finds something', async (bytes) => {
     const findings = await validateKvdt(bytes);
@@ -154,3 +162,41 @@ describe('validator on random bytes', () => {
     for (const f of findings) expect(f.rule).toMatch(/^(KVDT|ID)-/);
   });
 });
+
+describe('one pass over the bytes and the records read earlier give the same findings', () => {
+  // Lines as they occur: those of a written file, and odd ones (fitted lengths, wrong lengths, lone CR/LF,
+  // ISO-8859-15 bytes latin1 reads otherwise, UTF-8 look-alikes, control bytes, blanks, Satzarten out of order).
+  const fit = (content: string): string => `${String(content.length + 5).padStart(3, '0')}${content}`;
+  const odd = [
+    ...['8000con0', '8000besa', '8000rvsa', '8000adt0', '80000104', '8000adt9', '8000con9', '8000xx\u00a4x', '8000constructor'].map(fit),
+    ...['920412026', '410142026', '500020260109', '500020260401', '500101210V', '500188220', '500101212', '5098529999900'].map(fit),
+    ...['5099123456601', '6001J18.9', '6003G', '3101M\u00c3\u00bcller', '3102\u00a4\u00a6\u00bc', '3110 ', '3101', '3101\u00a0'].map(fit),
+    ...['3102\u0085x', '8100abc', '4102abcd', '3119A12345678\u00c3\u00a4', '3113\u00c2\u00a0Ulm', '3113\u00c3'].map(fit),
+    '0x3101', '01241234', '0153101M\u00c3\u00bcller', '0093101',
+  ];
+  const ends = ['\r\n', '\r\n', '\r\n', '\n', '\r', '\n\r', ''];
+  fcTest.prop([
+    fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 800 }), fc.constantFrom(...odd)), fc.constantFrom(...ends)), { maxLength: 120 }),
+    fc.integer({ min: 1, max: 300 }),
+  ])('for any mix of written and odd lines, in any chunks', async (picks, chunk) => {
+    const written = await sampleLines();
+    const text = picks.map(([line, end]) => `${typeof line === 'number' ? (written[line % written.length] as string) : line}${end}`).join('');
+    const bytes = Buffer.from(text, 'latin1');
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+    }
+    const parser = new KvdtLineParser();
+    const events = [...parser.push(bytes), ...parser.end()];
+    const replayed = validateKvdtEvents(events);
+    expect(await validateKvdt(chunks())).toEqual(replayed);
+    const v = new KvdtValidator();
+    for (const e of events) v.onEvent(e);
+    expect(v.finish()).toEqual(replayed);
+  });
+});
+
+let sampleLinesCache: string[] | undefined;
+async function sampleLines(): Promise<string[]> {
+  sampleLinesCache ??= (await writtenFile()).toString('latin1').split('\r\n').filter((l) => l !== '');
+  return sampleLinesCache;
+}

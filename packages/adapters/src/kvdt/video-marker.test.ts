@@ -65,7 +65,7 @@ describe('video contact marking in KVDT (EBM 01210/01212 Zusatzkennzeichnung, 88
     const { bytes: plain } = await exported(caseWith([{ gop: '01212', date: '2026-01-09', time: '21:30' }]));
     const withMarker = Buffer.from(plain.toString('latin1').replace(/(\d{3}5000\d{8}\r\n)/, (m) => `${m}014500188220\r\n`), 'latin1');
     const findings = await validateKvdt(withMarker);
-    expect(findings.some((f) => f.rule === 'KVDT-VIDEO-MARKER' && /01212 ohne Video-Kennzeichnung/.test(f.message))).toBe(true);
+    expect(findings.some((f) => f.rule === 'KVDT-VIDEO-MARKER' && /^Satz 0104 ab Zeile \d+: Zeile \d+: 01212 ohne Video-Kennzeichnung/.test(f.message))).toBe(true);
   });
 
   it('attack: a video-marked Pauschale as the only contact without 88220 is reported', async () => {
@@ -73,6 +73,6 @@ describe('video contact marking in KVDT (EBM 01210/01212 Zusatzkennzeichnung, 88
     const stripped = Buffer.from(bytes.toString('latin1').replace(/\d{3}500188220\r\n\d{3}5098\d+\r\n\d{3}5099\d+\r\n/, ''), 'latin1');
     expect(stripped.toString('latin1')).not.toContain('88220');
     const findings = await validateKvdt(stripped);
-    expect(findings.some((f) => f.rule === 'KVDT-VIDEO-MARKER' && /88220 fehlt/.test(f.message))).toBe(true);
+    expect(findings.some((f) => f.rule === 'KVDT-VIDEO-MARKER' && /^Satz 0104 ab Zeile \d+: Zeile \d+: 01212V per Video .* 88220 fehlt/.test(f.message))).toBe(true);
   });
 });
