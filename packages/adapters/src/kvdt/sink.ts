@@ -23,6 +23,10 @@ function isFieldId(id: string): boolean {
 /**
  * Collects lines into chunks of about 64 KiB so the file is written in few large writes. `content` must be
  * the output of `prepareText` (one byte per character).
+ *
+ * Lines written after {@link LineSink.begin} are pending until {@link LineSink.commit}; {@link LineSink.rollback}
+ * takes them back (a refused case leaves no byte). Pending bytes always stay in the current chunk, moving to
+ * the next one with it, so a chunk handed out never holds part of an uncommitted case.
  */
 export class LineSink {
   private buf: Buffer;
@@ -30,6 +34,10 @@ export class LineSink {
   private readonly ready: Buffer[] = [];
   private total = 0;
   private lineCount = 0;
+  /** Start of the pending lines in `buf` (-1: none pend), and the counters there. */
+  private mark = -1;
+  private markTotal = 0;
+  private markLines = 0;
 
   constructor(private readonly chunkSize = DEFAULT_CHUNK) {
     this.buf = Buffer.allocUnsafe(chunkSize);
@@ -44,25 +52,84 @@ export class LineSink {
       throw new PvsKitError('INTERNAL', `KVDT field ${fieldId}: content must be 1–${MAX_CONTENT_BYTES} bytes`);
     }
     const length = content.length + LINE_OVERHEAD;
+    const p = this.head(fieldId, length);
+    this.tail(encodeIso885915Into(content, this.buf, p), length);
+  }
+
+  /**
+   * Appends one line if `content` is 1–990 characters of printable ASCII (0x20–0x7E), the bytes it stands
+   * for; else appends nothing and returns false (the caller takes the general way). `fieldId` must be a
+   * field id of the field table (not checked here).
+   */
+  asciiLine(fieldId: string, content: string): boolean {
+    const n = content.length;
+    if (n === 0 || n > MAX_CONTENT_BYTES) return false;
+    const length = n + LINE_OVERHEAD;
+    const start = this.head(fieldId, length);
+    const b = this.buf;
+    for (let i = 0; i < n; i++) {
+      const c = content.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) return false;
+      b[start + i] = c;
+    }
+    this.tail(start + n, length);
+    return true;
+  }
+
+  /** Writes length prefix and field id; returns where the content goes. */
+  private head(fieldId: string, length: number): number {
     if (this.pos + length > this.buf.length) this.rotate(length);
     const b = this.buf;
     let p = this.pos;
     b[p++] = 0x30 + Math.floor(length / 100);
     b[p++] = 0x30 + (Math.floor(length / 10) % 10);
     b[p++] = 0x30 + (length % 10);
-    for (let i = 0; i < 4; i++) b[p++] = fieldId.charCodeAt(i);
-    p = encodeIso885915Into(content, b, p);
-    b[p++] = 0x0d;
-    b[p++] = 0x0a;
+    b[p++] = fieldId.charCodeAt(0);
+    b[p++] = fieldId.charCodeAt(1);
+    b[p++] = fieldId.charCodeAt(2);
+    b[p++] = fieldId.charCodeAt(3);
+    return p;
+  }
+
+  /** Ends the line at `p` (CR LF) and counts it. */
+  private tail(p: number, length: number): void {
+    this.buf[p++] = 0x0d;
+    this.buf[p++] = 0x0a;
     this.pos = p;
     this.total += length;
     this.lineCount++;
   }
 
+  /** Lines from here on are pending until {@link LineSink.commit} or {@link LineSink.rollback}. */
+  begin(): void {
+    this.mark = this.pos;
+    this.markTotal = this.total;
+    this.markLines = this.lineCount;
+  }
+
+  /** Keeps the pending lines. */
+  commit(): void {
+    this.mark = -1;
+  }
+
+  /** Takes the pending lines back. */
+  rollback(): void {
+    if (this.mark < 0) return;
+    this.pos = this.mark;
+    this.total = this.markTotal;
+    this.lineCount = this.markLines;
+    this.mark = -1;
+  }
+
   private rotate(needed: number): void {
-    if (this.pos > 0) this.ready.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunkSize, needed));
-    this.pos = 0;
+    const from = this.mark < 0 ? this.pos : this.mark;
+    const pending = this.pos - from;
+    if (from > 0) this.ready.push(this.buf.subarray(0, from));
+    const next = Buffer.allocUnsafe(Math.max(this.chunkSize, pending + needed));
+    if (pending > 0) this.buf.copy(next, 0, from, this.pos);
+    this.buf = next;
+    if (this.mark >= 0) this.mark = 0;
+    this.pos = pending;
   }
 
   /** True when {@link LineSink.takeReady} has chunks to give. */

@@ -12,17 +12,18 @@ import {
   isQuarterCode,
   PvsKitError,
   ValidationError,
+  type Case,
   type Practice,
   type Software,
 } from '@pvskit/core';
+import { CaseEncoder } from './case-encoder.js';
 import {
-  caseFields,
   caseProblems,
   deriveHeader,
+  hasServiceIn,
   headerRecords,
   isBilledThroughKv,
   prepareFields,
-  servicesToWrite,
   type ExportCase,
   type ExportProblem,
   type FieldSpec,
@@ -84,8 +85,8 @@ export interface KvdtWriteStats {
 /** Source of items: an array (checked completely before anything is written) or any (async) iterable. */
 export type KvdtItemSource = readonly KvdtExportItem[] | Iterable<KvdtExportItem> | AsyncIterable<KvdtExportItem>;
 
-/** Lines kept between the check and the write pass of an array export (beyond this they are rebuilt). */
-const MAX_KEPT_LINES = 2_000_000;
+/** Bytes of checked cases kept between the check and the write pass of an array export (beyond: encoded again). */
+const MAX_KEPT_BYTES = 32 * 1024 * 1024;
 
 function refusal(problems: readonly ExportProblem[]): PvsKitError {
   const first = problems[0] as ExportProblem;
@@ -103,22 +104,26 @@ function checkOptions(options: KvdtWriteOptions): void {
   }
 }
 
-async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped']): AsyncGenerator<ExportCase> {
-  let n = 0;
-  for await (const item of source as AsyncIterable<KvdtExportItem>) {
-    for (const c of casesOf(item)) {
-      n++;
-      const caseId = c.id ?? `#${n}`;
-      if (!isBilledThroughKv(c)) skipped.notBilledThroughKv++;
-      else if (quarter !== undefined && servicesToWrite(c, quarter).length === 0) skipped.otherQuarter++;
-      else yield { case: c, caseId };
-    }
+/** Counts the cases to export (numbering all of them for `#<n>`) and skips those the file does not carry. */
+class CaseFilter {
+  private n = 0;
+  readonly skipped = { notBilledThroughKv: 0, otherQuarter: 0 };
+  constructor(private readonly quarter: string | undefined) {}
+
+  /** The export case for `c`, or undefined when it is skipped. */
+  take(c: Case): ExportCase | undefined {
+    this.n++;
+    const caseId = c.id ?? `#${this.n}`;
+    if (!isBilledThroughKv(c)) this.skipped.notBilledThroughKv++;
+    else if (this.quarter !== undefined && !hasServiceIn(c, this.quarter)) this.skipped.otherQuarter++;
+    else return { case: c, caseId };
+    return undefined;
   }
 }
 
 /** Prepares a list of records (field specs) or throws the refusal naming case and field. */
-function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined, extra: ExportProblem[] = []): PreparedLines[] {
-  const problems = [...extra];
+function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined): PreparedLines[] {
+  const problems: ExportProblem[] = [];
   const out: PreparedLines[] = [];
   for (const specs of records) {
     const prepared = prepareFields(specs, caseId, table);
@@ -143,70 +148,87 @@ export async function writeKvdtTo(
 ): Promise<KvdtWriteStats> {
   checkOptions(options);
   const table = transliterationTableOf(options.transliterate);
-  const skipped = { notBilledThroughKv: 0, otherQuarter: 0 };
+  const filter = new CaseFilter(options.quarter);
   const created = berlinDateTimeOf((options.clock ?? (() => new Date()))());
   const createdYmd = created.date.replaceAll('-', '');
   const sink = new LineSink();
-  let header: KvdtHeader | undefined;
+  const encoder = new CaseEncoder(sink, table);
   let cases = 0;
-  const iterator = exportCases(source, options.quarter, skipped);
 
-  const writeLines = async (records: PreparedLines[]) => {
-    for (const lines of records) for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
-    // Most cases fill no chunk: only then is there something to wait for.
-    if (sink.hasReady) for (const chunk of sink.takeReady()) await write(chunk);
+  const flush = async () => {
+    for (const chunk of sink.takeReady()) await write(chunk);
   };
-  const start = async (basis: readonly ExportCase[]) => {
+  /** Writes con0, besa, rvsa and adt0 into the sink; returns the header or throws its refusal. */
+  const start = (basis: readonly ExportCase[]): KvdtHeader => {
     const derived = deriveHeader(basis, options);
     const first = basis[0] as ExportCase;
     if (derived.header === undefined) throw refusal(derived.problems.length > 0 ? derived.problems : caseProblems(first, undefined, options.quarter));
-    header = derived.header;
-    return prepareOrThrow(headerRecords(header, createdYmd, options), header.sourceCaseId, table);
+    for (const lines of prepareOrThrow(headerRecords(derived.header, createdYmd, options), derived.header.sourceCaseId, table)) {
+      for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
+    }
+    return derived.header;
   };
   const checkAbort = () => {
     if (options.signal?.aborted === true) {
       throw new PvsKitError('EXPORT_REFUSED', 'KVDT export aborted', { userMessage: 'KVDT-Export abgebrochen.' });
     }
   };
-  const caseLines = (ec: ExportCase, h: KvdtHeader) =>
-    prepareOrThrow([caseFields(ec.case, h.quarter)], ec.caseId, table, caseProblems(ec, h, options.quarter));
+  /** Encodes a case into the sink for good, or throws why it cannot be written. */
+  const writeCase = (ec: ExportCase, h: KvdtHeader) => {
+    const problems = encoder.encode(ec, h, options.quarter, true);
+    if (problems.length > 0) throw refusal(problems);
+    if (encoder.error !== undefined) throw encoder.error;
+    cases++;
+  };
 
+  let header: KvdtHeader | undefined;
   if (Array.isArray(source)) {
     const all: ExportCase[] = [];
-    for await (const ec of iterator) all.push(ec);
-    if (all.length === 0) deriveHeader(all, options);
-    const headerLines = await start(all);
-    const h = header as unknown as KvdtHeader;
-    // Check every case before the first byte goes out; keep the prepared lines (up to a bound) for writing.
-    const problems: ExportProblem[] = [];
-    const prepared: (PreparedLines | undefined)[] = [];
-    let kept = 0;
-    for (const ec of all) {
-      const p = prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table);
-      problems.push(...caseProblems(ec, h, options.quarter), ...p.problems);
-      kept += p.lines.length / 2;
-      prepared.push(kept <= MAX_KEPT_LINES ? p.lines : undefined);
+    for (const item of source as readonly KvdtExportItem[]) {
+      for (const c of casesOf(item)) {
+        const ec = filter.take(c);
+        if (ec !== undefined) all.push(ec);
+      }
     }
-    if (problems.length > 0) throw refusal(problems);
-    await writeLines(headerLines);
+    if (all.length === 0) deriveHeader(all, options);
+    const h = start(all);
+    header = h;
+    // Every case is checked before the first byte goes out. Checking is encoding: the bytes of the leading
+    // cases are kept (up to a bound) for writing; the rest are encoded again when written.
+    const problems: ExportProblem[] = [];
+    let kept = 0;
     for (const [i, ec] of all.entries()) {
+      const keep = kept === i && problems.length === 0 && sink.bytes <= MAX_KEPT_BYTES;
+      const found = encoder.encode(ec, h, options.quarter, keep);
+      if (found.length > 0) problems.push(...found);
+      else if (keep && encoder.error === undefined) kept++;
+    }
+    cases = kept;
+    if (problems.length > 0) throw refusal(problems);
+    checkAbort();
+    await flush();
+    for (let i = kept; i < all.length; i++) {
       checkAbort();
-      const lines = prepared[i];
-      prepared[i] = undefined;
-      await writeLines(lines === undefined ? caseLines(ec, h) : [lines]);
-      cases++;
+      writeCase(all[i] as ExportCase, h);
+      if (sink.hasReady) await flush();
     }
   } else {
-    for await (const ec of iterator) {
-      checkAbort();
-      if (header === undefined) await writeLines(await start([ec]));
-      await writeLines(caseLines(ec, header as unknown as KvdtHeader));
-      cases++;
+    for await (const item of source as AsyncIterable<KvdtExportItem>) {
+      for (const c of casesOf(item)) {
+        const ec = filter.take(c);
+        if (ec === undefined) continue;
+        checkAbort();
+        header ??= start([ec]);
+        writeCase(ec, header);
+        // Most cases fill no chunk: only then is there something to wait for.
+        if (sink.hasReady) await flush();
+      }
     }
     if (header === undefined) deriveHeader([], options);
   }
-  const h = header as unknown as KvdtHeader;
-  await writeLines([['8000', 'adt9'], ['8000', 'con9']]);
+  const h = header as KvdtHeader;
+  sink.line('8000', 'adt9');
+  sink.line('8000', 'con9');
   for (const chunk of sink.takeAll()) await write(chunk);
   return {
     bytes: sink.bytes,
@@ -216,7 +238,7 @@ export async function writeKvdtTo(
     quarter: h.quarter,
     bsnr: h.bsnr,
     created,
-    skipped,
+    skipped: filter.skipped,
   };
 }
 

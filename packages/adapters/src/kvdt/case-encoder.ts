@@ -1,0 +1,89 @@
+/**
+ * One case to Satzart 0104 bytes in one pass: each field is checked and written straight into the output
+ * chunk, and the case's bytes are taken back when it is refused. Values that are printable ASCII, free of
+ * edge blanks and accepted by the compiled field rule (nearly all of them) are copied byte for byte; every
+ * other value takes the general way (`prepareField`: transliteration, ISO-8859-15, trimming, 5009 splitting
+ * and the messages), so both ways give the same bytes and the same problems.
+ */
+import { caseProblems, layoutCase0104, prepareField, type ExportCase, type ExportProblem, type FieldOut, type FieldSpec, type KvdtHeader, type PreparedLines } from './export-case.js';
+import { fieldRule } from './field-rules.js';
+import type { LineSink } from './sink.js';
+import type { TransliterationTable } from './transliteration.js';
+
+const SPACE = 0x20;
+
+const hasEdgeBlank = (value: string): boolean => value.charCodeAt(0) === SPACE || value.charCodeAt(value.length - 1) === SPACE;
+
+/** Encodes cases into a {@link LineSink}. */
+export class CaseEncoder implements FieldOut {
+  private caseId = '';
+  private problems: ExportProblem[] = [];
+  private readonly scratch: PreparedLines = [];
+  /**
+   * The error the line writer threw for a value the schema would not have let through (e.g. a `safe` value
+   * with a character outside ISO-8859-15). Raised only when the case has no problem, as it was when the
+   * lines were written after the check.
+   */
+  error: unknown;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly table: TransliterationTable | undefined,
+  ) {}
+
+  /**
+   * Checks and encodes one case. Without problems and without {@link CaseEncoder.error} its lines stay in the
+   * sink when `keep` is true; otherwise nothing of it stays. Returns the problems (empty: none).
+   */
+  encode(ec: ExportCase, header: KvdtHeader, quarter: string | undefined, keep: boolean): ExportProblem[] {
+    this.caseId = ec.caseId;
+    this.problems = caseProblems(ec, header, quarter);
+    this.error = undefined;
+    this.sink.begin();
+    layoutCase0104(ec.case, header.quarter, this);
+    if (keep && this.problems.length === 0 && this.error === undefined) this.sink.commit();
+    else this.sink.rollback();
+    return this.problems;
+  }
+
+  text(id: string, value: string | undefined, path: string): void {
+    if (value === undefined || value === '') return;
+    const rule = fieldRule(id);
+    if (value === rule.lastAccepted) {
+      if (this.sink.asciiLine(id, value)) return;
+    } else if (!hasEdgeBlank(value) && rule.accepts(value) && this.sink.asciiLine(id, value)) {
+      rule.lastAccepted = value;
+      return;
+    }
+    this.general({ id, value, path });
+  }
+
+  safe(id: string, value: string | undefined, path: string): void {
+    if (value === undefined || value === '') return;
+    if (!this.sink.asciiLine(id, value)) this.line(id, value);
+    void path;
+  }
+
+  split(id: string, value: string, path: string, max: number): void {
+    // Short text of single-blank-separated words is its own only piece.
+    const single = value.length > 0 && value.length <= max && !hasEdgeBlank(value) && !value.includes('  ') && fieldRule(id).accepts(value);
+    if (single && this.sink.asciiLine(id, value)) return;
+    this.general({ id, value, path, splitAt: max });
+  }
+
+  /** The general way: `prepareField` gives the line(s) or the problems. */
+  private general(spec: FieldSpec): void {
+    const lines = this.scratch;
+    lines.length = 0;
+    prepareField(spec, this.caseId, this.table, lines, this.problems);
+    for (let i = 0; i < lines.length; i += 2) this.line(lines[i] as string, lines[i + 1] as string);
+  }
+
+  private line(id: string, content: string): void {
+    try {
+      this.sink.line(id, content);
+    } catch (e) {
+      this.error ??= e;
+    }
+  }
+}
