@@ -1,7 +1,7 @@
 /**
  * One case to Satzart 0104 bytes in one pass: each field is checked and written straight into the output
- * chunk, and the case's bytes are taken back when it is refused. Values that are printable ASCII, free of
- * edge blanks and accepted by the compiled field rule (nearly all of them) are copied byte for byte; every
+ * chunk, and the case's bytes are taken back when it is refused. Values whose characters are their own ISO-8859-15
+ * bytes, free of edge blanks and accepted by the compiled field rule (nearly all of them) are copied byte for byte; every
  * other value takes the general way (`prepareField`: transliteration, ISO-8859-15, trimming, 5009 splitting
  * and the messages), so both ways give the same bytes and the same problems.
  */
@@ -10,9 +10,9 @@ import { fieldRule } from './field-rules.js';
 import type { LineSink } from './sink.js';
 import type { TransliterationTable } from './transliteration.js';
 
-const SPACE = 0x20;
-
-const hasEdgeBlank = (value: string): boolean => value.charCodeAt(0) === SPACE || value.charCodeAt(value.length - 1) === SPACE;
+/** Blank or no-break space: the characters `trim()` removes that {@link LineSink.directLine} would write. */
+const isBlank = (code: number): boolean => code === 0x20 || code === 0xa0;
+const hasEdgeBlank = (value: string): boolean => isBlank(value.charCodeAt(0)) || isBlank(value.charCodeAt(value.length - 1));
 
 /** Encodes cases into a {@link LineSink}. */
 export class CaseEncoder implements FieldOut {
@@ -50,8 +50,8 @@ export class CaseEncoder implements FieldOut {
     if (value === undefined || value === '') return;
     const rule = fieldRule(id);
     if (value === rule.lastAccepted) {
-      if (this.sink.asciiLine(id, value)) return;
-    } else if (!hasEdgeBlank(value) && rule.accepts(value) && this.sink.asciiLine(id, value)) {
+      if (this.sink.directLine(id, value)) return;
+    } else if (!hasEdgeBlank(value) && rule.accepts(value) && this.sink.directLine(id, value)) {
       rule.lastAccepted = value;
       return;
     }
@@ -60,14 +60,15 @@ export class CaseEncoder implements FieldOut {
 
   safe(id: string, value: string | undefined, path: string): void {
     if (value === undefined || value === '') return;
-    if (!this.sink.asciiLine(id, value)) this.line(id, value);
+    if (!this.sink.directLine(id, value)) this.line(id, value);
     void path;
   }
 
   split(id: string, value: string, path: string, max: number): void {
-    // Short text of single-blank-separated words is its own only piece.
-    const single = value.length > 0 && value.length <= max && !hasEdgeBlank(value) && !value.includes('  ') && fieldRule(id).accepts(value);
-    if (single && this.sink.asciiLine(id, value)) return;
+    // Short text of words separated by single blanks is its own only piece (a no-break space splits words too).
+    const single =
+      value.length > 0 && value.length <= max && !hasEdgeBlank(value) && !value.includes('  ') && !value.includes('\u00a0') && fieldRule(id).accepts(value);
+    if (single && this.sink.directLine(id, value)) return;
     this.general({ id, value, path, splitAt: max });
   }
 

@@ -167,6 +167,11 @@ export function deriveHeader(
   };
 }
 
+function isBesaPhysician(header: KvdtHeader, lanr: string): boolean {
+  for (const p of header.physicians) if (p.lanr === lanr) return true;
+  return false;
+}
+
 /** Problems of one case before any field is built: missing values, header mismatches, services. */
 export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, quarter: string | undefined): ExportProblem[] {
   const { case: c, caseId } = ec;
@@ -181,7 +186,7 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
     );
   }
   const lanr = c.physician?.lanr;
-  if (header !== undefined && lanr !== undefined && !header.physicians.some((p) => p.lanr === lanr)) {
+  if (header !== undefined && lanr !== undefined && !isBesaPhysician(header, lanr)) {
     problems.push(
       problem('EXPORT_REFUSED', caseId, 'physician.lanr', '0212', `LANR ${lanr} is not among the physicians of the besa header (pass header.physicians when streaming)`, `LANR ${lanr} fehlt in den Arztangaben der Betriebsstätte (besa).`),
     );
@@ -214,7 +219,8 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
 }
 
 const ymd = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
-const hhmm = (time: string): string => time.replace(':', '');
+// `HH:MM` by slicing; anything else (a value that bypassed the schema) as the writer always did it.
+const hhmm = (time: string): string => (time.length === 5 && time.charCodeAt(2) === 0x3a ? time.slice(0, 2) + time.slice(3) : time.replace(':', ''));
 
 /**
  * Where the fields of a record go. The layout of 0104 ({@link layoutCase0104}) is written once against this

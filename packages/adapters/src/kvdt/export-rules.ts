@@ -64,19 +64,24 @@ export function needsTime(gop: string): boolean {
 /** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */
 export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
-const splitPaths = new Map<string, readonly string[]>();
+type Getter = (root: unknown) => unknown;
+const getters = new Map<string, Getter>();
+
+const step = (key: string, next: Getter): Getter => (node) =>
+  node === null || typeof node !== 'object' ? undefined : next((node as Record<string, unknown>)[key]);
+
+/** A function reading the dotted path (made once per path: every exported case asks for every requirement). */
+function getterOf(path: string): Getter {
+  let get = getters.get(path);
+  if (get === undefined) {
+    get = path.split('.').reduceRight<Getter>((next, key) => step(key, next), (node) => node);
+    getters.set(path, get);
+  }
+  return get;
+}
 
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
-  let keys = splitPaths.get(path);
-  if (keys === undefined) {
-    keys = path.split('.');
-    splitPaths.set(path, keys);
-  }
-  let node: unknown = root;
-  for (const key of keys) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
+  const node = getterOf(path)(root);
   return typeof node === 'string' && node.length > 0 ? node : undefined;
 }

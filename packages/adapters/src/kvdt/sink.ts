@@ -1,6 +1,6 @@
 /** Turns prepared field content into KVDT lines (`LLL` + `FFFF` + content + CR LF) in large byte chunks. */
 import { PvsKitError } from '@pvskit/core';
-import { encodeIso885915Into } from './iso-8859-15.js';
+import { DIFFERING_BYTE, encodeIso885915Into } from './iso-8859-15.js';
 
 /** Bytes of a line besides the content: 3 length digits, 4 field id digits, CR LF. */
 export const LINE_OVERHEAD = 9;
@@ -9,7 +9,16 @@ export const MAX_LINE_BYTES = 999;
 /** Longest content a single line can carry. */
 export const MAX_CONTENT_BYTES = MAX_LINE_BYTES - LINE_OVERHEAD;
 
-const DEFAULT_CHUNK = 64 * 1024;
+const DEFAULT_CHUNK = 1024 * 1024;
+
+/**
+ * 1 for the characters below U+0100 that ISO-8859-15 encodes as their own code (printable ASCII and
+ * U+00A0–U+00FF but the eight bytes where it differs from latin1): text made of them needs neither
+ * transliteration nor a table lookup.
+ */
+const OWN_BYTE = new Uint8Array(256);
+for (let c = 0x20; c < 0x7f; c++) OWN_BYTE[c] = 1;
+for (let c = 0xa0; c < 0x100; c++) OWN_BYTE[c] = DIFFERING_BYTE[c] === 1 ? 0 : 1;
 
 function isFieldId(id: string): boolean {
   if (id.length !== 4) return false;
@@ -57,11 +66,11 @@ export class LineSink {
   }
 
   /**
-   * Appends one line if `content` is 1–990 characters of printable ASCII (0x20–0x7E), the bytes it stands
-   * for; else appends nothing and returns false (the caller takes the general way). `fieldId` must be a
-   * field id of the field table (not checked here).
+   * Appends one line if `content` is 1–990 characters that are each their own ISO-8859-15 byte and no
+   * control character (printable ASCII, U+00A0–U+00FF but `¤¦¨´¸¼½¾`); else appends nothing and returns false (the caller takes
+   * the general way). `fieldId` must be a field id of the field table (not checked here).
    */
-  asciiLine(fieldId: string, content: string): boolean {
+  directLine(fieldId: string, content: string): boolean {
     const n = content.length;
     if (n === 0 || n > MAX_CONTENT_BYTES) return false;
     const length = n + LINE_OVERHEAD;
@@ -69,7 +78,7 @@ export class LineSink {
     const b = this.buf;
     for (let i = 0; i < n; i++) {
       const c = content.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e) return false;
+      if (c > 0xff || OWN_BYTE[c] === 0) return false;
       b[start + i] = c;
     }
     this.tail(start + n, length);
