@@ -65,23 +65,26 @@ export function needsTime(gop: string): boolean {
 export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
 type Getter = (root: unknown) => unknown;
-const getters = new Map<string, Getter>();
 
 const step = (key: string, next: Getter): Getter => (node) =>
   node === null || typeof node !== 'object' ? undefined : next((node as Record<string, unknown>)[key]);
 
-/** A function reading the dotted path (made once per path: every exported case asks for every requirement). */
-function getterOf(path: string): Getter {
-  let get = getters.get(path);
-  if (get === undefined) {
-    get = path.split('.').reduceRight<Getter>((next, key) => step(key, next), (node) => node);
-    getters.set(path, get);
-  }
-  return get;
+/** A function reading a dotted path: the value there, or undefined when a step on the way is no object. */
+export function pathReader(path: string): Getter {
+  return path.split('.').reduceRight<Getter>((next, key) => step(key, next), (node) => node);
 }
+
+/** A requirement with its compiled reader: every exported case is checked against every requirement. */
+export const CASE_REQUIREMENT_READERS: readonly (ExportRequirement & { readonly read: Getter })[] = CASE_REQUIREMENTS.map((req) => ({
+  ...req,
+  read: pathReader(req.path),
+}));
+
+/** True when the value a reader gives is a non-empty string: what the export needs. */
+export const isPresent = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
-  const node = getterOf(path)(root);
-  return typeof node === 'string' && node.length > 0 ? node : undefined;
+  const node = pathReader(path)(root);
+  return isPresent(node) ? node : undefined;
 }

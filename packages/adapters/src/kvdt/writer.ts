@@ -121,6 +121,37 @@ class CaseFilter {
   }
 }
 
+/**
+ * Hands chunks to `write` one at a time, in order, without waiting for a write before the next chunk is
+ * encoded: file I/O runs while the next megabyte is built. A failed write surfaces at the next send or at
+ * {@link drain}; it never goes unhandled when the export stops for another reason.
+ */
+function overlapped(write: (chunk: Buffer) => void | Promise<void>): {
+  send(chunk: Buffer): Promise<void>;
+  drain(): Promise<void>;
+  /** Waits for the write in flight, ignoring its outcome: the export failed and its caller cleans up next. */
+  abandon(): Promise<void>;
+} {
+  let inFlight: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  const settle = async () => {
+    if (inFlight !== undefined) await inFlight;
+    if (failure !== undefined) throw failure.error;
+  };
+  return {
+    async send(chunk) {
+      await settle();
+      inFlight = (async () => write(chunk))().catch((error: unknown) => {
+        failure = { error };
+      });
+    },
+    drain: settle,
+    async abandon() {
+      await inFlight;
+    },
+  };
+}
+
 /** Prepares a list of records (field specs) or throws the refusal naming case and field. */
 function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined): PreparedLines[] {
   const problems: ExportProblem[] = [];
@@ -155,8 +186,9 @@ export async function writeKvdtTo(
   const encoder = new CaseEncoder(sink, table);
   let cases = 0;
 
+  const out = overlapped(write);
   const flush = async () => {
-    for (const chunk of sink.takeReady()) await write(chunk);
+    for (const chunk of sink.takeReady()) await out.send(chunk);
   };
   /** Writes con0, besa, rvsa and adt0 into the sink; returns the header or throws its refusal. */
   const start = (basis: readonly ExportCase[]): KvdtHeader => {
@@ -182,54 +214,60 @@ export async function writeKvdtTo(
   };
 
   let header: KvdtHeader | undefined;
-  if (Array.isArray(source)) {
-    const all: ExportCase[] = [];
-    for (const item of source as readonly KvdtExportItem[]) {
-      for (const c of casesOf(item)) {
-        const ec = filter.take(c);
-        if (ec !== undefined) all.push(ec);
+  try {
+    if (Array.isArray(source)) {
+      const all: ExportCase[] = [];
+      for (const item of source as readonly KvdtExportItem[]) {
+        for (const c of casesOf(item)) {
+          const ec = filter.take(c);
+          if (ec !== undefined) all.push(ec);
+        }
       }
-    }
-    if (all.length === 0) deriveHeader(all, options);
-    const h = start(all);
-    header = h;
-    // Every case is checked before the first byte goes out. Checking is encoding: the bytes of the leading
-    // cases are kept (up to a bound) for writing; the rest are encoded again when written.
-    const problems: ExportProblem[] = [];
-    let kept = 0;
-    for (const [i, ec] of all.entries()) {
-      const keep = kept === i && problems.length === 0 && sink.bytes <= MAX_KEPT_BYTES;
-      const found = encoder.encode(ec, h, options.quarter, keep);
-      if (found.length > 0) problems.push(...found);
-      else if (keep && encoder.error === undefined) kept++;
-    }
-    cases = kept;
-    if (problems.length > 0) throw refusal(problems);
-    checkAbort();
-    await flush();
-    for (let i = kept; i < all.length; i++) {
+      if (all.length === 0) deriveHeader(all, options);
+      const h = start(all);
+      header = h;
+      // Every case is checked before the first byte goes out. Checking is encoding: the bytes of the leading
+      // cases are kept (up to a bound) for writing; the rest are encoded again when written.
+      const problems: ExportProblem[] = [];
+      let kept = 0;
+      for (const [i, ec] of all.entries()) {
+        const keep = kept === i && problems.length === 0 && sink.bytes <= MAX_KEPT_BYTES;
+        const found = encoder.encode(ec, h, options.quarter, keep);
+        if (found.length > 0) problems.push(...found);
+        else if (keep && encoder.error === undefined) kept++;
+      }
+      cases = kept;
+      if (problems.length > 0) throw refusal(problems);
       checkAbort();
-      writeCase(all[i] as ExportCase, h);
-      if (sink.hasReady) await flush();
-    }
-  } else {
-    for await (const item of source as AsyncIterable<KvdtExportItem>) {
-      for (const c of casesOf(item)) {
-        const ec = filter.take(c);
-        if (ec === undefined) continue;
+      await flush();
+      for (let i = kept; i < all.length; i++) {
         checkAbort();
-        header ??= start([ec]);
-        writeCase(ec, header);
-        // Most cases fill no chunk: only then is there something to wait for.
+        writeCase(all[i] as ExportCase, h);
         if (sink.hasReady) await flush();
       }
+    } else {
+      for await (const item of source as AsyncIterable<KvdtExportItem>) {
+        for (const c of casesOf(item)) {
+          const ec = filter.take(c);
+          if (ec === undefined) continue;
+          checkAbort();
+          header ??= start([ec]);
+          writeCase(ec, header);
+          // Most cases fill no chunk: only then is there something to wait for.
+          if (sink.hasReady) await flush();
+        }
+      }
+      if (header === undefined) deriveHeader([], options);
     }
-    if (header === undefined) deriveHeader([], options);
+    sink.line('8000', 'adt9');
+    sink.line('8000', 'con9');
+    for (const chunk of sink.takeAll()) await out.send(chunk);
+    await out.drain();
+  } catch (e) {
+    await out.abandon();
+    throw e;
   }
   const h = header as KvdtHeader;
-  sink.line('8000', 'adt9');
-  sink.line('8000', 'con9');
-  for (const chunk of sink.takeAll()) await write(chunk);
   return {
     bytes: sink.bytes,
     records: cases + 6,
