@@ -95,9 +95,20 @@ const EDGE_CASES: Record<string, Patch> = {
   justUnicodeSpace: justification('schmal\u2009getrennt \u201eZitat\u201c \u2013 Ende'),
   justEuro: justification(`${'Kosten 5 € '.repeat(8)}Šš`),
   justExact: justification(`${'w'.repeat(29)} ${'v'.repeat(30)}`),
+  justNbspShort: justification('kurz\u00a0und knapp'),
+  justLatin: justification('Übelkeit, Schwäche ß'),
+  // Values written without the text checks (the schema guards them): whatever the line writer did stays.
+  sexNonAscii: patient({ sex: 'Ö' as Case['patient']['sex'] }),
+  sexUnencodable: patient({ sex: 'Ş' as Case['patient']['sex'] }),
+  sideEuro: (c) => ({ ...c, diagnoses: [{ icd: 'J18.9', certainty: 'G', side: '€' as 'L' }] }),
+  timeOdd: services([{ time: '9:30' }]),
+  birthDateOdd: patient({ birthDate: '1950-3-1' }),
 };
 
-type Outcome = { bytes: string; stats: unknown } | { code: string; message: string; userMessage: string | undefined; details: unknown };
+type Outcome =
+  | { bytes: string; stats: unknown }
+  | { code: string; message: string; userMessage: string | undefined; details: unknown }
+  | { error: string; message: string };
 
 async function outcome(items: readonly CaseOrBundle[], options: KvdtWriteOptions, stream: boolean): Promise<Outcome> {
   async function* each() {
@@ -107,8 +118,9 @@ async function outcome(items: readonly CaseOrBundle[], options: KvdtWriteOptions
     const { bytes, stats } = await writeKvdtBytes(stream ? each() : items, { clock: CLOCK, software: SAMPLE_SOFTWARE, ...options });
     return { bytes: sha256(bytes), stats };
   } catch (e) {
-    if (!(e instanceof PvsKitError)) throw e;
-    return { code: e.code, message: e.message, userMessage: e.userMessage, details: e.details };
+    if (e instanceof PvsKitError) return { code: e.code, message: e.message, userMessage: e.userMessage, details: e.details };
+    if (e instanceof Error) return { error: e.name, message: e.message };
+    throw e;
   }
 }
 
@@ -131,6 +143,7 @@ describe('KVDT writer output is unchanged on its edge paths', () => {
     expect(digests).toMatchInlineSnapshot(`
       {
         "astral": "15d14f3423aa0b04",
+        "birthDateOdd": "9978695c97b015c3",
         "bsnrFormat": "62aa50e7022372a2",
         "c1": "a0f2ecef945e4bb1",
         "continuingPhysicianLong": "9e6695d11fdfe93d",
@@ -154,8 +167,10 @@ describe('KVDT writer output is unchanged on its edge paths', () => {
         "justEmpty": "4ca6335e1bda4924",
         "justEuro": "220467f14eb0cda2",
         "justExact": "f53dfbc03bffb7aa",
+        "justLatin": "04a7910bbda0ed5c",
         "justLongWord": "62058a035a22c651",
         "justNbsp": "f621d21ce8f78884",
+        "justNbspShort": "fb94fbd50122dd04",
         "justNewline": "414d7b786320dbd3",
         "justTab": "181b3d63ea53e429",
         "justUnicodeSpace": "be985db22d53e68b",
@@ -182,7 +197,11 @@ describe('KVDT writer output is unchanged on its edge paths', () => {
         "phone": "124f1c9bdd6c7b3c",
         "plain": "52d3e1266fe62e2f",
         "sex": "838b30c475a06dfc",
+        "sexNonAscii": "54b2a067ae869393",
+        "sexUnencodable": "f242ac87d794a614",
+        "sideEuro": "3aa2b4e401992f34",
         "sug": "0eec52bfcafa7bb2",
+        "timeOdd": "81bfb75240903e44",
         "trailingBlank": "52d3e1266fe62e2f",
         "turkish": "db47f88802098dc9",
         "twoQuarters": "d6f1ec264ad331fd",
