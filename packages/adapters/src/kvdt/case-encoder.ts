@@ -5,10 +5,13 @@
  * other value takes the general way (`prepareField`: transliteration, ISO-8859-15, trimming, 5009 splitting
  * and the messages), so both ways give the same bytes and the same problems.
  */
-import { caseProblems, layoutCase0104, prepareField, type ExportCase, type ExportProblem, type FieldOut, type FieldSpec, type KvdtHeader, type PreparedLines } from './export-case.js';
+import { caseProblems, kvdtDate, kvdtTime, layoutCase0104, prepareField, type ExportCase, type ExportProblem, type FieldOut, type FieldSpec, type KvdtHeader, type PreparedLines } from './export-case.js';
 import { fieldRule } from './field-rules.js';
 import type { LineSink } from './sink.js';
 import type { TransliterationTable } from './transliteration.js';
+
+const DASH = 0x2d;
+const COLON = 0x3a;
 
 /** Blank or no-break space: the characters `trim()` removes that {@link LineSink.directLine} would write. */
 const isBlank = (code: number): boolean => code === 0x20 || code === 0xa0;
@@ -70,6 +73,16 @@ export class CaseEncoder implements FieldOut {
       value.length > 0 && value.length <= max && !hasEdgeBlank(value) && !value.includes('  ') && !value.includes('\u00a0') && fieldRule(id).accepts(value);
     if (single && this.sink.directLine(id, value)) return;
     this.general({ id, value, path, splitAt: max });
+  }
+
+  date(id: string, value: string, path: string): void {
+    const direct = value.length === 10 && value.charCodeAt(4) === DASH && value.charCodeAt(7) === DASH && this.sink.digitsLine(id, value, 4, 7);
+    if (!direct) this.safe(id, kvdtDate(value), path);
+  }
+
+  time(id: string, value: string, path: string): void {
+    const direct = value.length === 5 && value.charCodeAt(2) === COLON && this.sink.digitsLine(id, value, 2, -1);
+    if (!direct) this.safe(id, kvdtTime(value), path);
   }
 
   /** The general way: `prepareField` gives the line(s) or the problems. */

@@ -218,9 +218,10 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
   return problems;
 }
 
-const ymd = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
-// `HH:MM` by slicing; anything else (a value that bypassed the schema) as the writer always did it.
-const hhmm = (time: string): string => (time.length === 5 && time.charCodeAt(2) === 0x3a ? time.slice(0, 2) + time.slice(3) : time.replace(':', ''));
+/** A case date `YYYY-MM-DD` as KVDT writes it, `JJJJMMTT`. */
+export const kvdtDate = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
+/** A case time `HH:MM` as KVDT writes it, `HHMM`. */
+export const kvdtTime = (time: string): string => time.replace(':', '');
 
 /**
  * Where the fields of a record go. The layout of 0104 ({@link layoutCase0104}) is written once against this
@@ -236,6 +237,10 @@ export interface FieldOut {
   safe(id: string, value: string | undefined, path: string): void;
   /** Free text split into repeated fields of at most `max` bytes (5009); nothing when it has no word. */
   split(id: string, value: string, path: string, max: number): void;
+  /** A schema-checked date, written as {@link kvdtDate} makes it (like {@link FieldOut.safe}). */
+  date(id: string, value: string, path: string): void;
+  /** A schema-checked time, written as {@link kvdtTime} makes it (like {@link FieldOut.safe}). */
+  time(id: string, value: string, path: string): void;
 }
 
 interface ServicePaths {
@@ -285,6 +290,13 @@ function serviceOrder(c: Case, quarter: string): number[] {
   return order;
 }
 
+/** True when a contact or service was by video: only then can the case be video-only (no array made). */
+function hasVideo(c: Case): boolean {
+  for (const k of c.contacts) if (k.mode === 'video') return true;
+  for (const s of c.services) if (s.mode === 'video') return true;
+  return false;
+}
+
 /** Writes the fields of Satzart 0104 for a case that passed {@link caseProblems}, in spec order. */
 export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
   const p = c.patient;
@@ -293,7 +305,7 @@ export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
   out.text('3000', p.id, 'patient.id');
   out.text('3101', p.lastName, 'patient.lastName');
   out.text('3102', p.firstName, 'patient.firstName');
-  out.safe('3103', ymd(p.birthDate), 'patient.birthDate');
+  out.date('3103', p.birthDate, 'patient.birthDate');
   out.text('3119', ins.kvnr, 'patient.insurance.kvnr');
   const street = p.street === undefined ? undefined : p.houseNumber === undefined ? p.street : `${p.street} ${p.houseNumber}`;
   out.text('3107', street, 'patient.street');
@@ -305,7 +317,7 @@ export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
   out.safe('4101', quarter, 'quarter');
   out.text('4104', ins.vknr, 'patient.insurance.vknr');
   out.safe('4106', '00', 'case');
-  out.safe('4133', ins.validFrom === undefined ? undefined : ymd(ins.validFrom), 'patient.insurance.validFrom');
+  if (ins.validFrom !== undefined) out.date('4133', ins.validFrom, 'patient.insurance.validFrom');
   out.text('4111', ins.ik, 'patient.insurance.ik');
   out.text('4134', ins.name, 'patient.insurance.name');
   out.safe('4131', '00', 'case');
@@ -320,13 +332,13 @@ export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
   let day: string | undefined;
   // A case with video contacts only carries 88220 on its first day: the KV's video reduction hangs on it.
   const first = order.length > 0 ? (c.services[order[0] as number] as Service).date : undefined;
-  let videoOnlyMark = first !== undefined && isVideoOnlyCase(c, needsTime) ? videoOnlyCaseGop(first) : undefined;
+  let videoOnlyMark = first !== undefined && hasVideo(c) && isVideoOnlyCase(c, needsTime) ? videoOnlyCaseGop(first) : undefined;
   for (const index of order) {
     const s = c.services[index] as Service;
     const at = servicePaths(index);
     if (s.date !== day) {
       day = s.date;
-      out.safe('5000', ymd(s.date), at.date);
+      out.date('5000', s.date, at.date);
     }
     if (videoOnlyMark !== undefined) {
       out.safe('5001', videoOnlyMark, 'contacts');
@@ -336,7 +348,7 @@ export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
     }
     out.text('5001', kvdtGopCode(s.gop, s.mode, s.date), at.gop);
     if (s.count > 1) out.safe('5005', String(s.count).padStart(3, '0'), at.count);
-    if (s.time !== undefined && needsTime(s.gop)) out.safe('5006', hhmm(s.time), at.time);
+    if (s.time !== undefined && needsTime(s.gop)) out.time('5006', s.time, at.time);
     if (s.justification !== undefined) out.split('5009', s.justification, at.justification, 60);
     out.text('5098', bsnr, 'practice.bsnr');
     out.text('5099', lanr, 'physician.lanr');

@@ -66,12 +66,17 @@ export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
 type Getter = (root: unknown) => unknown;
 
-const step = (key: string, next: Getter): Getter => (node) =>
-  node === null || typeof node !== 'object' ? undefined : next((node as Record<string, unknown>)[key]);
-
 /** A function reading a dotted path: the value there, or undefined when a step on the way is no object. */
 export function pathReader(path: string): Getter {
-  return path.split('.').reduceRight<Getter>((next, key) => step(key, next), (node) => node);
+  const keys = path.split('.');
+  return (root) => {
+    let node = root;
+    for (const key of keys) {
+      if (node === null || typeof node !== 'object') return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  };
 }
 
 /** A requirement with its compiled reader: every exported case is checked against every requirement. */

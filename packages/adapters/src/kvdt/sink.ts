@@ -85,13 +85,33 @@ export class LineSink {
     return true;
   }
 
+  /**
+   * Appends one line of the ASCII digits of `text` without the characters at `skipA` and `skipB` (−1: none),
+   * e.g. `2026-01-09` → `20260109`, if all other characters are digits; else appends nothing and returns false.
+   */
+  digitsLine(fieldId: string, text: string, skipA: number, skipB: number): boolean {
+    const n = text.length - (skipA >= 0 ? 1 : 0) - (skipB >= 0 ? 1 : 0);
+    if (n <= 0) return false;
+    const length = n + LINE_OVERHEAD;
+    let p = this.head(fieldId, length);
+    const b = this.buf;
+    for (let i = 0; i < text.length; i++) {
+      if (i === skipA || i === skipB) continue;
+      const c = text.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return false;
+      b[p++] = c;
+    }
+    this.tail(p, length);
+    return true;
+  }
+
   /** Writes length prefix and field id; returns where the content goes. */
   private head(fieldId: string, length: number): number {
     if (this.pos + length > this.buf.length) this.rotate(length);
     const b = this.buf;
     let p = this.pos;
-    b[p++] = 0x30 + Math.floor(length / 100);
-    b[p++] = 0x30 + (Math.floor(length / 10) % 10);
+    b[p++] = 0x30 + ((length / 100) | 0);
+    b[p++] = 0x30 + (((length / 10) | 0) % 10);
     b[p++] = 0x30 + (length % 10);
     b[p++] = fieldId.charCodeAt(0);
     b[p++] = fieldId.charCodeAt(1);
