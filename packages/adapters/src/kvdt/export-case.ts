@@ -9,7 +9,7 @@ import {
   PvsKitError,
 } from '@pvskit/core';
 import { isVideoOnlyCase, kvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
-import { CASE_REQUIREMENT_READERS, isPresent, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
+import { CASE_REQUIREMENTS, hasCaseRequirements, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
 import { formatProblem, KVDT_FIELDS, type KvdtFieldDefinition } from './field-table.js';
 import { SUG_0104 } from './rules.js';
 import { prepareText, splitText as splitTextPieces } from './text.js';
@@ -176,8 +176,8 @@ function isBesaPhysician(header: KvdtHeader, lanr: string): boolean {
 export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, quarter: string | undefined): ExportProblem[] {
   const { case: c, caseId } = ec;
   const problems: ExportProblem[] = [];
-  for (const req of CASE_REQUIREMENT_READERS) {
-    if (!isPresent(req.read(c))) problems.push(missing(caseId, req.path, req.field, req.label));
+  if (!hasCaseRequirements(c)) {
+    for (const req of CASE_REQUIREMENTS) if (valueAt(c, req.path) === undefined) problems.push(missing(caseId, req.path, req.field, req.label));
   }
   const bsnr = c.practice?.bsnr;
   if (header !== undefined && bsnr !== undefined && bsnr !== header.bsnr) {

@@ -67,7 +67,7 @@ export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 type Getter = (root: unknown) => unknown;
 
 /** A function reading a dotted path: the value there, or undefined when a step on the way is no object. */
-export function pathReader(path: string): Getter {
+function pathReader(path: string): Getter {
   const keys = path.split('.');
   return (root) => {
     let node = root;
@@ -79,14 +79,51 @@ export function pathReader(path: string): Getter {
   };
 }
 
-/** A requirement with its compiled reader: every exported case is checked against every requirement. */
-export const CASE_REQUIREMENT_READERS: readonly (ExportRequirement & { readonly read: Getter })[] = CASE_REQUIREMENTS.map((req) => ({
-  ...req,
-  read: pathReader(req.path),
-}));
-
 /** True when the value a reader gives is a non-empty string: what the export needs. */
-export const isPresent = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isPresent = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** Requirements as a tree of keys, so each object on the way is read once for all requirements below it. */
+interface RequirementNode {
+  readonly key: string;
+  /** Requirements ending at this key. */
+  leaf: boolean;
+  readonly children: RequirementNode[];
+}
+
+function requirementTree(requirements: readonly ExportRequirement[]): RequirementNode[] {
+  const roots: RequirementNode[] = [];
+  for (const req of requirements) {
+    let level = roots;
+    const keys = req.path.split('.');
+    keys.forEach((key, i) => {
+      let node = level.find((n) => n.key === key);
+      if (node === undefined) {
+        node = { key, leaf: false, children: [] };
+        level.push(node);
+      }
+      if (i === keys.length - 1) node.leaf = true;
+      level = node.children;
+    });
+  }
+  return roots;
+}
+
+function allPresent(node: unknown, level: readonly RequirementNode[]): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  for (const n of level) {
+    const value = (node as Record<string, unknown>)[n.key];
+    if (n.leaf && !isPresent(value)) return false;
+    if (n.children.length > 0 && !allPresent(value, n.children)) return false;
+  }
+  return true;
+}
+
+const CASE_REQUIREMENT_TREE = requirementTree(CASE_REQUIREMENTS);
+
+/** True when a case has every value of {@link CASE_REQUIREMENTS} (the common case, checked in one walk). */
+export function hasCaseRequirements(c: Case): boolean {
+  return allPresent(c, CASE_REQUIREMENT_TREE);
+}
 
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {

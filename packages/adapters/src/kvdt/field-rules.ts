@@ -32,14 +32,21 @@ function compile(def: KvdtFieldDefinition | undefined): (value: string) => boole
   }
 }
 
-const RULES = new Map<string, FieldRule>();
+// By the field id's number (ids are four digits): an array index is cheaper than a map lookup, and every
+// field of every case asks.
+const RULES: (FieldRule | undefined)[] = Array.from({ length: 10_000 }, () => undefined);
+
+const idNumber = (id: string): number =>
+  (id.charCodeAt(0) - 0x30) * 1000 + (id.charCodeAt(1) - 0x30) * 100 + (id.charCodeAt(2) - 0x30) * 10 + (id.charCodeAt(3) - 0x30);
 
 /** The compiled rule of a field id (an id the table does not list accepts everything, as before). */
 export function fieldRule(id: string): FieldRule {
-  let rule = RULES.get(id);
+  const n = id.length === 4 ? idNumber(id) : -1;
+  let rule = n >= 0 && n < 10_000 ? RULES[n] : undefined;
   if (rule === undefined) {
     rule = { accepts: compile(KVDT_FIELDS.get(id)), lastAccepted: undefined };
-    RULES.set(id, rule);
+    // Only real four-digit ids are remembered; anything else is compiled afresh (never on the hot path).
+    if (n >= 0 && n < 10_000 && /^\d{4}$/.test(id)) RULES[n] = rule;
   }
   return rule;
 }
