@@ -47,6 +47,8 @@ export class LineSink {
   private mark = -1;
   private markTotal = 0;
   private markLines = 0;
+  /** Memory of chunks given back after writing (see {@link LineSink.recycle}), for the next chunks. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(private readonly chunkSize = DEFAULT_CHUNK) {
     this.buf = Buffer.allocUnsafe(chunkSize);
@@ -154,11 +156,21 @@ export class LineSink {
     const from = this.mark < 0 ? this.pos : this.mark;
     const pending = this.pos - from;
     if (from > 0) this.ready.push(this.buf.subarray(0, from));
-    const next = Buffer.allocUnsafe(Math.max(this.chunkSize, pending + needed));
+    const size = Math.max(this.chunkSize, pending + needed);
+    const reused = size === this.chunkSize ? this.spare.pop() : undefined;
+    const next = reused === undefined ? Buffer.allocUnsafe(size) : Buffer.from(reused);
     if (pending > 0) this.buf.copy(next, 0, from, this.pos);
     this.buf = next;
     if (this.mark >= 0) this.mark = 0;
     this.pos = pending;
+  }
+
+  /**
+   * Gives a chunk's memory back once its bytes are written and nobody holds the chunk any more: the sink
+   * writes later chunks into it. Without this every chunk is new memory, which the collector frees late.
+   */
+  recycle(chunk: Buffer): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === this.chunkSize && this.spare.length < 4) this.spare.push(chunk.buffer as ArrayBuffer);
   }
 
   /** True when {@link LineSink.takeReady} has chunks to give. */

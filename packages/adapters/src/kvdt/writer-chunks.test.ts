@@ -2,10 +2,13 @@
  * How the writer hands out its bytes: never part of a refused case, nothing of an array before every case is
  * checked (also past the bytes kept between check and write), a failing write stops the export.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PvsKitError, type Case, type CaseOrBundle } from '@pvskit/core';
 import { sampleCase, SAMPLE_SOFTWARE } from '../../test/kvdt-sample.js';
-import { writeKvdtBytes, writeKvdtTo, type KvdtWriteOptions } from './writer.js';
+import { writeKvdtBytes, writeKvdtFile, writeKvdtTo, type KvdtWriteOptions } from './writer.js';
 
 const OPTIONS: KvdtWriteOptions = { clock: () => new Date('2026-02-01T12:00:00Z'), software: SAMPLE_SOFTWARE };
 const base = sampleCase(0);
@@ -57,5 +60,18 @@ describe('KVDT writer chunks', () => {
     };
     await expect(writeKvdtTo(streamOf(items(8000)), write, OPTIONS)).rejects.toBe(broken);
     expect(calls).toBe(2);
+  });
+
+  it('a file of many chunks (their memory reused while the next ones are built) has the same bytes as in memory', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kvdt-chunks-'));
+    try {
+      const list = items(12_000); // ~7.5 MiB: several chunks, written while later ones are encoded
+      const file = await writeKvdtFile(streamOf(list), join(dir, 'out.con'), OPTIONS);
+      const { bytes } = await writeKvdtBytes(list, OPTIONS);
+      expect(file.bytes).toBe(bytes.length);
+      expect((await readFile(file.path)).equals(bytes)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

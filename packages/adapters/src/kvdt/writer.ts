@@ -126,7 +126,10 @@ class CaseFilter {
  * encoded: file I/O runs while the next megabyte is built. A failed write surfaces at the next send or at
  * {@link drain}; it never goes unhandled when the export stops for another reason.
  */
-function overlapped(write: (chunk: Buffer) => void | Promise<void>): {
+function overlapped(
+  write: (chunk: Buffer) => void | Promise<void>,
+  written: (chunk: Buffer) => void,
+): {
   send(chunk: Buffer): Promise<void>;
   drain(): Promise<void>;
   /** Waits for the write in flight, ignoring its outcome: the export failed and its caller cleans up next. */
@@ -141,7 +144,10 @@ function overlapped(write: (chunk: Buffer) => void | Promise<void>): {
   return {
     async send(chunk) {
       await settle();
-      inFlight = (async () => write(chunk))().catch((error: unknown) => {
+      inFlight = (async () => {
+        await write(chunk);
+        written(chunk);
+      })().catch((error: unknown) => {
         failure = { error };
       });
     },
@@ -177,6 +183,19 @@ export async function writeKvdtTo(
   write: (chunk: Buffer) => void | Promise<void>,
   options: KvdtWriteOptions = {},
 ): Promise<KvdtWriteStats> {
+  return writeChunks(source, write, options, false);
+}
+
+/**
+ * {@link writeKvdtTo}; with `reuse`, a chunk's memory is written into again once `write` has resolved (only
+ * for a `write` that keeps no reference to the chunk, as the file writer's).
+ */
+async function writeChunks(
+  source: KvdtItemSource,
+  write: (chunk: Buffer) => void | Promise<void>,
+  options: KvdtWriteOptions,
+  reuse: boolean,
+): Promise<KvdtWriteStats> {
   checkOptions(options);
   const table = transliterationTableOf(options.transliterate);
   const filter = new CaseFilter(options.quarter);
@@ -186,7 +205,9 @@ export async function writeKvdtTo(
   const encoder = new CaseEncoder(sink, table);
   let cases = 0;
 
-  const out = overlapped(write);
+  const out = overlapped(write, (chunk) => {
+    if (reuse) sink.recycle(chunk);
+  });
   const flush = async () => {
     for (const chunk of sink.takeReady()) await out.send(chunk);
   };
@@ -327,7 +348,8 @@ export async function writeKvdtFile(source: KvdtItemSource, out: string, options
       }
       await writeFully(fh, chunk);
     };
-    const stats = await writeKvdtTo(source, write, options);
+    // fh.write is done with a chunk when it resolves: its memory can take the next one.
+    const stats = await writeChunks(source, write, options, true);
     const handle = fh as FileHandle | undefined;
     if (handle === undefined) throw new PvsKitError('INTERNAL', 'KVDT writer produced no bytes');
     await handle.sync();
