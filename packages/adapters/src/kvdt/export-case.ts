@@ -77,7 +77,9 @@ function quarterOf(date: string): string {
 
 /** True for cases the KV file carries (not PKV/BG). */
 export function isBilledThroughKv(c: Case): boolean {
-  return !NOT_BILLED_INSURANCE_TYPES.includes(c.patient.insurance.type);
+  const type = c.patient.insurance.type;
+  for (const t of NOT_BILLED_INSURANCE_TYPES) if (t === type) return false;
+  return true;
 }
 
 /** True when the case has a service in `quarter`. */
@@ -290,6 +292,13 @@ function serviceOrder(c: Case, quarter: string): number[] {
   return order;
 }
 
+const countCodes: (string | undefined)[] = Array.from({ length: 1000 }, () => undefined);
+/** The multiplier as 5005 carries it, `002`–`999` (made once per count). */
+function countCode(count: number): string {
+  if (!Number.isInteger(count) || count < 0 || count > 999) return String(count).padStart(3, '0');
+  return (countCodes[count] ??= String(count).padStart(3, '0'));
+}
+
 /** True when a contact or service was by video: only then can the case be video-only (no array made). */
 function hasVideo(c: Case): boolean {
   for (const k of c.contacts) if (k.mode === 'video') return true;
@@ -347,7 +356,7 @@ export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
       videoOnlyMark = undefined;
     }
     out.text('5001', kvdtGopCode(s.gop, s.mode, s.date), at.gop);
-    if (s.count > 1) out.safe('5005', String(s.count).padStart(3, '0'), at.count);
+    if (s.count > 1) out.safe('5005', countCode(s.count), at.count);
     if (s.time !== undefined && needsTime(s.gop)) out.time('5006', s.time, at.time);
     if (s.justification !== undefined) out.split('5009', s.justification, at.justification, 60);
     out.text('5098', bsnr, 'practice.bsnr');

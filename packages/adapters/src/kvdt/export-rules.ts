@@ -56,9 +56,11 @@ export const TIMED_GOPS = {
 
 /** True when a service with this GOP is written with its time (5006). */
 export function needsTime(gop: string): boolean {
-  const base = gop.slice(0, 5);
+  const base = gop.length === 5 ? gop : gop.slice(0, 5);
   if (TIMED_GOPS.codes.includes(base)) return true;
-  return TIMED_GOPS.ranges.some(([from, to]) => base >= from && base <= to);
+  // A loop, not some() with a destructuring callback: asked for every service of every exported case.
+  for (const range of TIMED_GOPS.ranges) if (base >= range[0] && base <= range[1]) return true;
+  return false;
 }
 
 /** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */

@@ -80,7 +80,8 @@ export class LineSink {
     const b = this.buf;
     for (let i = 0; i < n; i++) {
       const c = content.charCodeAt(i);
-      if (c > 0xff || OWN_BYTE[c] === 0) return false;
+      // Printable ASCII in one unsigned comparison; the table only for the rest.
+      if ((c - 0x20) >>> 0 > 0x5e && (c > 0xff || OWN_BYTE[c] === 0)) return false;
       b[start + i] = c;
     }
     this.tail(start + n, length);
