@@ -30,7 +30,7 @@ function isFieldId(id: string): boolean {
 }
 
 /**
- * Collects lines into chunks of about 64 KiB so the file is written in few large writes. `content` must be
+ * Collects lines into chunks of about 1 MiB so the file is written in few large writes. `content` must be
  * the output of `prepareText` (one byte per character).
  *
  * Lines written after {@link LineSink.begin} are pending until {@link LineSink.commit}; {@link LineSink.rollback}

@@ -1,6 +1,6 @@
 /**
  * KVDT writer: parsed cases or duty bundles in, an ISO-8859-15 KVDT file out (con0, besa, rvsa, adt0, one 0104 per
- * case, adt9, con9). It streams: cases are encoded one at a time into 64 KiB chunks, so memory stays flat
+ * case, adt9, con9). It streams: cases are encoded one at a time into 1 MiB chunks, so memory stays flat
  * whatever the number of cases.
  */
 import { randomUUID } from 'node:crypto';
@@ -172,7 +172,7 @@ function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: 
 }
 
 /**
- * Writes a KVDT file's bytes to `write`, chunk by chunk (about 64 KiB each). With an array every case is
+ * Writes a KVDT file's bytes to `write`, chunk by chunk (about 1 MiB each). With an array every case is
  * checked before the first chunk; with a streaming source each case is checked before its record is
  * encoded, and a refusal stops the export (the caller discards what was written — see {@link writeKvdtFile}).
  * Throws `PvsKitError('EXPORT_REFUSED' | 'ENCODING')` whose `details.problems` name case, path and field,
