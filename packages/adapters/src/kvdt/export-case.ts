@@ -65,13 +65,19 @@ export interface KvdtHeader {
 
 // Dates repeat across thousands of cases; the core function validates each call, so remember its answers.
 const quarterCache = new Map<string, string>();
+// The services of a case mostly share one or two days, asked for several times each.
+let lastDate = '';
+let lastQuarter = '';
 function quarterOf(date: string): string {
+  if (date === lastDate) return lastQuarter;
   let q = quarterCache.get(date);
   if (q === undefined) {
     q = coreQuarterOf(date);
     if (quarterCache.size > 10_000) quarterCache.clear();
     quarterCache.set(date, q);
   }
+  lastDate = date;
+  lastQuarter = q;
   return q;
 }
 
