@@ -110,12 +110,15 @@ type Outcome =
   | { code: string; message: string; userMessage: string | undefined; details: unknown }
   | { error: string; message: string };
 
-async function outcome(items: readonly CaseOrBundle[], options: KvdtWriteOptions, stream: boolean): Promise<Outcome> {
+/** Writer options; `software: undefined` takes the default software block away. */
+type Options = Omit<KvdtWriteOptions, 'software'> & { software?: KvdtWriteOptions['software'] | undefined };
+
+async function outcome(items: readonly CaseOrBundle[], options: Options, stream: boolean): Promise<Outcome> {
   async function* each() {
     for (const item of items) yield item;
   }
   try {
-    const { bytes, stats } = await writeKvdtBytes(stream ? each() : items, { clock: CLOCK, software: SAMPLE_SOFTWARE, ...options });
+    const { bytes, stats } = await writeKvdtBytes(stream ? each() : items, { clock: CLOCK, software: SAMPLE_SOFTWARE, ...options } as KvdtWriteOptions);
     return { bytes: sha256(bytes), stats };
   } catch (e) {
     if (e instanceof PvsKitError) return { code: e.code, message: e.message, userMessage: e.userMessage, details: e.details };
