@@ -53,9 +53,18 @@ export class CaseEncoder implements FieldOut {
     if (value === undefined || value === '') return;
     const rule = fieldRule(id);
     if (value === rule.lastAccepted) {
-      if (this.sink.directLine(id, value)) return;
+      // A value that repeats (BSNR, LANR, GOP, Kasse, …): its line is kept from its second time on.
+      if (rule.lastLine !== undefined) {
+        this.sink.copyLine(rule.lastLine);
+        return;
+      }
+      if (this.sink.directLine(id, value)) {
+        rule.lastLine = this.sink.copyOfLastLine();
+        return;
+      }
     } else if (!hasEdgeBlank(value) && rule.accepts(value) && this.sink.directLine(id, value)) {
       rule.lastAccepted = value;
+      rule.lastLine = undefined;
       return;
     }
     this.general({ id, value, path });

@@ -14,6 +14,8 @@ export interface FieldRule {
    * string needs no second test.
    */
   lastAccepted: string | undefined;
+  /** The whole line (length, id, content, CR LF) of `lastAccepted` once it came twice: copied as it is. */
+  lastLine: Uint8Array | undefined;
 }
 
 function compile(def: KvdtFieldDefinition | undefined): (value: string) => boolean {
@@ -44,7 +46,7 @@ export function fieldRule(id: string): FieldRule {
   const n = id.length === 4 ? idNumber(id) : -1;
   let rule = n >= 0 && n < 10_000 ? RULES[n] : undefined;
   if (rule === undefined) {
-    rule = { accepts: compile(KVDT_FIELDS.get(id)), lastAccepted: undefined };
+    rule = { accepts: compile(KVDT_FIELDS.get(id)), lastAccepted: undefined, lastLine: undefined };
     // Only real four-digit ids are remembered; anything else is compiled afresh (never on the hot path).
     if (n >= 0 && n < 10_000 && /^\d{4}$/.test(id)) RULES[n] = rule;
   }

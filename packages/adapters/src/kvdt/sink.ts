@@ -47,6 +47,8 @@ export class LineSink {
   private mark = -1;
   private markTotal = 0;
   private markLines = 0;
+  /** Where the line appended last starts in `buf`. */
+  private lastLineStart = 0;
   /** Memory of chunks given back after writing (see {@link LineSink.recycle}), for the next chunks. */
   private readonly spare: ArrayBuffer[] = [];
 
@@ -108,9 +110,28 @@ export class LineSink {
     return true;
   }
 
+  /** Appends a whole line as {@link LineSink.copyOfLastLine} gave it. */
+  copyLine(line: Uint8Array): void {
+    const length = line.length;
+    if (this.pos + length > this.buf.length) this.rotate(length);
+    const b = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < length; i++) b[p + i] = line[i] as number;
+    this.pos = p + length;
+    this.total += length;
+    this.lineCount++;
+  }
+
+  /** A copy of the bytes of the line appended last (for {@link LineSink.copyLine}). */
+  copyOfLastLine(): Uint8Array {
+    // Buffer#slice would be a view of the chunk, which is written over later: copy.
+    return Uint8Array.prototype.slice.call(this.buf, this.lastLineStart, this.pos);
+  }
+
   /** Writes length prefix and field id; returns where the content goes. */
   private head(fieldId: string, length: number): number {
     if (this.pos + length > this.buf.length) this.rotate(length);
+    this.lastLineStart = this.pos;
     const b = this.buf;
     let p = this.pos;
     b[p++] = 0x30 + ((length / 100) | 0);

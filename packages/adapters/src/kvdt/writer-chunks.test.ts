@@ -65,7 +65,14 @@ describe('KVDT writer chunks', () => {
   it('a file of many chunks (their memory reused while the next ones are built) has the same bytes as in memory', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kvdt-chunks-'));
     try {
-      const list = items(12_000); // ~7.5 MiB: several chunks, written while later ones are encoded
+      // ~7.5 MiB: several chunks, written while later ones are encoded; values repeat in runs and change, so
+      // lines kept for repeated values meet chunks whose memory was used before.
+      // Values no other test uses, so no line kept from another export can hide a wrong one.
+      const list = Array.from({ length: 12_000 }, (_, i) => {
+        const c = item(i, { lastName: `Name${i % 13}`, city: `Ort ${Math.floor(i / 700)}`, insurance: { ...base.patient.insurance, name: `Kasse ${Math.floor(i / 1500)}`, vknr: '61177' } });
+        if (c.kind !== 'case') throw new Error('case expected');
+        return { kind: 'case' as const, case: { ...c.case, practice: { ...c.case.practice, bsnr: '529999977' }, physician: { contractedPhysician: true, lanr: '123456777', name: 'Dr. Chunk' } } };
+      });
       const file = await writeKvdtFile(streamOf(list), join(dir, 'out.con'), OPTIONS);
       const { bytes } = await writeKvdtBytes(list, OPTIONS);
       expect(file.bytes).toBe(bytes.length);
