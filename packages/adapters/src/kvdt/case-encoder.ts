@@ -1,11 +1,23 @@
 /**
  * One case to Satzart 0104 bytes in one pass: each field is checked and written straight into the output
- * chunk, and the case's bytes are taken back when it is refused. Values whose characters are their own ISO-8859-15
- * bytes, free of edge blanks and accepted by the compiled field rule (nearly all of them) are copied byte for byte; every
- * other value takes the general way (`prepareField`: transliteration, ISO-8859-15, trimming, 5009 splitting
- * and the messages), so both ways give the same bytes and the same problems.
+ * chunk, and the case's bytes are taken back when it is refused. Values whose characters are their own
+ * ISO-8859-15 bytes, free of edge blanks and accepted by the compiled field rule (nearly all of them) are
+ * copied byte for byte; every other value takes the general way (`prepareField`: transliteration,
+ * ISO-8859-15, trimming, 5009 splitting and the messages), so both ways give the same bytes and problems.
  */
-import { caseProblems, kvdtDate, kvdtTime, layoutCase0104, prepareField, type ExportCase, type ExportProblem, type FieldOut, type FieldSpec, type KvdtHeader, type PreparedLines } from './export-case.js';
+import {
+  caseProblems,
+  kvdtDate,
+  kvdtTime,
+  layoutCase0104,
+  prepareField,
+  type ExportCase,
+  type ExportProblem,
+  type FieldOut,
+  type FieldSpec,
+  type KvdtHeader,
+  type PreparedLines,
+} from './export-case.js';
 import { fieldRule } from './field-rules.js';
 import type { LineSink } from './sink.js';
 import type { TransliterationTable } from './transliteration.js';
@@ -70,10 +82,10 @@ export class CaseEncoder implements FieldOut {
     this.general({ id, value, path });
   }
 
-  safe(id: string, value: string | undefined, path: string): void {
+  // A safe value is never refused, so its path is never named.
+  safe(id: string, value: string | undefined, _path: string): void {
     if (value === undefined || value === '') return;
     if (!this.sink.directLine(id, value)) this.line(id, value);
-    void path;
   }
 
   split(id: string, value: string, path: string, max: number): void {
