@@ -51,11 +51,16 @@ export class CaseEncoder implements FieldOut {
    * sink when `keep` is true; otherwise nothing of it stays. Returns the problems (empty: none).
    */
   encode(ec: ExportCase, header: KvdtHeader, quarter: string | undefined, keep: boolean): ExportProblem[] {
-    this.caseId = ec.caseId;
-    this.problems = caseProblems(ec, header, quarter);
+    return this.encodeFields(ec.caseId, caseProblems(ec, header, quarter), (out) => layoutCase0104(ec.case, header.quarter, out), keep);
+  }
+
+  /** {@link CaseEncoder.encode} for any fields: `problems` found before, `layout` writes the fields. */
+  encodeFields(caseId: string, problems: ExportProblem[], layout: (out: FieldOut) => void, keep: boolean): ExportProblem[] {
+    this.caseId = caseId;
+    this.problems = problems;
     this.error = undefined;
     this.sink.begin();
-    layoutCase0104(ec.case, header.quarter, this);
+    layout(this);
     if (keep && this.problems.length === 0 && this.error === undefined) this.sink.commit();
     else this.sink.rollback();
     return this.problems;
