@@ -247,5 +247,15 @@ describe('KVDT writer output is unchanged on its edge paths', () => {
       outcome([asItem({ ...sampleCase(0), software: undefined })], { software: undefined }, false),
     ]);
     expect(sha256(JSON.stringify(results))).toMatchInlineSnapshot(`"8d9803880c185ebf4fdd74d55186cdabc19ad1e6062976e71a4da8e246e439d1"`);
+    // A header value no field rule bounds (9212) longer than a line: an error of its own, after the cases' refusals.
+    const longVersion = { recordVersion: 'v'.repeat(1000) };
+    const refusedFirst = asItem({ ...sampleCase(1), scheinuntergruppe: '40' });
+    const header = [
+      await outcome([asItem(sampleCase(0))], longVersion, false),
+      await outcome([asItem(sampleCase(0))], longVersion, true),
+      await outcome([asItem(sampleCase(0)), refusedFirst], longVersion, false),
+      await outcome([asItem(sampleCase(0)), refusedFirst], longVersion, true),
+    ];
+    expect(sha256(JSON.stringify(header))).toMatchInlineSnapshot(`"ea847650cc85a52ad594290aa4ef1d1afe3af0907e4c204cd23f6fa7d016a3e7"`);
   });
 });

@@ -212,14 +212,24 @@ async function writeChunks(
     for (const chunk of sink.takeReady()) await out.send(chunk);
   };
   /** Writes con0, besa, rvsa and adt0 into the sink; returns the header or throws its refusal. */
-  const start = (basis: readonly ExportCase[]): KvdtHeader => {
+  /**
+   * Writes con0, besa, rvsa and adt0 into the sink; returns the header, or throws its refusal. `error` is what
+   * the line writer threw (a value no field rule bounds, e.g. a 9212 over 990 bytes): an array raises it only
+   * after its cases passed the check, as when the header was written after the check.
+   */
+  const start = (basis: readonly ExportCase[]): { header: KvdtHeader; error?: unknown } => {
     const derived = deriveHeader(basis, options);
     const first = basis[0] as ExportCase;
     if (derived.header === undefined) throw refusal(derived.problems.length > 0 ? derived.problems : caseProblems(first, undefined, options.quarter));
-    for (const lines of prepareOrThrow(headerRecords(derived.header, createdYmd, options), derived.header.sourceCaseId, table)) {
-      for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
+    try {
+      for (const lines of prepareOrThrow(headerRecords(derived.header, createdYmd, options), derived.header.sourceCaseId, table)) {
+        for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
+      }
+    } catch (error) {
+      if (error instanceof PvsKitError && error.code !== 'INTERNAL') throw error;
+      return { header: derived.header, error };
     }
-    return derived.header;
+    return { header: derived.header };
   };
   const checkAbort = () => {
     if (options.signal?.aborted === true) {
@@ -245,7 +255,8 @@ async function writeChunks(
         }
       }
       if (all.length === 0) deriveHeader(all, options);
-      const h = start(all);
+      const started = start(all);
+      const h = started.header;
       header = h;
       // Every case is checked before the first byte goes out. Checking is encoding: the bytes of the leading
       // cases are kept (up to a bound) for writing; the rest are encoded again when written.
@@ -259,6 +270,7 @@ async function writeChunks(
       }
       cases = kept;
       if (problems.length > 0) throw refusal(problems);
+      if ('error' in started) throw started.error;
       checkAbort();
       await flush();
       for (let i = kept; i < all.length; i++) {
@@ -272,7 +284,11 @@ async function writeChunks(
           const ec = filter.take(c);
           if (ec === undefined) continue;
           checkAbort();
-          header ??= start([ec]);
+          if (header === undefined) {
+          const started = start([ec]);
+          if ('error' in started) throw started.error;
+          header = started.header;
+        }
           writeCase(ec, header);
           // Most cases fill no chunk: only then is there something to wait for.
           if (sink.hasReady) await flush();
