@@ -66,28 +66,15 @@ export function needsTime(gop: string): boolean {
 /** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */
 export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
-type Getter = (root: unknown) => unknown;
+const splitPaths = new Map<string, readonly string[]>();
 
-/** A function reading a dotted path: the value there, or undefined when a step on the way is no object. */
-function pathReader(path: string): Getter {
-  const keys = path.split('.');
-  return (root) => {
-    let node = root;
-    for (const key of keys) {
-      if (node === null || typeof node !== 'object') return undefined;
-      node = (node as Record<string, unknown>)[key];
-    }
-    return node;
-  };
-}
-
-/** True when the value a reader gives is a non-empty string: what the export needs. */
+/** True for a non-empty string: what the export needs of a required value. */
 const isPresent = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
 /** Requirements as a tree of keys, so each object on the way is read once for all requirements below it. */
 interface RequirementNode {
   readonly key: string;
-  /** Requirements ending at this key. */
+  /** A requirement ends at this key. */
   leaf: boolean;
   readonly children: RequirementNode[];
 }
@@ -129,6 +116,15 @@ export function hasCaseRequirements(c: Case): boolean {
 
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
-  const node = pathReader(path)(root);
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    splitPaths.set(path, keys);
+  }
+  let node: unknown = root;
+  for (const key of keys) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
   return isPresent(node) ? node : undefined;
 }
