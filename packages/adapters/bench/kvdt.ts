@@ -47,6 +47,11 @@ export interface KvdtBenchResult {
     /** Peak RSS after the first 10 % of cases: close to `peakRssMiB` means memory stays flat. */
     peakRssAfterTenPercentMiB: number;
   };
+  /**
+   * The export's source alone, no writer: the same async generator making and parsing (validating) each
+   * case. The writer's share of {@link KvdtBenchResult.export} is the difference.
+   */
+  exportSource: { ms: number; cpuMs: number; cpuMicrosPerCase: number };
   /** The same export from cases parsed beforehand (as the hook plugin gets them). */
   exportTrusted: KvdtBenchPhase;
   /** Streaming parse of the file into records (not collected). */
@@ -113,9 +118,9 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     let sampler = new RssSampler();
     let peakAfterTenPercent = 0;
     // Each case parsed by the core as the CLI does it: the time includes validation.
-    async function* cases(): AsyncGenerator<CaseOrBundle> {
+    async function* cases(track = true): AsyncGenerator<CaseOrBundle> {
       for (let i = 0; i < total; i++) {
-        if (i === Math.floor(total / 10)) {
+        if (track && i === Math.floor(total / 10)) {
           sampler.sample();
           peakAfterTenPercent = sampler.peak / MiB;
         }
@@ -132,6 +137,14 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
     const exportMs = performance.now() - t;
     const exportCpu = cpuMsSince(cpu);
     const exportPeak = sampler.stop();
+
+    // The source alone: what the export with validation costs before the writer does anything.
+    cpu = process.cpuUsage();
+    t = performance.now();
+    let sourced = 0;
+    for await (const _ of cases(false)) sourced++;
+    const sourceMs = performance.now() - t;
+    const sourceCpu = cpuMsSince(cpu);
 
     // Export of cases parsed beforehand (a validated hook context): no validation in the timed part.
     const base = sampleCase(0);
@@ -182,6 +195,7 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
       fileMiB: round(written.bytes / MiB),
       rssAtStartMiB: round(rssAtStart),
       export: { ...phase(exportMs, exportCpu, written.bytes, written.cases, exportPeak), peakRssAfterTenPercentMiB: round(peakAfterTenPercent) },
+      exportSource: { ms: round(sourceMs), cpuMs: round(sourceCpu), cpuMicrosPerCase: round((sourceCpu * 1000) / sourced, 2) },
       exportTrusted: phase(trustedMs, trustedCpu, trusted.bytes, trusted.cases, trustedPeak),
       parse: { ...phase(parseMs, parseCpu, written.bytes, written.cases, parsePeak), records },
       check: { ...phase(checkMs, checkCpu, written.bytes, written.cases, checkPeak), findings },

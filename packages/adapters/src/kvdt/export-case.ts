@@ -9,7 +9,7 @@ import {
   PvsKitError,
 } from '@pvskit/core';
 import { isVideoOnlyCase, kvdtGopCode, videoOnlyCaseGop } from '@pvskit/billing';
-import { CASE_REQUIREMENTS, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
+import { CASE_REQUIREMENTS, hasCaseRequirements, needsTime, NOT_BILLED_INSURANCE_TYPES, SOFTWARE_REQUIREMENTS, valueAt } from './export-rules.js';
 import { formatProblem, KVDT_FIELDS, type KvdtFieldDefinition } from './field-table.js';
 import { SUG_0104 } from './rules.js';
 import { prepareText, splitText as splitTextPieces } from './text.js';
@@ -65,25 +65,32 @@ export interface KvdtHeader {
 
 // Dates repeat across thousands of cases; the core function validates each call, so remember its answers.
 const quarterCache = new Map<string, string>();
+// The services of a case mostly share one or two days, asked for several times each.
+let lastDate = '';
+let lastQuarter = '';
 function quarterOf(date: string): string {
+  if (date === lastDate) return lastQuarter;
   let q = quarterCache.get(date);
   if (q === undefined) {
     q = coreQuarterOf(date);
     if (quarterCache.size > 10_000) quarterCache.clear();
     quarterCache.set(date, q);
   }
+  lastDate = date;
+  lastQuarter = q;
   return q;
 }
 
 /** True for cases the KV file carries (not PKV/BG). */
 export function isBilledThroughKv(c: Case): boolean {
-  return !NOT_BILLED_INSURANCE_TYPES.includes(c.patient.insurance.type);
+  const type = c.patient.insurance.type;
+  for (const t of NOT_BILLED_INSURANCE_TYPES) if (t === type) return false;
+  return true;
 }
 
-/** The services to write (with their index in the case), in the given quarter when one is set. */
-export function servicesToWrite(c: Case, quarter: string | undefined): { service: Service; index: number }[] {
-  const all = c.services.map((service, index) => ({ service, index }));
-  return quarter === undefined ? all : all.filter((s) => quarterOf(s.service.date) === quarter);
+/** True when the case has a service in `quarter`. */
+export function hasServiceIn(c: Case, quarter: string): boolean {
+  return c.services.some((s) => quarterOf(s.date) === quarter);
 }
 
 function problem(
@@ -168,12 +175,17 @@ export function deriveHeader(
   };
 }
 
+function isBesaPhysician(header: KvdtHeader, lanr: string): boolean {
+  for (const p of header.physicians) if (p.lanr === lanr) return true;
+  return false;
+}
+
 /** Problems of one case before any field is built: missing values, header mismatches, services. */
 export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, quarter: string | undefined): ExportProblem[] {
   const { case: c, caseId } = ec;
   const problems: ExportProblem[] = [];
-  for (const req of CASE_REQUIREMENTS) {
-    if (valueAt(c, req.path) === undefined) problems.push(missing(caseId, req.path, req.field, req.label));
+  if (!hasCaseRequirements(c)) {
+    for (const req of CASE_REQUIREMENTS) if (valueAt(c, req.path) === undefined) problems.push(missing(caseId, req.path, req.field, req.label));
   }
   const bsnr = c.practice?.bsnr;
   if (header !== undefined && bsnr !== undefined && bsnr !== header.bsnr) {
@@ -182,7 +194,7 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
     );
   }
   const lanr = c.physician?.lanr;
-  if (header !== undefined && lanr !== undefined && !header.physicians.some((p) => p.lanr === lanr)) {
+  if (header !== undefined && lanr !== undefined && !isBesaPhysician(header, lanr)) {
     problems.push(
       problem('EXPORT_REFUSED', caseId, 'physician.lanr', '0212', `LANR ${lanr} is not among the physicians of the besa header (pass header.physicians when streaming)`, `LANR ${lanr} fehlt in den Arztangaben der Betriebsstätte (besa).`),
     );
@@ -192,11 +204,11 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
       problem('EXPORT_REFUSED', caseId, 'scheinuntergruppe', '4239', `Scheinuntergruppe ${c.scheinuntergruppe} is not allowed in Satzart 0104 (41–46)`, `Scheinuntergruppe ${c.scheinuntergruppe} ist im Notfallschein (0104) nicht zulässig (41–46).`),
     );
   }
-  const services = servicesToWrite(c, quarter);
-  if (services.length === 0) {
-    problems.push(problem('EXPORT_REFUSED', caseId, 'services', '5001', 'no service to bill', 'Keine abzurechnende Leistung.'));
-  }
-  for (const { service, index } of services) {
+  let billed = false;
+  for (let index = 0; index < c.services.length; index++) {
+    const service = c.services[index] as Service;
+    if (quarter !== undefined && quarterOf(service.date) !== quarter) continue;
+    billed = true;
     if (needsTime(service.gop) && service.time === undefined) {
       problems.push(
         problem('EXPORT_REFUSED', caseId, `services[${index}].time`, '5006', `GOP ${service.gop} needs its time (5006)`, `Bei GOP ${service.gop} ist die Uhrzeit anzugeben.`),
@@ -208,80 +220,161 @@ export function caseProblems(ec: ExportCase, header: KvdtHeader | undefined, qua
       );
     }
   }
+  if (!billed) {
+    problems.push(problem('EXPORT_REFUSED', caseId, 'services', '5001', 'no service to bill', 'Keine abzurechnende Leistung.'));
+  }
   return problems;
 }
 
-const ymd = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
-const hhmm = (time: string): string => time.replace(':', '');
+/** A case date `YYYY-MM-DD` as KVDT writes it, `JJJJMMTT`. */
+export const kvdtDate = (date: string): string => date.slice(0, 4) + date.slice(5, 7) + date.slice(8, 10);
+/** A case time `HH:MM` as KVDT writes it, `HHMM`. */
+export const kvdtTime = (time: string): string => time.replace(':', '');
 
-/** The fields of Satzart 0104 for a case that passed {@link caseProblems}. */
-export function caseFields(c: Case, quarter: string): FieldSpec[] {
+/**
+ * Where the fields of a record go. The layout of 0104 ({@link layoutCase0104}) is written once against this
+ * interface; the writer encodes straight into its output, a test may collect the fields.
+ */
+export interface FieldOut {
+  /** A value from the case: characters, format and length are checked; absent or empty is left out. */
+  text(id: string, value: string | undefined, path: string): void;
+  /**
+   * ASCII made by the writer from schema-checked values (constants, enums, dates, times, the quarter):
+   * written without the text and format checks; absent or empty is left out.
+   */
+  safe(id: string, value: string | undefined, path: string): void;
+  /** Free text split into repeated fields of at most `max` bytes (5009); nothing when it has no word. */
+  split(id: string, value: string, path: string, max: number): void;
+  /** A schema-checked date, written as {@link kvdtDate} makes it (like {@link FieldOut.safe}). */
+  date(id: string, value: string, path: string): void;
+  /** A schema-checked time, written as {@link kvdtTime} makes it (like {@link FieldOut.safe}). */
+  time(id: string, value: string, path: string): void;
+}
+
+interface ServicePaths {
+  readonly date: string;
+  readonly gop: string;
+  readonly count: string;
+  readonly time: string;
+  readonly justification: string;
+}
+interface DiagnosisPaths {
+  readonly icd: string;
+  readonly certainty: string;
+  readonly side: string;
+}
+// JSON paths by position, made once: they are only read when a value is refused.
+const servicePathCache: ServicePaths[] = [];
+const diagnosisPathCache: DiagnosisPaths[] = [];
+function servicePaths(i: number): ServicePaths {
+  return (servicePathCache[i] ??= {
+    date: `services[${i}].date`,
+    gop: `services[${i}].gop`,
+    count: `services[${i}].count`,
+    time: `services[${i}].time`,
+    justification: `services[${i}].justification`,
+  });
+}
+function diagnosisPaths(i: number): DiagnosisPaths {
+  return (diagnosisPathCache[i] ??= { icd: `diagnoses[${i}].icd`, certainty: `diagnoses[${i}].certainty`, side: `diagnoses[${i}].side` });
+}
+
+/** Indexes of the services to write in the order of writing: by day, entry order within a day. */
+function serviceOrder(c: Case, quarter: string): number[] {
+  const order: number[] = [];
+  let sorted = true;
+  let last = '';
+  for (let i = 0; i < c.services.length; i++) {
+    const date = (c.services[i] as Service).date;
+    if (quarterOf(date) !== quarter) continue;
+    if (date < last) sorted = false;
+    last = date;
+    order.push(i);
+  }
+  if (!sorted) {
+    const date = (i: number) => (c.services[i] as Service).date;
+    order.sort((a, b) => (date(a) < date(b) ? -1 : date(a) > date(b) ? 1 : 0));
+  }
+  return order;
+}
+
+const countCodes: (string | undefined)[] = Array.from({ length: 1000 }, () => undefined);
+/** The multiplier as 5005 carries it, `002`–`999` (made once per count). */
+function countCode(count: number): string {
+  if (!Number.isInteger(count) || count < 0 || count > 999) return String(count).padStart(3, '0');
+  return (countCodes[count] ??= String(count).padStart(3, '0'));
+}
+
+/** True when a contact or service was by video: only then can the case be video-only (no array made). */
+function hasVideo(c: Case): boolean {
+  for (const k of c.contacts) if (k.mode === 'video') return true;
+  for (const s of c.services) if (s.mode === 'video') return true;
+  return false;
+}
+
+/** Writes the fields of Satzart 0104 for a case that passed {@link caseProblems}, in spec order. */
+export function layoutCase0104(c: Case, quarter: string, out: FieldOut): void {
   const p = c.patient;
   const ins = p.insurance;
-  const f: FieldSpec[] = [];
-  const add = (id: string, value: string | undefined, path: string) => {
-    if (value !== undefined && value !== '') f.push({ id, value, path });
-  };
-  const safe = (id: string, value: string | undefined, path: string) => {
-    if (value !== undefined && value !== '') f.push({ id, value, path, safe: true });
-  };
-  safe('8000', '0104', 'case');
-  add('3000', p.id, 'patient.id');
-  add('3101', p.lastName, 'patient.lastName');
-  add('3102', p.firstName, 'patient.firstName');
-  safe('3103', ymd(p.birthDate), 'patient.birthDate');
-  add('3119', ins.kvnr, 'patient.insurance.kvnr');
+  out.safe('8000', '0104', 'case');
+  out.text('3000', p.id, 'patient.id');
+  out.text('3101', p.lastName, 'patient.lastName');
+  out.text('3102', p.firstName, 'patient.firstName');
+  out.date('3103', p.birthDate, 'patient.birthDate');
+  out.text('3119', ins.kvnr, 'patient.insurance.kvnr');
   const street = p.street === undefined ? undefined : p.houseNumber === undefined ? p.street : `${p.street} ${p.houseNumber}`;
-  add('3107', street, 'patient.street');
-  add('3112', p.zip, 'patient.zip');
-  add('3114', p.country ?? 'D', 'patient.country');
-  add('3113', p.city, 'patient.city');
-  add('3108', ins.memberType, 'patient.insurance.memberType');
-  safe('3110', p.sex, 'patient.sex');
-  safe('4101', quarter, 'quarter');
-  add('4104', ins.vknr, 'patient.insurance.vknr');
-  safe('4106', '00', 'case');
-  safe('4133', ins.validFrom === undefined ? undefined : ymd(ins.validFrom), 'patient.insurance.validFrom');
-  add('4111', ins.ik, 'patient.insurance.ik');
-  add('4134', ins.name, 'patient.insurance.name');
-  safe('4131', '00', 'case');
-  safe('4132', '00', 'case');
-  safe('4121', '1', 'case');
-  safe('4122', '00', 'case');
-  add('4239', c.scheinuntergruppe, 'scheinuntergruppe');
-  add('4243', c.continuingPhysician, 'continuingPhysician');
-  const services = servicesToWrite(c, quarter)
-    .slice()
-    .sort((a, b) => (a.service.date < b.service.date ? -1 : a.service.date > b.service.date ? 1 : 0));
+  out.text('3107', street, 'patient.street');
+  out.text('3112', p.zip, 'patient.zip');
+  out.text('3114', p.country ?? 'D', 'patient.country');
+  out.text('3113', p.city, 'patient.city');
+  out.text('3108', ins.memberType, 'patient.insurance.memberType');
+  out.safe('3110', p.sex, 'patient.sex');
+  out.safe('4101', quarter, 'quarter');
+  out.text('4104', ins.vknr, 'patient.insurance.vknr');
+  out.safe('4106', '00', 'case');
+  if (ins.validFrom !== undefined) out.date('4133', ins.validFrom, 'patient.insurance.validFrom');
+  out.text('4111', ins.ik, 'patient.insurance.ik');
+  out.text('4134', ins.name, 'patient.insurance.name');
+  out.safe('4131', '00', 'case');
+  out.safe('4132', '00', 'case');
+  out.safe('4121', '1', 'case');
+  out.safe('4122', '00', 'case');
+  out.text('4239', c.scheinuntergruppe, 'scheinuntergruppe');
+  out.text('4243', c.continuingPhysician, 'continuingPhysician');
+  const order = serviceOrder(c, quarter);
+  const bsnr = c.practice?.bsnr;
+  const lanr = c.physician?.lanr;
   let day: string | undefined;
   // A case with video contacts only carries 88220 on its first day: the KV's video reduction hangs on it.
-  const first = services[0]?.service.date;
-  let videoOnlyMark = first !== undefined && isVideoOnlyCase(c, needsTime) ? videoOnlyCaseGop(first) : undefined;
-  for (const { service: s, index } of services) {
-    const at = `services[${index}]`;
+  const first = order.length > 0 ? (c.services[order[0] as number] as Service).date : undefined;
+  let videoOnlyMark = first !== undefined && hasVideo(c) && isVideoOnlyCase(c, needsTime) ? videoOnlyCaseGop(first) : undefined;
+  for (const index of order) {
+    const s = c.services[index] as Service;
+    const at = servicePaths(index);
     if (s.date !== day) {
       day = s.date;
-      safe('5000', ymd(s.date), `${at}.date`);
+      out.date('5000', s.date, at.date);
     }
     if (videoOnlyMark !== undefined) {
-      safe('5001', videoOnlyMark, 'contacts');
-      add('5098', c.practice?.bsnr, 'practice.bsnr');
-      add('5099', c.physician?.lanr, 'physician.lanr');
+      out.safe('5001', videoOnlyMark, 'contacts');
+      out.text('5098', bsnr, 'practice.bsnr');
+      out.text('5099', lanr, 'physician.lanr');
       videoOnlyMark = undefined;
     }
-    add('5001', kvdtGopCode(s.gop, s.mode, s.date), `${at}.gop`);
-    if (s.count > 1) safe('5005', String(s.count).padStart(3, '0'), `${at}.count`);
-    if (needsTime(s.gop) && s.time !== undefined) safe('5006', hhmm(s.time), `${at}.time`);
-    if (s.justification !== undefined) f.push({ id: '5009', value: s.justification, path: `${at}.justification`, splitAt: 60 });
-    add('5098', c.practice?.bsnr, 'practice.bsnr');
-    add('5099', c.physician?.lanr, 'physician.lanr');
+    out.text('5001', kvdtGopCode(s.gop, s.mode, s.date), at.gop);
+    if (s.count > 1) out.safe('5005', countCode(s.count), at.count);
+    if (s.time !== undefined && needsTime(s.gop)) out.time('5006', s.time, at.time);
+    if (s.justification !== undefined) out.split('5009', s.justification, at.justification, 60);
+    out.text('5098', bsnr, 'practice.bsnr');
+    out.text('5099', lanr, 'physician.lanr');
   }
-  c.diagnoses.forEach((d, i) => {
-    add('6001', d.icd, `diagnoses[${i}].icd`);
-    safe('6003', d.certainty, `diagnoses[${i}].certainty`);
-    safe('6004', d.side, `diagnoses[${i}].side`);
-  });
-  return f;
+  for (let i = 0; i < c.diagnoses.length; i++) {
+    const d = c.diagnoses[i] as Case['diagnoses'][number];
+    const at = diagnosisPaths(i);
+    out.text('6001', d.icd, at.icd);
+    out.safe('6003', d.certainty, at.certainty);
+    out.safe('6004', d.side, at.side);
+  }
 }
 
 /** Fields of con0, besa, rvsa and adt0 (one list per record). */
@@ -375,36 +468,39 @@ export function prepareFields(
 ): { lines: PreparedLines; problems: ExportProblem[] } {
   const lines: PreparedLines = [];
   const problems: ExportProblem[] = [];
-  for (const spec of specs) {
-    if (spec.safe === true) {
-      lines.push(spec.id, spec.value);
-      continue;
-    }
-    let content: string;
-    if (isPrintableAscii(spec.value)) content = spec.value;
-    else {
-      try {
-        content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);
-      } catch (e) {
-        if (e instanceof PvsKitError) {
-          problems.push({
-            code: 'ENCODING',
-            caseId,
-            path: spec.path,
-            field: spec.id,
-            message: e.message,
-            messageDe: e.userMessage,
-          });
-          continue;
-        }
-        throw e;
-      }
-    }
-    const def = KVDT_FIELDS.get(spec.id);
-    if (spec.splitAt === undefined) preparePiece(content.trim(), spec, def, caseId, lines, problems);
-    else for (const piece of splitTextPieces(content, spec.splitAt)) preparePiece(piece, spec, def, caseId, lines, problems);
-  }
+  for (const spec of specs) prepareField(spec, caseId, table, lines, problems);
   return { lines, problems };
+}
+
+/** {@link prepareFields} for one field: its line(s) go to `lines`, its problems to `problems`. */
+export function prepareField(spec: FieldSpec, caseId: string, table: TransliterationTable | undefined, lines: PreparedLines, problems: ExportProblem[]): void {
+  if (spec.safe === true) {
+    lines.push(spec.id, spec.value);
+    return;
+  }
+  let content: string;
+  if (isPrintableAscii(spec.value)) content = spec.value;
+  else {
+    try {
+      content = prepareText(spec.value, { caseId, field: spec.id, path: spec.path }, table);
+    } catch (e) {
+      if (e instanceof PvsKitError) {
+        problems.push({
+          code: 'ENCODING',
+          caseId,
+          path: spec.path,
+          field: spec.id,
+          message: e.message,
+          messageDe: e.userMessage,
+        });
+        return;
+      }
+      throw e;
+    }
+  }
+  const def = KVDT_FIELDS.get(spec.id);
+  if (spec.splitAt === undefined) preparePiece(content.trim(), spec, def, caseId, lines, problems);
+  else for (const piece of splitTextPieces(content, spec.splitAt)) preparePiece(piece, spec, def, caseId, lines, problems);
 }
 
 function preparePiece(

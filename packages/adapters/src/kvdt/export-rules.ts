@@ -56,15 +56,63 @@ export const TIMED_GOPS = {
 
 /** True when a service with this GOP is written with its time (5006). */
 export function needsTime(gop: string): boolean {
-  const base = gop.slice(0, 5);
+  const base = gop.length === 5 ? gop : gop.slice(0, 5);
   if (TIMED_GOPS.codes.includes(base)) return true;
-  return TIMED_GOPS.ranges.some(([from, to]) => base >= from && base <= to);
+  // A loop, not some() with a destructuring callback: asked for every service of every exported case.
+  for (const range of TIMED_GOPS.ranges) if (base >= range[0] && base <= range[1]) return true;
+  return false;
 }
 
 /** Insurance types that are not billed through the KV (they only count in the pseudo GOP 99909). */
 export const NOT_BILLED_INSURANCE_TYPES: readonly string[] = ['PKV', 'BG'];
 
 const splitPaths = new Map<string, readonly string[]>();
+
+/** True for a non-empty string: what the export needs of a required value. */
+const isPresent = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** Requirements as a tree of keys, so each object on the way is read once for all requirements below it. */
+interface RequirementNode {
+  readonly key: string;
+  /** A requirement ends at this key. */
+  leaf: boolean;
+  readonly children: RequirementNode[];
+}
+
+function requirementTree(requirements: readonly ExportRequirement[]): RequirementNode[] {
+  const roots: RequirementNode[] = [];
+  for (const req of requirements) {
+    let level = roots;
+    const keys = req.path.split('.');
+    keys.forEach((key, i) => {
+      let node = level.find((n) => n.key === key);
+      if (node === undefined) {
+        node = { key, leaf: false, children: [] };
+        level.push(node);
+      }
+      if (i === keys.length - 1) node.leaf = true;
+      level = node.children;
+    });
+  }
+  return roots;
+}
+
+function allPresent(node: unknown, level: readonly RequirementNode[]): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  for (const n of level) {
+    const value = (node as Record<string, unknown>)[n.key];
+    if (n.leaf && !isPresent(value)) return false;
+    if (n.children.length > 0 && !allPresent(value, n.children)) return false;
+  }
+  return true;
+}
+
+const CASE_REQUIREMENT_TREE = requirementTree(CASE_REQUIREMENTS);
+
+/** True when a case has every value of {@link CASE_REQUIREMENTS} (the common case, checked in one walk). */
+export function hasCaseRequirements(c: Case): boolean {
+  return allPresent(c, CASE_REQUIREMENT_TREE);
+}
 
 /** The value at a dotted path, when it is a non-empty string. */
 export function valueAt(root: Case | { software?: Software }, path: string): string | undefined {
@@ -78,5 +126,5 @@ export function valueAt(root: Case | { software?: Software }, path: string): str
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
   }
-  return typeof node === 'string' && node.length > 0 ? node : undefined;
+  return isPresent(node) ? node : undefined;
 }

@@ -1,6 +1,6 @@
 /**
  * KVDT writer: parsed cases or duty bundles in, an ISO-8859-15 KVDT file out (con0, besa, rvsa, adt0, one 0104 per
- * case, adt9, con9). It streams: cases are encoded one at a time into 64 KiB chunks, so memory stays flat
+ * case, adt9, con9). It streams: cases are encoded one at a time into 1 MiB chunks, so memory stays flat
  * whatever the number of cases.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,17 +12,18 @@ import {
   isQuarterCode,
   PvsKitError,
   ValidationError,
+  type Case,
   type Practice,
   type Software,
 } from '@pvskit/core';
+import { CaseEncoder } from './case-encoder.js';
 import {
-  caseFields,
   caseProblems,
   deriveHeader,
+  hasServiceIn,
   headerRecords,
   isBilledThroughKv,
   prepareFields,
-  servicesToWrite,
   type ExportCase,
   type ExportProblem,
   type FieldSpec,
@@ -84,8 +85,8 @@ export interface KvdtWriteStats {
 /** Source of items: an array (checked completely before anything is written) or any (async) iterable. */
 export type KvdtItemSource = readonly KvdtExportItem[] | Iterable<KvdtExportItem> | AsyncIterable<KvdtExportItem>;
 
-/** Lines kept between the check and the write pass of an array export (beyond this they are rebuilt). */
-const MAX_KEPT_LINES = 2_000_000;
+/** Bytes of checked cases kept between the check and the write pass of an array export (beyond: encoded again). */
+const MAX_KEPT_BYTES = 32 * 1024 * 1024;
 
 function refusal(problems: readonly ExportProblem[]): PvsKitError {
   const first = problems[0] as ExportProblem;
@@ -103,22 +104,63 @@ function checkOptions(options: KvdtWriteOptions): void {
   }
 }
 
-async function* exportCases(source: KvdtItemSource, quarter: string | undefined, skipped: KvdtWriteStats['skipped']): AsyncGenerator<ExportCase> {
-  let n = 0;
-  for await (const item of source as AsyncIterable<KvdtExportItem>) {
-    for (const c of casesOf(item)) {
-      n++;
-      const caseId = c.id ?? `#${n}`;
-      if (!isBilledThroughKv(c)) skipped.notBilledThroughKv++;
-      else if (quarter !== undefined && servicesToWrite(c, quarter).length === 0) skipped.otherQuarter++;
-      else yield { case: c, caseId };
-    }
+/** Counts the cases to export (numbering all of them for `#<n>`) and skips those the file does not carry. */
+class CaseFilter {
+  private n = 0;
+  readonly skipped = { notBilledThroughKv: 0, otherQuarter: 0 };
+  constructor(private readonly quarter: string | undefined) {}
+
+  /** The export case for `c`, or undefined when it is skipped. */
+  take(c: Case): ExportCase | undefined {
+    this.n++;
+    const caseId = c.id ?? `#${this.n}`;
+    if (!isBilledThroughKv(c)) this.skipped.notBilledThroughKv++;
+    else if (this.quarter !== undefined && !hasServiceIn(c, this.quarter)) this.skipped.otherQuarter++;
+    else return { case: c, caseId };
+    return undefined;
   }
 }
 
+/**
+ * Hands chunks to `write` one at a time, in order, without waiting for a write before the next chunk is
+ * encoded: file I/O runs while the next megabyte is built. A failed write surfaces at the next send or at
+ * {@link drain}; it never goes unhandled when the export stops for another reason.
+ */
+function overlapped(
+  write: (chunk: Buffer) => void | Promise<void>,
+  written: (chunk: Buffer) => void,
+): {
+  send(chunk: Buffer): Promise<void>;
+  drain(): Promise<void>;
+  /** Waits for the write in flight, ignoring its outcome: the export failed and its caller cleans up next. */
+  abandon(): Promise<void>;
+} {
+  let inFlight: Promise<void> | undefined;
+  let failure: { error: unknown } | undefined;
+  const settle = async () => {
+    if (inFlight !== undefined) await inFlight;
+    if (failure !== undefined) throw failure.error;
+  };
+  return {
+    async send(chunk) {
+      await settle();
+      inFlight = (async () => {
+        await write(chunk);
+        written(chunk);
+      })().catch((error: unknown) => {
+        failure = { error };
+      });
+    },
+    drain: settle,
+    async abandon() {
+      await inFlight;
+    },
+  };
+}
+
 /** Prepares a list of records (field specs) or throws the refusal naming case and field. */
-function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined, extra: ExportProblem[] = []): PreparedLines[] {
-  const problems = [...extra];
+function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: TransliterationTable | undefined): PreparedLines[] {
+  const problems: ExportProblem[] = [];
   const out: PreparedLines[] = [];
   for (const specs of records) {
     const prepared = prepareFields(specs, caseId, table);
@@ -130,7 +172,7 @@ function prepareOrThrow(records: readonly FieldSpec[][], caseId: string, table: 
 }
 
 /**
- * Writes a KVDT file's bytes to `write`, chunk by chunk (about 64 KiB each). With an array every case is
+ * Writes a KVDT file's bytes to `write`, chunk by chunk (about 1 MiB each). With an array every case is
  * checked before the first chunk; with a streaming source each case is checked before its record is
  * encoded, and a refusal stops the export (the caller discards what was written — see {@link writeKvdtFile}).
  * Throws `PvsKitError('EXPORT_REFUSED' | 'ENCODING')` whose `details.problems` name case, path and field,
@@ -141,73 +183,128 @@ export async function writeKvdtTo(
   write: (chunk: Buffer) => void | Promise<void>,
   options: KvdtWriteOptions = {},
 ): Promise<KvdtWriteStats> {
+  return writeChunks(source, write, options, false);
+}
+
+/**
+ * {@link writeKvdtTo}; with `reuse`, a chunk's memory is written into again once `write` has resolved (only
+ * for a `write` that keeps no reference to the chunk, as the file writer's).
+ */
+async function writeChunks(
+  source: KvdtItemSource,
+  write: (chunk: Buffer) => void | Promise<void>,
+  options: KvdtWriteOptions,
+  reuse: boolean,
+): Promise<KvdtWriteStats> {
   checkOptions(options);
   const table = transliterationTableOf(options.transliterate);
-  const skipped = { notBilledThroughKv: 0, otherQuarter: 0 };
+  const filter = new CaseFilter(options.quarter);
   const created = berlinDateTimeOf((options.clock ?? (() => new Date()))());
   const createdYmd = created.date.replaceAll('-', '');
   const sink = new LineSink();
-  let header: KvdtHeader | undefined;
+  const encoder = new CaseEncoder(sink, table);
   let cases = 0;
-  const iterator = exportCases(source, options.quarter, skipped);
 
-  const writeLines = async (records: PreparedLines[]) => {
-    for (const lines of records) for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
-    // Most cases fill no chunk: only then is there something to wait for.
-    if (sink.hasReady) for (const chunk of sink.takeReady()) await write(chunk);
+  const out = overlapped(write, (chunk) => {
+    if (reuse) sink.recycle(chunk);
+  });
+  const flush = async () => {
+    for (const chunk of sink.takeReady()) await out.send(chunk);
   };
-  const start = async (basis: readonly ExportCase[]) => {
+  /** Writes con0, besa, rvsa and adt0 into the sink; returns the header or throws its refusal. */
+  /**
+   * Writes con0, besa, rvsa and adt0 into the sink; returns the header, or throws its refusal. `error` is what
+   * the line writer threw (a value no field rule bounds, e.g. a 9212 over 990 bytes): an array raises it only
+   * after its cases passed the check, as when the header was written after the check.
+   */
+  const start = (basis: readonly ExportCase[]): { header: KvdtHeader; error?: unknown } => {
     const derived = deriveHeader(basis, options);
     const first = basis[0] as ExportCase;
     if (derived.header === undefined) throw refusal(derived.problems.length > 0 ? derived.problems : caseProblems(first, undefined, options.quarter));
-    header = derived.header;
-    return prepareOrThrow(headerRecords(header, createdYmd, options), header.sourceCaseId, table);
+    try {
+      for (const lines of prepareOrThrow(headerRecords(derived.header, createdYmd, options), derived.header.sourceCaseId, table)) {
+        for (let i = 0; i < lines.length; i += 2) sink.line(lines[i] as string, lines[i + 1] as string);
+      }
+    } catch (error) {
+      if (error instanceof PvsKitError && error.code !== 'INTERNAL') throw error;
+      return { header: derived.header, error };
+    }
+    return { header: derived.header };
   };
   const checkAbort = () => {
     if (options.signal?.aborted === true) {
       throw new PvsKitError('EXPORT_REFUSED', 'KVDT export aborted', { userMessage: 'KVDT-Export abgebrochen.' });
     }
   };
-  const caseLines = (ec: ExportCase, h: KvdtHeader) =>
-    prepareOrThrow([caseFields(ec.case, h.quarter)], ec.caseId, table, caseProblems(ec, h, options.quarter));
-
-  if (Array.isArray(source)) {
-    const all: ExportCase[] = [];
-    for await (const ec of iterator) all.push(ec);
-    if (all.length === 0) deriveHeader(all, options);
-    const headerLines = await start(all);
-    const h = header as unknown as KvdtHeader;
-    // Check every case before the first byte goes out; keep the prepared lines (up to a bound) for writing.
-    const problems: ExportProblem[] = [];
-    const prepared: (PreparedLines | undefined)[] = [];
-    let kept = 0;
-    for (const ec of all) {
-      const p = prepareFields(caseFields(ec.case, h.quarter), ec.caseId, table);
-      problems.push(...caseProblems(ec, h, options.quarter), ...p.problems);
-      kept += p.lines.length / 2;
-      prepared.push(kept <= MAX_KEPT_LINES ? p.lines : undefined);
-    }
+  /** Encodes a case into the sink for good, or throws why it cannot be written. */
+  const writeCase = (ec: ExportCase, h: KvdtHeader) => {
+    const problems = encoder.encode(ec, h, options.quarter, true);
     if (problems.length > 0) throw refusal(problems);
-    await writeLines(headerLines);
-    for (const [i, ec] of all.entries()) {
+    if (encoder.error !== undefined) throw encoder.error;
+    cases++;
+  };
+
+  let header: KvdtHeader | undefined;
+  try {
+    if (Array.isArray(source)) {
+      const all: ExportCase[] = [];
+      for (const item of source as readonly KvdtExportItem[]) {
+        for (const c of casesOf(item)) {
+          const ec = filter.take(c);
+          if (ec !== undefined) all.push(ec);
+        }
+      }
+      if (all.length === 0) deriveHeader(all, options);
+      const started = start(all);
+      const h = started.header;
+      header = h;
+      // Every case is checked before the first byte goes out. Checking is encoding: the bytes of the leading
+      // cases are kept (up to a bound) for writing; the rest are encoded again when written.
+      const problems: ExportProblem[] = [];
+      let kept = 0;
+      for (const [i, ec] of all.entries()) {
+        const keep = kept === i && problems.length === 0 && sink.bytes <= MAX_KEPT_BYTES;
+        const found = encoder.encode(ec, h, options.quarter, keep);
+        if (found.length > 0) problems.push(...found);
+        else if (keep && encoder.error === undefined) kept++;
+      }
+      cases = kept;
+      if (problems.length > 0) throw refusal(problems);
+      if ('error' in started) throw started.error;
       checkAbort();
-      const lines = prepared[i];
-      prepared[i] = undefined;
-      await writeLines(lines === undefined ? caseLines(ec, h) : [lines]);
-      cases++;
+      await flush();
+      for (let i = kept; i < all.length; i++) {
+        checkAbort();
+        writeCase(all[i] as ExportCase, h);
+        if (sink.hasReady) await flush();
+      }
+    } else {
+      for await (const item of source as AsyncIterable<KvdtExportItem>) {
+        for (const c of casesOf(item)) {
+          const ec = filter.take(c);
+          if (ec === undefined) continue;
+          checkAbort();
+          if (header === undefined) {
+          const started = start([ec]);
+          if ('error' in started) throw started.error;
+          header = started.header;
+        }
+          writeCase(ec, header);
+          // Most cases fill no chunk: only then is there something to wait for.
+          if (sink.hasReady) await flush();
+        }
+      }
+      if (header === undefined) deriveHeader([], options);
     }
-  } else {
-    for await (const ec of iterator) {
-      checkAbort();
-      if (header === undefined) await writeLines(await start([ec]));
-      await writeLines(caseLines(ec, header as unknown as KvdtHeader));
-      cases++;
-    }
-    if (header === undefined) deriveHeader([], options);
+    sink.line('8000', 'adt9');
+    sink.line('8000', 'con9');
+    for (const chunk of sink.takeAll()) await out.send(chunk);
+    await out.drain();
+  } catch (e) {
+    await out.abandon();
+    throw e;
   }
-  const h = header as unknown as KvdtHeader;
-  await writeLines([['8000', 'adt9'], ['8000', 'con9']]);
-  for (const chunk of sink.takeAll()) await write(chunk);
+  const h = header as KvdtHeader;
   return {
     bytes: sink.bytes,
     records: cases + 6,
@@ -216,7 +313,7 @@ export async function writeKvdtTo(
     quarter: h.quarter,
     bsnr: h.bsnr,
     created,
-    skipped,
+    skipped: filter.skipped,
   };
 }
 
@@ -267,7 +364,8 @@ export async function writeKvdtFile(source: KvdtItemSource, out: string, options
       }
       await writeFully(fh, chunk);
     };
-    const stats = await writeKvdtTo(source, write, options);
+    // fh.write is done with a chunk when it resolves: its memory can take the next one.
+    const stats = await writeChunks(source, write, options, true);
     const handle = fh as FileHandle | undefined;
     if (handle === undefined) throw new PvsKitError('INTERNAL', 'KVDT writer produced no bytes');
     await handle.sync();
