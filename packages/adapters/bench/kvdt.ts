@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseCaseOrBundle, type CaseOrBundle } from '@pvskit/core';
 import { checkKvdtFile } from '../src/kvdt/cli.js';
 import { parseKvdt } from '../src/kvdt/reader.js';
-import { sampleCase, sampleCaseInput, SAMPLE_SOFTWARE } from '../test/kvdt-sample.js';
+import { sampleCase, sampleCaseInputWithoutSoftware, SAMPLE_SOFTWARE } from '../test/kvdt-sample.js';
 import { writeKvdtFile } from '../src/kvdt/writer.js';
 
 /** Options of {@link runKvdtBench}. */
@@ -124,8 +124,7 @@ export async function runKvdtBench(options: KvdtBenchOptions = {}): Promise<Kvdt
           sampler.sample();
           peakAfterTenPercent = sampler.peak / MiB;
         }
-        const { software: _software, ...c } = sampleCaseInput(i);
-        yield parseCaseOrBundle(c);
+        yield parseCaseOrBundle(sampleCaseInputWithoutSoftware(i));
       }
     }
     let cpu = process.cpuUsage();

@@ -12,6 +12,14 @@ export const SAMPLE_SOFTWARE: Software = {
 
 /** A GKV case with every field the KVDT export needs; `i` varies ids and names. */
 export function sampleCaseInput(i = 0): CaseInput {
+  return { ...sampleCaseInputWithoutSoftware(i), software: SAMPLE_SOFTWARE };
+}
+
+/**
+ * {@link sampleCaseInput} without the software block, made directly (the export takes the software from
+ * its options): the benchmark's stream of distinct case objects, one fresh object tree per case.
+ */
+export function sampleCaseInputWithoutSoftware(i = 0): Omit<CaseInput, 'software'> {
   return {
     id: `c-${i}`,
     region: 'BW',
@@ -45,7 +53,6 @@ export function sampleCaseInput(i = 0): CaseInput {
       { gop: '01226', date: '2026-01-09', count: 2, justification: 'Verweildauer wegen Verschlechterung' },
       { gop: '01214', date: '2026-01-10', time: '02:15' },
     ],
-    software: SAMPLE_SOFTWARE,
   };
 }
 

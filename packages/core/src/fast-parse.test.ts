@@ -140,3 +140,21 @@ describe('fastParse agrees with zod', () => {
     }
   });
 });
+
+describe('fastParse key checks remembered from earlier inputs', () => {
+  const keys = Object.keys(contractCase);
+  const withKeys = (names: readonly string[]): Record<string, unknown> => Object.fromEntries(names.map((k) => [k, contractCase[k === 'unknownField' ? keys[0]! : k]]));
+
+  fcTest.prop([fc.constant(0)], { numRuns: 1 })('an unknown key in any place is refused after valid inputs in another key order', () => {
+    expect(compare(caseSchema, contractCase)).toBe(true);
+    // Reversed, then each key in turn swapped for an unknown one at its place: zod refuses those, so must the fast pass.
+    expect(compare(caseSchema, withKeys([...keys].reverse()))).toBe(true);
+    for (let place = 0; place < keys.length; place++) {
+      const names = keys.map((k, i) => (i === place ? 'unknownField' : k));
+      expect(compare(caseSchema, withKeys(names))).toBe(false);
+      expect(compare(caseSchema, contractCase)).toBe(true);
+      const inherited = Object.assign(Object.create({ unknownField: 1 }) as Record<string, unknown>, contractCase);
+      expect(compare(caseSchema, inherited)).toBe(false);
+    }
+  });
+});

@@ -156,30 +156,52 @@ function generatedObject(fields: readonly Field[], strict: boolean, known: Reado
     'return function (input) {',
     '  if (typeof input !== "object" || input === null || Array.isArray(input)) return REJECT;',
     '  const out = {};',
-    '  let value;',
+    '  let given, value;',
   ];
   fields.forEach(({ key, mode }, i) => {
     const k = JSON.stringify(key);
-    lines.push(`  value = accept[${i}](input[${k}]);`);
+    // A value read as anything but undefined means the key is there (own or inherited, as `in` sees it), so
+    // the dearer `in` test runs only for the undefined ones.
+    const present = `(given !== undefined || ${k} in input)`;
+    lines.push(`  given = input[${k}];`, `  value = accept[${i}](given);`);
     if (mode === 'whenPresent') {
-      lines.push(`  if (value === REJECT) { if (${k} in input) return REJECT; } else if (${k} in input) out[${k}] = value;`);
+      lines.push(`  if (value === REJECT) { if (${present}) return REJECT; } else if (${present}) out[${k}] = value;`);
     } else if (mode === 'required') {
-      lines.push(`  if (value === REJECT || !(${k} in input)) return REJECT;`, `  out[${k}] = value;`);
+      lines.push(`  if (value === REJECT || !${present}) return REJECT;`, `  out[${k}] = value;`);
     } else if (mode === 'always') {
       lines.push('  if (value === REJECT) return REJECT;', `  out[${k}] = value;`);
     } else {
-      lines.push('  if (value === REJECT) return REJECT;', `  if (value !== undefined || ${k} in input) out[${k}] = value;`);
+      lines.push('  if (value === REJECT) return REJECT;', `  if (value !== undefined || ${present}) out[${k}] = value;`);
     }
   });
-  if (strict) lines.push('  for (const key in input) if (!known.has(key)) return REJECT;');
+  // zod looks at every enumerable key (`for … in`), inherited ones included. Inputs of one source come with
+  // their keys in one order, so each key is first compared with the known key seen at its place last time
+  // (one comparison of interned strings) before the set is asked.
+  if (strict) {
+    lines.push(
+      '  let place = 0;',
+      '  for (const key in input) {',
+      '    if (key !== seen[place]) { if (!known.has(key)) return REJECT; seen[place] = key; }',
+      '    place++;',
+      '  }',
+    );
+  }
   lines.push('  return out;', '};');
   try {
     // The source holds schema field names (JSON-quoted), never anything of the input.
-    const factory = new Function('accept', 'REJECT', 'known', lines.join('\n')) as (accept: Accept[], reject: symbol, known: ReadonlySet<string>) => Accept;
+    const factory = new Function('accept', 'REJECT', 'known', 'seen', lines.join('\n')) as (
+      accept: Accept[],
+      reject: symbol,
+      known: ReadonlySet<string>,
+      seen: string[],
+    ) => Accept;
+    // Only keys that passed `known.has` are ever stored in `seen`; for … in yields each key once, so a
+    // place never goes past the number of known keys before an unknown one rejects.
     return factory(
       fields.map((f) => f.accept),
       REJECT,
       known,
+      [...known],
     );
   } catch {
     return undefined;

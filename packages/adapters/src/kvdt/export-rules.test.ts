@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Case } from '@pvskit/core';
 import { sampleCase } from '../../test/kvdt-sample.js';
 import { CASE_REQUIREMENTS, hasCaseRequirements, valueAt } from './export-rules.js';
@@ -15,8 +15,9 @@ function withValue(c: Case, path: string, value: unknown): Case {
   return set(c, 0) as Case;
 }
 
-describe('hasCaseRequirements', () => {
-  it('agrees with reading every requirement by its path, for each one missing, empty, not a string or its parent gone', () => {
+/** Every requirement missing, empty, not a string or its parent gone: the check agrees with reading each path. */
+function expectAgreement(check: (c: Case) => boolean): void {
+  {
     const c = sampleCase(1);
     expect(hasCaseRequirements(c)).toBe(true);
     for (const req of CASE_REQUIREMENTS) {
@@ -25,8 +26,27 @@ describe('hasCaseRequirements', () => {
       if (parent !== '') variants.push(withValue(c, parent, undefined), withValue(c, parent, 'text'));
       for (const v of variants) {
         const expected = CASE_REQUIREMENTS.every((r) => valueAt(v, r.path) !== undefined);
-        expect(hasCaseRequirements(v), `${req.path}`).toBe(expected);
+        expect(check(v), `${req.path}`).toBe(expected);
       }
+    }
+  }
+}
+
+describe('hasCaseRequirements', () => {
+  it('agrees with reading every requirement by its path, for each one missing, empty, not a string or its parent gone', () => {
+    expectAgreement(hasCaseRequirements);
+  });
+
+  it('agrees too where new Function is refused (strict CSP): the tree is walked instead', async () => {
+    vi.resetModules();
+    vi.stubGlobal('Function', () => {
+      throw new EvalError('refused by policy');
+    });
+    try {
+      const fresh = (await import('./export-rules.js')).hasCaseRequirements;
+      expectAgreement(fresh);
+    } finally {
+      vi.unstubAllGlobals();
     }
   });
 });

@@ -137,6 +137,25 @@ describe('writeKvdtBytes', () => {
     const { stats } = await writeKvdtBytes(parsedItems([bundle]), { clock: CLOCK });
     expect(stats.cases).toBe(2);
   });
+
+  it('a stream of cases and bundles gives the bytes of the same items as an array', async () => {
+    const { practice, physician, software, ...rest } = sampleCaseInput(1);
+    const bundle = {
+      duty: { id: 'd-1', start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
+      practice,
+      physician,
+      software,
+      cases: [rest, { ...rest, id: 'c-9' }],
+    };
+    const items = [sampleCaseInput(2), bundle, sampleCaseInput(3)];
+    async function* stream(): AsyncGenerator<unknown> {
+      yield* items;
+    }
+    const fromArray = await writeKvdtBytes(parsedItems(items), { clock: CLOCK });
+    const fromStream = await writeKvdtBytes(parsedItems(stream()), { clock: CLOCK });
+    expect(fromStream.stats.cases).toBe(4);
+    expect(fromStream.bytes.equals(fromArray.bytes)).toBe(true);
+  });
 });
 
 describe('ISO-8859-15 names', () => {

@@ -279,19 +279,29 @@ async function writeChunks(
         if (sink.hasReady) await flush();
       }
     } else {
-      for await (const item of source as AsyncIterable<KvdtExportItem>) {
-        for (const c of casesOf(item)) {
-          const ec = filter.take(c);
-          if (ec === undefined) continue;
-          checkAbort();
-          if (header === undefined) {
+      /** Writes one case of the stream (unless filtered out). */
+      const streamCase = (c: Case) => {
+        const ec = filter.take(c);
+        if (ec === undefined) return;
+        checkAbort();
+        if (header === undefined) {
           const started = start([ec]);
           if ('error' in started) throw started.error;
           header = started.header;
         }
-          writeCase(ec, header);
-          // Most cases fill no chunk: only then is there something to wait for.
+        writeCase(ec, header);
+      };
+      for await (const item of source as AsyncIterable<KvdtExportItem>) {
+        // A single case needs no list of one (casesOf) made for it.
+        // Most cases fill no chunk: only then is there something to wait for.
+        if (item.kind === 'case') {
+          streamCase(item.case);
           if (sink.hasReady) await flush();
+        } else {
+          for (const c of casesOf(item)) {
+            streamCase(c);
+            if (sink.hasReady) await flush();
+          }
         }
       }
       if (header === undefined) deriveHeader([], options);

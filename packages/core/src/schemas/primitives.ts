@@ -61,10 +61,18 @@ export const textSchema = z
 
 // One pass instead of three checks for the dozens of text fields and dates of every case (same verdicts;
 // the fast parse's property test holds them to zod's).
-fastPredicate(
-  textSchema,
-  (v) => typeof v === 'string' && v.length > 0 && v.trim() === v && v.indexOf('\n') === -1 && v.indexOf('\r') === -1,
-);
+fastPredicate(textSchema, (v) => typeof v === 'string' && v.length > 0 && !hasOuterBlank(v) && v.indexOf('\n') === -1 && v.indexOf('\r') === -1);
+
+/**
+ * `v.trim() !== v` for a non-empty string, without calling `trim` when both ends are printable ASCII (what
+ * `trim` strips is all outside `!`…`~`): almost every text of a case takes the two comparisons.
+ */
+function hasOuterBlank(v: string): boolean {
+  const first = v.charCodeAt(0);
+  const last = v.charCodeAt(v.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return false;
+  return v.trim() !== v;
+}
 fastPredicate(localDateSchema, (v) => typeof v === 'string' && isRealLocalDate(v));
 
 /** Free text that may contain anything but must not be empty. */
