@@ -195,4 +195,20 @@ describe('signaling on two instances through Redis', () => {
     }
     expect(redeemed.filter((status) => status === 429)).toHaveLength(2);
   });
+
+  test('Redis holds no client address: limiter keys are keyed pseudonyms, room state carries none', async () => {
+    const s = await twoInstances();
+    const { doctor } = await doctorOnAPatientOnB(s);
+    await fetch(`${s.b.url.replace(/^ws/, 'http')}/redeem`, { method: 'POST', body: JSON.stringify({ locator: '0000' }) });
+    const keys = await s.peek.keys(`${s.prefix}*`);
+    expect(keys.some((k) => k.startsWith(`${s.prefix}rl:`))).toBe(true);
+    expect(keys.some((k) => k.endsWith(':state'))).toBe(true);
+    const atRest: string[] = [];
+    for (const key of keys) {
+      const type = await s.peek.type(key);
+      atRest.push(key, type === 'string' ? ((await s.peek.get(key)) ?? '') : type === 'zset' ? (await s.peek.zrange(key, 0, -1)).join(' ') : '');
+    }
+    for (const address of ['127.0.0.1', '::1', '::ffff:']) expect(atRest.join('\n')).not.toContain(address);
+    doctor.send({ t: 'leave' });
+  });
 });

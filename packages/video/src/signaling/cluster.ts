@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { PvsKitError, type Logger } from '@pvskit/core';
 import { Redis } from 'ioredis';
@@ -77,8 +77,14 @@ interface RoomRecord {
   departed: string[];
   orphans: [string, string[]][];
   recentPakeFailures: [string, number][];
-  participants: { peerId: string; role: 'doctor' | 'patient'; admitted: boolean; ip: string; reported: boolean; queue: string[] }[];
+  participants: { peerId: string; role: 'doctor' | 'patient'; admitted: boolean; reported: boolean; queue: string[] }[];
 }
+
+/**
+ * A restored participant's address until its socket comes back (every resume sets it from the connection):
+ * the room state in Redis lives up to a room's maximum age and holds no client address.
+ */
+const ADDRESS_UNTIL_RECONNECT = 'unknown';
 
 const toRecord = (room: Room): RoomRecord => ({
   id: room.id,
@@ -90,7 +96,7 @@ const toRecord = (room: Room): RoomRecord => ({
   departed: [...room.departed],
   orphans: [...room.orphans],
   recentPakeFailures: [...room.recentPakeFailures],
-  participants: [...room.participants.values()].map((p) => ({ peerId: p.peerId, role: p.role, admitted: p.admitted, ip: p.ip, reported: p.reported, queue: p.queue })),
+  participants: [...room.participants.values()].map((p) => ({ peerId: p.peerId, role: p.role, admitted: p.admitted, reported: p.reported, queue: p.queue })),
 });
 
 const fromRecord = (r: RoomRecord): Room => ({
@@ -99,7 +105,10 @@ const fromRecord = (r: RoomRecord): Room => ({
   orphans: new Map(r.orphans),
   recentPakeFailures: new Map(r.recentPakeFailures),
   participants: new Map(
-    r.participants.map((p): [string, Participant] => [p.peerId, { ...p, appointmentId: r.id, conn: undefined, graceTimer: undefined }]),
+    r.participants.map((p): [string, Participant] => [
+      p.peerId,
+      { peerId: p.peerId, role: p.role, admitted: p.admitted, reported: p.reported, queue: p.queue, ip: ADDRESS_UNTIL_RECONNECT, appointmentId: r.id, conn: undefined, graceTimer: undefined },
+    ]),
   ),
 });
 
@@ -168,8 +177,11 @@ class RemoteSocket extends EventEmitter {
 }
 
 /** Connects this instance to the cluster (connections are made in the background; commands wait for them). */
-export function createSignalingCluster(options: SignalingClusterOptions): SignalingCluster {
+export function createSignalingCluster(options: SignalingClusterOptions, addressKey?: Uint8Array): SignalingCluster {
   const prefix = options.prefix ?? 'pvskit:sig:';
+  // Limiter keys are client addresses: Redis keeps them only as a keyed pseudonym (same key on every instance,
+  // from the shared secret), so a copy of Redis lists no one's address.
+  const pseudonym = (key: string): string => (addressKey === undefined ? key : createHmac('sha256', addressKey).update(key).digest('base64url').slice(0, 22));
   const ttl = options.instanceTtlMs ?? 3000;
   if (!Number.isInteger(ttl) || ttl < 100) throw new PvsKitError('CONFIG', `redis.instanceTtlMs must be an integer ≥ 100 ms, got ${ttl}`);
   if (!/^rediss?:\/\//.test(options.url)) throw new PvsKitError('CONFIG', 'redis.url must be a redis:// or rediss:// URL');
@@ -400,7 +412,7 @@ export function createSignalingCluster(options: SignalingClusterOptions): Signal
     limiter: (name, limit, windowMs): Limiter => ({
       limit,
       windowMs,
-      take: async (key, now) => (await redis.takeRate(`${prefix}rl:${name}:${key}`, now, windowMs, limit, `${now}:${randomBytes(6).toString('base64url')}`)) === 1,
+      take: async (key, now) => (await redis.takeRate(`${prefix}rl:${name}:${pseudonym(key)}`, now, windowMs, limit, `${now}:${randomBytes(6).toString('base64url')}`)) === 1,
       // Redis drops a key when its window has passed (PEXPIRE).
       sweep: () => undefined,
     }),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -112,13 +112,16 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const now = options.now ?? Date.now;
   const path = options.path ?? '/signal';
   const clientIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
-  const cluster = options.redis === undefined ? undefined : createSignalingCluster(typeof options.redis === 'string' ? { url: options.redis } : options.redis);
+  const secret = options.secret ?? randomBytes(32);
+  const addressKey = createHmac('sha256', secret).update('pvskit/signaling/address-pseudonym').digest();
+  const cluster =
+    options.redis === undefined ? undefined : createSignalingCluster(typeof options.redis === 'string' ? { url: options.redis } : options.redis, addressKey);
   const memoryRooms = createMemoryRoomStore();
   const ctx = createSignalingContext({
     limits,
     now,
     access: options.access,
-    signer: new TokenSigner(options.secret ?? randomBytes(32)),
+    signer: new TokenSigner(secret),
     logger: options.logger ?? silentLogger,
     metadata: options.metadata ?? createMemoryMetadataStore(),
     rooms: cluster === undefined ? memoryRooms : cluster.roomStore(memoryRooms),
