@@ -1,24 +1,37 @@
 import type { PakeTryLedger } from '@pvskit/video/browser';
-import type { PakeTriesBody, PakeTriesChange } from '../shared/api.js';
+import type { PakeTriesBody, PakeTriesChange, PakeTryReservation } from '../shared/api.js';
 import { api } from './api.js';
 
 /**
  * The doctor client's PAKE try count, kept by the practice server so that reloading the call page does not
  * restore the budget. The page sends what changed since its last stored report, not its count: with the call
  * page open in two tabs each counts only its own tries, and a lower count must not overwrite the other's. A
- * report that fails goes out with the next one; reports go one after another.
+ * report that fails goes out with the next one; reports go one after another. Before each confirmation the
+ * page asks the practice for the try (`reserve`), so pages open at the same time share one budget.
  */
 export function practicePakeLedger(appointmentId: string, known: PakeTriesBody, onError: (error: unknown) => void): PakeTryLedger {
   let queue: Promise<unknown> = Promise.resolve();
   let stored = known.spent;
+  const path = `/api/appointments/${encodeURIComponent(appointmentId)}/pake-tries`;
   return {
     spent: known.spent,
+    // Asked before each confirmation: a try the practice granted is already counted there, so the page's later
+    // report (which includes it) must not add it again. A page that cannot ask sends no confirmation.
+    reserve() {
+      const asked = queue.then(async () => {
+        const answer = await api.post<PakeTryReservation>(`${path}/reserve`, { codeGeneration: known.codeGeneration });
+        if (answer.granted) stored += 1;
+        return answer.granted;
+      });
+      queue = asked.catch(onError);
+      return asked;
+    },
     record(spent) {
       queue = queue
         .then(async () => {
           const body: PakeTriesChange = { codeGeneration: known.codeGeneration, change: spent - stored };
           if (body.change === 0) return;
-          await api.post<PakeTriesBody>(`/api/appointments/${encodeURIComponent(appointmentId)}/pake-tries`, body);
+          await api.post<PakeTriesBody>(path, body);
           stored = spent;
         })
         .catch(onError);

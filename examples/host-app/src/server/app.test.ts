@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { berlinDateTimeOf } from '@pvskit/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AppointmentView, CaseRecord, DoctorCallInfo, CheckResponse, DutyResponse, ExportResponse, PatientRecord, StateResponse } from '../shared/api.js';
+import { PAKE_TRY_LIMIT, type AppointmentView, type CaseRecord, type DoctorCallInfo, type CheckResponse, type DutyResponse, type ExportResponse, type PatientRecord, type StateResponse } from '../shared/api.js';
 import { practicePakeLedger } from '../client/pake-ledger.js';
 import { AppClient } from '../testing/http-client.js';
 import { startHostApp, type DemoCredentials, type RunningHostApp } from './index.js';
@@ -202,16 +202,20 @@ describe('the doctor\'s PAKE try count from two call pages', () => {
 
   afterEach(() => vi.unstubAllGlobals());
 
-  it('adds up what each page spent: a page with a lower count does not hand the other a fresh budget on reload', async () => {
+  /** A fresh appointment of `patientId`, the call pages' fetch stubbed in, and the count the pages open with. */
+  async function callPagesOn(patientId: string) {
     const now = berlinDateTimeOf(new Date());
-    const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-3/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
+    const booked = await json<{ appointment: AppointmentView }>(`/api/patients/${patientId}/appointments`, { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
     const id = booked.body.appointment.id;
     const info = async () => (await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries;
     const page = callPageFetch();
     vi.stubGlobal('fetch', page.fetch);
-    const errors: unknown[] = [];
+    return { id, info, page, errors: [] as unknown[], opened: await info() };
+  }
+
+  it('adds up what each page spent: a page with a lower count does not hand the other a fresh budget on reload', async () => {
     // The doctor has the call page open in two tabs; both start from the practice's count.
-    const opened = await info();
+    const { id, info, page, errors, opened } = await callPagesOn('p-3');
     const tabA = practicePakeLedger(id, opened, (e) => errors.push(e));
     const tabB = practicePakeLedger(id, opened, (e) => errors.push(e));
     // A relay spends nine tries in tab A (each client reports its own running count) …
@@ -227,6 +231,31 @@ describe('the doctor\'s PAKE try count from two call pages', () => {
     tabB.record(0);
     await expect.poll(page.done, { timeout: 10_000 }).toBe(11);
     expect((await info()).spent).toBe(9);
+  });
+
+  it('call pages take each try from the practice before confirming: two tabs together get 10, a granted try is counted once', async () => {
+    const { id, info, errors, opened } = await callPagesOn('p-4');
+    const tabA = practicePakeLedger(id, opened, (e) => errors.push(e));
+    const tabB = practicePakeLedger(id, opened, (e) => errors.push(e));
+    const reserve = (tab: typeof tabA) => (tab.reserve as () => Promise<boolean>)();
+    // Both tabs ask at the same time, a relay knocking at both: the practice grants PAKE_TRY_LIMIT in all.
+    const asked = await Promise.all(Array.from({ length: 7 }, () => [reserve(tabA), reserve(tabB)]).flat());
+    expect(asked.filter(Boolean)).toHaveLength(PAKE_TRY_LIMIT);
+    expect(await info()).toEqual({ codeGeneration: opened.codeGeneration, spent: PAKE_TRY_LIMIT });
+    // A tab's later report includes its granted tries: nothing is added twice.
+    const grantedA = asked.filter((g, i) => g && i % 2 === 0).length;
+    tabA.record(grantedA);
+    // Admitting the genuine patient in tab A gives one try back; then one more can be granted.
+    tabA.record(grantedA - 1);
+    await expect.poll(async () => (await info()).spent, { timeout: 10_000 }).toBe(PAKE_TRY_LIMIT - 1);
+    expect(await reserve(tabB)).toBe(true);
+    expect(await reserve(tabA)).toBe(false);
+    expect(errors).toEqual([]);
+    // A page on an older code pair is refused (409), and no try is taken.
+    expect((await json(`/api/appointments/${id}/new-codes`, { body: {} })).status).toBe(200);
+    const stale = await json<{ error: { userMessage: string } }>(`/api/appointments/${id}/pake-tries/reserve`, { body: { codeGeneration: opened.codeGeneration } });
+    expect(stale.status).toBe(409);
+    expect((await info()).spent).toBe(0);
   });
 
   it('a report that does not reach the practice goes out with the next one', async () => {

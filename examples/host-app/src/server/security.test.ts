@@ -204,6 +204,7 @@ describe('requests from elsewhere', () => {
       { path: '/api/appointments/p-1/new-codes', headers: { 'content-type': 'application/json', origin: 'null', cookie }, status: 403 },
       // A foreign page lowering the doctor's PAKE try count (a fresh budget for a relay) with a form-like fetch.
       { path: '/api/appointments/p-1/pake-tries', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site', origin: 'http://evil.example', cookie }, status: 403 },
+      { path: '/api/appointments/p-1/pake-tries/reserve', headers: { 'content-type': 'text/plain', 'sec-fetch-site': 'cross-site', origin: 'http://evil.example', cookie }, status: 403 },
       { path: '/api/patients/p-1/cases', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-site', cookie }, status: 403 },
     ];
     for (const a of attempts) {

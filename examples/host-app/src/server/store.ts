@@ -244,6 +244,18 @@ export class HostStore {
     })();
   }
 
+  /**
+   * Takes one try for code pair `codeGeneration` if fewer than `limit` are spent, in one transaction, so call
+   * pages asking at the same time cannot both get the last one.
+   */
+  reservePakeTry(appointmentId: string, codeGeneration: number, limit: number): { granted: boolean; spent: number } {
+    return this.db.transaction(() => {
+      const spent = this.pakeTriesSpent(appointmentId, codeGeneration);
+      if (spent >= limit) return { granted: false, spent };
+      return { granted: true, spent: this.addPakeTries(appointmentId, codeGeneration, 1) };
+    })();
+  }
+
   appointments(patientId: string): AppointmentLink[] {
     const rows = this.db.prepare('SELECT * FROM host_appointments WHERE patient_id = ? ORDER BY start DESC').all(patientId) as {
       id: string;

@@ -1,7 +1,7 @@
 import { berlinDateTimeOf, localDateTimeSchema, parseWith, type PvsKit } from '@pvskit/core';
 import type { Appointment } from '@pvskit/video';
 import { z } from 'zod';
-import type { AppointmentView, ConsentTextResponse, DoctorCallInfo, PakeTriesBody } from '../shared/api.js';
+import { PAKE_TRY_LIMIT, type AppointmentView, type ConsentTextResponse, type DoctorCallInfo, type PakeTriesBody, type PakeTryReservation } from '../shared/api.js';
 import { HttpError, notFound, sendJson, type Router } from './http.js';
 import type { HostStore } from './store.js';
 import type { VideoIntegration } from './video.js';
@@ -21,6 +21,7 @@ const practiceConsentSchema = z.union([
   z.strictObject({ channel: z.literal('join-page'), textVersion: z.string().min(1).max(40) }),
 ]);
 const introductionBodySchema = z.strictObject({ personsPresent: z.number().int().min(2).max(50) });
+const pakeTryReserveSchema = z.strictObject({ codeGeneration: z.number().int().min(1) });
 const pakeTriesChangeSchema = z.strictObject({ codeGeneration: z.number().int().min(1), change: z.number().int().min(-1000).max(1000) });
 
 /** The path parameter as an appointment id (random, URL-safe); anything else is simply not found. */
@@ -134,6 +135,18 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
       throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
     }
     const answer: PakeTriesBody = { codeGeneration: input.codeGeneration, spent: store.addPakeTries(appointment.id, input.codeGeneration, input.change) };
+    sendJson(res, 200, answer);
+  });
+
+  // Before each PAKE confirmation a page asks for the try, so pages open at the same time share one budget.
+  router.on('POST', '/api/appointments/:id/pake-tries/reserve', async ({ res, params, body }) => {
+    const { appointment } = ownAppointment(appointmentIdOf(params['id']));
+    const input = parseWith(pakeTryReserveSchema, await body(), 'pakeTries');
+    if (input.codeGeneration !== appointment.codeGeneration) {
+      throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
+    }
+    const taken = store.reservePakeTry(appointment.id, input.codeGeneration, PAKE_TRY_LIMIT);
+    const answer: PakeTryReservation = { codeGeneration: input.codeGeneration, ...taken };
     sendJson(res, 200, answer);
   });
 

@@ -142,6 +142,19 @@ export interface DoctorCallInfo {
   pakeTries: PakeTriesBody;
 }
 
+/**
+ * PAKE tries the practice grants over all call pages of one appointment and code pair; the doctor's client is
+ * given the same number as its own limit (`maxPakeFailures`).
+ */
+export const PAKE_TRY_LIMIT = 10;
+
+/** A call page asks for one try before it sends a PAKE confirmation (`POST …/pake-tries/reserve`). */
+export interface PakeTryReservation {
+  codeGeneration: number;
+  granted: boolean;
+  spent: number;
+}
+
 /** The doctor client's count of spent PAKE tries for one code pair. */
 export interface PakeTriesBody {
   codeGeneration: number;

@@ -44,6 +44,8 @@ interface Session extends HandshakeState {
   trySettled: boolean;
   /** Doctor: a PAKE answered but not yet confirmed counts as a failed try if it never confirms. */
   confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Doctor: waiting for the host's word (`pakeTryLedger.reserve`) before answering the knock. */
+  reserving: boolean;
 }
 
 /** How long the doctor waits for the patient's PAKE confirmation before counting the try as failed. */
@@ -75,6 +77,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   /** Patient: handshakes started on this page load (each one a SAS sample for whoever answers as "doctor"). */
   private handshakesStarted = 0;
   private lockedLocally = false;
+  /** Doctor: the host's shared budget (`pakeTryLedger.reserve`) had no try left for this client. */
+  private sharedBudgetSpent = false;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -312,6 +316,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       statsTimer: undefined,
       confirmTimer: undefined,
       trySettled: false,
+      reserving: false,
     };
     this.sessions.set(peerId, s);
     return s;
@@ -366,6 +371,10 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     }
     const s = this.sessions.get(from);
     if (s === undefined || s.closed) return;
+    if (s.reserving) {
+      this.sessionFailure(from, cryptoFailure(`Handshake message ${msg.k} before our answer`, 'protocol'));
+      return;
+    }
     if (msg.k === 'intro') this.onIntro(s, msg);
     else if (msg.k === 'env' && s.channel !== undefined) this.onEnvelope(s, msg.env);
     else this.sessionFailure(from, cryptoFailure(`Unexpected handshake message ${msg.k}`, 'protocol'));
@@ -380,7 +389,34 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     const s = this.newSession(from);
     // After too many failed tries we send no further confirmation a guesser could test a code against, even
     // if the relay never counted them.
-    const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures;
+    const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures && !this.sharedBudgetSpent;
+    const reserve = this.options.pakeTryLedger?.reserve;
+    if (pakeAllowed && msg.mode === 'pake' && reserve !== undefined) {
+      // The host's word comes before the confirmation, so other call pages cannot spend the same try. A try
+      // granted for a session that ends meanwhile stays spent (the safe side).
+      s.reserving = true;
+      Promise.resolve()
+        .then(() => reserve.call(this.options.pakeTryLedger))
+        .then(
+          (granted) => granted === true,
+          () => false,
+        )
+        .then((granted) => {
+          s.reserving = false;
+          if (granted) this.pakeTriesSpent++;
+          else this.sharedBudgetSpent = true;
+          if (s.closed || this.sessions.get(from) !== s) return;
+          this.answerOpen(from, msg, s, granted, true);
+        })
+        .catch((error: unknown) => this.emit('error', asCrypto(error)));
+      return;
+    }
+    if (!pakeAllowed && msg.mode === 'pake') this.announceLocalLock();
+    this.answerOpen(from, msg, s, pakeAllowed, false);
+  }
+
+  /** Doctor: our answer to a knock; `reserved`: the try was already taken from the host's shared budget. */
+  private answerOpen(from: string, msg: Extract<KnockMessage, { k: 'open' }>, s: Session, pakeAllowed: boolean, reserved: boolean): void {
     if (!pakeAllowed && msg.mode === 'pake') this.announceLocalLock();
     let accept: KnockMessage;
     try {
@@ -390,7 +426,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       return;
     }
     if (s.confirmationSent) {
-      this.setPakeTriesSpent(this.pakeTriesSpent + 1);
+      if (!reserved) this.setPakeTriesSpent(this.pakeTriesSpent + 1);
       s.confirmTimer = setTimeout(() => {
         if (!s.verified && !s.closed) this.sessionFailure(from, cryptoFailure('PAKE not confirmed in time', 'pake'));
       }, this.options.pakeConfirmTimeoutMs ?? PAKE_CONFIRM_TIMEOUT_MS);
@@ -509,7 +545,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
 
   /** Doctor: once the tries are spent, the host learns (once) that code guests are turned away from now on. */
   private announceLocalLock(): void {
-    if (this.pakeTriesSpent < this.maxPakeFailures || this.lockedLocally) return;
+    if ((this.pakeTriesSpent < this.maxPakeFailures && !this.sharedBudgetSpent) || this.lockedLocally) return;
     this.lockedLocally = true;
     this.emit('locked');
   }

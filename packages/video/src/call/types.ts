@@ -162,4 +162,12 @@ export interface PakeTryLedger {
    * overwrite what another page spent.
    */
   record(spent: number): void;
+  /**
+   * Optional: asked before each PAKE confirmation. Resolves true when the host's shared count (every call page
+   * of this appointment and code pair) had a try left and has taken it for this client; false (or a rejection)
+   * and this client sends no confirmation and emits `locked`. With it, call pages open at the same time share
+   * one budget instead of `maxPakeFailures` each. The try taken belongs to this client: the counts `record`
+   * reports afterwards include it, so the host must not add it a second time.
+   */
+  reserve?(): Promise<boolean>;
 }

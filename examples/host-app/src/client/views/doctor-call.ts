@@ -1,5 +1,5 @@
 import { createCallClient, type CallClient, type Knock } from '@pvskit/video/browser';
-import type { AppointmentView, DoctorCallInfo } from '../../shared/api.js';
+import { PAKE_TRY_LIMIT, type AppointmentView, type DoctorCallInfo } from '../../shared/api.js';
 import { api, ApiFailure } from '../api.js';
 import { focusHeading, germanDateTime, h, mount } from '../dom.js';
 import { openLocalMedia, renderCall, renderEnded, signalingUrl } from './call-view.js';
@@ -147,6 +147,7 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
         ticket: info.ticket,
         secret: info.linkSecret,
         code: appointment.patientCode,
+        maxPakeFailures: PAKE_TRY_LIMIT,
         pakeTryLedger: practicePakeLedger(appointmentId, info.pakeTries, (error) => {
           roomStatus.textContent = error instanceof ApiFailure ? error.message : 'Der Zähler der Fehlversuche konnte nicht gespeichert werden.';
         }),
