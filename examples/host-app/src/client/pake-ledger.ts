@@ -11,7 +11,12 @@ import { api } from './api.js';
  */
 export function practicePakeLedger(appointmentId: string, known: PakeTriesBody, onError: (error: unknown) => void): PakeTryLedger {
   let queue: Promise<unknown> = Promise.resolve();
-  let stored = known.spent;
+  // The client's count as this page last learnt it. A change is taken against it when `record` is called, not
+  // when its turn in the queue comes: a try granted meanwhile (`reserve`) is not yet in the count the client
+  // reported, so comparing with it later would take that try back too.
+  let counted = known.spent;
+  // Changes not stored by the practice (a report that failed goes out with the next one); kept by the queue.
+  let unsent = 0;
   const path = `/api/appointments/${encodeURIComponent(appointmentId)}/pake-tries`;
   return {
     spent: known.spent,
@@ -20,19 +25,22 @@ export function practicePakeLedger(appointmentId: string, known: PakeTriesBody, 
     reserve() {
       const asked = queue.then(async () => {
         const answer = await api.post<PakeTryReservation>(`${path}/reserve`, { codeGeneration: known.codeGeneration });
-        if (answer.granted) stored += 1;
+        if (answer.granted) counted += 1;
         return answer.granted;
       });
       queue = asked.catch(onError);
       return asked;
     },
     record(spent) {
+      const change = spent - counted;
+      counted = spent;
       queue = queue
         .then(async () => {
-          const body: PakeTriesChange = { codeGeneration: known.codeGeneration, change: spent - stored };
+          unsent += change;
+          const body: PakeTriesChange = { codeGeneration: known.codeGeneration, change: unsent };
           if (body.change === 0) return;
           await api.post<PakeTriesBody>(path, body);
-          stored = spent;
+          unsent -= body.change;
         })
         .catch(onError);
     },

@@ -258,6 +258,22 @@ describe('the doctor\'s PAKE try count from two call pages', () => {
     expect((await info()).spent).toBe(0);
   });
 
+  it('a try given back while another is being asked for: the practice still counts the one being asked for', async () => {
+    const { id, info, errors, opened } = await callPagesOn('p-4');
+    const tab = practicePakeLedger(id, opened, (e) => errors.push(e));
+    const reserve = () => (tab.reserve as () => Promise<boolean>)();
+    // The genuine patient's try, granted; the client counts 1.
+    expect(await reserve()).toBe(true);
+    // A relay knocks just as that patient is let in: the page asks for a second try, and before the answer the
+    // client gives the first one back (its count 1 -> 0, the pending try not yet in it).
+    const second = reserve();
+    tab.record(0);
+    expect(await second).toBe(true);
+    // The client now counts 1 (the relay's try); so must the practice, or a reload hands that try out again.
+    await expect.poll(async () => (await info()).spent, { timeout: 10_000 }).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('a report that does not reach the practice goes out with the next one', async () => {
     const now = berlinDateTimeOf(new Date());
     const booked = await json<{ appointment: AppointmentView }>('/api/patients/p-3/appointments', { body: { start: `${now.date}T${now.time}`, durationMinutes: 15 } });
