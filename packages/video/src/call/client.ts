@@ -79,6 +79,8 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
   private lockedLocally = false;
   /** Doctor: the host's shared budget (`pakeTryLedger.reserve`) had no try left for this client. */
   private sharedBudgetSpent = false;
+  /** Doctor: tries asked of the host and not yet answered; they count against our own limit too. */
+  private pakeTriesReserving = 0;
   private readonly pendingAdmits = new Map<string, { resolve: () => void; reject: (e: PvsKitError) => void }>();
   private screen: { track: MediaStreamTrack; stream: MediaStream; replaced: MediaStreamTrack | undefined } | undefined;
   private selfViewHidden = false;
@@ -388,13 +390,14 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
     }
     const s = this.newSession(from);
     // After too many failed tries we send no further confirmation a guesser could test a code against, even
-    // if the relay never counted them.
-    const pakeAllowed = this.pakeTriesSpent < this.maxPakeFailures && !this.sharedBudgetSpent;
+    // if the relay never counted them; nor if the host would grant more (tries still being asked for count).
+    const pakeAllowed = this.pakeTriesSpent + this.pakeTriesReserving < this.maxPakeFailures && !this.sharedBudgetSpent;
     const reserve = this.options.pakeTryLedger?.reserve;
     if (pakeAllowed && msg.mode === 'pake' && reserve !== undefined) {
       // The host's word comes before the confirmation, so other call pages cannot spend the same try. A try
       // granted for a session that ends meanwhile stays spent (the safe side).
       s.reserving = true;
+      this.pakeTriesReserving++;
       Promise.resolve()
         .then(() => reserve.call(this.options.pakeTryLedger))
         .then(
@@ -403,6 +406,7 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         )
         .then((granted) => {
           s.reserving = false;
+          this.pakeTriesReserving--;
           if (granted) this.pakeTriesSpent++;
           else this.sharedBudgetSpent = true;
           if (s.closed || this.sessions.get(from) !== s) return;

@@ -8,6 +8,7 @@ import { nonceCommitment } from './e2e.js';
 import { doctorAccept, knockSchema, newHandshake, patientIntro, patientOpen, type HandshakeState } from './handshake.js';
 import { parseFrame, startHostileRelay, type HostileRelay, type RelayedConnection } from './hostile-relay.js';
 import { loadSodium } from './sodium.js';
+import type { PakeTryLedger } from './types.js';
 import { createCallTestbed, nextEvent, type CallTestbed } from './testkit.js';
 
 /**
@@ -40,7 +41,12 @@ function guessKnock(appointmentId: string): string {
 }
 
 /** The doctor, through the relay, with every answer it sends to the relay's fake patients recorded. */
-async function doctorBehindRelay(t: CallTestbed, r: HostileRelay, maxPakeFailures: number): Promise<{ d: CallClient; conn: () => RelayedConnection; answers: Map<string, string> }> {
+async function doctorBehindRelay(
+  t: CallTestbed,
+  r: HostileRelay,
+  maxPakeFailures: number,
+  pakeTryLedger?: PakeTryLedger,
+): Promise<{ d: CallClient; conn: () => RelayedConnection; answers: Map<string, string> }> {
   let doctorConn: RelayedConnection | undefined;
   /** fake peer id → 'confirmation' (an accept with a MAC) or 'deny'. */
   const answers = new Map<string, string>();
@@ -59,7 +65,7 @@ async function doctorBehindRelay(t: CallTestbed, r: HostileRelay, maxPakeFailure
     }
     return [text];
   });
-  const d = await t.doctor({ signalingUrl: r.url, maxPakeFailures, pakeConfirmTimeoutMs: 60_000 });
+  const d = await t.doctor({ signalingUrl: r.url, maxPakeFailures, pakeConfirmTimeoutMs: 60_000, ...(pakeTryLedger === undefined ? {} : { pakeTryLedger }) });
   await d.connect();
   return { d, conn: () => doctorConn as RelayedConnection, answers };
 }
@@ -75,6 +81,18 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
     const t = (bed = await createCallTestbed());
     const r = await relayFor(t);
     const { conn, answers } = await doctorBehindRelay(t, r, 3);
+    for (let i = 0; i < 12; i++) fakeKnock(conn(), t.appointmentId, i);
+    await expect.poll(() => answers.size, { timeout: 10_000 }).toBe(12);
+    expect([...answers.values()].filter((a) => a === 'confirmation')).toHaveLength(3);
+  });
+
+  test('many knocks at once while the host is asked for each try: the client still stops at its own limit', async () => {
+    const t = (bed = await createCallTestbed());
+    const r = await relayFor(t);
+    // A host whose shared budget is larger than this client's limit (or a host that grants every try): the
+    // client's own count is the bound a relay-made flood of knocks meets, as without `reserve`.
+    const ledger: PakeTryLedger = { spent: 0, record: () => undefined, reserve: () => new Promise((ok) => setTimeout(() => ok(true), 20)) };
+    const { conn, answers } = await doctorBehindRelay(t, r, 3, ledger);
     for (let i = 0; i < 12; i++) fakeKnock(conn(), t.appointmentId, i);
     await expect.poll(() => answers.size, { timeout: 10_000 }).toBe(12);
     expect([...answers.values()].filter((a) => a === 'confirmation')).toHaveLength(3);
