@@ -63,7 +63,7 @@ describe('signaling on two instances through Redis', () => {
   test('with Redis gone a new socket is closed as at a shutdown (the client retries), and the process stays up', async () => {
     const own = await startRedis();
     const access = createMemoryAccessControl();
-    const server = await createSignalingServer({ port: 0, access, redis: own.url });
+    const server = await createSignalingServer({ port: 0, access, secret: randomBytes(32), redis: own.url });
     cleanups.push(() => server.close());
     const { appointmentId } = access.addAppointment();
     await own.stop();
@@ -147,8 +147,12 @@ describe('signaling on two instances through Redis', () => {
 
   test('bad cluster options are refused naming the field', async () => {
     const access = createMemoryAccessControl();
-    await expect(createSignalingServer({ port: 0, access, redis: { url: redis.url, instanceTtlMs: 5 } })).rejects.toThrow(/redis.instanceTtlMs must be an integer ≥ 100 ms/);
-    await expect(createSignalingServer({ port: 0, access, redis: 'localhost:6379' })).rejects.toThrow(/redis.url must be a redis:\/\/ or rediss:\/\/ URL/);
+    const secret = randomBytes(32);
+    await expect(createSignalingServer({ port: 0, access, secret, redis: { url: redis.url, instanceTtlMs: 5 } })).rejects.toThrow(/redis.instanceTtlMs must be an integer ≥ 100 ms/);
+    await expect(createSignalingServer({ port: 0, access, secret, redis: 'localhost:6379' })).rejects.toThrow(/redis.url must be a redis:\/\/ or rediss:\/\/ URL/);
+    // Without a shared secret each instance would key the address pseudonyms of its rate limits with a random
+    // key of its own: a client would get every limit once per instance.
+    await expect(createSignalingServer({ port: 0, access, redis: redis.url })).rejects.toThrow(/secret is required with redis/);
   });
 
   test('a waiting patient on the other instance cannot lock the appointment by reporting failures itself', async () => {

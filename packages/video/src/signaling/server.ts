@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { silentLogger, type Logger } from '@pvskit/core';
+import { PvsKitError, silentLogger, type Logger } from '@pvskit/core';
 import { WebSocketServer } from 'ws';
 import type { AccessControl } from './access.js';
 import { createAdmission } from './admission.js';
@@ -50,7 +50,7 @@ export interface SignalingServiceOptions {
   now?: () => number;
   /**
    * Redis (`redis://…` or options) to run several instances as one relay: rooms, admission, rate limits and
-   * resume are shared, sockets stay where they land. Give every instance the same `secret`.
+   * resume are shared, sockets stay where they land. Requires `secret`, the same on every instance.
    */
   redis?: string | SignalingClusterOptions;
 }
@@ -112,6 +112,11 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
   const now = options.now ?? Date.now;
   const path = options.path ?? '/signal';
   const clientIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
+  if (options.redis !== undefined && options.secret === undefined) {
+    // Each instance would draw its own: address pseudonyms (rate limits), tickets and resume tokens would differ
+    // from one instance to the next, so every instance would grant a client its limits afresh.
+    throw new PvsKitError('CONFIG', 'secret is required with redis: give every instance on one Redis the same secret');
+  }
   const secret = options.secret ?? randomBytes(32);
   const addressKey = createHmac('sha256', secret).update('pvskit/signaling/address-pseudonym').digest();
   const cluster =
