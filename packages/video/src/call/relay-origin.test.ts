@@ -98,6 +98,37 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
     expect([...answers.values()].filter((a) => a === 'confirmation')).toHaveLength(3);
   });
 
+  test('while the host is asked for a try: a page that cannot reach it, and a relay that does not wait, get no confirmation', async () => {
+    const t = (bed = await createCallTestbed());
+    const r = await relayFor(t);
+    const answersOfHost: ((granted: boolean) => void)[] = [];
+    const ledger: PakeTryLedger = {
+      spent: 0,
+      record: () => undefined,
+      reserve: () => new Promise<boolean>((answer) => answersOfHost.push(answer)),
+    };
+    const { d, conn, answers } = await doctorBehindRelay(t, r, 10, ledger);
+    // The relay speaks again before the doctor answered (here a made-up intro), or its patient leaves: both
+    // sessions end, and the try the host grants afterwards is sent to no one.
+    fakeKnock(conn(), t.appointmentId, 0);
+    conn().toClient(JSON.stringify({ t: 'relay', from: fakeId(0), body: JSON.stringify({ k: 'intro', nP: 'AAAA', env: 'AAAA' }) }));
+    fakeKnock(conn(), t.appointmentId, 1);
+    await expect.poll(() => answersOfHost.length, { timeout: 5000 }).toBe(2);
+    const left = nextEvent<{ peerId: string }>(d, 'peer-left', 5000);
+    conn().toClient(JSON.stringify({ t: 'peer-left', peerId: fakeId(1), reason: 'left' }));
+    expect((await left).peerId).toBe(fakeId(1));
+    await expect.poll(() => answers.get(fakeId(0)), { timeout: 5000 }).toBe('deny');
+    for (const grant of answersOfHost.splice(0)) grant(true);
+    // A page that cannot reach the practice (the request fails) sends no confirmation either, and says so.
+    const locked = nextEvent<void>(d, 'locked', 10_000);
+    ledger.reserve = () => Promise.reject(new TypeError('Failed to fetch'));
+    fakeKnock(conn(), t.appointmentId, 2);
+    await locked;
+    await expect.poll(() => answers.get(fakeId(2)), { timeout: 5000 }).toBe('deny');
+    expect(answers.get(fakeId(0))).toBe('deny');
+    expect(answers.get(fakeId(1))).toBeUndefined();
+  });
+
   test('a fresh welcome (the relay "forgot" the doctor) does not give back the tries spent before', async () => {
     const t = (bed = await createCallTestbed());
     const r = await relayFor(t);
