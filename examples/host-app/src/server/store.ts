@@ -232,16 +232,7 @@ export class HostStore {
    * never below 0) and returns the new count. Changes, not counts: two pages open on one appointment add up.
    */
   addPakeTries(appointmentId: string, codeGeneration: number, change: number): number {
-    return this.db.transaction(() => {
-      const spent = Math.max(0, this.pakeTriesSpent(appointmentId, codeGeneration) + change);
-      this.db
-        .prepare(
-          `INSERT INTO host_pake_tries (appointment_id, code_generation, spent) VALUES (?, ?, ?)
-           ON CONFLICT(appointment_id) DO UPDATE SET code_generation = excluded.code_generation, spent = excluded.spent`,
-        )
-        .run(appointmentId, codeGeneration, spent);
-      return spent;
-    })();
+    return this.db.transaction(() => this.writePakeTries(appointmentId, codeGeneration, Math.max(0, this.pakeTriesSpent(appointmentId, codeGeneration) + change)))();
   }
 
   /**
@@ -252,8 +243,19 @@ export class HostStore {
     return this.db.transaction(() => {
       const spent = this.pakeTriesSpent(appointmentId, codeGeneration);
       if (spent >= limit) return { granted: false, spent };
-      return { granted: true, spent: this.addPakeTries(appointmentId, codeGeneration, 1) };
+      return { granted: true, spent: this.writePakeTries(appointmentId, codeGeneration, spent + 1) };
     })();
+  }
+
+  /** Stores the count of code pair `codeGeneration` (replacing an older pair's) and returns it. */
+  private writePakeTries(appointmentId: string, codeGeneration: number, spent: number): number {
+    this.db
+      .prepare(
+        `INSERT INTO host_pake_tries (appointment_id, code_generation, spent) VALUES (?, ?, ?)
+         ON CONFLICT(appointment_id) DO UPDATE SET code_generation = excluded.code_generation, spent = excluded.spent`,
+      )
+      .run(appointmentId, codeGeneration, spent);
+    return spent;
   }
 
   appointments(patientId: string): AppointmentLink[] {

@@ -24,6 +24,13 @@ const introductionBodySchema = z.strictObject({ personsPresent: z.number().int()
 const pakeTryReserveSchema = z.strictObject({ codeGeneration: z.number().int().min(1) });
 const pakeTriesChangeSchema = z.strictObject({ codeGeneration: z.number().int().min(1), change: z.number().int().min(-1000).max(1000) });
 
+/** A call page's report for an older code pair is stale: new codes start with a fresh count. */
+function currentCodePair(appointment: Appointment, codeGeneration: number): void {
+  if (codeGeneration !== appointment.codeGeneration) {
+    throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
+  }
+}
+
 /** The path parameter as an appointment id (random, URL-safe); anything else is simply not found. */
 function appointmentIdOf(value: string | undefined): string {
   if (value === undefined || !/^[A-Za-z0-9_-]{8,64}$/.test(value)) throw notFound('Termin');
@@ -131,9 +138,7 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
   router.on('POST', '/api/appointments/:id/pake-tries', async ({ res, params, body }) => {
     const { appointment } = ownAppointment(appointmentIdOf(params['id']));
     const input = parseWith(pakeTriesChangeSchema, await body(), 'pakeTries');
-    if (input.codeGeneration !== appointment.codeGeneration) {
-      throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
-    }
+    currentCodePair(appointment, input.codeGeneration);
     const answer: PakeTriesBody = { codeGeneration: input.codeGeneration, spent: store.addPakeTries(appointment.id, input.codeGeneration, input.change) };
     sendJson(res, 200, answer);
   });
@@ -142,9 +147,7 @@ export function registerVideoRoutes(router: Router, store: HostStore, kit: PvsKi
   router.on('POST', '/api/appointments/:id/pake-tries/reserve', async ({ res, params, body }) => {
     const { appointment } = ownAppointment(appointmentIdOf(params['id']));
     const input = parseWith(pakeTryReserveSchema, await body(), 'pakeTries');
-    if (input.codeGeneration !== appointment.codeGeneration) {
-      throw new HttpError(409, 'STALE_CODES', 'pakeTries.codeGeneration is not the current code pair', 'Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.');
-    }
+    currentCodePair(appointment, input.codeGeneration);
     const taken = store.reservePakeTry(appointment.id, input.codeGeneration, PAKE_TRY_LIMIT);
     const answer: PakeTryReservation = { codeGeneration: input.codeGeneration, ...taken };
     sendJson(res, 200, answer);

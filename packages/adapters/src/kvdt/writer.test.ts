@@ -27,6 +27,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+
+/** A duty bundle of sample case 1 twice: practice, physician and software on the bundle, not the cases. */
+function twoCaseBundle() {
+  const { practice, physician, software, ...rest } = sampleCaseInput(1);
+  return {
+    duty: { id: 'd-1', start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
+    practice,
+    physician,
+    software,
+    cases: [rest, { ...rest, id: 'c-9' }],
+  };
+}
 describe('writeKvdtBytes', () => {
   it('writes con0, besa, rvsa, adt0, one 0104 per case, adt9, con9 with byte length prefixes and CR LF', async () => {
     const { bytes, stats } = await writeKvdtBytes(parsedItems([sampleCaseInput(1), sampleCaseInput(2)]), { clock: CLOCK });
@@ -126,27 +138,13 @@ describe('writeKvdtBytes', () => {
   });
 
   it('flattens bundles: duty, practice, physician and software come from the bundle', async () => {
-    const { practice, physician, software, ...rest } = sampleCaseInput(1);
-    const bundle = {
-      duty: { id: 'd-1', start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
-      practice,
-      physician,
-      software,
-      cases: [rest, { ...rest, id: 'c-9' }],
-    };
+    const bundle = twoCaseBundle();
     const { stats } = await writeKvdtBytes(parsedItems([bundle]), { clock: CLOCK });
     expect(stats.cases).toBe(2);
   });
 
   it('a stream of cases and bundles gives the bytes of the same items as an array', async () => {
-    const { practice, physician, software, ...rest } = sampleCaseInput(1);
-    const bundle = {
-      duty: { id: 'd-1', start: '2026-01-09T20:00', end: '2026-01-10T08:00' },
-      practice,
-      physician,
-      software,
-      cases: [rest, { ...rest, id: 'c-9' }],
-    };
+    const bundle = twoCaseBundle();
     const items = [sampleCaseInput(2), bundle, sampleCaseInput(3)];
     async function* stream(): AsyncGenerator<unknown> {
       yield* items;

@@ -1,4 +1,4 @@
-import { quarterOf, type Case } from '@pvskit/core';
+import { quarterOf, type Case, type Fix } from '@pvskit/core';
 import type { Catalogue } from '../catalogue.js';
 import type { FrequencyLimit } from '../data/types.js';
 import { when } from '../time.js';
@@ -50,7 +50,6 @@ export function frequencyRules(v: CaseView): void {
       const before = units;
       units += s.count;
       if (units <= limit.max) continue;
-      const keep = Math.max(0, limit.max - before);
       v.emit({
         rule: 'NFD-FREQUENCY',
         service: i,
@@ -58,10 +57,16 @@ export function frequencyRules(v: CaseView): void {
         message:
           `${s.gop} am ${when(s.date, s.time)}${s.count > 1 ? ` ${s.count}-mal` : ''}: höchstens ${limit.max}-mal ${PER_LABEL[limit.per]} ` +
           `berechnungsfähig, hier ${units}-mal angesetzt.`,
-        fix: keep >= 1 ? { op: 'set-count', service: i, count: keep } : { op: 'remove', service: i },
+        fix: cutToLimit(i, limit, before),
       });
     }
   }
+}
+
+/** The fix for the service that crosses `limit` after `before` units: keep what is left of it, else remove it. */
+function cutToLimit(service: number, limit: FrequencyLimit, before: number): Fix {
+  const keep = Math.max(0, limit.max - before);
+  return keep >= 1 ? { op: 'set-count', service, count: keep } : { op: 'remove', service };
 }
 
 /**
@@ -89,7 +94,6 @@ export function quarterLimitsAcrossCases(
         const before = total.get(key) ?? 0;
         total.set(key, before + s.count);
         if (before + s.count <= limit.max || ownUnits > limit.max) continue;
-        const keep = Math.max(0, limit.max - before);
         emit({
           rule: 'NFD-FREQUENCY',
           caseIndex,
@@ -98,7 +102,7 @@ export function quarterLimitsAcrossCases(
           message:
             `${s.gop} am ${when(s.date, s.time)}: höchstens ${limit.max}-mal ${PER_LABEL[limit.per]} und Arzt berechnungsfähig, ` +
             `in den Fällen dieses Dienstes bis hier ${before + s.count}-mal angesetzt.`,
-          fix: keep >= 1 ? { op: 'set-count', service: i, count: keep } : { op: 'remove', service: i },
+          fix: cutToLimit(i, limit, before),
         });
       }
     });

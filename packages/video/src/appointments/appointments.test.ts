@@ -1,7 +1,7 @@
 import { splitAccessCode } from '../access-code/access-code.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PvsKitError } from '@pvskit/core';
-import { createTestRig, registeredPractice, type TestRig } from '../service/testing.js';
+import { createTestRig, registeredPractice, wrongDoctorCodeRests, type TestRig } from '../service/testing.js';
 
 // 26.11.2026 15:30 in Berlin (CET) is 14:30 UTC.
 const START_UTC = '2026-11-26T14:30:00Z';
@@ -198,11 +198,10 @@ describe('access codes', () => {
   it('wrong rests of the doctor code from many addresses refuse the doctor code (no per-address budget to share)', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
-    const doctor = splitAccessCode(a.codes.doctor);
-    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
-    wrongRests.forEach((rest, i) => {
+    const guesses = wrongDoctorCodeRests(a.codes.doctor);
+    guesses.forEach((guess, i) => {
       // Each guess from another address: the per-address limit never bites.
-      expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+      expect(error(() => rig.service.verifyAccessCode({ code: guess, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
     });
     const refused = error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' }));
     expect(refused.code).toBe('LOCKED');
@@ -222,12 +221,11 @@ describe('access codes', () => {
     // counting it would only let strangers spend doctor codes days ahead, unseen until the doctor is turned away.
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
-    const doctor = splitAccessCode(a.codes.doctor);
-    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
+    const guesses = wrongDoctorCodeRests(a.codes.doctor);
     for (const at of ['2026-11-26T13:59:59Z', '2026-11-26T16:30:01Z']) {
       rig.clock.set(at);
-      wrongRests.forEach((rest, i) => {
-        expect(error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
+      guesses.forEach((guess, i) => {
+        expect(error(() => rig.service.verifyAccessCode({ code: guess, ip: `198.51.100.${i + 1}` })).userMessage).toBe('Zugangscode unbekannt');
       });
     }
     rig.clock.set(START_UTC);
@@ -240,10 +238,9 @@ describe('access codes', () => {
   it('wrong rests of the doctor code refuse the doctor code, not the patient (link or code)', async () => {
     const { session } = await setup();
     const a = rig.service.appointments.book(session, BOOKING);
-    const doctor = splitAccessCode(a.codes.doctor);
-    const wrongRests = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(5, '0')).filter((r) => r !== doctor.secret).slice(0, 10);
-    wrongRests.forEach((rest, i) => {
-      error(() => rig.service.verifyAccessCode({ code: `${doctor.locator}${rest}`, ip: `198.51.100.${i + 1}` }));
+    const guesses = wrongDoctorCodeRests(a.codes.doctor);
+    guesses.forEach((guess, i) => {
+      error(() => rig.service.verifyAccessCode({ code: guess, ip: `198.51.100.${i + 1}` }));
     });
     expect(error(() => rig.service.verifyAccessCode({ code: a.codes.doctor, ip: '203.0.113.50' })).code).toBe('LOCKED');
     expect(rig.service.access.describeAppointment(a.id)?.locked).toBe(false);

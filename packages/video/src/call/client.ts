@@ -415,7 +415,6 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
         .catch((error: unknown) => this.emit('error', asCrypto(error)));
       return;
     }
-    if (!pakeAllowed && msg.mode === 'pake') this.announceLocalLock();
     this.answerOpen(from, msg, s, pakeAllowed, false);
   }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRecordingLogger } from '@pvskit/core';
+import { splitAccessCode } from '../access-code/access-code.js';
 import { generateDeviceKeyPair } from '../account/account.js';
 import type { DeviceKeyPair, KdfParams } from '../base/crypto.js';
 import type { RegistrationInput } from '../account/schemas.js';
@@ -129,4 +130,13 @@ export async function registeredPractice(rig: TestRig, plan: 'basis' | 'plus' = 
     device: { id: reg.deviceId, secretKey: w.device.secretKey },
   });
   return { ...w, reg, session };
+}
+
+/** `count` guesses at a doctor code: its own locator with wrong rests (what a guesser who found the locator sends). */
+export function wrongDoctorCodeRests(doctorCode: string, count = 10): string[] {
+  const { locator, secret } = splitAccessCode(doctorCode);
+  return Array.from({ length: count + 1 }, (_, i) => i.toString(16).padStart(5, '0'))
+    .filter((rest) => rest !== secret)
+    .slice(0, count)
+    .map((rest) => `${locator}${rest}`);
 }

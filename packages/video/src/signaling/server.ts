@@ -118,9 +118,13 @@ export function createSignalingService(options: SignalingServiceOptions): Signal
     throw new PvsKitError('CONFIG', 'secret is required with redis: give every instance on one Redis the same secret');
   }
   const secret = options.secret ?? randomBytes(32);
-  const addressKey = createHmac('sha256', secret).update('pvskit/signaling/address-pseudonym').digest();
   const cluster =
-    options.redis === undefined ? undefined : createSignalingCluster(typeof options.redis === 'string' ? { url: options.redis } : options.redis, addressKey);
+    options.redis === undefined
+      ? undefined
+      : createSignalingCluster(
+          typeof options.redis === 'string' ? { url: options.redis } : options.redis,
+          createHmac('sha256', secret).update('pvskit/signaling/address-pseudonym').digest(),
+        );
   const memoryRooms = createMemoryRoomStore();
   const ctx = createSignalingContext({
     limits,
