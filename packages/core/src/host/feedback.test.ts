@@ -123,16 +123,31 @@ describe('feedback', () => {
     expect(kit.feedback({ card: third.cards[0]?.uuid ?? '', outcome: 'accepted' }).hookInstance).toBe(third.hookInstance);
   });
 
+  it('keeps exactly the newest maxRememberedCalls calls over thousands of calls (past the queue’s compaction)', async () => {
+    const kit = createPvsKit({ plugins: [billing], maxRememberedCalls: 3 });
+    const cards: string[] = [];
+    for (let i = 0; i < 2_600; i++) {
+      const r = await kit.callHook('patient-view', { patient });
+      cards.push(r.cards[0]?.uuid ?? '');
+      if (i >= 3) expect(() => kit.feedback({ card: cards[i - 3] ?? '', outcome: 'accepted' }), `call ${i - 3}`).toThrow(/no card/);
+      if (i >= 2) expect(kit.feedback({ card: cards[i - 2] ?? '', outcome: 'overridden' }).card).toBe(cards[i - 2]);
+    }
+  });
+
   it('forgets the oldest cards of a hookInstance reused beyond MAX_CARDS_PER_CALL cards (memory stays bounded)', async () => {
     const kit = createPvsKit({ plugins: [billing] });
     const uuids: string[] = [];
-    for (let i = 0; i <= MAX_CARDS_PER_CALL; i++) {
+    // 1,500 beyond the cap: the queue of its cards compacts on the way.
+    const forgotten = 1_500;
+    for (let i = 0; i < MAX_CARDS_PER_CALL + forgotten; i++) {
       const r = await kit.callHook('patient-view', { patient }, { hookInstance: 'reused' });
       uuids.push(r.cards[0]?.uuid ?? '');
     }
-    expect(() => kit.feedback({ card: uuids[0] ?? '', outcome: 'accepted' })).toThrow(/no card/);
-    expect(() => kit.feedback({ card: uuids[0] ?? '', hookInstance: 'reused', outcome: 'accepted' })).toThrow(/no card/);
-    expect(kit.feedback({ card: uuids[1] ?? '', outcome: 'accepted' }).hookInstance).toBe('reused');
+    for (const i of [0, forgotten - 1]) {
+      expect(() => kit.feedback({ card: uuids[i] ?? '', outcome: 'accepted' })).toThrow(/no card/);
+      expect(() => kit.feedback({ card: uuids[i] ?? '', hookInstance: 'reused', outcome: 'accepted' })).toThrow(/no card/);
+    }
+    expect(kit.feedback({ card: uuids[forgotten] ?? '', outcome: 'accepted' }).hookInstance).toBe('reused');
     expect(kit.feedback({ card: uuids.at(-1) ?? '', hookInstance: 'reused', outcome: 'accepted' }).hookInstance).toBe('reused');
   });
 
