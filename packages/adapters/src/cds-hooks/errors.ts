@@ -1,5 +1,3 @@
-import type { ServerResponse } from 'node:http';
-
 /** Error codes of the CDS Hooks HTTP service; stable, hosts may switch on them. */
 export type CdsHttpErrorCode =
   | 'VALIDATION'
@@ -59,18 +57,4 @@ export class CdsHttpError extends Error {
       },
     };
   }
-}
-
-/** Writes `value` as a JSON response (no caching: answers depend on the request). */
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void {
-  const body = JSON.stringify(value);
-  const fixed = {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(body)),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-  };
-  // Header and body leave in one write: Node joins a first string chunk to the head when both are strings.
-  res.writeHead(status, headers === undefined ? fixed : { ...fixed, ...headers });
-  res.end(body);
 }

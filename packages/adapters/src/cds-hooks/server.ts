@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { PvsKitError } from '@pvskit/core';
 import { isLoopbackHost } from './auth.js';
 import { createCdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
-import { CdsHttpError, sendJson } from './errors.js';
+import { sendJson } from './answer.js';
+import { CdsHttpError } from './errors.js';
 
 /** Shortest bearer token accepted wherever the CDS Hooks service is reachable beyond loopback (characters). */
 export const MIN_CDS_TOKEN_LENGTH = 32;
@@ -78,7 +79,7 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
       details: { host },
     });
   }
-  const handler = createCdsHooksHandler(options);
+  const handler = createCdsHooksHandler({ ...options, batchAnswers: options.batchAnswers ?? true });
   const server = createServer(
     cdsServerOptions(options),
     (req, res) => {
