@@ -74,13 +74,18 @@ export class PluginInvoker {
     if (callerSignals.some((s) => s.aborted)) return { kind: 'aborted', reason: 'aborted by the caller', durationMs: 0 };
     const fields = { pluginId, hook, hookInstance };
     const signal = new LazyAbort();
+    const hostLogger = this.logger;
+    let logger: Logger | undefined;
+    // Signal and logger are made when the plugin first reads them: most fast checks use neither.
     const info: HookCallInfo<H> = {
       hook,
       hookInstance,
       get signal() {
         return signal.signal;
       },
-      logger: scopedLogger(this.logger, fields),
+      get logger() {
+        return (logger ??= scopedLogger(hostLogger, fields));
+      },
     };
     const started = performance.now();
     const elapsed = (): number => performance.now() - started;

@@ -29,10 +29,17 @@ export function checkTimeout(value: unknown, subject: string): number {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    // for…in without a key array: the parsed context is plain JSON data (own, enumerable keys only).
-    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  // Arrays by index: for…in would hand out their indices as strings, a slow keyed lookup each. Objects by
+  // for…in without a key array: the parsed context is plain JSON data (own, enumerable keys only).
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'object' && child !== null) deepFreeze(child);
+    }
   }
   return value;
 }
