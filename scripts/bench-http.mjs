@@ -5,10 +5,13 @@
 // the same run, because the machines are shared and noisy; each server's CPU time per request (from
 // /proc) is reported beside them, which other processes on the machine disturb less than req/s.
 //
-// Where the time goes: at 16 connections two more servers fill the gap between bare and pvskit serve —
-// `json` reads the same request body, parses it and answers pvskit's real answer (JSON work of the same
-// bytes), `kit` also runs the check itself (kit.relayHook with the billing plugin: context validation,
-// rules, card checks) without the service around it (token, routing, limits, envelope, error handling).
+// Where the time goes: at 16 connections three more servers fill the gap between bare and pvskit serve, each
+// writing its answers like pvskit serve does (those of one event-loop turn together at its end): `json` reads
+// the same request body, parses it and answers pvskit's real answer (JSON work of the same bytes), `plugin`
+// also calls the billing plugin's case-edit handler directly (core's parse of the case, the rules, the cards),
+// `kit` calls it through kit.relayHook instead (context validation and freezing, the plugin's time budget, card
+// checks and ids, the card memory) without the service around it (token, routing, limits, body checks,
+// envelope, errors).
 import { spawn } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { randomUUID } from 'node:crypto';
@@ -35,40 +38,63 @@ const server = require('node:http').createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
 `;
 
-/** Reads the body and answers pvskit's answer (ANSWER, a file): the JSON work of a call without the check. */
-const JSON_SERVER = `
-const answer = require('node:fs').readFileSync(process.env.ANSWER, 'utf8');
-const cards = JSON.parse(answer).cards;
-const server = require('node:http').createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', () => {
-    const call = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const body = JSON.stringify({ cards: call.context === undefined ? [] : cards });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
-  });
-});
-server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
-`;
-
-/** The JSON server plus the check: kit.relayHook with the billing plugin, no service layer around it. */
-const kitServer = (core, billing) => `
+/**
+ * A server for the ladder: reads the body, `answer(call)` gives the cards, written as pvskit serve writes them
+ * (the answers of one event-loop turn together at its end). `setup` is the module code before it.
+ */
+const ladderServer = (setup, answer) => `
+${setup}
 import { createServer } from 'node:http';
-import { createPvsKit } from ${JSON.stringify(core)};
-import { billingPlugin } from ${JSON.stringify(billing)};
-const kit = createPvsKit({ plugins: [billingPlugin()] });
+let pending = [];
+const flush = () => {
+  const writes = pending;
+  pending = [];
+  for (let i = 0; i < writes.length; i += 2) writes[i].end(writes[i + 1]);
+};
 const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
   req.on('end', async () => {
     const call = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const result = await kit.relayHook('case-edit', call.context, { hookInstance: call.hookInstance, pluginIds: ['pvskit-billing'] });
-    const body = JSON.stringify({ cards: result.cards });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+    const body = JSON.stringify({ cards: await (${answer})(call) });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(res, body);
   });
 });
 server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port));
 `;
+
+/** Answers pvskit's answer (ANSWER, a file): the JSON work of a call without the check. */
+const JSON_SERVER = ladderServer(
+  `import { readFileSync } from 'node:fs';
+const cards = JSON.parse(readFileSync(process.env.ANSWER, 'utf8')).cards;`,
+  '(call) => (call.context === undefined ? [] : cards)',
+);
+
+/** The billing plugin's case-edit handler called directly on core's parse of the case: no kit, no service. */
+const pluginServer = (core, billing) =>
+  ladderServer(
+    `import { parseCaseOrBundle } from ${JSON.stringify(core)};
+import { billingPlugin } from ${JSON.stringify(billing)};
+const handler = billingPlugin().hooks['case-edit'];
+const logger = { debug() {}, info() {}, warn() {}, error() {} };
+const info = { hook: 'case-edit', hookInstance: 'bench', signal: new AbortController().signal, logger };`,
+    `(call) => {
+  const parsed = parseCaseOrBundle(call.context.case);
+  const out = handler({ case: parsed.case }, { ...info, hookInstance: call.hookInstance });
+  return Array.isArray(out) ? out : out.cards;
+}`,
+  );
+
+/** The check through the kit: kit.relayHook with the billing plugin, no service layer around it. */
+const kitServer = (core, billing) =>
+  ladderServer(
+    `import { createPvsKit } from ${JSON.stringify(core)};
+import { billingPlugin } from ${JSON.stringify(billing)};
+const kit = createPvsKit({ plugins: [billingPlugin()] });`,
+    `async (call) => (await kit.relayHook('case-edit', call.context, { hookInstance: call.hookInstance, pluginIds: ['pvskit-billing'] })).cards`,
+  );
 
 /** CPU seconds (user + system) a process has used so far; undefined where /proc is missing. */
 function cpuSeconds(pid) {
@@ -140,6 +166,7 @@ export async function runHttpBench({ seconds = 5 } = {}) {
   const bare = await startServer(['-e', BARE_SERVER], { cwd });
   let pvskit;
   let json;
+  let plugin;
   let kit;
   try {
     pvskit = await startServer([join(root, 'packages/cli/bin/pvskit.mjs'), 'serve', '--port', '0'], {
@@ -157,11 +184,13 @@ export async function runHttpBench({ seconds = 5 } = {}) {
     if (check.status !== 200 || !Array.isArray(answer.cards)) throw new Error(`case-edit answered ${check.status}: ${JSON.stringify(answer)}`);
     const answerFile = join(cwd, 'answer.json');
     await writeFile(answerFile, JSON.stringify(answer));
-    json = await startServer(['-e', JSON_SERVER], { cwd, env: { ...process.env, ANSWER: answerFile } });
+    json = await startServer(['--input-type=module', '-e', JSON_SERVER], { cwd, env: { ...process.env, ANSWER: answerFile } });
     const dist = (path) => pathToFileURL(join(root, path)).href;
-    kit = await startServer(['--input-type=module', '-e', kitServer(dist('packages/core/dist/index.js'), dist('packages/billing/dist/index.js'))], { cwd });
+    const [core, billing] = [dist('packages/core/dist/index.js'), dist('packages/billing/dist/index.js')];
+    plugin = await startServer(['--input-type=module', '-e', pluginServer(core, billing)], { cwd });
+    kit = await startServer(['--input-type=module', '-e', kitServer(core, billing)], { cwd });
     // Warm all (JIT, connection setup) before anything is measured.
-    for (const [server, url, headers] of [[bare, bare.url, {}], [json, json.url, {}], [kit, kit.url, {}], [pvskit, endpoint, auth]]) {
+    for (const [server, url, headers] of [[bare, bare.url, {}], [json, json.url, {}], [plugin, plugin.url, {}], [kit, kit.url, {}], [pvskit, endpoint, auth]]) {
       await load(server, url, body, 16, 1, headers);
     }
     const rows = [];
@@ -178,13 +207,14 @@ export async function runHttpBench({ seconds = 5 } = {}) {
     const at16 = rows.find((r) => r.connections === 16);
     const ladder = [
       { step: 'bare node:http, 1 KB JSON answer', ...at16.bare },
-      { step: '+ reading and parsing the request, serialising the real answer', ...(await load(json, json.url, body, 16, seconds, {})) },
-      { step: '+ the check: kit.relayHook (context validation, billing rules, card checks)', ...(await load(kit, kit.url, body, 16, seconds, {})) },
-      { step: '+ the service: pvskit serve (token, routing, limits, envelope, errors)', ...at16.pvskit },
+      { step: '+ reading and parsing the request, serialising the real answer; answers of a turn written together', ...(await load(json, json.url, body, 16, seconds, {})) },
+      { step: '+ the billing plugin called directly (core parse of the case, rules, cards)', ...(await load(plugin, plugin.url, body, 16, seconds, {})) },
+      { step: '+ the kit around it: kit.relayHook (context validation and freezing, time budget, card checks and ids, card memory)', ...(await load(kit, kit.url, body, 16, seconds, {})) },
+      { step: '+ the service: pvskit serve (token, routing, limits, body checks, envelope, errors)', ...at16.pvskit },
     ];
     return { serviceId: service.id, cardsPerAnswer: answer.cards.length, seconds, rows, ladder };
   } finally {
-    for (const server of [pvskit, kit, json]) if (server !== undefined) await stopServer(server);
+    for (const server of [pvskit, kit, plugin, json]) if (server !== undefined) await stopServer(server);
     await stopServer(bare);
     await rm(cwd, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import type { CaseInput } from '@pvskit/core';
-import { checkInput as check } from '../test/pipeline.js';
+import { parseCaseOrBundle, type CaseInput } from '@pvskit/core';
+import { check } from './engine.js';
+import { checkInput } from '../test/pipeline.js';
 import { completeBundleInput as complete, completeCaseInput as completeOne } from '../test/pipeline.js';
 import { RULES } from './rules/ids.js';
 import { baseCase, patient, PHYSICIAN } from '../test/fixtures.js';
@@ -67,7 +68,7 @@ describe('complete on random valid cases', () => {
 
   test.prop([caseArb], { numRuns: 300 })('check(complete(c)) has no band, zuschlag or wegepauschale error', (c) => {
     const done = completeOne(c).case;
-    const bad = check(done).findings.filter((f) => f.severity === 'error' && GUARDED.has(f.rule));
+    const bad = checkInput(done).findings.filter((f) => f.severity === 'error' && GUARDED.has(f.rule));
     expect(bad).toEqual([]);
   });
 
@@ -80,11 +81,25 @@ describe('complete on random valid cases', () => {
 
   test.prop([caseArb], { numRuns: 100 })('check and complete never mutate their input', (c) => {
     const before = structuredClone(c);
-    check(c);
+    checkInput(c);
     completeOne(c);
     expect(c).toEqual(before);
   });
+
+  // The kit hands plugins deeply frozen contexts; the rules read plain copies of the lists (context.ts).
+  test.prop([typedCaseArb], { numRuns: 200 })('check finds the same on a deeply frozen case as on a plain one', (c) => {
+    const parsed = parseCaseOrBundle(c);
+    expect(check(deepFreeze(structuredClone(parsed)))).toEqual(check(parsed));
+  });
 });
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
 
 /*
  * `complete` keeps every typed service (issue 13): a typed service is either still in the result (same GOP, day,
