@@ -76,6 +76,39 @@ describe('answers written together at the end of the event-loop turn', () => {
     }
   });
 
+  it('answers calls pipelined on one connection in their order', async () => {
+    const kit = createPvsKit({ plugins: [echoPlugin] });
+    const server = await startCdsHooksServer({ kit });
+    try {
+      const ids = ['p-1', 'p-2', 'p-3'];
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1');
+        let data = '';
+        const timer = setTimeout(() => reject(new Error(`incomplete: ${data}`)), 5_000);
+        socket.on('error', reject);
+        socket.on('data', (chunk: Buffer) => {
+          data += chunk.toString('utf8');
+          if ((data.match(/HTTP\/1\.1 200/g) ?? []).length === ids.length && data.endsWith('}]}')) {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(data);
+          }
+        });
+        socket.write(
+          ids
+            .map((id) => {
+              const body = callBody(id);
+              return `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+            })
+            .join(''),
+        );
+      });
+      expect([...text.matchAll(/"summary":"Fall ([^"]+)"/g)].map((m) => m[1])).toEqual(ids);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers when the handler resolves without batchAnswers, at the end of the turn with it', async () => {
     for (const batchAnswers of [false, true]) {
       const kit = createPvsKit({ plugins: [echoPlugin] });
