@@ -16,7 +16,7 @@ import {
 } from '@pvskit/core';
 import { tokenDigest, requireBearer } from './auth.js';
 import { parseJsonBody, readBody, requireJsonContentType, type BodyLimits } from './body.js';
-import { batchAnswer, sendJson } from './answer.js';
+import { sendJson } from './answer.js';
 import { CdsHttpError, type CdsErrorIssue } from './errors.js';
 import {
   cdsFeedbackRequestSchema,
@@ -59,7 +59,7 @@ export interface CdsHooksHandlerOptions {
   logger?: Logger;
   /**
    * Write the JSON answers of one event-loop turn together at its end instead of each at once; default false.
-   * Under load this saves the client's wake-up per answer (a quarter of the service's CPU time on loopback);
+   * Under load this saves the client's wake-up per answer (about 30 % of the service's CPU time on loopback);
    * an answer waits at most for the rest of its turn. The handler's promise may then resolve before the answer
    * is written, so a host that inspects `res` after it (status, headers) leaves this off.
    * {@link startCdsHooksServer} turns it on.
@@ -224,6 +224,9 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const secret = options.token === undefined ? undefined : tokenDigest(options.token);
   const logger = options.logger ?? silentLogger;
+  const atEndOfTurn = options.batchAnswers === true;
+  const answer = (res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void =>
+    sendJson(res, status, value, headers, atEndOfTurn);
 
   const cdsService = (s: KitService): CdsService => {
     const prefetch = options.prefetch?.[s.hook];
@@ -262,7 +265,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     }
     try {
       const result = await kit.relayHook(hook, context, { hookInstance, pluginIds: [service.pluginId], signal: hangUpSignal(req) });
-      sendJson(res, 200, { cards: result.cards });
+      answer(res, 200, { cards: result.cards });
     } catch (error) {
       if (error instanceof ValidationError) {
         const inContext = error.subject.endsWith('context');
@@ -299,7 +302,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
         throw error;
       }
     }
-    sendJson(res, 200, { recorded });
+    answer(res, 200, { recorded });
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, target: Route): Promise<void> {
@@ -308,11 +311,11 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     switch (target.kind) {
       case 'discovery':
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-        sendJson(res, 200, discovery());
+        answer(res, 200, discovery());
         return;
       case 'schema-index':
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
-        sendJson(res, 200, { schemas: servedSchemaNames().map((name) => `${basePath}/schemas/${name}.json`) });
+        answer(res, 200, { schemas: servedSchemaNames().map((name) => `${basePath}/schemas/${name}.json`) });
         return;
       case 'schema': {
         if (method !== 'GET') throw methodNotAllowed(method, 'GET');
@@ -356,7 +359,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     // while the client is still sending, and the client could lose the answer.
     const close = http.extra.closeConnection === true || !req.complete;
     if (close) lingerThenClose(req);
-    sendJson(res, http.status, http.body(), { ...(http.extra.headers ?? {}), ...(close ? { connection: 'close' } : {}) });
+    answer(res, http.status, http.body(), { ...(http.extra.headers ?? {}), ...(close ? { connection: 'close' } : {}) });
   }
 
   return async (req, res) => {
@@ -368,7 +371,6 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
     }
     const target = route(path);
     if (target === undefined) return false;
-    if (options.batchAnswers === true) batchAnswer(res);
     try {
       await dispatch(req, res, target);
     } catch (error) {

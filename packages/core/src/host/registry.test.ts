@@ -47,6 +47,21 @@ describe('registration', () => {
     ]);
   });
 
+  it('keeps the services current through register, unregister and reload, and hands out copies', () => {
+    const kit = createPvsKit({ plugins: [video] });
+    const ids = (): string[] => kit.services().map((s) => s.id);
+    const first = kit.services();
+    (first[0] as { title: string }).title = 'changed by a caller';
+    expect(kit.services()[0]?.title).toBe('Videosprechstunde');
+    kit.register(multi);
+    expect(ids()).toEqual(['video.appointment-book', 'billing.case-edit', 'billing.case-sign', 'billing.billing-export']);
+    kit.reload('billing', { ...multi, title: 'Abrechnung neu', hooks: { 'case-edit': () => [] } });
+    expect(ids()).toEqual(['video.appointment-book', 'billing.case-edit']);
+    expect(kit.services()[1]?.title).toBe('Abrechnung neu');
+    kit.unregister('video');
+    expect(ids()).toEqual(['billing.case-edit']);
+  });
+
   it('refuses duplicates and unknown ids', () => {
     const kit = createPvsKit({ plugins: [multi] });
     expect(codeOf(() => kit.register({ ...video, id: 'billing' }))).toBe('PLUGIN_DUPLICATE');
