@@ -211,7 +211,7 @@ describe('pvskit serve: CDS Hooks over real HTTP', () => {
       socket.on('data', (d) => (data += d.toString('latin1')));
       socket.on('error', () => {});
       socket.on('close', () => resolve(data));
-      socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n{"hook":`);
+      socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\n{"hook":`);
       setTimeout(() => socket.destroy(), 5_000);
     });
     expect(declared).toMatch(/^HTTP\/1\.1 413/);
@@ -262,7 +262,7 @@ describe('pvskit serve: CDS Hooks over real HTTP', () => {
         clearTimeout(timer);
         resolve({ data, closed: true });
       });
-      socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
+      socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`);
     });
     expect(result.closed).toBe(true);
     expect(result.data).toMatch(/^HTTP\/1\.1 408/);

@@ -54,7 +54,7 @@ function slowBody(): Promise<void> {
     socket.on('error', () => {});
     socket.on('close', () => resolve());
     socket.resume(); // read the answer and the server's FIN (a paused socket never sees the close)
-    socket.write('POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{');
+    socket.write('POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{');
     setTimeout(() => socket.destroy(), 5_000);
   });
 }

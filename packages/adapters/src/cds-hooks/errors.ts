@@ -8,6 +8,8 @@ export type CdsHttpErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'UNAUTHORIZED'
+  | 'HOST'
+  | 'CROSS_SITE'
   | 'TIMEOUT'
   | 'INTERNAL';
 

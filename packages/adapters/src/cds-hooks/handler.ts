@@ -18,6 +18,7 @@ import { tokenDigest, requireBearer } from './auth.js';
 import { parseJsonBody, readBody, requireJsonContentType, type BodyLimits } from './body.js';
 import { sendJson } from './answer.js';
 import { CdsHttpError, type CdsErrorIssue } from './errors.js';
+import { requireLoopbackRequest } from './loopback.js';
 import {
   cdsFeedbackRequestSchema,
   cdsRequestSchema,
@@ -65,6 +66,14 @@ export interface CdsHooksHandlerOptions {
    * {@link startCdsHooksServer} turns it on.
    */
   batchAnswers?: boolean;
+  /**
+   * Answer only requests addressed to a loopback name (`Host` localhost, 127.0.0.1 or [::1]) and not sent by a
+   * web page of another origin (421 `HOST`, 403 `CROSS_SITE`): without a token, a page whose DNS name points
+   * at 127.0.0.1 could otherwise call the service (DNS rebinding). Default false; {@link startCdsHooksServer}
+   * and `pvskit serve` turn it on when they run without a token. A host that mounts the handler checks Host
+   * and Origin itself.
+   */
+  loopbackOnly?: boolean;
 }
 
 /**
@@ -306,6 +315,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, target: Route): Promise<void> {
+    if (options.loopbackOnly === true) requireLoopbackRequest(req);
     if (secret !== undefined) requireBearer(req, secret);
     const method = req.method ?? 'GET';
     switch (target.kind) {

@@ -61,7 +61,10 @@ export function cdsServerOptions(timeouts: CdsServerTimeouts = {}): ServerOption
 /**
  * Starts a standalone CDS Hooks service (discovery, cards, feedback, JSON Schemas) on `node:http`.
  * Binds 127.0.0.1 by default; refuses to bind any other address without a bearer token of at least
- * `minTokenLength` characters, so patient data never travels unauthenticated over a network.
+ * `minTokenLength` characters, so patient data never travels unauthenticated over a network. Without a token it
+ * answers only requests addressed to a loopback name and not sent by a web page of another origin
+ * ({@link CdsHooksHandlerOptions.loopbackOnly}), and writes answers in batches
+ * ({@link CdsHooksHandlerOptions.batchAnswers}).
  *
  * @example
  * ```ts
@@ -79,7 +82,11 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
       details: { host },
     });
   }
-  const handler = createCdsHooksHandler({ ...options, batchAnswers: options.batchAnswers ?? true });
+  const handler = createCdsHooksHandler({
+    ...options,
+    batchAnswers: options.batchAnswers ?? true,
+    loopbackOnly: options.loopbackOnly ?? options.token === undefined,
+  });
   const server = createServer(
     cdsServerOptions(options),
     (req, res) => {

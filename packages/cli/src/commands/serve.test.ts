@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -21,6 +22,18 @@ function memoryIo(env: Record<string, string> = {}): CliIo & { out: string[]; er
 }
 
 const secret = (): string => randomBytes(32).toString('base64url');
+
+/** Status of a GET with headers fetch may not set (Host). */
+function statusOf(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('pvskit serve', () => {
   it('parses port, host, export directory and video store', () => {
@@ -81,11 +94,14 @@ describe('pvskit serve', () => {
         });
         seen['refused'] = `${refused.status} ${(await refused.json() as { error: { path: string } }).error.path}`;
         seen['unknown'] = (await fetch(`${url}/api/patients`)).status;
+        // A web page whose DNS name points at 127.0.0.1 (DNS rebinding), and one of another origin.
+        seen['rebound'] = await statusOf(`${url}/cds-services`, { host: 'evil.example' });
+        seen['crossSite'] = await statusOf(`${url}/cds-services`, { origin: 'https://evil.example' });
         seen['signal'] = (await fetch(`${url}/signal/redeem`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"code":"x"}' })).status;
       }),
     ]);
     expect(code).toBe(0);
-    expect(seen).toEqual({ hooks: ['billing-export', 'case-edit', 'case-sign'], refused: '400 $.context.outDir', unknown: 404, signal: 404 });
+    expect(seen).toEqual({ hooks: ['billing-export', 'case-edit', 'case-sign'], refused: '400 $.context.outDir', unknown: 404, rebound: 421, crossSite: 403, signal: 404 });
     expect(existsSync(join(dir, 'stolen'))).toBe(false);
     expect(io.out.join('')).toMatch(/pvskit serve: http:\/\/127\.0\.0\.1:\d+ \(CDS Hooks: /);
   });

@@ -151,7 +151,7 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
       const logger = stderrLogger(io);
       const exportDir = resolve(io.cwd, options.exportDir ?? 'exports');
       const kit = createPvsKit({ plugins: [billingPlugin(), kvdtExportPlugin({ outDir: exportDir })], logger, timeoutsMs: { 'billing-export': 60_000 } });
-      const cds = createCdsHooksHandler({ kit, logger, batchAnswers: true, ...(token === undefined || token === '' ? {} : { token }) });
+      const cds = createCdsHooksHandler({ kit, logger, batchAnswers: true, ...(token === undefined || token === '' ? { loopbackOnly: true } : { token }) });
       let signaling: SignalingService | undefined;
       const server = createServer(cdsServerOptions(), (req: IncomingMessage, res: ServerResponse) => {
         if (signaling?.handleRequest(req, res) === true) return;
