@@ -10,6 +10,18 @@ export const MAX_LINE_BYTES = 999;
 export const MAX_CONTENT_BYTES = MAX_LINE_BYTES - LINE_OVERHEAD;
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/**
+ * The first chunk is small, so the first chunk change happens within the first hundred cases, while the
+ * code still runs unoptimised: V8 compiles a path it has never seen run into a bail-out, so a first change
+ * after the hot functions were optimised threw their optimised code away (then every chunk's first change
+ * in another function did it again).
+ */
+const FIRST_CHUNK = 64 * 1024;
+/**
+ * Room a case finds in the chunk when it begins ({@link LineSink.begin}): chunks change between cases, in
+ * one place, and the line writers' own change is left for a case larger than this.
+ */
+const CASE_ROOM = 16 * 1024;
 
 /**
  * 1 for the characters below U+0100 that ISO-8859-15 encodes as their own code (printable ASCII and
@@ -52,8 +64,12 @@ export class LineSink {
   /** Memory of chunks given back after writing (see {@link LineSink.recycle}), for the next chunks. */
   private readonly spare: ArrayBuffer[] = [];
 
+  /** Free bytes {@link LineSink.begin} makes sure of. */
+  private readonly caseRoom: number;
+
   constructor(private readonly chunkSize = DEFAULT_CHUNK) {
-    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.buf = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_CHUNK));
+    this.caseRoom = Math.min(CASE_ROOM, chunkSize >>> 2);
   }
 
   /** Appends one line. Throws `PvsKitError('INTERNAL')` for a bad field id or content over 990 bytes. */
@@ -153,8 +169,12 @@ export class LineSink {
     this.lineCount++;
   }
 
-  /** Lines from here on are pending until {@link LineSink.commit} or {@link LineSink.rollback}. */
+  /**
+   * Lines from here on are pending until {@link LineSink.commit} or {@link LineSink.rollback}. Starts a new
+   * chunk first when this one has less than a case's room left.
+   */
   begin(): void {
+    if (this.pos + this.caseRoom > this.buf.length) this.rotate(0);
     this.mark = this.pos;
     this.markTotal = this.total;
     this.markLines = this.lineCount;
