@@ -138,6 +138,37 @@ export class LineSink {
     this.lineCount++;
   }
 
+  /**
+   * Appends `src[from…to)`, whole lines (`lines` of them) as {@link LineSink.pending} gave them. Short runs
+   * are copied in a loop: a native copy costs more than it saves below some dozens of bytes.
+   */
+  copyBytes(src: Uint8Array, from: number, to: number, lines: number): void {
+    const length = to - from;
+    if (this.pos + length > this.buf.length) this.rotate(length);
+    const b = this.buf;
+    const p = this.pos;
+    if (length < 64) for (let i = 0; i < length; i++) b[p + i] = src[from + i] as number;
+    else b.set(src.subarray(from, to), p);
+    this.pos = p + length;
+    this.total += length;
+    this.lineCount += lines;
+  }
+
+  /** Bytes of the pending lines (see {@link LineSink.begin}). */
+  get pendingBytes(): number {
+    return this.pos - this.mark;
+  }
+
+  /** Number of pending lines. */
+  get pendingLines(): number {
+    return this.lineCount - this.markLines;
+  }
+
+  /** The pending lines' bytes: a view of the chunk, valid until the next line. */
+  pending(): Uint8Array {
+    return this.buf.subarray(this.mark, this.pos);
+  }
+
   /** A copy of the bytes of the line appended last (for {@link LineSink.copyLine}). */
   copyOfLastLine(): Uint8Array {
     // Buffer#slice would be a view of the chunk, which is written over later: copy.
