@@ -24,7 +24,7 @@ export class PreviousCase {
   private readonly lineCounts: number[] = [];
   private readonly starts: number[] = [0];
   private readonly lineStarts: number[] = [0];
-  private bytes = new Uint8Array(4096);
+  private bytes = Buffer.allocUnsafe(4096);
 
   // The case being written: the next field's place, where the run of repeated fields began (-1: none),
   // and the fields that did not repeat.
@@ -81,25 +81,31 @@ export class PreviousCase {
 
   /** The case is kept (before `sink.commit()`): it becomes the case before the next one. */
   commit(sink: LineSink): void {
+    // Where lines start changes only from the first field whose size changed (often none: an id or a date
+    // of the same length), or from the end of the shorter case.
+    let moved = Math.min(this.count, this.at);
     for (let c = 0; c < this.changes; c++) {
       const k = this.changedAt[c] as number;
+      const bytes = this.changedBytes[c] as number;
+      const lines = this.changedLines[c] as number;
+      if (k < moved && (bytes !== this.byteCounts[k] || lines !== this.lineCounts[k])) moved = k;
       this.ids[k] = this.changedIds[c] as string;
       this.kinds[k] = this.changedKinds[c] as number;
       this.values[k] = this.changedValues[c];
-      this.byteCounts[k] = this.changedBytes[c] as number;
-      this.lineCounts[k] = this.changedLines[c] as number;
+      this.byteCounts[k] = bytes;
+      this.lineCounts[k] = lines;
     }
     this.count = this.at;
-    let start = 0;
-    let lineStart = 0;
-    for (let k = 0; k < this.count; k++) {
+    let start = this.starts[moved] as number;
+    let lineStart = this.lineStarts[moved] as number;
+    for (let k = moved; k < this.count; k++) {
       start += this.byteCounts[k] as number;
       lineStart += this.lineCounts[k] as number;
       this.starts[k + 1] = start;
       this.lineStarts[k + 1] = lineStart;
     }
     const pending = sink.pending();
-    if (pending.length > this.bytes.length) this.bytes = new Uint8Array(Math.max(pending.length, this.bytes.length * 2));
+    if (pending.length > this.bytes.length) this.bytes = Buffer.allocUnsafe(Math.max(pending.length, this.bytes.length * 2));
     this.bytes.set(pending);
   }
 

@@ -142,13 +142,13 @@ export class LineSink {
    * Appends `src[from…to)`, whole lines (`lines` of them) as {@link LineSink.pending} gave them. Short runs
    * are copied in a loop: a native copy costs more than it saves below some dozens of bytes.
    */
-  copyBytes(src: Uint8Array, from: number, to: number, lines: number): void {
+  copyBytes(src: Buffer, from: number, to: number, lines: number): void {
     const length = to - from;
     if (this.pos + length > this.buf.length) this.rotate(length);
     const b = this.buf;
     const p = this.pos;
-    if (length < 64) for (let i = 0; i < length; i++) b[p + i] = src[from + i] as number;
-    else b.set(src.subarray(from, to), p);
+    if (length < 48) for (let i = 0; i < length; i++) b[p + i] = src[from + i] as number;
+    else src.copy(b, p, from, to);
     this.pos = p + length;
     this.total += length;
     this.lineCount += lines;
