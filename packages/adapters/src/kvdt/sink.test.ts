@@ -1,7 +1,7 @@
 /**
  * The line sink's chunks: whatever the chunk size, the sizes of the cases (smaller or larger than the room a
- * case finds when it begins) and which cases are taken back, the chunks joined are exactly the kept lines,
- * and a chunk handed out never ends inside a case.
+ * case finds when it begins), which lines are copied as bytes and which cases are taken back, the chunks
+ * joined are exactly the kept lines, and a chunk handed out never ends inside a case.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ const line = (id: string, content: string) => `${String(content.length + 9).padS
 
 const caseArb = fc.record({
   // Up to 40 lines of up to 990 bytes: cases from a few bytes to past the room a case begins with.
-  lines: fc.array(fc.tuple(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 990 }), fc.constantFrom('a', 'Z', 'ü', '0')), { minLength: 1, maxLength: 40 }),
+  // Each line written as a line or copied as bytes (as a run of repeated fields is).
+  lines: fc.array(fc.tuple(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 1, max: 990 }), fc.constantFrom('a', 'Z', 'ü', '0'), fc.boolean()), { minLength: 1, maxLength: 40 }),
   keep: fc.boolean(),
 });
 
@@ -27,10 +28,15 @@ describe('LineSink', () => {
         for (const c of cases) {
           sink.begin();
           let text = '';
-          for (const [id, length, char] of c.lines) {
+          for (const [id, length, char, copied] of c.lines) {
             const content = char.repeat(length);
-            sink.line(String(id), content);
-            text += line(String(id), content);
+            const bytes = line(String(id), content);
+            if (copied) {
+              // Somewhere inside a larger buffer, as the case before's bytes are.
+              const src = Buffer.from(`xx${bytes}yy`, 'latin1');
+              sink.copyBytes(src, 2, src.length - 2, 1);
+            } else sink.line(String(id), content);
+            text += bytes;
           }
           if (c.keep) {
             sink.commit();
