@@ -81,6 +81,46 @@ describe('CaseEncoder', () => {
     );
   });
 
+  it('a case of fields repeated from the case before has the bytes and problems of the general way (runs copied)', () => {
+    // Few ids and values, so fields repeat at their place from case to case; some values are refused (format,
+    // length, no ISO-8859-15 byte, blank), so cases are taken back between kept ones; `keep` false takes a
+    // clean case back too (the check pass of an array export).
+    const field = fc.record({
+      kind: fc.constantFrom<Kind>('text', 'text', 'split', 'safe'),
+      id: fc.constantFrom('3101', '5001', '5098', '6001', '9999'),
+      v: fc.constantFrom('Müller', '529999900', '01212', 'J18.9', 'Şahin', '', ' x', 'x'.repeat(61)),
+    });
+    const caseArb = fc.record({ fields: fc.array(field, { maxLength: 8 }), keep: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(caseArb, { minLength: 1, maxLength: 12 }), fc.boolean(), (cases, transliterate) => {
+        const sink = new LineSink();
+        const encoder = new CaseEncoder(sink, transliterate ? DEFAULT_TRANSLITERATION : undefined);
+        let want = '';
+        for (const c of cases) {
+          const parts = c.fields.map(({ kind, id, v }) => reference(kind, id, v, transliterate, 1));
+          const problems = encoder.encodeFields(
+            'c-1',
+            [],
+            (out) => {
+              for (const { kind, id, v } of c.fields) {
+                if (kind === 'text') out.text(id, v, 'p');
+                else if (kind === 'split') out.split(id, v, 'p', 60);
+                else out.safe(id, v, 'p');
+              }
+            },
+            c.keep,
+          );
+          expect(problems).toEqual(parts.flatMap((p) => p.problems));
+          const error = parts.find((p) => p.error !== undefined)?.error;
+          expect(encoder.error === undefined ? undefined : String(encoder.error)).toEqual(error);
+          if (c.keep && problems.length === 0 && error === undefined) want += parts.map((p) => p.bytes).join('');
+        }
+        expect(Buffer.concat(sink.takeAll()).toString('latin1')).toBe(want);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('writes dates and times digit by digit as kvdtDate/kvdtTime make them, odd values the general way', () => {
     fc.assert(
       fc.property(fc.constantFrom('date', 'time'), value, (kind, v) => {

@@ -19,6 +19,7 @@ import {
   type PreparedLines,
 } from './export-case.js';
 import { fieldRule } from './field-rules.js';
+import { FieldKind, PreviousCase } from './previous-case.js';
 import type { LineSink } from './sink.js';
 import type { TransliterationTable } from './transliteration.js';
 
@@ -34,6 +35,7 @@ export class CaseEncoder implements FieldOut {
   private caseId = '';
   private problems: ExportProblem[] = [];
   private readonly scratch: PreparedLines = [];
+  private readonly previous = new PreviousCase();
   /**
    * The error the line writer threw for a value the schema would not have let through (e.g. a `safe` value
    * with a character outside ISO-8859-15). Raised only when the case has no problem, as it was when the
@@ -60,13 +62,50 @@ export class CaseEncoder implements FieldOut {
     this.problems = problems;
     this.error = undefined;
     this.sink.begin();
+    this.previous.begin();
     layout(this);
-    if (keep && this.problems.length === 0 && this.error === undefined) this.sink.commit();
-    else this.sink.rollback();
+    this.previous.finish(this.sink);
+    if (keep && this.problems.length === 0 && this.error === undefined) {
+      this.previous.commit(this.sink);
+      this.sink.commit();
+    } else this.sink.rollback();
     return this.problems;
   }
 
+  // Each field is first compared with the one at its place in the case before: a repeated field's lines are
+  // copied with its run (see PreviousCase).
+
   text(id: string, value: string | undefined, path: string): void {
+    if (this.previous.repeats(this.sink, id, FieldKind.text, value)) return;
+    this.writeText(id, value, path);
+    this.previous.written(this.sink);
+  }
+
+  safe(id: string, value: string | undefined, path: string): void {
+    if (this.previous.repeats(this.sink, id, FieldKind.safe, value)) return;
+    this.writeSafe(id, value, path);
+    this.previous.written(this.sink);
+  }
+
+  split(id: string, value: string, path: string, max: number): void {
+    if (this.previous.repeats(this.sink, id, FieldKind.split + max, value)) return;
+    this.writeSplit(id, value, path, max);
+    this.previous.written(this.sink);
+  }
+
+  date(id: string, value: string, path: string): void {
+    if (this.previous.repeats(this.sink, id, FieldKind.date, value)) return;
+    this.writeDate(id, value, path);
+    this.previous.written(this.sink);
+  }
+
+  time(id: string, value: string, path: string): void {
+    if (this.previous.repeats(this.sink, id, FieldKind.time, value)) return;
+    this.writeTime(id, value, path);
+    this.previous.written(this.sink);
+  }
+
+  private writeText(id: string, value: string | undefined, path: string): void {
     if (value === undefined || value === '') return;
     const rule = fieldRule(id);
     if (value === rule.lastAccepted) {
@@ -88,12 +127,12 @@ export class CaseEncoder implements FieldOut {
   }
 
   // A safe value is never refused, so its path is never named.
-  safe(id: string, value: string | undefined, _path: string): void {
+  private writeSafe(id: string, value: string | undefined, _path: string): void {
     if (value === undefined || value === '') return;
     if (!this.sink.directLine(id, value)) this.line(id, value);
   }
 
-  split(id: string, value: string, path: string, max: number): void {
+  private writeSplit(id: string, value: string, path: string, max: number): void {
     // Short text of words separated by single blanks is its own only piece (a no-break space splits words too).
     const single =
       value.length > 0 && value.length <= max && !hasEdgeBlank(value) && !value.includes('  ') && !value.includes('\u00a0') && fieldRule(id).accepts(value);
@@ -101,14 +140,14 @@ export class CaseEncoder implements FieldOut {
     this.general({ id, value, path, splitAt: max });
   }
 
-  date(id: string, value: string, path: string): void {
+  private writeDate(id: string, value: string, path: string): void {
     const direct = value.length === 10 && value.charCodeAt(4) === DASH && value.charCodeAt(7) === DASH && this.sink.digitsLine(id, value, 4, 7);
-    if (!direct) this.safe(id, kvdtDate(value), path);
+    if (!direct) this.writeSafe(id, kvdtDate(value), path);
   }
 
-  time(id: string, value: string, path: string): void {
+  private writeTime(id: string, value: string, path: string): void {
     const direct = value.length === 5 && value.charCodeAt(2) === COLON && this.sink.digitsLine(id, value, 2, -1);
-    if (!direct) this.safe(id, kvdtTime(value), path);
+    if (!direct) this.writeSafe(id, kvdtTime(value), path);
   }
 
   /** The general way: `prepareField` gives the line(s) or the problems. */

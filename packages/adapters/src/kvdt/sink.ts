@@ -10,6 +10,18 @@ export const MAX_LINE_BYTES = 999;
 export const MAX_CONTENT_BYTES = MAX_LINE_BYTES - LINE_OVERHEAD;
 
 const DEFAULT_CHUNK = 1024 * 1024;
+/**
+ * The first chunk is small, so the first chunk change happens within the first hundred cases, while the
+ * code still runs unoptimised: V8 compiles a path it has never seen run into a bail-out, so a first change
+ * after the hot functions were optimised threw their optimised code away (then every chunk's first change
+ * in another function did it again).
+ */
+const FIRST_CHUNK = 64 * 1024;
+/**
+ * Room a case finds in the chunk when it begins ({@link LineSink.begin}): chunks change between cases, in
+ * one place, and the line writers' own change is left for a case larger than this.
+ */
+const CASE_ROOM = 16 * 1024;
 
 /**
  * 1 for the characters below U+0100 that ISO-8859-15 encodes as their own code (printable ASCII and
@@ -52,8 +64,12 @@ export class LineSink {
   /** Memory of chunks given back after writing (see {@link LineSink.recycle}), for the next chunks. */
   private readonly spare: ArrayBuffer[] = [];
 
+  /** Free bytes {@link LineSink.begin} makes sure of. */
+  private readonly caseRoom: number;
+
   constructor(private readonly chunkSize = DEFAULT_CHUNK) {
-    this.buf = Buffer.allocUnsafe(chunkSize);
+    this.buf = Buffer.allocUnsafe(Math.min(chunkSize, FIRST_CHUNK));
+    this.caseRoom = Math.min(CASE_ROOM, chunkSize >>> 2);
   }
 
   /** Appends one line. Throws `PvsKitError('INTERNAL')` for a bad field id or content over 990 bytes. */
@@ -122,6 +138,37 @@ export class LineSink {
     this.lineCount++;
   }
 
+  /**
+   * Appends `src[from…to)`, whole lines (`lines` of them) as {@link LineSink.pending} gave them. Short runs
+   * are copied in a loop: a native copy costs more than it saves below some dozens of bytes.
+   */
+  copyBytes(src: Buffer, from: number, to: number, lines: number): void {
+    const length = to - from;
+    if (this.pos + length > this.buf.length) this.rotate(length);
+    const b = this.buf;
+    const p = this.pos;
+    if (length < 48) for (let i = 0; i < length; i++) b[p + i] = src[from + i] as number;
+    else src.copy(b, p, from, to);
+    this.pos = p + length;
+    this.total += length;
+    this.lineCount += lines;
+  }
+
+  /** Bytes of the pending lines (see {@link LineSink.begin}). */
+  get pendingBytes(): number {
+    return this.pos - this.mark;
+  }
+
+  /** Number of pending lines. */
+  get pendingLines(): number {
+    return this.lineCount - this.markLines;
+  }
+
+  /** The pending lines' bytes: a view of the chunk, valid until the next line. */
+  pending(): Uint8Array {
+    return this.buf.subarray(this.mark, this.pos);
+  }
+
   /** A copy of the bytes of the line appended last (for {@link LineSink.copyLine}). */
   copyOfLastLine(): Uint8Array {
     // Buffer#slice would be a view of the chunk, which is written over later: copy.
@@ -153,8 +200,12 @@ export class LineSink {
     this.lineCount++;
   }
 
-  /** Lines from here on are pending until {@link LineSink.commit} or {@link LineSink.rollback}. */
+  /**
+   * Lines from here on are pending until {@link LineSink.commit} or {@link LineSink.rollback}. Starts a new
+   * chunk first when this one has less than a case's room left.
+   */
   begin(): void {
+    if (this.pos + this.caseRoom > this.buf.length) this.rotate(0);
     this.mark = this.pos;
     this.markTotal = this.total;
     this.markLines = this.lineCount;

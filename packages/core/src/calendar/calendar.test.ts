@@ -200,6 +200,36 @@ describe('berlinDateTimeOf', () => {
   it('rejects an invalid Date', () => {
     expect(calendarErrorOf(() => berlinDateTimeOf(new Date(Number.NaN))).code).toBe('CALENDAR');
   });
+
+  // The EU rule (1996–2099) against the IANA zone as Intl knows it: around each change and at random.
+  const intl = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const byIntl = (t: number) => {
+    const p: Record<string, string> = {};
+    for (const part of intl.formatToParts(new Date(t))) p[part.type] = part.value;
+    return { date: `${(p['year'] ?? '').padStart(4, '0')}-${p['month'] ?? ''}-${p['day'] ?? ''}`, time: `${p['hour'] ?? ''}:${p['minute'] ?? ''}` };
+  };
+
+  it('agrees with the IANA zone around every summer-time change 1996–2099 and at the range ends', () => {
+    const instants: number[] = [Date.UTC(1995, 11, 31, 22, 59, 59, 999), Date.UTC(1995, 11, 31, 23), Date.UTC(2099, 11, 31, 22, 59), Date.UTC(2099, 11, 31, 23), Date.UTC(2100, 0, 1)];
+    for (let year = 1996; year < 2100; year++) {
+      for (const month of [2, 9]) {
+        for (let day = 24; day <= 31; day++) {
+          const midnight = Date.UTC(year, month, day);
+          for (const ms of [0, 59_999, 60_000, 3_599_999, 3_600_000, 3_660_000, 7_199_999, 7_200_000, 22 * 3_600_000, 23 * 3_600_000 - 1, 23 * 3_600_000]) instants.push(midnight + ms);
+        }
+      }
+    }
+    for (const t of instants) expect([t, berlinDateTimeOf(new Date(t))]).toEqual([t, byIntl(t)]);
+  });
+
+  it('agrees with the IANA zone at random instants 1990–2110', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2110, 0, 1) }), (t) => {
+        expect(berlinDateTimeOf(new Date(t))).toEqual(byIntl(t));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 // Expected statutory holidays of Baden-Württemberg, written out (Easter 2025-04-20, 2026-04-05, 2027-03-28).
