@@ -177,24 +177,17 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
     }
   };
 
-  // The services change only with register, unregister and reload; a CDS Hooks service looks its service up
-  // on every call, so they are built once per change (and handed out as copies, as before).
-  let serviceCache: readonly ServiceDescriptor[] | undefined;
-
   const kit: PvsKit = {
     register(plugin) {
       live();
-      serviceCache = undefined;
       registry.add(plugin);
     },
     unregister(id) {
       live();
-      serviceCache = undefined;
       registry.remove(id);
     },
     reload(id, replacement) {
       live();
-      serviceCache = undefined;
       registry.reload(id, replacement);
     },
     plugins() {
@@ -203,7 +196,7 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
     },
     services() {
       live();
-      serviceCache ??= registry.all().flatMap(({ plugin, hooks }) =>
+      return registry.all().flatMap(({ plugin, hooks }) =>
         hooks.map((hook) => ({
           id: serviceIdOf(plugin.id, hook),
           hook,
@@ -212,7 +205,6 @@ export function createPvsKit(options: PvsKitOptions = {}): PvsKit {
           pluginId: plugin.id,
         })),
       );
-      return serviceCache.map((service) => ({ ...service }));
     },
     async callHook(hook, context, callOptions) {
       live();

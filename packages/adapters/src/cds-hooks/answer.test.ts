@@ -109,6 +109,31 @@ describe('answers written together at the end of the event-loop turn', () => {
     }
   });
 
+  it('lets no 400 for a malformed request overtake the answer to the call before it on the same connection', async () => {
+    const kit = createPvsKit({ plugins: [echoPlugin] });
+    const server = await startCdsHooksServer({ kit });
+    try {
+      const body = callBody('c-first');
+      const text = await new Promise<string>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1');
+        let data = '';
+        socket.on('error', () => {});
+        socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+        socket.on('close', () => resolve(data));
+        setTimeout(() => socket.destroy(), 5_000);
+        socket.write(
+          `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+            'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n',
+        );
+      });
+      expect(text.startsWith('HTTP/1.1 200 OK')).toBe(true);
+      expect(text).toContain('"summary":"Fall c-first"');
+      expect(text).not.toContain('400 Bad Request');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('answers when the handler resolves without batchAnswers, at the end of the turn with it', async () => {
     for (const batchAnswers of [false, true]) {
       const kit = createPvsKit({ plugins: [echoPlugin] });

@@ -67,11 +67,11 @@ export interface CdsHooksHandlerOptions {
    */
   batchAnswers?: boolean;
   /**
-   * Answer only requests addressed to a loopback name (`Host` localhost, 127.0.0.1 or [::1]) and not sent by a
-   * web page of another origin (421 `HOST`, 403 `CROSS_SITE`): without a token, a page whose DNS name points
-   * at 127.0.0.1 could otherwise call the service (DNS rebinding). Default false; {@link startCdsHooksServer}
-   * and `pvskit serve` turn it on when they run without a token. A host that mounts the handler checks Host
-   * and Origin itself.
+   * Answer only requests addressed to a loopback name (`Host` localhost, 127.0.0.1, [::1]; 421 `HOST`) and not
+   * sent by a web page of another origin (`Origin`, `Sec-Fetch-Site`; 403 `CROSS_SITE`): without a token, a page
+   * whose DNS name points at 127.0.0.1 could otherwise call the service (DNS rebinding). Default: on without
+   * `token`, off with one. A host that checks Host and Origin itself for every request (as the sample host app
+   * does for its public name) may turn it off.
    */
   loopbackOnly?: boolean;
 }
@@ -234,6 +234,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   const secret = options.token === undefined ? undefined : tokenDigest(options.token);
   const logger = options.logger ?? silentLogger;
   const atEndOfTurn = options.batchAnswers === true;
+  const loopbackOnly = options.loopbackOnly ?? options.token === undefined;
   const answer = (res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>): void =>
     sendJson(res, status, value, headers, atEndOfTurn);
 
@@ -315,7 +316,7 @@ export function createCdsHooksHandler(options: CdsHooksHandlerOptions): CdsHooks
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse, target: Route): Promise<void> {
-    if (options.loopbackOnly === true) requireLoopbackRequest(req);
+    if (loopbackOnly) requireLoopbackRequest(req);
     if (secret !== undefined) requireBearer(req, secret);
     const method = req.method ?? 'GET';
     switch (target.kind) {

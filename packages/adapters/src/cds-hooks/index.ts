@@ -1,5 +1,5 @@
 export { createCdsHooksHandler, DEFAULT_MAX_BODY_BYTES, type CdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
-export { startCdsHooksServer, cdsServerOptions, MIN_CDS_TOKEN_LENGTH, type CdsServerTimeouts, type CdsHooksServer, type CdsHooksServerOptions } from './server.js';
+export { startCdsHooksServer, cdsServerOptions, onCdsClientError, MIN_CDS_TOKEN_LENGTH, type CdsServerTimeouts, type CdsHooksServer, type CdsHooksServerOptions } from './server.js';
 export { CdsHttpError, type CdsErrorBody, type CdsErrorIssue, type CdsHttpErrorCode } from './errors.js';
 export { isLoopbackHost } from './auth.js';
 export {

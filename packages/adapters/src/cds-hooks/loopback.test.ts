@@ -1,11 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPvsKit } from '@pvskit/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kvdtExportPlugin } from '../kvdt/plugin.js';
 import { sampleCaseInput } from '../../test/kvdt-sample.js';
+import { createCdsHooksHandler } from './handler.js';
 import { startCdsHooksServer, type CdsHooksServer } from './server.js';
 
 /*
@@ -30,9 +32,9 @@ afterEach(async () => {
 const exportCall = JSON.stringify({ hook: 'billing-export', hookInstance: 'h-1', context: { items: [sampleCaseInput(1)], quarter: '12026' } });
 
 /** POSTs the export call with the given headers (Host among them, as a browser would send it). */
-function post(headers: Record<string, string>, path = '/cds-services/pvskit.kvdt-export.billing-export'): Promise<{ status: number; code?: string }> {
+function post(headers: Record<string, string>, path = '/cds-services/pvskit.kvdt-export.billing-export', port = server.port): Promise<{ status: number; code: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString('utf8')));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, code: (JSON.parse(text) as { error?: { code: string } }).error?.code }));
@@ -78,5 +80,34 @@ describe('pvskit service without a token answers only this machine', () => {
     server = await startCdsHooksServer({ kit, token });
     expect(await post({ host: 'pvs.praxis.example', authorization: `Bearer ${token}` })).toEqual({ status: 200 });
     expect(await post({ host: 'evil.example' })).toEqual({ status: 401, code: 'UNAUTHORIZED' });
+  });
+
+  it('reads Host as the URL parser does: loopback spellings pass, anything with more in it is refused', async () => {
+    for (const host of ['localhost.', `127.1:${server.port}`, '0x7f.1', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', 'praxis.localhost']) {
+      expect(await post({ host }), host).toEqual({ status: 200 });
+    }
+    for (const host of ['[::1]evil.example', 'evil@localhost', 'localhost/evil', 'localhost.localdomain']) {
+      expect(await post({ host }), host).toEqual({ status: 421, code: 'HOST' });
+    }
+    // An absolute request target names the host too (it takes precedence over Host).
+    expect(await post({ host: 'localhost' }, 'http://evil.example/cds-services/pvskit.kvdt-export.billing-export')).toEqual({ status: 421, code: 'HOST' });
+    // Another page on this machine (another port) is another origin.
+    expect(await post({ host: `localhost:${server.port}`, origin: 'http://localhost:3000' })).toEqual({ status: 403, code: 'CROSS_SITE' });
+  });
+
+  it('guards a mounted handler without a token by default; a host with its own guard may turn it off', async () => {
+    for (const loopbackOnly of [undefined, false]) {
+      const kit = createPvsKit({ plugins: [kvdtExportPlugin({ outDir: dir })], timeoutsMs: { 'billing-export': 20_000 } });
+      const cds = createCdsHooksHandler({ kit, ...(loopbackOnly === undefined ? {} : { loopbackOnly }) });
+      const mounted = createServer((req, res) => void cds(req, res));
+      await new Promise<void>((resolve) => mounted.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (mounted.address() as AddressInfo).port;
+        expect(await post({ host: 'evil.example' }, undefined, port), String(loopbackOnly)).toEqual(loopbackOnly === false ? { status: 200 } : { status: 421, code: 'HOST' });
+      } finally {
+        mounted.closeAllConnections();
+        await new Promise((resolve) => mounted.close(resolve));
+      }
+    }
   });
 });

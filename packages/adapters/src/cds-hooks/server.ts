@@ -1,5 +1,6 @@
-import { createServer, type Server, type ServerOptions } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { PvsKitError } from '@pvskit/core';
 import { isLoopbackHost } from './auth.js';
 import { createCdsHooksHandler, type CdsHooksHandlerOptions } from './handler.js';
@@ -59,11 +60,44 @@ export function cdsServerOptions(timeouts: CdsServerTimeouts = {}): ServerOption
 }
 
 /**
+ * The `clientError` handler for a server running {@link createCdsHooksHandler}: answers a malformed request
+ * with 400 and closes the connection, but only once the answer to a call before it on the same connection has
+ * left. Written at once, the 400 would overtake that answer (one waiting for the end of its event-loop turn with
+ * `batchAnswers`, or for its plugin), and the client would take it for the answer to its earlier call. A
+ * connection that has answered anything is closed without a 400.
+ */
+export function onCdsClientError(_error: Error, socket: Duplex): void {
+  // Destroyed once the last bytes are out: a client that never reads would otherwise hold the socket half-open.
+  const destroy = (): void => {
+    socket.destroy();
+  };
+  const close = (): void => {
+    if (!socket.writable) socket.destroy();
+    else if ((socket as Partial<Socket>).bytesWritten === 0) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', destroy);
+    else socket.end(destroy);
+  };
+  // Node keeps the response being written on the socket as `_httpMessage` (set before the call's handler runs).
+  const pending = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (pending === undefined || pending === null || pending.writableFinished) {
+    close();
+    return;
+  }
+  let closed = false;
+  const once = (): void => {
+    if (closed) return;
+    closed = true;
+    close();
+  };
+  pending.once('finish', once);
+  pending.once('close', once);
+}
+
+/**
  * Starts a standalone CDS Hooks service (discovery, cards, feedback, JSON Schemas) on `node:http`.
  * Binds 127.0.0.1 by default; refuses to bind any other address without a bearer token of at least
  * `minTokenLength` characters, so patient data never travels unauthenticated over a network. Without a token it
  * answers only requests addressed to a loopback name and not sent by a web page of another origin
- * ({@link CdsHooksHandlerOptions.loopbackOnly}), and writes answers in batches
+ * ({@link CdsHooksHandlerOptions.loopbackOnly}). It writes answers in batches
  * ({@link CdsHooksHandlerOptions.batchAnswers}).
  *
  * @example
@@ -85,7 +119,6 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
   const handler = createCdsHooksHandler({
     ...options,
     batchAnswers: options.batchAnswers ?? true,
-    loopbackOnly: options.loopbackOnly ?? options.token === undefined,
   });
   const server = createServer(
     cdsServerOptions(options),
@@ -104,10 +137,7 @@ export async function startCdsHooksServer(options: CdsHooksServerOptions): Promi
   // senders are cut by headersTimeout/requestTimeout and the handler's body timeout, idle keep-alive
   // connections by keepAliveTimeout.
   server.timeout = 0;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
-  });
+  server.on('clientError', onCdsClientError);
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error): void => reject(new PvsKitError('TRANSPORT', `cannot listen on ${host}:${options.port ?? 0}: ${error.message}`, { cause: error }));
     server.once('error', onError);

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
-import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin, MIN_CDS_TOKEN_LENGTH } from '@pvskit/adapters';
+import { cdsServerOptions, createCdsHooksHandler, isLoopbackHost, kvdtExportPlugin, MIN_CDS_TOKEN_LENGTH, onCdsClientError } from '@pvskit/adapters';
 import { billingPlugin } from '@pvskit/billing';
 import { createPvsKit, type Logger } from '@pvskit/core';
 import type { SignalingService, VideoService } from '@pvskit/video';
@@ -151,7 +151,7 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
       const logger = stderrLogger(io);
       const exportDir = resolve(io.cwd, options.exportDir ?? 'exports');
       const kit = createPvsKit({ plugins: [billingPlugin(), kvdtExportPlugin({ outDir: exportDir })], logger, timeoutsMs: { 'billing-export': 60_000 } });
-      const cds = createCdsHooksHandler({ kit, logger, batchAnswers: true, ...(token === undefined || token === '' ? { loopbackOnly: true } : { token }) });
+      const cds = createCdsHooksHandler({ kit, logger, batchAnswers: true, ...(token === undefined || token === '' ? {} : { token }) });
       let signaling: SignalingService | undefined;
       const server = createServer(cdsServerOptions(), (req: IncomingMessage, res: ServerResponse) => {
         if (signaling?.handleRequest(req, res) === true) return;
@@ -161,6 +161,8 @@ export function createServeCommand(stopped: (url: string) => Promise<unknown> = 
           })
           .catch(() => res.destroy());
       });
+      // A malformed request's 400 waits for this turn's batched answers (onCdsClientError).
+      server.on('clientError', onCdsClientError);
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (signaling === undefined || !signaling.handleUpgrade(req, socket, head)) socket.destroy();
       });
