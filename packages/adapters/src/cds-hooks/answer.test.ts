@@ -31,6 +31,10 @@ const callBody = (caseId: string): string =>
     },
   });
 
+/** The raw HTTP/1.1 request of one call. */
+const callRequest = (body: string): string =>
+  `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
 /** One call on its own connection, written in one piece; resolves with the raw answer once it is complete. */
 function rawCall(port: number, caseId: string): Promise<{ status: number; contentLength: number; body: string }> {
   const body = callBody(caseId);
@@ -54,7 +58,7 @@ function rawCall(port: number, caseId: string): Promise<{ status: number; conten
       resolve({ status: Number(head.slice(9, 12)), contentLength, body: data.subarray(headEnd + 4).toString('utf8') });
     });
     socket.write(
-      `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      callRequest(body),
     );
   });
 }
@@ -94,14 +98,7 @@ describe('answers written together at the end of the event-loop turn', () => {
             resolve(data);
           }
         });
-        socket.write(
-          ids
-            .map((id) => {
-              const body = callBody(id);
-              return `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-            })
-            .join(''),
-        );
+        socket.write(ids.map((id) => callRequest(callBody(id))).join(''));
       });
       expect([...text.matchAll(/"summary":"Fall ([^"]+)"/g)].map((m) => m[1])).toEqual(ids);
     } finally {
@@ -122,7 +119,7 @@ describe('answers written together at the end of the event-loop turn', () => {
         socket.on('close', () => resolve(data));
         setTimeout(() => socket.destroy(), 5_000);
         socket.write(
-          `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
+          callRequest(body) +
             'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\n\r\n',
         );
       });
@@ -168,7 +165,7 @@ describe('answers written together at the end of the event-loop turn', () => {
         const socket = connect(server.port, '127.0.0.1');
         socket.on('error', () => {});
         socket.end(
-          `POST /cds-services/echo.case-edit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+          callRequest(body),
           () => socket.destroy(),
         );
       }
