@@ -401,21 +401,47 @@ export class CallClient extends TypedEmitter<CallClientEvents> {
       Promise.resolve()
         .then(() => reserve.call(this.options.pakeTryLedger))
         .then(
-          (granted) => granted === true,
-          () => false,
+          (granted) => this.onReserved(msg, s, granted === true),
+          (error: unknown) => this.onBudgetUnreachable(s, error),
         )
-        .then((granted) => {
-          s.reserving = false;
-          this.pakeTriesReserving--;
-          if (granted) this.pakeTriesSpent++;
-          else this.sharedBudgetSpent = true;
-          if (s.closed || this.sessions.get(from) !== s) return;
-          this.answerOpen(from, msg, s, granted, true);
-        })
         .catch((error: unknown) => this.emit('error', asCrypto(error)));
       return;
     }
     this.answerOpen(from, msg, s, pakeAllowed, false);
+  }
+
+  /** Doctor: the host's word on a try. `false` means the shared budget is spent: this page takes no code guest any more. */
+  private onReserved(msg: Extract<KnockMessage, { k: 'open' }>, s: Session, granted: boolean): void {
+    this.reserveAnswered(s);
+    if (granted) this.pakeTriesSpent++;
+    else this.sharedBudgetSpent = true;
+    if (s.closed || this.sessions.get(s.peerId) !== s) return;
+    this.answerOpen(s.peerId, msg, s, granted, true);
+  }
+
+  /**
+   * Doctor: the host could not be asked (practice server unreachable, network error). Without its word no
+   * confirmation goes out, but a hiccup is not the host saying "no try left": only this knock is turned away,
+   * and the next one asks again.
+   */
+  private onBudgetUnreachable(s: Session, cause: unknown): void {
+    this.reserveAnswered(s);
+    if (!s.closed && this.sessions.get(s.peerId) === s) {
+      this.sendServer({ t: 'deny', peer: s.peerId });
+      this.destroySession(s);
+      this.sessions.delete(s.peerId);
+    }
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new PvsKitError('TRANSPORT', `pakeTryLedger.reserve failed (${reason}); the knock was turned away without a confirmation`, {
+      cause,
+      userMessage: 'Die Praxis-Software war nicht erreichbar; der Patient kann sich gleich erneut verbinden.',
+    });
+    this.emit('budget-unreachable', { peerId: s.peerId, error });
+  }
+
+  private reserveAnswered(s: Session): void {
+    s.reserving = false;
+    this.pakeTriesReserving--;
   }
 
   /** Doctor: our answer to a knock; `reserved`: the try was already taken from the host's shared budget. */

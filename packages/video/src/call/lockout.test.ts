@@ -331,3 +331,62 @@ describe('the doctor-side budget outlives a reload through the host\'s ledger', 
     await expect(t.patient({ code: t.patientCode, pakeTryLedger: memoryLedger() })).rejects.toMatchObject({ code: 'CONFIG' });
   });
 });
+
+describe('a call page that cannot reach the practice for one try is not locked', () => {
+  test('the knock at hand is turned away without a confirmation; the next knock asks again and connects', async () => {
+    const t = (bed = await createCallTestbed());
+    let asked = 0;
+    const ledger: PakeTryLedger = {
+      spent: 0,
+      record: () => undefined,
+      // One network hiccup, then the practice answers again.
+      reserve: () => (++asked === 1 ? Promise.reject(new TypeError('Failed to fetch')) : Promise.resolve(true)),
+    };
+    const d = await t.doctor({ pakeTryLedger: ledger });
+    const seen: string[] = [];
+    for (const event of ['locked', 'knock-failed'] as const) d.on(event, () => seen.push(event));
+    await d.connect();
+
+    const unreachable = nextEvent<{ peerId: string; error: { code: string; userMessage: string } }>(d, 'budget-unreachable', 10_000);
+    const first = await joinAsRawPatient(t);
+    first.send(wrongKnock(t));
+    await expect.poll(() => first.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    expect(first.messages.some((m) => m.t === 'relay')).toBe(false);
+    const report = await unreachable;
+    expect(report.error.code).toBe('TRANSPORT');
+    expect(report.error.userMessage).toMatch(/nicht erreichbar/);
+    first.raw.close();
+
+    const knock = nextEvent<{ peerId: string }>(d, 'knock', 10_000);
+    const p = await t.patient({ code: t.patientCode });
+    const connected = Promise.all([nextEvent<unknown>(d, 'connected', 15_000), nextEvent<unknown>(p, 'connected', 15_000)]);
+    const joined = p.connect();
+    const k = await knock;
+    await d.admit(k.peerId);
+    await joined;
+    await connected;
+    expect(asked).toBe(2);
+    expect(seen).toEqual([]);
+  });
+
+  test('the host saying "no try left" still locks the page, also against a later grant', async () => {
+    const t = (bed = await createCallTestbed());
+    let asked = 0;
+    let answer = false;
+    const ledger: PakeTryLedger = { spent: 0, record: () => undefined, reserve: () => (asked++, Promise.resolve(answer)) };
+    const d = await t.doctor({ pakeTryLedger: ledger });
+    await d.connect();
+    const locked = nextEvent<void>(d, 'locked', 10_000);
+    const first = await joinAsRawPatient(t);
+    first.send(wrongKnock(t));
+    await locked;
+    await expect.poll(() => first.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    expect(first.messages.some((m) => m.t === 'relay')).toBe(false);
+    answer = true;
+    const late = await joinAsRawPatient(t);
+    late.send(wrongKnock(t));
+    await expect.poll(() => late.messages.some((m) => m.t === 'denied'), { timeout: 5000 }).toBe(true);
+    expect(late.messages.some((m) => m.t === 'relay')).toBe(false);
+    expect(asked).toBe(1);
+  });
+});

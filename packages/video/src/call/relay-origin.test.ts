@@ -98,7 +98,7 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
     expect(await confirmationsForTwelveKnocks(grantsAll)).toBe(3);
   });
 
-  test('while the host is asked for a try: a page that cannot reach it, and a relay that does not wait, get no confirmation', async () => {
+  test('while the host is asked for a try: a relay that does not wait gets no confirmation', async () => {
     const t = (bed = await createCallTestbed());
     const r = await relayFor(t);
     const answersOfHost: ((granted: boolean) => void)[] = [];
@@ -119,14 +119,47 @@ describe('a relay originating messages gets no more than maxPakeFailures testabl
     expect((await left).peerId).toBe(fakeId(1));
     await expect.poll(() => answers.get(fakeId(0)), { timeout: 5000 }).toBe('deny');
     for (const grant of answersOfHost.splice(0)) grant(true);
-    // A page that cannot reach the practice (the request fails) sends no confirmation either, and says so.
-    const locked = nextEvent<void>(d, 'locked', 10_000);
-    ledger.reserve = () => Promise.reject(new TypeError('Failed to fetch'));
+    // The granted tries went to no one; the next knock asks the host again.
     fakeKnock(conn(), t.appointmentId, 2);
-    await locked;
-    await expect.poll(() => answers.get(fakeId(2)), { timeout: 5000 }).toBe('deny');
+    await expect.poll(() => answersOfHost.length, { timeout: 5000 }).toBe(1);
     expect(answers.get(fakeId(0))).toBe('deny');
     expect(answers.get(fakeId(1))).toBeUndefined();
+  });
+
+  test('knock after knock while the practice is unreachable: no confirmation, no lock; then "no try left" locks', async () => {
+    const t = (bed = await createCallTestbed());
+    const r = await relayFor(t);
+    let asked = 0;
+    let host: () => Promise<boolean> = () => Promise.reject(new TypeError('Failed to fetch'));
+    const ledger: PakeTryLedger = { spent: 0, record: () => undefined, reserve: () => (asked++, host()) };
+    const { d, conn, answers } = await doctorBehindRelay(t, r, 10, ledger);
+    const seen: string[] = [];
+    for (const event of ['locked', 'knock-failed', 'budget-unreachable'] as const) d.on(event, () => seen.push(event));
+    for (let i = 0; i < 12; i++) fakeKnock(conn(), t.appointmentId, i);
+    await expect.poll(() => answers.size, { timeout: 10_000 }).toBe(12);
+    expect([...answers.values()].every((a) => a === 'deny')).toBe(true);
+    // Each knock the page asked for was reported as such (tries still being asked for count against the
+    // page's own limit, so how many got asked depends on timing).
+    const askedWhileUnreachable = asked;
+    expect(askedWhileUnreachable).toBeGreaterThan(0);
+    expect(seen.filter((e) => e === 'budget-unreachable')).toHaveLength(askedWhileUnreachable);
+    expect(seen).not.toContain('locked');
+
+    // The practice answers again: the page was not locked, the next knock gets its try.
+    host = () => Promise.resolve(true);
+    fakeKnock(conn(), t.appointmentId, 12);
+    await expect.poll(() => answers.get(fakeId(12)), { timeout: 10_000 }).toBe('confirmation');
+
+    // The practice's word "no try left" locks the page, and it asks no more.
+    host = () => Promise.resolve(false);
+    const locked = nextEvent<void>(d, 'locked', 10_000);
+    fakeKnock(conn(), t.appointmentId, 13);
+    await locked;
+    await expect.poll(() => answers.get(fakeId(13)), { timeout: 5000 }).toBe('deny');
+    host = () => Promise.resolve(true);
+    fakeKnock(conn(), t.appointmentId, 14);
+    await expect.poll(() => answers.get(fakeId(14)), { timeout: 5000 }).toBe('deny');
+    expect(asked).toBe(askedWhileUnreachable + 2);
   });
 
   test('a fresh welcome (the relay "forgot" the doctor) does not give back the tries spent before', async () => {

@@ -147,7 +147,13 @@ export interface CallClientEvents {
   resumed: () => void;
   'peer-left': (event: { peerId: string; reason: string }) => void;
   ended: (event: { by: 'self' | 'remote'; reason: string; peerId?: string }) => void;
+  /** Code guests are turned away: the server locked the appointment, or (doctor) this page's tries or the host's shared budget are spent. */
   locked: () => void;
+  /**
+   * Doctor: the host's shared budget (`pakeTryLedger.reserve`) could not be asked, so this knock was turned away
+   * without a confirmation. The page is not locked: the patient may knock again, and the host is asked again.
+   */
+  'budget-unreachable': (event: { peerId: string; error: PvsKitError }) => void;
   error: (error: PvsKitError) => void;
 }
 
@@ -164,8 +170,9 @@ export interface PakeTryLedger {
   record(spent: number): void;
   /**
    * Optional: asked before each PAKE confirmation. Resolves true when the host's shared count (every call page
-   * of this appointment and code pair) had a try left and has taken it for this client; false (or a rejection)
-   * and this client sends no confirmation and emits `locked`. With it, call pages open at the same time share
+   * of this appointment and code pair) had a try left and has taken it for this client; false and this client
+   * sends no confirmation and emits `locked`. A rejection (host unreachable) turns away only the knock at hand,
+   * without a confirmation, and emits `budget-unreachable`. With it, call pages open at the same time share
    * one budget instead of `maxPakeFailures` each. The try taken belongs to this client: the counts `record`
    * reports afterwards include it, so the host must not add it a second time.
    */
