@@ -134,4 +134,48 @@ describe('video consultation', () => {
     // A wrong code is an expected 4xx answer; the browser logs failed requests as console errors, nothing else may.
     expect(env.consoleErrors.filter((e) => !/status of 40[14]/.test(e))).toEqual([]);
   });
+
+  it('a call page that cannot ask the practice for a PAKE try turns that knock away and stays open', async () => {
+    const { page: doctor } = await env.newPracticePage({ viewport: { width: 1280, height: 900 } });
+    const { patientCode, link } = await bookAppointment(doctor, 'p-3');
+    const appointmentId = /\/video\/j\/([A-Za-z0-9_-]+)#/.exec(link)?.[1] ?? '';
+    await doctor.getByTestId('open-call').click();
+    await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });
+    const { page: patient } = await env.newPage({ viewport: { width: 390, height: 844 } });
+    async function knock(code: string): Promise<void> {
+      await patient.goto(`${env.app.url}/video`);
+      await patient.getByTestId('join-name').fill('Lena Weber');
+      await patient.getByTestId('join-code').fill(code);
+      await patient.getByTestId('join-consent').check();
+      await patient.getByTestId('join-submit').click();
+    }
+
+    // The practice server drops out for one request: the doctor's page cannot ask for the try.
+    await doctor.route('**/pake-tries/reserve', (route) => route.abort('internetdisconnected'), { times: 1 });
+    await knock(patientCode);
+    await patient.getByText('Die Praxis hat die Einwahl beendet.').waitFor({ timeout: 30_000 });
+    await doctor.getByText('Die Praxis-Software war nicht erreichbar; der Patient kann sich gleich erneut verbinden.').waitFor();
+    expect(await doctor.getByText('Zu viele Fehlversuche').count()).toBe(0);
+
+    // New codes from another tab meanwhile: the practice answers, and its reason says what to do.
+    const renewed = await doctor.evaluate(async (path) => {
+      const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return ((await res.json()) as { patientCode: string }).patientCode;
+    }, `/api/appointments/${appointmentId}/new-codes`);
+    await knock(renewed);
+    await patient.getByText('Die Praxis hat die Einwahl beendet.').waitFor({ timeout: 30_000 });
+    await doctor.getByText('Eine Einwahl wurde abgewiesen. Für diesen Termin gelten inzwischen neue Zugangscodes. Bitte laden Sie die Seite neu.').waitFor();
+
+    // Reloaded, the page asks the practice again and the patient gets in.
+    await doctor.reload();
+    await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });
+    await knock(renewed);
+    await patient.getByTestId('waiting').waitFor({ timeout: 30_000 });
+    await admitFromWaitingRoom(doctor, 'Lena Weber');
+    await expectPlayingFrames(patient);
+    await patient.getByTestId('hang-up').click();
+    await doctor.getByText('Videosprechstunde beendet').waitFor();
+    // The dropped request and the refused one are logged by the browser as failed resources; nothing else may be.
+    expect(env.consoleErrors.filter((e) => !/status of 40[149]|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
 });

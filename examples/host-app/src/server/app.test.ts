@@ -291,6 +291,25 @@ describe('the doctor\'s PAKE try count from two call pages', () => {
     await expect.poll(page.done, { timeout: 10_000 }).toBe(1);
     expect((await json<DoctorCallInfo>(`/api/appointments/${id}/doctor`)).body.pakeTries.spent).toBe(2);
   });
+
+  it('a try that cannot be asked for rejects (the call client turns that knock away and says why); the next one asks again', async () => {
+    const { id, info, page, errors, opened } = await callPagesOn('p-5');
+    let offline = true;
+    vi.stubGlobal('fetch', (path: string, init?: RequestInit) => (offline ? Promise.reject(new TypeError('Failed to fetch')) : page.fetch(path, init)));
+    const tab = practicePakeLedger(id, opened, (e) => errors.push(e));
+    const reserve = () => (tab.reserve as () => Promise<boolean>)();
+    await expect(reserve()).rejects.toThrow('Failed to fetch');
+    offline = false;
+    expect(await reserve()).toBe(true);
+    expect(await info()).toEqual({ codeGeneration: opened.codeGeneration, spent: 1 });
+    // Reported once, by the call client ('budget-unreachable'), not a second time as a count not stored.
+    expect(errors).toEqual([]);
+    // The page's later report includes the granted try: nothing is added twice.
+    tab.record(1);
+    tab.record(0);
+    await expect.poll(page.done, { timeout: 10_000 }).toBe(2);
+    expect((await info()).spent).toBe(0);
+  });
 });
 
 describe('restart', () => {

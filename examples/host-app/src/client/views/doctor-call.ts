@@ -172,6 +172,12 @@ export async function showDoctorCall(root: HTMLElement, appointmentId: string): 
       c.on('locked', () => {
         roomStatus.textContent = 'Zu viele Fehlversuche mit dem Zugangscode: Einwahlen per Code werden abgewiesen. Bitte geben Sie neue Zugangscodes aus.';
       });
+      // Only this knock was turned away (the practice server could not be asked for the try); the room stays
+      // open. Where the practice did answer (new codes meanwhile, logged out), its own reason says what to do.
+      c.on('budget-unreachable', ({ error }) => {
+        const answer = error.cause;
+        roomStatus.textContent = answer instanceof ApiFailure && answer.status < 500 ? `Eine Einwahl wurde abgewiesen. ${answer.message}` : error.userMessage;
+      });
       c.on('peer-left', (e) => {
         if (knocks.delete(e.peerId)) renderWaiting();
       });
