@@ -142,6 +142,17 @@ describe('video consultation', () => {
     await doctor.getByTestId('open-call').click();
     await doctor.getByText('Videoraum geöffnet').waitFor({ timeout: 30_000 });
     const { page: patient } = await env.newPage({ viewport: { width: 390, height: 844 } });
+    // Every track the page opens, to see that a turned-away knock switches camera and microphone off.
+    await patient.addInitScript(() => {
+      const opened: MediaStreamTrack[] = [];
+      (window as unknown as { openedTracks: MediaStreamTrack[] }).openedTracks = opened;
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        opened.push(...stream.getTracks());
+        return stream;
+      };
+    });
     async function knock(code: string): Promise<void> {
       await patient.goto(`${env.app.url}/video`);
       await patient.getByTestId('join-name').fill('Lena Weber');
@@ -156,6 +167,10 @@ describe('video consultation', () => {
     await patient.getByText('Die Praxis hat die Einwahl beendet.').waitFor({ timeout: 30_000 });
     await doctor.getByText('Die Praxis-Software war nicht erreichbar; der Patient kann sich gleich erneut verbinden.').waitFor();
     expect(await doctor.getByText('Zu viele Fehlversuche').count()).toBe(0);
+    // The patient's page offers the next try itself, with camera and microphone already off.
+    expect(await patient.evaluate(() => (window as unknown as { openedTracks: MediaStreamTrack[] }).openedTracks.map((t) => t.readyState))).toEqual(['ended', 'ended']);
+    await patient.getByTestId('join-again').click();
+    await patient.getByTestId('join-name').waitFor();
 
     // New codes from another tab meanwhile: the practice answers, and its reason says what to do.
     const renewed = await doctor.evaluate(async (path) => {

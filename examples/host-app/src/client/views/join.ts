@@ -101,6 +101,7 @@ export async function showJoin(root: HTMLElement): Promise<void> {
         mount(stage, renderCall({ client: c, localStream: s, remoteLabel: 'Praxis', sas: c.sas(), onEnded: (by) => renderEnded(stage, by) }));
       });
       c.on('locked', () => {
+        s.getTracks().forEach((t) => t.stop());
         mount(stage, h('p', { class: 'error', role: 'alert' }, 'Zu viele falsche Versuche: Der Termin ist gesperrt. Bitte wenden Sie sich an die Praxis.'));
       });
       c.on('error', (e) => {
@@ -110,7 +111,14 @@ export async function showJoin(root: HTMLElement): Promise<void> {
         }
       });
       c.on('ended', (e) => {
-        if (c.state === 'ended' && e.reason === 'denied') mount(stage, h('p', { role: 'status' }, 'Die Praxis hat die Einwahl beendet.'));
+        if (c.state !== 'ended' || e.reason !== 'denied') return;
+        // Camera and microphone off at once; a new try starts from this page again (an invitation link keeps its secret).
+        s.getTracks().forEach((t) => t.stop());
+        mount(
+          stage,
+          h('p', { role: 'status' }, 'Die Praxis hat die Einwahl beendet.'),
+          h('p', {}, h('button', { type: 'button', 'data-testid': 'join-again', onclick: () => location.reload() }, 'Erneut einwählen')),
+        );
       });
       await c.connect();
     } catch (e) {
