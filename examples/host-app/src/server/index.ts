@@ -237,13 +237,10 @@ export async function startHostApp(options: HostAppOptions = {}): Promise<Runnin
     const cdsAllowed = options.cdsToken !== undefined || isLoopbackHost(host);
     if (!cdsAllowed) logger.warn('host-app: CDS Hooks service not mounted: listening beyond loopback needs a token (cdsToken)', { host });
     // The same kit answers the browser app and non-JS hosts over CDS Hooks (GET /cds-services, POST /cds-services/{id}).
-    const cds = cdsAllowed ? createCdsHooksHandler({
-          kit,
-          logger,
-          // The app's request guard checks Host (its public name too) and Origin on every request already.
-          loopbackOnly: false,
-          ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }),
-        }) : undefined;
+    // The app's request guard checks Host (its public name too) and Origin on every request already.
+    const cds = cdsAllowed
+      ? createCdsHooksHandler({ kit, logger, loopbackOnly: false, ...(options.cdsToken === undefined ? {} : { token: options.cdsToken }) })
+      : undefined;
 
     const live = video;
     const cookiePolicy = { secure: options.tls !== undefined || behindProxy };

@@ -16,31 +16,32 @@ function flush(): void {
   for (const write of writes) write();
 }
 
-/**
- * Writes `value` as a JSON response (no caching: answers depend on the request); with `atEndOfTurn` together
- * with the other answers of this event-loop turn (see above).
- */
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>, atEndOfTurn = false): void {
-  const body = JSON.stringify(value);
+function write(res: ServerResponse, status: number, body: string, headers: Record<string, string> | undefined): void {
   const fixed = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   };
-  const write = (): void => {
-    // Header and body leave in one write: Node joins a first string chunk to the head when both are strings.
-    res.writeHead(status, headers === undefined ? fixed : { ...fixed, ...headers });
-    res.end(body);
-  };
+  // Header and body leave in one write: Node joins a first string chunk to the head when both are strings.
+  res.writeHead(status, headers === undefined ? fixed : { ...fixed, ...headers });
+  res.end(body);
+}
+
+/**
+ * Writes `value` as a JSON response (no caching: answers depend on the request); with `atEndOfTurn` together
+ * with the other answers of this event-loop turn (see above).
+ */
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers?: Record<string, string>, atEndOfTurn = false): void {
+  const body = JSON.stringify(value);
   if (!atEndOfTurn) {
-    write();
+    write(res, status, body, headers);
     return;
   }
   if (pending.length === 0) setImmediate(flush);
   pending.push(() => {
     try {
-      write();
+      write(res, status, body, headers);
     } catch {
       // Headers were checked when the answer was made; a socket gone meanwhile is the client's hang-up.
       res.destroy();

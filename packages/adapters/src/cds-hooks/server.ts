@@ -68,9 +68,7 @@ export function cdsServerOptions(timeouts: CdsServerTimeouts = {}): ServerOption
  */
 export function onCdsClientError(_error: Error, socket: Duplex): void {
   // Destroyed once the last bytes are out: a client that never reads would otherwise hold the socket half-open.
-  const destroy = (): void => {
-    socket.destroy();
-  };
+  const destroy = (): void => void socket.destroy();
   const close = (): void => {
     if (!socket.writable) socket.destroy();
     else if ((socket as Partial<Socket>).bytesWritten === 0) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', destroy);
